@@ -1,0 +1,347 @@
+//! Settings: GoTrue's defaults, its environment variable names, and the emulator's own flags.
+
+use std::path::PathBuf;
+
+use crate::util::parse_duration_secs;
+
+/// Every setting of the emulator. `Default` gives GoTrue's defaults with the settings of the
+/// fidelity recordings (autoconfirm on, phone MFA enabled, 60 s intervals, reuse interval 0).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind (`GOTRUE_EMULATOR_HOST`, `--host`).
+    pub host: String,
+    /// Port to bind; 0 picks a free one (`GOTRUE_EMULATOR_PORT`, `--port`).
+    pub port: u16,
+    /// Directory served at `/` with an `index.html` fallback (`--serve-dir`).
+    pub serve_dir: Option<PathBuf>,
+    /// Send the Content-Security-Policy header on served pages (`--no-csp` turns it off).
+    pub csp: bool,
+    /// Enable `/_emulator/...` (`--test-controls`, `GOTRUE_EMULATOR_TEST_CONTROLS=true`).
+    pub test_controls: bool,
+    /// Seed the demo users on start (`--seed-demo`).
+    pub seed_demo: bool,
+    /// When set, requests under `/auth/v1` must carry this `apikey` (or a service-role JWT).
+    pub anon_key: Option<String>,
+    /// Allowed CORS origins; `*` wildcards allowed, a lone `*` allows every origin.
+    pub cors_origins: Vec<String>,
+    /// SQLite file that keeps the state across restarts; `None` keeps it in memory.
+    pub db_path: Option<PathBuf>,
+    /// HS256 secret (`GOTRUE_JWT_SECRET`).
+    pub jwt_secret: String,
+    /// Access-token lifetime in seconds (`GOTRUE_JWT_EXP`).
+    pub jwt_exp: i64,
+    /// Audience of new users and tokens (`GOTRUE_JWT_AUD`).
+    pub jwt_aud: String,
+    /// `iss` claim; omitted when `None` (`GOTRUE_JWT_ISSUER`).
+    pub jwt_issuer: Option<String>,
+    /// `kid` header of issued JWTs (`GOTRUE_JWT_KEY_ID`).
+    pub jwt_key_id: Option<String>,
+    /// Roles accepted on admin endpoints (`GOTRUE_JWT_ADMIN_ROLES`).
+    pub jwt_admin_roles: Vec<String>,
+    /// Role of new users (`GOTRUE_JWT_DEFAULT_GROUP_NAME`).
+    pub jwt_default_group: String,
+    /// Site URL; `None` = the server's own origin (`GOTRUE_SITE_URL`).
+    pub site_url: Option<String>,
+    /// External URL of the API (with `/auth/v1`); `None` = derived from the bound address (`API_EXTERNAL_URL`).
+    pub api_external_url: Option<String>,
+    /// Redirect allow-list globs (`GOTRUE_URI_ALLOW_LIST`, comma separated).
+    pub uri_allow_list: Vec<String>,
+    /// Refuse new sign-ups (`GOTRUE_DISABLE_SIGNUP`).
+    pub disable_signup: bool,
+    /// Confirm emails at sign-up without a mail (`GOTRUE_MAILER_AUTOCONFIRM`).
+    pub mailer_autoconfirm: bool,
+    /// Lifetime of emailed codes and links in seconds (`GOTRUE_MAILER_OTP_EXP`).
+    pub mailer_otp_exp: i64,
+    /// Digits of emailed codes, clamped to 6..=10 (`GOTRUE_MAILER_OTP_LENGTH`).
+    pub mailer_otp_length: usize,
+    /// Minimum seconds between two emails of one kind to a user (`GOTRUE_SMTP_MAX_FREQUENCY`).
+    pub smtp_max_frequency: f64,
+    /// Emails per hour when autoconfirm is off (`GOTRUE_RATE_LIMIT_EMAIL_SENT`).
+    pub rate_limit_email_sent: u32,
+    /// Sender of the emails (`GOTRUE_SMTP_ADMIN_EMAIL`).
+    pub smtp_admin_email: String,
+    /// Minimum password length, at least 6 (`GOTRUE_PASSWORD_MIN_LENGTH`).
+    pub password_min_length: usize,
+    /// Character sets a password needs one of each (`GOTRUE_PASSWORD_REQUIRED_CHARACTERS`, `:` separated).
+    pub password_required_characters: Vec<String>,
+    /// Secure password change: nonce needed for sessions older than 24 h
+    /// (`GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION`).
+    pub update_password_require_reauthentication: bool,
+    /// Current password needed outside recovery sessions
+    /// (`GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD`).
+    pub update_password_require_current_password: bool,
+    /// Revoke the token family on reuse (`GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED`).
+    pub refresh_token_rotation_enabled: bool,
+    /// Seconds a revoked refresh token stays usable (`GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL`).
+    pub refresh_token_reuse_interval: i64,
+    /// `GOTRUE_MFA_TOTP_ENROLL_ENABLED`.
+    pub mfa_totp_enroll_enabled: bool,
+    /// `GOTRUE_MFA_TOTP_VERIFY_ENABLED`.
+    pub mfa_totp_verify_enabled: bool,
+    /// `GOTRUE_MFA_PHONE_ENROLL_ENABLED`.
+    pub mfa_phone_enroll_enabled: bool,
+    /// `GOTRUE_MFA_PHONE_VERIFY_ENABLED`.
+    pub mfa_phone_verify_enabled: bool,
+    /// Minimum seconds between two SMS to one factor (`GOTRUE_MFA_PHONE_MAX_FREQUENCY`).
+    pub mfa_phone_max_frequency: f64,
+    /// Digits of SMS codes (`GOTRUE_MFA_PHONE_OTP_LENGTH`).
+    pub mfa_phone_otp_length: usize,
+    /// SMS text; `{{ .Code }}` is replaced (`GOTRUE_MFA_PHONE_TEMPLATE`).
+    pub mfa_phone_template: String,
+    /// Challenge lifetime in seconds, at least 300 (`GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION`).
+    pub mfa_challenge_expiry: f64,
+    /// Age after which unchallenged unverified factors are dropped (`GOTRUE_MFA_FACTOR_EXPIRY_DURATION`).
+    pub mfa_factor_expiry: f64,
+    /// `GOTRUE_MFA_MAX_ENROLLED_FACTORS`.
+    pub mfa_max_enrolled_factors: usize,
+    /// `GOTRUE_MFA_MAX_VERIFIED_FACTORS`.
+    pub mfa_max_verified_factors: usize,
+    /// PKCE flow-state lifetime in seconds, at least 300 (`GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION`).
+    pub flow_state_expiry: f64,
+    /// bcrypt cost of stored passwords (`GOTRUE_EMULATOR_BCRYPT_COST`; GoTrue uses 10).
+    pub bcrypt_cost: u32,
+    /// Largest accepted request body in bytes (GoTrue: 1 MB).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 54321,
+            serve_dir: None,
+            csp: true,
+            test_controls: false,
+            seed_demo: false,
+            anon_key: None,
+            cors_origins: vec!["http://127.0.0.1:*".into(), "http://localhost:*".into()],
+            db_path: None,
+            jwt_secret: "super-secret-jwt-token-with-at-least-32-characters-long".into(),
+            jwt_exp: 3600,
+            jwt_aud: "authenticated".into(),
+            jwt_issuer: None,
+            jwt_key_id: None,
+            jwt_admin_roles: vec!["service_role".into(), "supabase_admin".into()],
+            jwt_default_group: "authenticated".into(),
+            site_url: None,
+            api_external_url: None,
+            uri_allow_list: vec!["http://127.0.0.1:*/**".into(), "http://localhost:*/**".into()],
+            disable_signup: false,
+            mailer_autoconfirm: true,
+            mailer_otp_exp: 86_400,
+            mailer_otp_length: 6,
+            smtp_max_frequency: 60.0,
+            rate_limit_email_sent: 30,
+            smtp_admin_email: "admin@example.com".into(),
+            password_min_length: 6,
+            password_required_characters: Vec::new(),
+            update_password_require_reauthentication: false,
+            update_password_require_current_password: false,
+            refresh_token_rotation_enabled: true,
+            refresh_token_reuse_interval: 0,
+            mfa_totp_enroll_enabled: true,
+            mfa_totp_verify_enabled: true,
+            mfa_phone_enroll_enabled: true,
+            mfa_phone_verify_enabled: true,
+            mfa_phone_max_frequency: 60.0,
+            mfa_phone_otp_length: 6,
+            mfa_phone_template: "Your code is {{ .Code }}".into(),
+            mfa_challenge_expiry: 300.0,
+            mfa_factor_expiry: 300.0,
+            mfa_max_enrolled_factors: 10,
+            mfa_max_verified_factors: 10,
+            flow_state_expiry: 300.0,
+            bcrypt_cost: 10,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// The environment variables read by [`Config::from_env`], with a line of help each.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("GOTRUE_EMULATOR_HOST", "address to bind (127.0.0.1)"),
+    ("GOTRUE_EMULATOR_PORT", "port to bind (54321; 0 = any free port)"),
+    ("GOTRUE_EMULATOR_SERVE_DIR", "directory served at / with index.html fallback"),
+    ("GOTRUE_EMULATOR_DB", "SQLite file that keeps state across restarts"),
+    ("GOTRUE_EMULATOR_ANON_KEY", "require this apikey under /auth/v1"),
+    (
+        "GOTRUE_EMULATOR_CORS_ORIGINS",
+        "comma-separated allowed origins (http://127.0.0.1:*,http://localhost:*)",
+    ),
+    ("GOTRUE_EMULATOR_TEST_CONTROLS", "true enables /_emulator/ (false)"),
+    ("GOTRUE_EMULATOR_SEED_DEMO", "true seeds the demo users (false)"),
+    ("GOTRUE_EMULATOR_CSP", "false drops the Content-Security-Policy header (true)"),
+    ("GOTRUE_EMULATOR_BCRYPT_COST", "bcrypt cost (10)"),
+    ("GOTRUE_JWT_SECRET", "HS256 secret"),
+    ("GOTRUE_JWT_EXP", "access token lifetime in seconds (3600)"),
+    ("GOTRUE_JWT_AUD", "audience (authenticated)"),
+    ("GOTRUE_JWT_ISSUER", "iss claim (none)"),
+    ("GOTRUE_JWT_KEY_ID", "kid header (none)"),
+    ("GOTRUE_JWT_ADMIN_ROLES", "roles allowed on /admin (service_role,supabase_admin)"),
+    ("GOTRUE_JWT_DEFAULT_GROUP_NAME", "role of new users (authenticated)"),
+    ("GOTRUE_SITE_URL", "site URL (the server's own origin)"),
+    (
+        "API_EXTERNAL_URL",
+        "external URL of the API, used in emailed links (http://HOST:PORT/auth/v1)",
+    ),
+    ("GOTRUE_URI_ALLOW_LIST", "redirect allow-list (http://127.0.0.1:*/**,http://localhost:*/**)"),
+    ("GOTRUE_DISABLE_SIGNUP", "refuse sign-ups (false)"),
+    ("GOTRUE_MAILER_AUTOCONFIRM", "confirm emails at sign-up (true)"),
+    ("GOTRUE_MAILER_OTP_EXP", "emailed code/link lifetime in seconds (86400)"),
+    ("GOTRUE_MAILER_OTP_LENGTH", "emailed code digits, 6..10 (6)"),
+    ("GOTRUE_SMTP_MAX_FREQUENCY", "minimum interval between emails to a user (60s)"),
+    ("GOTRUE_SMTP_ADMIN_EMAIL", "sender address (admin@example.com)"),
+    ("GOTRUE_RATE_LIMIT_EMAIL_SENT", "emails per hour when autoconfirm is off (30)"),
+    ("GOTRUE_PASSWORD_MIN_LENGTH", "minimum password length (6)"),
+    ("GOTRUE_PASSWORD_REQUIRED_CHARACTERS", "':'-separated character sets a password needs (none)"),
+    ("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION", "secure password change (false)"),
+    (
+        "GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD",
+        "current password on change (false)",
+    ),
+    ("GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED", "revoke the family on reuse (true)"),
+    (
+        "GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL",
+        "seconds a revoked refresh token stays usable (0)",
+    ),
+    ("GOTRUE_MFA_TOTP_ENROLL_ENABLED", "(true)"),
+    ("GOTRUE_MFA_TOTP_VERIFY_ENABLED", "(true)"),
+    ("GOTRUE_MFA_PHONE_ENROLL_ENABLED", "(true here; GoTrue's default is false)"),
+    ("GOTRUE_MFA_PHONE_VERIFY_ENABLED", "(true here; GoTrue's default is false)"),
+    ("GOTRUE_MFA_PHONE_MAX_FREQUENCY", "minimum interval between SMS to a factor (60s)"),
+    ("GOTRUE_MFA_PHONE_OTP_LENGTH", "SMS code digits (6)"),
+    ("GOTRUE_MFA_PHONE_TEMPLATE", "SMS text (Your code is {{ .Code }})"),
+    ("GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION", "challenge lifetime in seconds (300)"),
+    ("GOTRUE_MFA_FACTOR_EXPIRY_DURATION", "unverified factor lifetime (300s)"),
+    ("GOTRUE_MFA_MAX_ENROLLED_FACTORS", "(10)"),
+    ("GOTRUE_MFA_MAX_VERIFIED_FACTORS", "(10)"),
+    ("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION", "PKCE flow state lifetime (300s)"),
+];
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_bool(name: &str) -> Option<bool> {
+    env(name).map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+}
+
+fn env_num<T: std::str::FromStr>(name: &str) -> Option<T> {
+    env(name).and_then(|v| v.trim().parse().ok())
+}
+
+fn env_secs(name: &str) -> Option<f64> {
+    env(name).and_then(|v| parse_duration_secs(&v))
+}
+
+fn env_list(name: &str) -> Option<Vec<String>> {
+    env(name)
+        .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+}
+
+/// Splits GoTrue's `GOTRUE_PASSWORD_REQUIRED_CHARACTERS` on unescaped `:`.
+pub fn parse_required_characters(v: &str) -> Vec<String> {
+    let mut sets = Vec::new();
+    let mut cur = String::new();
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            ':' => sets.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    sets.push(cur);
+    sets.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+impl Config {
+    /// Defaults overridden by the environment variables listed in [`ENV_VARS`].
+    pub fn from_env() -> Self {
+        let mut c = Config::default();
+        macro_rules! set {
+            ($field:expr, $value:expr) => {
+                if let Some(v) = $value {
+                    $field = v;
+                }
+            };
+        }
+        set!(c.host, env("GOTRUE_EMULATOR_HOST"));
+        set!(c.port, env_num("GOTRUE_EMULATOR_PORT"));
+        c.serve_dir = env("GOTRUE_EMULATOR_SERVE_DIR").map(PathBuf::from).or(c.serve_dir);
+        c.db_path = env("GOTRUE_EMULATOR_DB").map(PathBuf::from).or(c.db_path);
+        c.anon_key = env("GOTRUE_EMULATOR_ANON_KEY").or(c.anon_key);
+        set!(c.cors_origins, env_list("GOTRUE_EMULATOR_CORS_ORIGINS"));
+        set!(c.test_controls, env_bool("GOTRUE_EMULATOR_TEST_CONTROLS"));
+        set!(c.seed_demo, env_bool("GOTRUE_EMULATOR_SEED_DEMO"));
+        set!(c.csp, env_bool("GOTRUE_EMULATOR_CSP"));
+        set!(c.bcrypt_cost, env_num("GOTRUE_EMULATOR_BCRYPT_COST"));
+        set!(c.jwt_secret, env("GOTRUE_JWT_SECRET"));
+        set!(c.jwt_exp, env_num("GOTRUE_JWT_EXP"));
+        set!(c.jwt_aud, env("GOTRUE_JWT_AUD"));
+        c.jwt_issuer = env("GOTRUE_JWT_ISSUER").or(c.jwt_issuer);
+        c.jwt_key_id = env("GOTRUE_JWT_KEY_ID").or(c.jwt_key_id);
+        set!(c.jwt_admin_roles, env_list("GOTRUE_JWT_ADMIN_ROLES"));
+        set!(c.jwt_default_group, env("GOTRUE_JWT_DEFAULT_GROUP_NAME"));
+        c.site_url = env("GOTRUE_SITE_URL").or(c.site_url);
+        c.api_external_url = env("API_EXTERNAL_URL").or(c.api_external_url);
+        set!(c.uri_allow_list, env_list("GOTRUE_URI_ALLOW_LIST"));
+        set!(c.disable_signup, env_bool("GOTRUE_DISABLE_SIGNUP"));
+        set!(c.mailer_autoconfirm, env_bool("GOTRUE_MAILER_AUTOCONFIRM"));
+        set!(c.mailer_otp_exp, env_num("GOTRUE_MAILER_OTP_EXP"));
+        set!(c.mailer_otp_length, env_num("GOTRUE_MAILER_OTP_LENGTH"));
+        set!(c.smtp_max_frequency, env_secs("GOTRUE_SMTP_MAX_FREQUENCY"));
+        set!(c.smtp_admin_email, env("GOTRUE_SMTP_ADMIN_EMAIL"));
+        set!(c.rate_limit_email_sent, env_num("GOTRUE_RATE_LIMIT_EMAIL_SENT"));
+        set!(c.password_min_length, env_num("GOTRUE_PASSWORD_MIN_LENGTH"));
+        if let Some(v) = env("GOTRUE_PASSWORD_REQUIRED_CHARACTERS") {
+            c.password_required_characters = parse_required_characters(&v);
+        }
+        set!(
+            c.update_password_require_reauthentication,
+            env_bool("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION")
+        );
+        set!(
+            c.update_password_require_current_password,
+            env_bool("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD")
+        );
+        set!(
+            c.refresh_token_rotation_enabled,
+            env_bool("GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED")
+        );
+        set!(
+            c.refresh_token_reuse_interval,
+            env_num("GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL")
+        );
+        set!(c.mfa_totp_enroll_enabled, env_bool("GOTRUE_MFA_TOTP_ENROLL_ENABLED"));
+        set!(c.mfa_totp_verify_enabled, env_bool("GOTRUE_MFA_TOTP_VERIFY_ENABLED"));
+        set!(c.mfa_phone_enroll_enabled, env_bool("GOTRUE_MFA_PHONE_ENROLL_ENABLED"));
+        set!(c.mfa_phone_verify_enabled, env_bool("GOTRUE_MFA_PHONE_VERIFY_ENABLED"));
+        set!(c.mfa_phone_max_frequency, env_secs("GOTRUE_MFA_PHONE_MAX_FREQUENCY"));
+        set!(c.mfa_phone_otp_length, env_num("GOTRUE_MFA_PHONE_OTP_LENGTH"));
+        set!(c.mfa_phone_template, env("GOTRUE_MFA_PHONE_TEMPLATE"));
+        set!(c.mfa_challenge_expiry, env_secs("GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION"));
+        set!(c.mfa_factor_expiry, env_secs("GOTRUE_MFA_FACTOR_EXPIRY_DURATION"));
+        set!(c.mfa_max_enrolled_factors, env_num("GOTRUE_MFA_MAX_ENROLLED_FACTORS"));
+        set!(c.mfa_max_verified_factors, env_num("GOTRUE_MFA_MAX_VERIFIED_FACTORS"));
+        set!(c.flow_state_expiry, env_secs("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION"));
+        c
+    }
+
+    /// Applies GoTrue's floors and clamps (min password length 6, OTP length 6..=10,
+    /// challenge and flow-state lifetimes at least 300 s).
+    pub fn normalized(mut self) -> Self {
+        self.password_min_length = self.password_min_length.max(6);
+        self.mailer_otp_length = self.mailer_otp_length.clamp(6, 10);
+        self.mfa_phone_otp_length = self.mfa_phone_otp_length.clamp(6, 10);
+        self.mfa_challenge_expiry = self.mfa_challenge_expiry.max(300.0);
+        self.mfa_factor_expiry = self.mfa_factor_expiry.max(300.0);
+        self.flow_state_expiry = self.flow_state_expiry.max(300.0);
+        self.bcrypt_cost = self.bcrypt_cost.clamp(4, 31);
+        self
+    }
+}

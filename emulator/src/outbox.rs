@@ -1,0 +1,146 @@
+//! Mail and SMS outboxes (what GoTrue would have sent), and the mail templates.
+
+use serde_json::{json, Value};
+
+use crate::store::Micros;
+use crate::util::{html_escape, rfc3339};
+
+/// One email.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    /// Mailpit-style id.
+    pub id: String,
+    /// Recipient.
+    pub to: String,
+    /// Sender.
+    pub from: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+    /// When it was sent.
+    pub created: Micros,
+}
+
+/// One SMS.
+#[derive(Debug, Clone)]
+pub struct Sms {
+    /// Recipient in E.164 with `+`.
+    pub to: String,
+    /// Text.
+    pub body: String,
+    /// When it was sent.
+    pub created: Micros,
+}
+
+/// Everything sent so far, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct Outbox {
+    /// Emails.
+    pub mails: Vec<Mail>,
+    /// SMS.
+    pub sms: Vec<Sms>,
+}
+
+impl Mail {
+    fn address(a: &str) -> Value {
+        json!({"Name": "", "Address": a})
+    }
+
+    /// The Mailpit list entry (`messages[]` of `/api/v1/messages` and `/api/v1/search`).
+    pub fn summary(&self) -> Value {
+        json!({
+            "ID": self.id,
+            "MessageID": format!("{}@gotrue-emulator", self.id),
+            "Read": false,
+            "From": Self::address(&self.from),
+            "To": [Self::address(&self.to)],
+            "Cc": [],
+            "Bcc": [],
+            "ReplyTo": [],
+            "Subject": self.subject,
+            "Created": rfc3339(self.created),
+            "Tags": [],
+            "Size": self.text.len() + self.html.len(),
+            "Attachments": 0,
+            "Snippet": self.text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(250).collect::<String>(),
+        })
+    }
+
+    /// The full Mailpit message (`/api/v1/message/{ID}`).
+    pub fn full(&self) -> Value {
+        json!({
+            "ID": self.id,
+            "MessageID": format!("{}@gotrue-emulator", self.id),
+            "From": Self::address(&self.from),
+            "To": [Self::address(&self.to)],
+            "Cc": [],
+            "Bcc": [],
+            "ReplyTo": [],
+            "ReturnPath": self.from,
+            "Subject": self.subject,
+            "ListUnsubscribe": {"Header": "", "Links": [], "Errors": "", "HeaderPost": ""},
+            "Date": rfc3339(self.created),
+            "Tags": [],
+            "Username": "",
+            "Text": self.text,
+            "HTML": self.html,
+            "Size": self.text.len() + self.html.len(),
+            "Inline": [],
+            "Attachments": [],
+        })
+    }
+}
+
+/// What an email is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    /// Password recovery (code + link).
+    Recovery,
+    /// Sign-up confirmation (code + link).
+    Confirmation,
+    /// Reauthentication nonce (code only).
+    Reauthentication,
+    /// Email change confirmation (code + link).
+    EmailChange,
+}
+
+/// Renders subject, text and HTML. The text has a line `Code: 123456` and, when there is one,
+/// a line with the link, so that tests can read both.
+pub fn render(kind: MailKind, code: &str, link: Option<&str>) -> (String, String, String) {
+    let (subject, title, intro) = match kind {
+        MailKind::Recovery => (
+            "Reset Your Password",
+            "Reset Password",
+            "Follow this link to reset the password for your user:",
+        ),
+        MailKind::Confirmation => {
+            ("Confirm Your Signup", "Confirm your signup", "Follow this link to confirm your user:")
+        }
+        MailKind::Reauthentication => {
+            ("Confirm reauthentication", "Confirm reauthentication", "Enter the code:")
+        }
+        MailKind::EmailChange => (
+            "Confirm Email Change",
+            "Confirm Change of Email",
+            "Follow this link to confirm the update of your email:",
+        ),
+    };
+    let mut text = format!("{title}\n\nCode: {code}\n");
+    let mut html = format!("<h2>{}</h2>\n", html_escape(title));
+    if let Some(l) = link {
+        text.push_str(&format!("\n{intro}\n{l}\n"));
+        html.push_str(&format!(
+            "<p>{}</p>\n<p><a href=\"{}\">{}</a></p>\n",
+            html_escape(intro),
+            html_escape(l),
+            html_escape(title)
+        ));
+        html.push_str(&format!("<p>Alternatively, enter the code: {}</p>\n", html_escape(code)));
+    } else {
+        html.push_str(&format!("<p>Enter the code: {}</p>\n", html_escape(code)));
+    }
+    (subject.to_string(), text, html)
+}

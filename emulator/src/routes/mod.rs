@@ -1,0 +1,264 @@
+//! The HTTP surface: GoTrue's API under `/auth/v1`, the outboxes, test controls, static files.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub mod admin;
+pub mod controls;
+pub mod factors;
+pub mod mailbox;
+pub mod recover;
+pub mod settings;
+pub mod signup;
+pub mod static_files;
+pub mod token;
+pub mod user;
+pub mod verify;
+
+/// Shared state as handlers see it.
+pub type St = State<Arc<AppState>>;
+
+/// The whole service.
+pub fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/settings", get(settings::get))
+        .route("/signup", post(signup::post))
+        .route("/token", post(token::post))
+        .route("/recover", post(recover::post))
+        .route("/verify", get(verify::get).post(verify::post))
+        .route("/user", get(user::get).put(user::put))
+        .route("/reauthenticate", get(user::reauthenticate))
+        .route("/logout", post(user::logout))
+        .route("/factors", post(factors::enroll))
+        .route("/factors/{id}", delete(factors::unenroll))
+        .route("/factors/{id}/challenge", post(factors::challenge))
+        .route("/factors/{id}/verify", post(factors::verify))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/users/{uid}", get(admin::get_user).delete(admin::delete_user))
+        .route("/admin/users/{uid}/factors/{fid}", delete(admin::delete_factor))
+        .fallback(api_not_found)
+        .layer(from_fn_with_state(state.clone(), apikey_layer));
+    let mut app = Router::new().nest("/auth/v1", api).merge(mailbox::router());
+    if state.config.test_controls {
+        app = app.nest("/_emulator", controls::router());
+    }
+    app.fallback(static_files::serve)
+        .layer(from_fn_with_state(state.clone(), crate::faults::fault_layer))
+        .layer(from_fn(crate::error::api_version_layer))
+        .layer(from_fn_with_state(state.clone(), crate::cors::cors_layer))
+        .with_state(state)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("not_found", "404 page not found")
+}
+
+/// With a configured anon key, requests under `/auth/v1` need `apikey` (header or query) equal to
+/// it or a JWT signed with the secret, like the hosted gateway; `GET /verify` (the emailed link)
+/// stays open.
+async fn apikey_layer(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let Some(expected) = &st.config.anon_key else { return next.run(req).await };
+    if req.uri().path().ends_with("/verify") && req.method() == axum::http::Method::GET {
+        return next.run(req).await;
+    }
+    let from_query = req.uri().query().and_then(|q| {
+        crate::util::parse_query(q).into_iter().find(|(k, _)| k == "apikey").map(|(_, v)| v)
+    });
+    let key = req
+        .headers()
+        .get("apikey")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or(from_query);
+    match key {
+        None => (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"message": "No API key found in request", "hint": "No `apikey` request header or url param was found."})),
+        )
+            .into_response(),
+        Some(k)
+            if &k == expected
+                || crate::jwt::verify(&k, &st.config.jwt_secret, st.clock.now_secs()).is_ok() =>
+        {
+            next.run(req).await
+        }
+        Some(_) => (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"message": "Invalid API key", "hint": "Double check your Supabase `anon` or `service_role` API key."})),
+        )
+            .into_response(),
+    }
+}
+
+/// The request body, read with GoTrue's size limit (larger bodies are drained, then refused
+/// with 413 `request_entity_too_large`).
+pub struct RawBody(pub Bytes);
+
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+impl FromRequest<Arc<AppState>> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, ApiError> {
+        let limit = st.config.max_body_bytes;
+        let too_large = || {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_entity_too_large",
+                "Request body too large",
+            )
+        };
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+            return Err(too_large());
+        }
+        let mut body = req.into_body();
+        let mut buf: Vec<u8> = Vec::new();
+        let mut seen = 0usize;
+        while let Some(frame) = body.frame().await {
+            let frame =
+                frame.map_err(|_| ApiError::bad_request("bad_json", "Could not read body"))?;
+            if let Ok(data) = frame.into_data() {
+                seen += data.len();
+                if seen > DRAIN_LIMIT {
+                    return Err(too_large());
+                }
+                if seen <= limit {
+                    buf.extend_from_slice(&data);
+                }
+            }
+        }
+        if seen > limit {
+            return Err(too_large());
+        }
+        Ok(RawBody(Bytes::from(buf)))
+    }
+}
+
+impl RawBody {
+    /// Parses the body as JSON whatever the content type (400 `bad_json` otherwise).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let text = std::str::from_utf8(&self.0).map_err(ApiError::bad_json)?;
+        if text.trim() == "null" {
+            return serde_json::from_str("{}").map_err(ApiError::bad_json);
+        }
+        if text.trim().is_empty() {
+            return Err(ApiError::bad_json("unexpected end of JSON input"));
+        }
+        serde_json::from_str(text).map_err(ApiError::bad_json)
+    }
+}
+
+/// Request context: caller IP, query pairs and headers.
+pub struct Ctx {
+    /// Caller IP (first `X-Forwarded-For` entry, else the peer address).
+    pub ip: String,
+    /// Decoded query pairs.
+    pub query: Vec<(String, String)>,
+    /// Request headers.
+    pub headers: HeaderMap,
+}
+
+impl Ctx {
+    /// A query value (`""` when absent).
+    pub fn q(&self, key: &str) -> String {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(Ctx {
+            ip: forwarded.or(peer).unwrap_or_else(|| "127.0.0.1".into()),
+            query: parts.uri.query().map(crate::util::parse_query).unwrap_or_default(),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+/// Reads an optional string field as GoTrue does (absent or null = `""`).
+pub fn s(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+/// GoTrue's `validateEmail`: required, at most 255 characters, checkmail's format; lowercased.
+pub fn validate_email(email: &str) -> Result<String, ApiError> {
+    if email.is_empty() {
+        return Err(ApiError::validation("An email address is required"));
+    }
+    if email.len() > 255 {
+        return Err(ApiError::validation("An email address is too long"));
+    }
+    if !crate::util::valid_email_format(email) {
+        return Err(ApiError::validation("Unable to validate email address: invalid format"));
+    }
+    Ok(email.to_lowercase())
+}
+
+/// GoTrue's `validatePhone`: strips `+` and spaces, then E.164 digits.
+pub fn validate_phone(phone: &str) -> Result<String, ApiError> {
+    let p: String = phone.chars().filter(|c| *c != ' ' && *c != '+').collect();
+    let ok =
+        (2..=15).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) && !p.starts_with('0');
+    if ok {
+        Ok(p)
+    } else {
+        Err(ApiError::validation("Invalid phone number format (E.164 required)"))
+    }
+}
+
+/// GoTrue's `validatePKCEParams`.
+pub fn validate_pkce(method: &str, challenge: &str) -> Result<(), ApiError> {
+    if challenge.is_empty() != method.is_empty() {
+        return Err(ApiError::validation(
+            "PKCE flow requires code_challenge_method and code_challenge",
+        ));
+    }
+    if !challenge.is_empty() {
+        let ok_chars = challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+        if !(43..=128).contains(&challenge.len()) {
+            return Err(ApiError::validation(format!(
+                "code challenge has to be between {} and {} characters",
+                43, 128
+            )));
+        }
+        if !ok_chars {
+            return Err(ApiError::validation("code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes"));
+        }
+    }
+    Ok(())
+}
+
+/// A JSON response with status 200.
+pub fn ok_json(v: serde_json::Value) -> Response {
+    (StatusCode::OK, axum::Json(v)).into_response()
+}

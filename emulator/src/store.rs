@@ -1,0 +1,453 @@
+//! The data: users, factors, challenges, sessions, refresh tokens, PKCE flow states.
+//!
+//! The working copy lives in memory ([`Db`]); with a database path every change is written
+//! through to SQLite (one table per entity, each row the entity as JSON) and read back on start.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Timestamps are microseconds since the Unix epoch.
+pub type Micros = i64;
+
+/// A user (GoTrue's `auth.users` row plus its email identity).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    /// UUID.
+    pub id: String,
+    /// Audience.
+    pub aud: String,
+    /// Role.
+    pub role: String,
+    /// Lowercased email, `""` when none.
+    pub email: String,
+    /// Phone without `+`, `""` when none.
+    pub phone: String,
+    /// bcrypt hash, `""` when none.
+    pub encrypted_password: String,
+    /// When the email was confirmed.
+    pub email_confirmed_at: Option<Micros>,
+    /// When the phone was confirmed.
+    pub phone_confirmed_at: Option<Micros>,
+    /// Sign-up confirmation token hash.
+    pub confirmation_token: String,
+    /// When the confirmation mail was sent.
+    pub confirmation_sent_at: Option<Micros>,
+    /// Recovery token hash (`pkce_`-prefixed in PKCE mode).
+    pub recovery_token: String,
+    /// When the recovery mail was sent.
+    pub recovery_sent_at: Option<Micros>,
+    /// Reauthentication nonce hash.
+    pub reauthentication_token: String,
+    /// When the reauthentication mail was sent.
+    pub reauthentication_sent_at: Option<Micros>,
+    /// Pending new email.
+    pub new_email: String,
+    /// Email-change token hash.
+    pub email_change_token: String,
+    /// When the email-change mail was sent.
+    pub email_change_sent_at: Option<Micros>,
+    /// Last sign-in.
+    pub last_sign_in_at: Option<Micros>,
+    /// `app_metadata`.
+    pub app_metadata: Value,
+    /// `user_metadata`.
+    pub user_metadata: Value,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated.
+    pub updated_at: Micros,
+    /// Banned until.
+    pub banned_until: Option<Micros>,
+    /// Anonymous user.
+    pub is_anonymous: bool,
+    /// The email identity.
+    pub identity: Option<Identity>,
+}
+
+/// The `email` identity of a user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Identity {
+    /// `identity_id` (row UUID).
+    pub identity_id: String,
+    /// `identity_data`.
+    pub identity_data: Value,
+    /// Last sign-in.
+    pub last_sign_in_at: Option<Micros>,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated.
+    pub updated_at: Micros,
+}
+
+/// An MFA factor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Factor {
+    /// UUID.
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// `friendly_name` (`""` when none).
+    pub friendly_name: String,
+    /// `totp` or `phone`.
+    pub factor_type: String,
+    /// `verified` or `unverified`.
+    pub status: String,
+    /// TOTP secret (base32), never serialized to clients.
+    pub secret: String,
+    /// Phone without `+` for phone factors.
+    pub phone: String,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated.
+    pub updated_at: Micros,
+    /// Last challenge.
+    pub last_challenged_at: Option<Micros>,
+    /// Created by the seed or `/_emulator/users` (its code is shown on the inbox page).
+    pub seeded: bool,
+}
+
+/// An MFA challenge.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Challenge {
+    /// UUID.
+    pub id: String,
+    /// The factor challenged.
+    pub factor_id: String,
+    /// Created.
+    pub created_at: Micros,
+    /// When it was used.
+    pub verified_at: Option<Micros>,
+    /// The caller's IP.
+    pub ip: String,
+    /// The SMS code for phone challenges.
+    pub otp_code: String,
+}
+
+/// One `mfa_amr_claims` row.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AmrClaim {
+    /// Method (`password`, `otp`, `totp`, `mfa/phone`, `recovery`...).
+    pub method: String,
+    /// Last time this method was used on the session.
+    pub updated_at: Micros,
+}
+
+/// A session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    /// UUID.
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated.
+    pub updated_at: Micros,
+    /// `aal1` or `aal2` (the server's view; JWT claims never override it).
+    pub aal: String,
+    /// Factor that raised it to aal2.
+    pub factor_id: Option<String>,
+    /// Authentication methods used.
+    pub amr: Vec<AmrClaim>,
+}
+
+impl Session {
+    /// Adds or refreshes an AMR claim.
+    pub fn add_amr(&mut self, method: &str, now: Micros) {
+        match self.amr.iter_mut().find(|c| c.method == method) {
+            Some(c) => c.updated_at = now,
+            None => self.amr.push(AmrClaim { method: method.into(), updated_at: now }),
+        }
+    }
+
+    /// True when the session was started by an emailed code or link (GoTrue's `IsRecovery`).
+    pub fn is_recovery(&self) -> bool {
+        self.amr.iter().any(|c| matches!(c.method.as_str(), "otp" | "magiclink" | "recovery"))
+    }
+
+    /// The AAL implied by the AMR claims (what goes in the JWT).
+    pub fn aal_from_amr(&self) -> &'static str {
+        if self
+            .amr
+            .iter()
+            .any(|c| matches!(c.method.as_str(), "totp" | "mfa/phone" | "mfa/webauthn"))
+        {
+            "aal2"
+        } else {
+            "aal1"
+        }
+    }
+}
+
+/// A legacy refresh token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshToken {
+    /// Sequence number (GoTrue's bigserial id).
+    pub id: u64,
+    /// The 12-character token.
+    pub token: String,
+    /// Owner.
+    pub user_id: String,
+    /// Session.
+    pub session_id: String,
+    /// Revoked by rotation.
+    pub revoked: bool,
+    /// The token it replaced (`""` for the first of a session).
+    pub parent: String,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated (revocation time for revoked tokens).
+    pub updated_at: Micros,
+}
+
+/// A PKCE flow state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FlowState {
+    /// UUID.
+    pub id: String,
+    /// User.
+    pub user_id: String,
+    /// The auth code handed out in `?code=`.
+    pub auth_code: String,
+    /// Code challenge.
+    pub code_challenge: String,
+    /// `s256` or `plain`.
+    pub code_challenge_method: String,
+    /// Method recorded on the session (`recovery`...).
+    pub authentication_method: String,
+    /// Created.
+    pub created_at: Micros,
+    /// When the auth code was issued (link clicked).
+    pub auth_code_issued_at: Option<Micros>,
+}
+
+/// All auth data.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Db {
+    /// Users.
+    pub users: Vec<User>,
+    /// Factors, in creation order.
+    pub factors: Vec<Factor>,
+    /// Challenges.
+    pub challenges: Vec<Challenge>,
+    /// Sessions.
+    pub sessions: Vec<Session>,
+    /// Refresh tokens.
+    pub refresh_tokens: Vec<RefreshToken>,
+    /// PKCE flow states.
+    pub flow_states: Vec<FlowState>,
+    /// Next refresh-token id.
+    pub next_token_id: u64,
+}
+
+impl Db {
+    /// The user with this id.
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+    /// The user with this id, mutable.
+    pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
+        self.users.iter_mut().find(|u| u.id == id)
+    }
+    /// The user with this (lowercased) email and audience.
+    pub fn user_by_email(&self, email: &str, aud: &str) -> Option<&User> {
+        let e = email.to_lowercase();
+        self.users.iter().find(|u| u.email == e && u.aud == aud && !e.is_empty())
+    }
+    /// The session with this id.
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+    /// The session with this id, mutable.
+    pub fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
+        self.sessions.iter_mut().find(|s| s.id == id)
+    }
+    /// The factors of a user, in creation order.
+    pub fn factors_of(&self, user_id: &str) -> Vec<&Factor> {
+        self.factors.iter().filter(|f| f.user_id == user_id).collect()
+    }
+    /// True when the user has a verified factor.
+    pub fn has_mfa(&self, user_id: &str) -> bool {
+        self.factors.iter().any(|f| f.user_id == user_id && f.status == "verified")
+    }
+    /// Deletes sessions matching `pred`, with their refresh tokens.
+    pub fn delete_sessions(&mut self, pred: impl Fn(&Session) -> bool) {
+        let gone: Vec<String> =
+            self.sessions.iter().filter(|s| pred(s)).map(|s| s.id.clone()).collect();
+        self.sessions.retain(|s| !gone.contains(&s.id));
+        self.refresh_tokens.retain(|t| !gone.contains(&t.session_id));
+    }
+    /// Deletes a factor with its challenges.
+    pub fn delete_factor(&mut self, factor_id: &str) {
+        self.factors.retain(|f| f.id != factor_id);
+        self.challenges.retain(|c| c.factor_id != factor_id);
+    }
+    /// Deletes a user and everything that hangs off it.
+    pub fn delete_user(&mut self, user_id: &str) {
+        self.delete_sessions(|s| s.user_id == user_id);
+        let fids: Vec<String> = self.factors_of(user_id).iter().map(|f| f.id.clone()).collect();
+        for f in fids {
+            self.delete_factor(&f);
+        }
+        self.flow_states.retain(|f| f.user_id != user_id);
+        self.users.retain(|u| u.id != user_id);
+    }
+    /// Creates a session with one AMR claim and its first refresh token; returns both.
+    pub fn create_session(&mut self, user_id: &str, method: &str, now: Micros) -> (String, String) {
+        let sid = crate::util::uuid_v4();
+        self.sessions.push(Session {
+            id: sid.clone(),
+            user_id: user_id.into(),
+            created_at: now,
+            updated_at: now,
+            aal: "aal1".into(),
+            factor_id: None,
+            amr: vec![AmrClaim { method: method.into(), updated_at: now }],
+        });
+        let token = self.grant_token(user_id, &sid, "", now);
+        (sid, token)
+    }
+    /// Issues a refresh token for a session (child of `parent`).
+    pub fn grant_token(
+        &mut self,
+        user_id: &str,
+        session_id: &str,
+        parent: &str,
+        now: Micros,
+    ) -> String {
+        self.next_token_id += 1;
+        let token = crate::util::refresh_token_string();
+        self.refresh_tokens.push(RefreshToken {
+            id: self.next_token_id,
+            token: token.clone(),
+            user_id: user_id.into(),
+            session_id: session_id.into(),
+            revoked: false,
+            parent: parent.into(),
+            created_at: now,
+            updated_at: now,
+        });
+        token
+    }
+    /// Revokes `old` and issues its child (GoTrue's `GrantRefreshTokenSwap`).
+    pub fn swap_token(&mut self, old_token: &str, now: Micros) -> Option<String> {
+        let t = self.refresh_tokens.iter_mut().find(|t| t.token == old_token)?;
+        t.revoked = true;
+        t.updated_at = now;
+        let (uid, sid) = (t.user_id.clone(), t.session_id.clone());
+        Some(self.grant_token(&uid, &sid, old_token, now))
+    }
+    /// The newest unrevoked token of a session.
+    pub fn active_token(&self, session_id: &str) -> Option<&RefreshToken> {
+        self.refresh_tokens
+            .iter()
+            .filter(|t| t.session_id == session_id && !t.revoked)
+            .max_by_key(|t| t.id)
+    }
+    /// The newest token of a session, revoked or not.
+    pub fn latest_token(&self, session_id: &str) -> Option<&RefreshToken> {
+        self.refresh_tokens.iter().filter(|t| t.session_id == session_id).max_by_key(|t| t.id)
+    }
+}
+
+const TABLES: &[&str] =
+    &["users", "factors", "challenges", "sessions", "refresh_tokens", "flow_states"];
+
+/// Write-through persistence of a [`Db`] into a SQLite file.
+pub struct Persist {
+    conn: rusqlite::Connection,
+}
+
+impl std::fmt::Debug for Persist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Persist")
+    }
+}
+
+fn sql_err(e: rusqlite::Error) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+impl Persist {
+    /// Opens (or creates) the file and its tables.
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        let conn = rusqlite::Connection::open(path).map_err(sql_err)?;
+        for t in TABLES {
+            conn.execute_batch(&format!(
+                "CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, data TEXT NOT NULL);"
+            ))
+            .map_err(sql_err)?;
+        }
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+        )
+        .map_err(sql_err)?;
+        Ok(Persist { conn })
+    }
+
+    /// Reads everything back.
+    pub fn load(&self) -> std::io::Result<Db> {
+        fn rows<T: for<'de> Deserialize<'de>>(
+            c: &rusqlite::Connection,
+            t: &str,
+        ) -> std::io::Result<Vec<T>> {
+            let mut st =
+                c.prepare(&format!("SELECT data FROM {t} ORDER BY rowid")).map_err(sql_err)?;
+            let it = st.query_map([], |r| r.get::<_, String>(0)).map_err(sql_err)?;
+            let mut out = Vec::new();
+            for s in it {
+                let s = s.map_err(sql_err)?;
+                out.push(serde_json::from_str(&s).map_err(std::io::Error::other)?);
+            }
+            Ok(out)
+        }
+        let c = &self.conn;
+        let next: Option<String> = c
+            .query_row("SELECT value FROM meta WHERE key = 'next_token_id'", [], |r| r.get(0))
+            .ok();
+        Ok(Db {
+            users: rows(c, "users")?,
+            factors: rows(c, "factors")?,
+            challenges: rows(c, "challenges")?,
+            sessions: rows(c, "sessions")?,
+            refresh_tokens: rows(c, "refresh_tokens")?,
+            flow_states: rows(c, "flow_states")?,
+            next_token_id: next.and_then(|s| s.parse().ok()).unwrap_or(0),
+        })
+    }
+
+    /// Replaces the stored state with `db` in one transaction.
+    pub fn save(&mut self, db: &Db) -> std::io::Result<()> {
+        fn put<T: Serialize>(
+            tx: &rusqlite::Transaction<'_>,
+            t: &str,
+            items: &[T],
+            id: impl Fn(&T) -> String,
+        ) -> std::io::Result<()> {
+            tx.execute(&format!("DELETE FROM {t}"), []).map_err(sql_err)?;
+            let mut st = tx
+                .prepare(&format!("INSERT INTO {t} (id, data) VALUES (?1, ?2)"))
+                .map_err(sql_err)?;
+            for i in items {
+                let data = serde_json::to_string(i).map_err(std::io::Error::other)?;
+                st.execute(rusqlite::params![id(i), data]).map_err(sql_err)?;
+            }
+            Ok(())
+        }
+        let tx = self.conn.transaction().map_err(sql_err)?;
+        put(&tx, "users", &db.users, |u| u.id.clone())?;
+        put(&tx, "factors", &db.factors, |f| f.id.clone())?;
+        put(&tx, "challenges", &db.challenges, |c| c.id.clone())?;
+        put(&tx, "sessions", &db.sessions, |s| s.id.clone())?;
+        put(&tx, "refresh_tokens", &db.refresh_tokens, |t| t.id.to_string())?;
+        put(&tx, "flow_states", &db.flow_states, |f| f.id.clone())?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_token_id', ?1)",
+            [db.next_token_id.to_string()],
+        )
+        .map_err(sql_err)?;
+        tx.commit().map_err(sql_err)
+    }
+}

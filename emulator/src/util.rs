@@ -1,0 +1,424 @@
+//! Small helpers: random ids, timestamps, hashes, base32, URL and glob handling.
+
+use sha2::Digest;
+
+/// Fills a buffer with random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).expect("the operating system has no random source");
+    buf
+}
+
+/// A random version-4 UUID in its canonical lowercase form.
+pub fn uuid_v4() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// True when `s` is a UUID in the 8-4-4-4-12 hex form (either case).
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Lowercase hex of some bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A string of `n` random decimal digits (an OTP).
+pub fn random_digits(n: usize) -> String {
+    (0..n)
+        .map(|_| {
+            // Rejection sampling keeps the digits uniform.
+            loop {
+                let b = random_bytes::<1>()[0];
+                if b < 250 {
+                    return char::from(b'0' + b % 10);
+                }
+            }
+        })
+        .collect()
+}
+
+/// A legacy GoTrue refresh token: 12 lowercase base32 characters.
+pub fn refresh_token_string() -> String {
+    base32_encode(&random_bytes::<8>()).to_lowercase()[..12].to_string()
+}
+
+/// `hex(sha224(email + otp))`, GoTrue's stored form of an emailed one-time code.
+pub fn token_hash(identifier: &str, otp: &str) -> String {
+    let mut h = sha2::Sha224::new();
+    h.update(identifier.as_bytes());
+    h.update(otp.as_bytes());
+    hex(&h.finalize())
+}
+
+/// SHA-256 of the verifier, base64url without padding (the PKCE `s256` challenge).
+pub fn pkce_s256(verifier: &str) -> String {
+    use base64::Engine;
+    let digest = sha2::Sha256::digest(verifier.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
+const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// RFC 4648 base32 without padding.
+pub fn base32_encode(data: &[u8]) -> String {
+    let mut out = String::new();
+    let (mut buf, mut bits) = (0u32, 0u32);
+    for &b in data {
+        buf = (buf << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            out.push(B32[((buf >> (bits - 5)) & 31) as usize] as char);
+            bits -= 5;
+        }
+    }
+    if bits > 0 {
+        out.push(B32[((buf << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// Decodes base32 (case-insensitive, padding and spaces ignored); `None` on a bad character.
+pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let (mut buf, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| *c != b'=' && *c != b' ') {
+        let v = B32.iter().position(|x| *x == c.to_ascii_uppercase())? as u32;
+        buf = (buf << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            out.push((buf >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    Some(out)
+}
+
+/// Microseconds since the Unix epoch, formatted like Go's RFC 3339 with trailing zeros trimmed.
+pub fn rfc3339(micros: i64) -> String {
+    let secs = micros.div_euclid(1_000_000);
+    let frac = micros.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let mut s =
+        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, (sod % 3600) / 60, sod % 60);
+    if frac != 0 {
+        let f = format!("{frac:06}");
+        s.push('.');
+        s.push_str(f.trim_end_matches('0'));
+    }
+    s.push('Z');
+    s
+}
+
+/// A human-friendly `YYYY-MM-DD HH:MM:SS` (UTC) for the inbox page.
+pub fn short_time(micros: i64) -> String {
+    let r = rfc3339(micros);
+    r[..19].replace('T', " ")
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// GoTrue's email check (checkmail's format regexp), without a regex engine.
+pub fn valid_email_format(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    if local.is_empty() || domain.is_empty() || domain.contains('@') {
+        return false;
+    }
+    let local_ok =
+        local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    local_ok && domain.split('.').all(label_ok)
+}
+
+/// Go's `url.QueryEscape`: unreserved characters kept, space as `+`, the rest percent-encoded.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes a query component (`+` as space, `%XX` escapes); bad escapes are kept as they are.
+pub fn query_unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses `a=1&b=2` into ordered pairs.
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (query_unescape(k), query_unescape(v))
+        })
+        .collect()
+}
+
+/// Encodes pairs like Go's `url.Values.Encode`: sorted by key.
+pub fn encode_query(pairs: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted
+        .iter()
+        .map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A URL split into the part before the query, its query pairs and its fragment.
+#[derive(Debug, Clone)]
+pub struct SplitUrl {
+    /// Scheme, authority and path.
+    pub base: String,
+    /// Decoded query pairs, in order.
+    pub query: Vec<(String, String)>,
+    /// The raw fragment (without `#`).
+    pub fragment: String,
+}
+
+impl SplitUrl {
+    /// Splits a URL string.
+    pub fn parse(url: &str) -> Self {
+        let (rest, fragment) = url.split_once('#').unwrap_or((url, ""));
+        let (base, query) = rest.split_once('?').unwrap_or((rest, ""));
+        SplitUrl {
+            base: base.to_string(),
+            query: parse_query(query),
+            fragment: fragment.to_string(),
+        }
+    }
+
+    /// Sets (replaces) a query value.
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.query.retain(|(k, _)| k != key);
+        self.query.push((key.to_string(), value.to_string()));
+    }
+
+    /// Reassembles the URL, query sorted like Go's `Values.Encode`.
+    pub fn to_url_string(&self) -> String {
+        let mut s = self.base.clone();
+        if !self.query.is_empty() {
+            s.push('?');
+            s.push_str(&encode_query(&self.query));
+        }
+        if !self.fragment.is_empty() {
+            s.push('#');
+            s.push_str(&self.fragment);
+        }
+        s
+    }
+}
+
+/// The host part (without port or user info) of an absolute URL, lowercased.
+pub fn url_hostname(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let host = if let Some(stripped) = authority.strip_prefix('[') {
+        stripped.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    Some(host.to_ascii_lowercase())
+}
+
+/// The `host[:port]` part of an absolute URL.
+pub fn url_host(url: &str) -> String {
+    url.split_once("://")
+        .map(|(_, r)| r.split(['/', '?', '#']).next().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
+/// Glob matching in the style of gobwas/glob with `.` and `/` as separators: `*` matches any
+/// run without a separator, `**` any run at all, `?` one non-separator character.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn m(p: &[u8], t: &[u8]) -> bool {
+        if p.is_empty() {
+            return t.is_empty();
+        }
+        if p.starts_with(b"**") {
+            let rest = &p[2..];
+            return (0..=t.len()).any(|i| m(rest, &t[i..]));
+        }
+        match p[0] {
+            b'*' => {
+                let rest = &p[1..];
+                for i in 0..=t.len() {
+                    if m(rest, &t[i..]) {
+                        return true;
+                    }
+                    if i < t.len() && (t[i] == b'.' || t[i] == b'/') {
+                        return false;
+                    }
+                }
+                false
+            }
+            b'?' => !t.is_empty() && t[0] != b'.' && t[0] != b'/' && m(&p[1..], &t[1..]),
+            c => !t.is_empty() && t[0] == c && m(&p[1..], &t[1..]),
+        }
+    }
+    m(pattern.as_bytes(), text.as_bytes())
+}
+
+/// Simple wildcard match where `*` matches any run of characters (used for CORS origins).
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    fn m(p: &[u8], t: &[u8]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some(b'*') => (0..=t.len()).any(|i| m(&p[1..], &t[i..])),
+            Some(c) => t.first() == Some(c) && m(&p[1..], &t[1..]),
+        }
+    }
+    m(pattern.as_bytes(), text.as_bytes())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Parses a Go-style duration (`60s`, `1m30s`, `1h`, `500ms`) or plain seconds into seconds.
+pub fn parse_duration_secs(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if let Ok(v) = s.parse::<f64>() {
+        return Some(v);
+    }
+    let mut total = 0.0;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let v: f64 = num.parse().ok()?;
+        num.clear();
+        total += v * match unit.as_str() {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        any = true;
+    }
+    if !num.is_empty() || !any {
+        return None;
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_format_like_go() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_443_201_291_457), "2026-11-23T14:13:21.291457Z");
+        assert_eq!(rfc3339(1_795_443_201_290_000), "2026-11-23T14:13:21.29Z");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("http://localhost:*/**", "http://localhost:3000/reset"));
+        assert!(glob_match("http://127.0.0.1:*/**", "http://127.0.0.1:8080/"));
+        assert!(!glob_match("http://localhost:*/**", "http://evil.com:3000/x"));
+        assert!(!glob_match("http://localhost:*/**", "http://localhost:3000"));
+        assert!(wildcard_match("http://127.0.0.1:*", "http://127.0.0.1:5173"));
+    }
+
+    #[test]
+    fn base32_round_trip() {
+        let d = b"12345678901234567890";
+        assert_eq!(base32_encode(d), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(base32_decode("gezdgnbvgy3tqojqgezdgnbvgy3tqojq").unwrap(), d);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(valid_email_format("a.b+c@example.com"));
+        assert!(!valid_email_format("not-an-email"));
+        assert!(!valid_email_format("a@-x.com"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_secs("60s"), Some(60.0));
+        assert_eq!(parse_duration_secs("1m30s"), Some(90.0));
+        assert_eq!(parse_duration_secs("15"), Some(15.0));
+        assert_eq!(parse_duration_secs("x"), None);
+    }
+}
