@@ -152,7 +152,7 @@ pub async fn api_version_layer(req: Request, next: Next) -> Response {
     }
     new.headers_mut().insert("x-supabase-api-version", HeaderValue::from_static("2024-01-01"));
     for (k, v) in resp.headers() {
-        if !new.headers().contains_key(k) {
+        if !new.headers().contains_key(k) && k != "x-sb-error-code" {
             new.headers_mut().insert(k.clone(), v.clone());
         }
     }

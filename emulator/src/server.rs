@@ -105,6 +105,8 @@ async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: watch:
                 },
             );
             let conn = hyper::server::conn::http1::Builder::new()
+                // Go's net/http writes canonical (title-case) header names; some clients rely on it.
+                .title_case_headers(true)
                 .serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
                 _ = conn => {}

@@ -352,7 +352,7 @@ impl AppState {
         let iat = self.clock.now_secs();
         let exp = iat + self.config.jwt_exp;
         let mut amr: Vec<&crate::store::AmrClaim> = session.amr.iter().collect();
-        amr.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+        amr.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
         let amr: Vec<Value> = amr
             .iter()
             .map(|c| json!({"method": c.method, "timestamp": c.updated_at.div_euclid(1_000_000)}))

@@ -1,0 +1,11 @@
+//! Integration tests over real HTTP against an emulator on a free port.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod aal;
+mod controls;
+mod errors;
+mod otp;
+mod refresh;
+mod scenario;

@@ -1,0 +1,354 @@
+//! Emailed codes and links (single use, expiry), intervals, nonces, MFA challenges, password rules.
+
+use serde_json::json;
+
+use crate::common::*;
+
+async fn recover(c: &Client, email: &str) -> (String, String) {
+    let r = c.api("POST", "/recover").json(json!({"email": email})).send().await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let (_, code, link) = c.mail_for(email).await.expect("mail");
+    let link = link.unwrap();
+    let hash = link.split("token=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    (code, hash)
+}
+
+#[tokio::test]
+async fn recovery_code_is_single_use() {
+    let (_srv, c) = start().await;
+    let email = email();
+    c.signup(&email, PW).await;
+    let (code, hash) = recover(&c, &email).await;
+    let ok = c
+        .api("POST", "/verify")
+        .json(json!({"type": "recovery", "email": email, "token": code}))
+        .send()
+        .await;
+    assert_eq!(ok.status, 200);
+    let again = c
+        .api("POST", "/verify")
+        .json(json!({"type": "recovery", "email": email, "token": code}))
+        .send()
+        .await;
+    assert_eq!((again.status, again.code()), (403, "otp_expired".into()));
+    assert_eq!(again.json()["message"], "Token has expired or is invalid");
+    let by_hash =
+        c.api("POST", "/verify").json(json!({"type": "recovery", "token_hash": hash})).send().await;
+    assert_eq!((by_hash.status, by_hash.code()), (403, "otp_expired".into()));
+    assert_eq!(by_hash.json()["message"], "Email link is invalid or has expired");
+}
+
+#[tokio::test]
+async fn recovery_code_expires() {
+    let (_srv, c) = start_with(|cfg| cfg.mailer_otp_exp = 3600).await;
+    let email = email();
+    c.signup(&email, PW).await;
+    let (code, _) = recover(&c, &email).await;
+    c.advance(3601.0).await;
+    let r = c
+        .api("POST", "/verify")
+        .json(json!({"type": "recovery", "email": email, "token": code}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (403, "otp_expired".into()));
+    // Within the lifetime a token hash works, and `email` finds the recovery token too.
+    c.advance(61.0).await;
+    let (_, hash) = recover(&c, &email).await;
+    c.advance(3500.0).await;
+    let r =
+        c.api("POST", "/verify").json(json!({"type": "email", "token_hash": hash})).send().await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(claims(&at(&r.json()))["amr"][0]["method"], "otp");
+}
+
+#[tokio::test]
+async fn recovery_mails_are_rate_limited_per_user() {
+    let (_srv, c) = start().await;
+    let email = email();
+    c.signup(&email, PW).await;
+    recover(&c, &email).await;
+    c.advance(20.0).await;
+    let r = c.api("POST", "/recover").json(json!({"email": email})).send().await;
+    assert_eq!((r.status, r.code()), (429, "over_email_send_rate_limit".into()));
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        msg == "For security purposes, you can only request this after 39 seconds."
+            || msg.contains("after 40 seconds"),
+        "{msg}"
+    );
+    assert_eq!(r.header("x-sb-error-code"), Some("over_email_send_rate_limit"));
+    c.advance(41.0).await;
+    assert_eq!(c.api("POST", "/recover").json(json!({"email": email})).send().await.status, 200);
+    // Unknown addresses get the same answer and no mail.
+    let r = c.api("POST", "/recover").json(json!({"email": "nobody@example.com"})).send().await;
+    assert_eq!((r.status, r.json()), (200, json!({})));
+    assert!(c.mail_for("nobody@example.com").await.is_none());
+}
+
+#[tokio::test]
+async fn reauthentication_nonce_rules() {
+    let (_srv, c) = start_with(|cfg| cfg.update_password_require_reauthentication = true).await;
+    let email = email();
+    let s = c.signup(&email, PW).await;
+    // A session younger than 24 h needs no nonce.
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "Second-Pass-8"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // An older one does.
+    c.advance(86_401.0).await;
+    let s = c.refresh(&rt(&s)).await.json();
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "Third-Pass-9"}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (400, "reauthentication_needed".into()));
+    assert_eq!(r.json()["message"], "Password update requires reauthentication");
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "Third-Pass-9", "nonce": "123456"}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (422, "reauthentication_not_valid".into()));
+    assert_eq!(c.api("GET", "/reauthenticate").bearer(&at(&s)).send().await.json(), json!({}));
+    let again = c.api("GET", "/reauthenticate").bearer(&at(&s)).send().await;
+    assert_eq!((again.status, again.code()), (429, "over_email_send_rate_limit".into()));
+    let (_, nonce, link) = c.mail_for(&email).await.unwrap();
+    assert!(link.is_none());
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "Third-Pass-9", "nonce": nonce}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The nonce is consumed.
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "Fourth-Pass-1", "nonce": nonce}))
+        .send()
+        .await;
+    assert_eq!(r.code(), "reauthentication_not_valid");
+}
+
+#[tokio::test]
+async fn current_password_rules() {
+    let (_srv, c) = start_with(|cfg| cfg.update_password_require_current_password = true).await;
+    let email = email();
+    let s = c.signup(&email, PW).await;
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "New-Horse-42"}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (400, "current_password_required".into()));
+    assert_eq!(r.json()["message"], "Current password required when setting new password.");
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "New-Horse-42", "current_password": "nope-nope"}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (400, "current_password_invalid".into()));
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "New-Horse-42", "current_password": PW}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+    // A recovery session needs none.
+    let (code, _) = recover(&c, &email).await;
+    let rs = c
+        .api("POST", "/verify")
+        .json(json!({"type": "recovery", "email": email, "token": code}))
+        .send()
+        .await
+        .json();
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&rs))
+        .json(json!({"password": "Third-Horse-77"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.json().get("recovery_sent_at").is_none());
+}
+
+#[tokio::test]
+async fn password_update_validation() {
+    let (_srv, c) = start_with(|cfg| {
+        cfg.password_required_characters =
+            vec!["0123456789".into(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ".into()]
+    })
+    .await;
+    let s = c.signup(&email(), PW).await;
+    let r = c.api("PUT", "/user").bearer(&at(&s)).json(json!({"password": "abc"})).send().await;
+    assert_eq!((r.status, r.code()), (422, "weak_password".into()));
+    assert_eq!(r.json()["weak_password"], json!({"reasons": ["length", "characters"]}));
+    assert!(
+        r.header("x-sb-error-code").is_none(),
+        "the 2024 weak-password branch has no x-sb-error-code"
+    );
+    let legacy =
+        c.api("PUT", "/user").legacy().bearer(&at(&s)).json(json!({"password": ""})).send().await;
+    assert_eq!(legacy.json()["error_code"], "weak_password");
+    assert_eq!(legacy.json()["weak_password"]["reasons"], json!(["length", "characters"]));
+    assert_eq!(legacy.header("x-sb-error-code"), Some("weak_password"));
+    let r = c
+        .api("PUT", "/user")
+        .bearer(&at(&s))
+        .json(json!({"password": "A1".repeat(37)}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (400, "validation_failed".into()));
+    assert_eq!(r.json()["message"], "Password cannot be longer than 72 characters");
+    let r = c.api("PUT", "/user").bearer(&at(&s)).json(json!({"password": PW})).send().await;
+    assert_eq!((r.status, r.code()), (422, "same_password".into()));
+    assert_eq!(r.json()["message"], "New password should be different from the old password.");
+}
+
+#[tokio::test]
+async fn mfa_challenge_rules() {
+    let (_srv, c) = start().await;
+    let s = c.signup(&email(), PW).await;
+    let (fid, secret) = c.enroll_totp(&at(&s), "app").await;
+    let challenge = |c: &Client, at: String, fid: String| {
+        let c = c.clone();
+        async move {
+            c.api("POST", &format!("/factors/{fid}/challenge")).bearer(&at).send().await.json()
+        }
+    };
+    // Expiry.
+    let ch = challenge(&c, at(&s), fid.clone()).await;
+    assert!(ch["expires_at"].as_u64().unwrap() >= c.now().await + 299);
+    c.advance(301.0).await;
+    let code = c.totp(&secret).await;
+    let r = c
+        .api("POST", &format!("/factors/{fid}/verify"))
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ch["id"], "code": code}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (422, "mfa_challenge_expired".into()));
+    // Wrong code, then skew: the previous step's code works.
+    let s = c.refresh(&rt(&s)).await.json();
+    let ch = challenge(&c, at(&s), fid.clone()).await;
+    let r = c
+        .api("POST", &format!("/factors/{fid}/verify"))
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ch["id"], "code": "000000"}))
+        .send()
+        .await;
+    let expected_fail = if c.totp(&secret).await == "000000" { 200 } else { 422 };
+    assert_eq!(r.status, expected_fail);
+    if expected_fail == 422 {
+        assert_eq!(r.code(), "mfa_verification_failed");
+        assert_eq!(r.json()["message"], "Invalid TOTP code entered");
+    }
+    let now = c.now().await;
+    let old = gotrue_emulator::totp::code(&secret, now - 30);
+    let too_old = gotrue_emulator::totp::code(&secret, now - 61);
+    if too_old != old && too_old != c.totp(&secret).await {
+        let r = c
+            .api("POST", &format!("/factors/{fid}/verify"))
+            .bearer(&at(&s))
+            .json(json!({"challenge_id": ch["id"], "code": too_old}))
+            .send()
+            .await;
+        assert_eq!(r.code(), "mfa_verification_failed");
+    }
+    let r = c
+        .api("POST", &format!("/factors/{fid}/verify"))
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ch["id"], "code": old}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A used challenge cannot be used again.
+    let s = r.json();
+    let r = c
+        .api("POST", &format!("/factors/{fid}/verify"))
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ch["id"], "code": c.totp(&secret).await}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (422, "mfa_ip_address_mismatch".into()));
+}
+
+#[tokio::test]
+async fn phone_factor_sms_and_interval() {
+    let (_srv, c) = start().await;
+    let s = c.signup(&email(), PW).await;
+    let r = c
+        .api("POST", "/factors")
+        .bearer(&at(&s))
+        .json(json!({"factor_type": "phone", "phone": "+1 555 000 1111"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let fid = r.json()["id"].as_str().unwrap().to_string();
+    // A phone challenge reads its body: an empty one is bad JSON.
+    let r = c.api("POST", &format!("/factors/{fid}/challenge")).bearer(&at(&s)).send().await;
+    assert_eq!((r.status, r.code()), (400, "bad_json".into()));
+    let r = c
+        .api("POST", &format!("/factors/{fid}/challenge"))
+        .bearer(&at(&s))
+        .json(json!({"channel": "pigeon"}))
+        .send()
+        .await;
+    assert_eq!(r.code(), "validation_failed");
+    let ch = c
+        .api("POST", &format!("/factors/{fid}/challenge"))
+        .bearer(&at(&s))
+        .json(json!({"channel": "sms"}))
+        .send()
+        .await
+        .json();
+    assert_eq!(ch["type"], "phone");
+    let code = c.sms_code("15550001111").await.expect("sms");
+    let r = c
+        .api("POST", &format!("/factors/{fid}/challenge"))
+        .bearer(&at(&s))
+        .json(json!({}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.code()), (429, "over_sms_send_rate_limit".into()));
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("For security purposes, you can only request this after"));
+    let r = c
+        .api("POST", &format!("/factors/{fid}/verify"))
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ch["id"], "code": "12345"}))
+        .send()
+        .await;
+    assert_eq!(r.json()["message"], "Invalid MFA Phone code entered");
+    let r = c
+        .api("POST", &format!("/factors/{fid}/verify"))
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ch["id"], "code": code}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let cl = claims(&at(&r.json()));
+    assert_eq!(cl["aal"], "aal2");
+    assert!(cl["amr"].as_array().unwrap().iter().any(|m| m["method"] == "mfa/phone"));
+    c.advance(60.0).await;
+    let r = c
+        .api("POST", &format!("/factors/{fid}/challenge"))
+        .bearer(&at(&s))
+        .json(json!({}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+}
