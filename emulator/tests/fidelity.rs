@@ -1,0 +1,795 @@
+//! Fidelity: the emulator answers the steps of the shared `scenario.py` the way real GoTrue did
+//! (recordings in `tests/data/`), compared by the rules of the shared `diff.py`: request line,
+//! status, kept headers, key sets and value types everywhere (JWT claims and redirect Locations
+//! included), exact error codes, messages with numbers blanked, aal, factor types and statuses.
+//! Ids, times, tokens and codes may differ; same-second `amr` entries may come in any order.
+//! The clock control replaces the scenario's sleeps, so this runs in seconds.
+
+mod common;
+
+use base64::Engine;
+use common::{start_with, Client};
+use serde_json::{json, Map, Value};
+
+// ---------------------------------------------------------------------------------------------
+// Transcript writing (scenario.py's `call`, `shape`, `parse_location`)
+
+/// One recorded exchange, in scenario.py's format.
+struct Recorder {
+    c: Client,
+    out: Vec<Value>,
+}
+
+fn is_jwt(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    s.starts_with("eyJ")
+        && parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+}
+
+fn jwt_claims(jwt: &str) -> Value {
+    let p = jwt.split('.').nth(1).unwrap();
+    let b =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).unwrap();
+    serde_json::from_slice(&b).unwrap()
+}
+
+/// JWTs become their claims; long strings are cut.
+fn shape(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), shape(x))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(shape).collect()),
+        Value::String(s) if is_jwt(s) => json!({"jwt_claims": jwt_claims(s)}),
+        Value::String(s) if s.chars().count() > 1000 => {
+            let head: String = s.chars().take(200).collect();
+            json!(format!("{head} ...({} characters)", s.chars().count()))
+        }
+        other => other.clone(),
+    }
+}
+
+/// Python's `urllib.parse.parse_qsl` (blank values dropped, `+` as space).
+fn parse_qsl(q: &str) -> Vec<(String, String)> {
+    gotrue_emulator::util::parse_query(q).into_iter().filter(|(_, v)| !v.is_empty()).collect()
+}
+
+fn qsl_dict(q: &str) -> Value {
+    let mut m = Map::new();
+    for (k, v) in parse_qsl(q) {
+        m.insert(k, json!(v));
+    }
+    shape(&Value::Object(m))
+}
+
+/// Python's `urlsplit` for the parts scenario.py keeps.
+fn parse_location(loc: &str) -> Value {
+    let (rest, fragment) = loc.split_once('#').unwrap_or((loc, ""));
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = match rest.split_once("://") {
+        Some((_, after)) => after.find('/').map(|i| after[i..].to_string()).unwrap_or_default(),
+        None => rest.to_string(),
+    };
+    json!({"path": path, "query": qsl_dict(query), "fragment": qsl_dict(fragment)})
+}
+
+/// `[0-9a-f]{8}-[0-9a-f-]{27}` replaced by `{id}` (scenario.py's path shape).
+fn path_shape(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        let hex8 = i + 36 <= b.len()
+            && b[i..i + 8].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            && b[i + 8] == b'-'
+            && b[i + 9..i + 36]
+                .iter()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c) || *c == b'-');
+        if hex8 {
+            out.push_str("{id}");
+            i += 36;
+        } else {
+            out.push(b[i] as char);
+            i += 1;
+        }
+    }
+    out
+}
+
+impl Recorder {
+    /// scenario.py's `call`: sends with `apikey` and API version 2024-01-01, records the exchange.
+    async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let mut req = self.c.api(method, path);
+        if let Some(b) = &body {
+            req = req.json(b.clone());
+        }
+        if let Some(t) = token {
+            req = req.bearer(t);
+        }
+        let r = req.send().await;
+        let j = if r.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&r.body).unwrap_or(json!({"_non_json_body": true}))
+        };
+        let mut keep = Map::new();
+        for (k, v) in &r.headers {
+            let k = k.to_lowercase();
+            if ["content-type", "x-supabase-api-version", "retry-after"].contains(&k.as_str()) {
+                keep.insert(k, json!(v));
+            }
+        }
+        if let Some(loc) = r.header("Location") {
+            keep.insert("location".into(), parse_location(loc));
+        }
+        let (p, q) = path.split_once('?').unwrap_or((path, ""));
+        let mut qkeys: Vec<String> = parse_qsl(q).into_iter().map(|(k, _)| k).collect();
+        qkeys.sort();
+        qkeys.dedup();
+        let body_keys = match &body {
+            Some(Value::Object(m)) => {
+                let mut k: Vec<&String> = m.keys().collect();
+                k.sort();
+                json!(k)
+            }
+            _ => Value::Null,
+        };
+        self.out.push(json!({
+            "request": {"method": method, "path": path_shape(p), "query": qkeys, "body_keys": body_keys},
+            "response": {"status": r.status, "headers": keep, "body": shape(&j)},
+        }));
+        (r.status, j)
+    }
+
+    /// scenario.py's `follow_link`: the emailed link against the API, `redirect_to` overridden.
+    async fn follow_link(&mut self, link: &str, redirect_to: Option<&str>) -> (u16, Value) {
+        let (before, query) = link.split_once('?').unwrap_or((link, ""));
+        let mut q: Vec<(String, String)> = parse_qsl(query);
+        if let Some(r) = redirect_to {
+            match q.iter_mut().find(|(k, _)| k == "redirect_to") {
+                Some(x) => x.1 = r.to_string(),
+                None => q.push(("redirect_to".into(), r.into())),
+            }
+        }
+        let path = &before[before.find("/verify").expect("a /verify link")..];
+        let enc: Vec<String> = q
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    gotrue_emulator::util::query_escape(k),
+                    gotrue_emulator::util::query_escape(v)
+                )
+            })
+            .collect();
+        let full = format!("{path}?{}", enc.join("&"));
+        let (st, _) = self.call("GET", &full, None, None).await;
+        let loc = self.out.last().unwrap()["response"]["headers"]["location"].clone();
+        (st, loc)
+    }
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_else(|| panic!("no {k} in {v}")).to_string()
+}
+
+fn new_email() -> String {
+    format!("f{}@example.com", &gotrue_emulator::util::uuid_v4().replace('-', "")[..12])
+}
+
+async fn new_user(r: &mut Recorder) -> (String, Value) {
+    let email = new_email();
+    let (st, s0) = r
+        .call("POST", "/signup", Some(json!({"email": email, "password": "Correct-Horse-9"})), None)
+        .await;
+    assert_eq!(st, 200, "signup: {s0}");
+    (email, s0)
+}
+
+async fn mail_for(c: &Client, email: &str) -> (String, Option<String>) {
+    let (_, code, link) = c.mail_for(email).await.unwrap_or_else(|| panic!("no mail to {email}"));
+    (code, link)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The steps (scenario.py's `section_default` and `section_current_password`)
+
+async fn section_default(r: &mut Recorder) {
+    let c = r.c.clone();
+    r.call("GET", "/settings", None, None).await;
+    let (email, _) = new_user(r).await;
+    r.call("POST", "/signup", Some(json!({"email": email, "password": "Other-Horse-9"})), None)
+        .await;
+    r.call("POST", "/signup", Some(json!({"email": new_email(), "password": "ab"})), None).await;
+    let (_, sess) = r
+        .call(
+            "POST",
+            "/token?grant_type=password",
+            Some(json!({"email": email, "password": "Correct-Horse-9"})),
+            None,
+        )
+        .await;
+    let at = s(&sess, "access_token");
+    r.call("GET", "/user", None, Some(&at)).await;
+
+    // Unverified factors, phone MFA.
+    let (_, fa) = r
+        .call(
+            "POST",
+            "/factors",
+            Some(json!({"factor_type": "totp", "friendly_name": "app a"})),
+            Some(&at),
+        )
+        .await;
+    let (_, fb) = r
+        .call(
+            "POST",
+            "/factors",
+            Some(json!({"factor_type": "totp", "friendly_name": "app b"})),
+            Some(&at),
+        )
+        .await;
+    r.call("GET", "/user", None, Some(&at)).await;
+    r.call("DELETE", &format!("/factors/{}", s(&fb, "id")), None, Some(&at)).await;
+    let phone = format!(
+        "1555{:07}",
+        u32::from_str_radix(&gotrue_emulator::util::uuid_v4()[..6], 16).unwrap() % 10_000_000
+    );
+    let (_, fp) = r
+        .call(
+            "POST",
+            "/factors",
+            Some(json!({"factor_type": "phone", "phone": phone, "friendly_name": "mobile"})),
+            Some(&at),
+        )
+        .await;
+    let fp_id = s(&fp, "id");
+    let (_, ch) = r
+        .call(
+            "POST",
+            &format!("/factors/{fp_id}/challenge"),
+            Some(json!({"channel": "sms"})),
+            Some(&at),
+        )
+        .await;
+    let code = c.sms_code(&phone).await.expect("sms code");
+    let wrong = if code != "000000" { "000000" } else { "111111" };
+    r.call(
+        "POST",
+        &format!("/factors/{fp_id}/verify"),
+        Some(json!({"challenge_id": s(&ch, "id"), "code": wrong})),
+        Some(&at),
+    )
+    .await;
+    let (_, s2) = r
+        .call(
+            "POST",
+            &format!("/factors/{fp_id}/verify"),
+            Some(json!({"challenge_id": s(&ch, "id"), "code": code})),
+            Some(&at),
+        )
+        .await;
+    let at2 = s(&s2, "access_token");
+    r.call("GET", "/user", None, Some(&at2)).await;
+    let fa_id = s(&fa, "id");
+    let secret = fa["totp"]["secret"].as_str().unwrap().to_string();
+    let (_, ch) =
+        r.call("POST", &format!("/factors/{fa_id}/challenge"), Some(json!({})), Some(&at2)).await;
+    let (_, s3) = r
+        .call(
+            "POST",
+            &format!("/factors/{fa_id}/verify"),
+            Some(json!({"challenge_id": s(&ch, "id"), "code": c.totp(&secret).await})),
+            Some(&at2),
+        )
+        .await;
+    let at3 = s(&s3, "access_token");
+    let (_, ch) =
+        r.call("POST", &format!("/factors/{fa_id}/challenge"), Some(json!({})), Some(&at3)).await;
+    r.call(
+        "POST",
+        &format!("/factors/{fa_id}/verify"),
+        Some(json!({"challenge_id": s(&ch, "id"), "code": c.totp(&secret).await})),
+        Some(&at3),
+    )
+    .await;
+    r.call(
+        "POST",
+        &format!("/factors/{}/challenge", gotrue_emulator::util::uuid_v4()),
+        Some(json!({})),
+        Some(&at3),
+    )
+    .await;
+    r.call("POST", "/factors/not-a-uuid/challenge", Some(json!({})), Some(&at3)).await;
+    r.call(
+        "POST",
+        &format!("/factors/{fa_id}/verify"),
+        Some(json!({"challenge_id": gotrue_emulator::util::uuid_v4(), "code": "123456"})),
+        Some(&at3),
+    )
+    .await;
+
+    // Refresh rotation and reuse.
+    let r0 = s(&s3, "refresh_token");
+    let grant = "/token?grant_type=refresh_token";
+    let (_, r1) = r.call("POST", grant, Some(json!({"refresh_token": r0})), None).await;
+    let (_, r1b) = r.call("POST", grant, Some(json!({"refresh_token": r0})), None).await;
+    assert_eq!(r1b["refresh_token"], r1["refresh_token"]);
+    let (_, r2) =
+        r.call("POST", grant, Some(json!({"refresh_token": s(&r1, "refresh_token")})), None).await;
+    r.call("POST", grant, Some(json!({"refresh_token": r0})), None).await;
+    c.advance(11.0).await;
+    r.call("POST", grant, Some(json!({"refresh_token": r0})), None).await;
+    r.call("POST", grant, Some(json!({"refresh_token": s(&r2, "refresh_token")})), None).await;
+    r.call("GET", "/user", None, Some(&s(&r2, "access_token"))).await;
+    let (_, s4) = r
+        .call(
+            "POST",
+            "/token?grant_type=password",
+            Some(json!({"email": email, "password": "Correct-Horse-9"})),
+            None,
+        )
+        .await;
+    let at4 = s(&s4, "access_token");
+    r.call("GET", "/reauthenticate", None, Some(&at4)).await;
+    let (nonce, _) = mail_for(&c, &email).await;
+    assert_eq!(nonce.len(), 6);
+
+    // Removing a factor from aal2 and the session afterwards.
+    let (st, ch) = r
+        .call(
+            "POST",
+            &format!("/factors/{fp_id}/challenge"),
+            Some(json!({"channel": "sms"})),
+            Some(&at4),
+        )
+        .await;
+    assert_eq!(st, 429, "{ch}");
+    let msg = s(&ch, "message");
+    let wait: f64 = msg
+        .split("after ")
+        .nth(1)
+        .and_then(|x| x.split(' ').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(0.0);
+    c.advance(wait + 1.0).await;
+    let (_, ch) = r
+        .call(
+            "POST",
+            &format!("/factors/{fp_id}/challenge"),
+            Some(json!({"channel": "sms"})),
+            Some(&at4),
+        )
+        .await;
+    let code = c.sms_code(&phone).await.expect("sms code");
+    let (_, s5) = r
+        .call(
+            "POST",
+            &format!("/factors/{fp_id}/verify"),
+            Some(json!({"challenge_id": s(&ch, "id"), "code": code})),
+            Some(&at4),
+        )
+        .await;
+    let at5 = s5["access_token"].as_str().map(str::to_string).unwrap_or(at4.clone());
+    r.call("DELETE", &format!("/factors/{fp_id}"), None, Some(&at5)).await;
+    r.call("GET", "/user", None, Some(&at5)).await;
+    r.call("POST", grant, Some(json!({"refresh_token": s(&s5, "refresh_token")})), None).await;
+
+    // Logout scopes.
+    let login = json!({"email": email, "password": "Correct-Horse-9"});
+    let (_, a) = r.call("POST", "/token?grant_type=password", Some(login.clone()), None).await;
+    let (_, b) = r.call("POST", "/token?grant_type=password", Some(login), None).await;
+    let (ata, atb) = (s(&a, "access_token"), s(&b, "access_token"));
+    r.call("POST", "/logout?scope=others", None, Some(&ata)).await;
+    r.call("GET", "/user", None, Some(&atb)).await;
+    r.call("GET", "/user", None, Some(&ata)).await;
+    r.call("POST", "/logout?scope=local", None, Some(&ata)).await;
+    r.call("GET", "/user", None, Some(&ata)).await;
+    r.call("POST", "/logout", None, Some(&ata)).await;
+
+    // Recovery through the emailed link: implicit, token_hash, PKCE, bad link.
+    let (email2, _) = new_user(r).await;
+    r.call("POST", "/recover", Some(json!({"email": email2})), None).await;
+    let (_, link) = mail_for(&c, &email2).await;
+    let link = link.expect("recovery link");
+    r.follow_link(&link, Some("http://localhost:3000/reset")).await;
+    r.follow_link(&link, None).await;
+    let (email3, _) = new_user(r).await;
+    r.call("POST", "/recover", Some(json!({"email": email3})), None).await;
+    let (code, link) = mail_for(&c, &email3).await;
+    let link = link.expect("recovery link");
+    let token_hash = parse_qsl(link.split_once('?').unwrap().1)
+        .into_iter()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1;
+    r.call("POST", "/verify", Some(json!({"type": "recovery", "token_hash": token_hash})), None)
+        .await;
+    r.call("POST", "/verify", Some(json!({"type": "recovery", "token_hash": token_hash})), None)
+        .await;
+    r.call(
+        "POST",
+        "/verify",
+        Some(json!({"type": "recovery", "email": email3, "token": code})),
+        None,
+    )
+    .await;
+    r.call("POST", "/verify", Some(json!({"type": "recovery", "email": email3})), None).await;
+    r.call("POST", "/verify", Some(json!({"email": email3, "token": code})), None).await;
+    let (email4, _) = new_user(r).await;
+    let verifier = format!(
+        "{}{}",
+        gotrue_emulator::util::uuid_v4().replace('-', ""),
+        gotrue_emulator::util::uuid_v4().replace('-', "")
+    );
+    let challenge = gotrue_emulator::util::pkce_s256(&verifier);
+    r.call(
+        "POST",
+        "/recover",
+        Some(
+            json!({"email": email4, "code_challenge": challenge, "code_challenge_method": "s256"}),
+        ),
+        None,
+    )
+    .await;
+    let (_, link) = mail_for(&c, &email4).await;
+    let (_, loc) =
+        r.follow_link(&link.expect("pkce link"), Some("http://localhost:3000/reset")).await;
+    let auth_code = loc["query"]["code"].as_str().expect("?code=").to_string();
+    let pkce = "/token?grant_type=pkce";
+    r.call(
+        "POST",
+        pkce,
+        Some(json!({"auth_code": auth_code, "code_verifier": format!("wrong{}", &verifier[5..])})),
+        None,
+    )
+    .await;
+    let (_, sp) = r
+        .call("POST", pkce, Some(json!({"auth_code": auth_code, "code_verifier": verifier})), None)
+        .await;
+    r.call("POST", pkce, Some(json!({"auth_code": auth_code, "code_verifier": verifier})), None)
+        .await;
+    r.follow_link(
+        "http://127.0.0.1/auth/v1/verify?token=pkce_0000&type=recovery",
+        Some("http://localhost:3000/reset"),
+    )
+    .await;
+    r.call("POST", "/recover", Some(json!({"email": "not-an-email"})), None).await;
+    r.call("POST", "/recover", Some(json!({})), None).await;
+
+    // Recovery for a phone-MFA user: step up by SMS before the new password.
+    let atp = s(&sp, "access_token");
+    let (_, f) = r
+        .call("POST", "/factors", Some(json!({"factor_type": "phone", "phone": phone})), Some(&atp))
+        .await;
+    let fid = s(&f, "id");
+    let (_, ch2) =
+        r.call("POST", &format!("/factors/{fid}/challenge"), Some(json!({})), Some(&atp)).await;
+    let code = c.sms_code(&phone).await.expect("sms code");
+    let (_, sv) = r
+        .call(
+            "POST",
+            &format!("/factors/{fid}/verify"),
+            Some(json!({"challenge_id": s(&ch2, "id"), "code": code})),
+            Some(&atp),
+        )
+        .await;
+    r.call("POST", "/logout", None, Some(&s(&sv, "access_token"))).await;
+    c.advance(61.0).await;
+    r.call("POST", "/recover", Some(json!({"email": email4})), None).await;
+    let (code, _) = mail_for(&c, &email4).await;
+    let (_, rs) = r
+        .call(
+            "POST",
+            "/verify",
+            Some(json!({"type": "recovery", "email": email4, "token": code})),
+            None,
+        )
+        .await;
+    let atr = s(&rs, "access_token");
+    r.call("PUT", "/user", Some(json!({"password": "Fresh-Battery-5"})), Some(&atr)).await;
+    let (_, ch3) = r
+        .call(
+            "POST",
+            &format!("/factors/{fid}/challenge"),
+            Some(json!({"channel": "sms"})),
+            Some(&atr),
+        )
+        .await;
+    let code = c.sms_code(&phone).await.expect("sms code");
+    let (_, up) = r
+        .call(
+            "POST",
+            &format!("/factors/{fid}/verify"),
+            Some(json!({"challenge_id": s(&ch3, "id"), "code": code})),
+            Some(&atr),
+        )
+        .await;
+    let (st, j) = r
+        .call(
+            "PUT",
+            "/user",
+            Some(json!({"password": "Fresh-Battery-5"})),
+            Some(&s(&up, "access_token")),
+        )
+        .await;
+    assert_eq!(st, 200, "{j}");
+}
+
+async fn section_current_password(r: &mut Recorder) {
+    let c = r.c.clone();
+    let (email, s0) = new_user(r).await;
+    let at = s(&s0, "access_token");
+    r.call("PUT", "/user", Some(json!({"password": "New-Horse-42"})), Some(&at)).await;
+    r.call(
+        "PUT",
+        "/user",
+        Some(json!({"password": "New-Horse-42", "current_password": "Wrong-Horse-1"})),
+        Some(&at),
+    )
+    .await;
+    r.call(
+        "PUT",
+        "/user",
+        Some(json!({"password": "New-Horse-42", "current_password": "Correct-Horse-9"})),
+        Some(&at),
+    )
+    .await;
+    r.call("POST", "/recover", Some(json!({"email": email})), None).await;
+    let (code, _) = mail_for(&c, &email).await;
+    let (_, rs) = r
+        .call(
+            "POST",
+            "/verify",
+            Some(json!({"type": "recovery", "email": email, "token": code})),
+            None,
+        )
+        .await;
+    r.call(
+        "PUT",
+        "/user",
+        Some(json!({"password": "Third-Horse-77"})),
+        Some(&s(&rs, "access_token")),
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison (diff.py)
+
+const EXACT: &[&str] = &[
+    "code",
+    "error_code",
+    "msg",
+    "message",
+    "error",
+    "error_description",
+    "aal",
+    "aud",
+    "role",
+    "factor_type",
+    "status",
+    "type",
+    "method",
+    "token_type",
+    "is_anonymous",
+    "provider",
+    "channel",
+    "content-type",
+    "x-supabase-api-version",
+    "path",
+];
+
+/// A value with its run-specific parts (uuids, numbers) blanked.
+fn norm(v: &Value) -> Value {
+    let Value::String(s) = v else { return v.clone() };
+    let b = s.as_bytes();
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    let mut no_uuid = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        let is_uuid = i + 36 <= b.len()
+            && (0..36).all(|j| match j {
+                8 | 13 | 18 | 23 => b[i + j] == b'-',
+                _ => hex(b[i + j]),
+            });
+        if is_uuid {
+            no_uuid.push_str("UUID");
+            i += 36;
+        } else {
+            let ch = s[i..].chars().next().unwrap();
+            no_uuid.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    let mut out = String::new();
+    let mut in_digits = false;
+    for ch in no_uuid.chars() {
+        if ch.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(ch);
+        }
+    }
+    json!(out)
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+fn exact_items(items: &[Value]) -> Vec<Vec<(String, Value)>> {
+    let mut out: Vec<Vec<(String, Value)>> = items
+        .iter()
+        .map(|x| {
+            let mut v: Vec<(String, Value)> = x
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, v)| EXACT.contains(&k.as_str()) && !v.is_object() && !v.is_array())
+                .map(|(k, v)| (k.clone(), norm(v)))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        })
+        .collect();
+    out.sort_by_key(|x| format!("{x:?}"));
+    out
+}
+
+fn diffs(a: &Value, b: &Value, path: &str) -> Vec<String> {
+    if type_name(a) != type_name(b) && !(a.is_number() && b.is_number()) {
+        return vec![format!("{path}: {} in GoTrue, {} here", type_name(a), type_name(b))];
+    }
+    let mut out = Vec::new();
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                match (x.get(k), y.get(k)) {
+                    (Some(_), None) => out.push(format!("{path}.{k}: missing")),
+                    (None, Some(_)) => out.push(format!("{path}.{k}: not in GoTrue")),
+                    (Some(av), Some(bv)) => {
+                        if EXACT.contains(&k.as_str())
+                            && !av.is_object()
+                            && !av.is_array()
+                            && norm(av) != norm(bv)
+                        {
+                            out.push(format!("{path}.{k}: GoTrue {av}, here {bv}"));
+                        } else {
+                            out.extend(diffs(av, bv, &format!("{path}.{k}")));
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                out.push(format!("{path}: {} items in GoTrue, {} here", x.len(), y.len()));
+            } else if !x.is_empty() {
+                out.extend(
+                    diffs(&x[0], &y[0], &format!("{path}[0]"))
+                        .into_iter()
+                        .filter(|d| !d.contains(": GoTrue ")),
+                );
+                if x.iter().chain(y.iter()).all(Value::is_object)
+                    && exact_items(x) != exact_items(y)
+                {
+                    out.push(format!(
+                        "{path}: GoTrue {:?}, here {:?}",
+                        exact_items(x),
+                        exact_items(y)
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// diff.py's verdict: one line per failing exchange.
+fn compare(reference: &str, candidate: &[Value]) -> Vec<String> {
+    let reference: Vec<Value> = reference
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut failures = Vec::new();
+    for (i, (r, c)) in reference.iter().zip(candidate).enumerate() {
+        let rq = &r["request"];
+        let name =
+            format!("{i:02} {} {}", rq["method"].as_str().unwrap(), rq["path"].as_str().unwrap());
+        let mut problems = Vec::new();
+        if rq != &c["request"] {
+            problems.push(format!("request differs: {}", c["request"]));
+        }
+        if r["response"]["status"] != c["response"]["status"] {
+            problems.push(format!(
+                "status: GoTrue {}, here {}",
+                r["response"]["status"], c["response"]["status"]
+            ));
+        }
+        problems.extend(diffs(&r["response"]["headers"], &c["response"]["headers"], "headers"));
+        problems.extend(diffs(&r["response"]["body"], &c["response"]["body"], "body"));
+        if !problems.is_empty() {
+            failures.push(format!("FAIL {name} {}", problems.join("; ")));
+        }
+    }
+    if reference.len() != candidate.len() {
+        failures.push(format!(
+            "FAIL transcript lengths differ: {} in GoTrue, {} here",
+            reference.len(),
+            candidate.len()
+        ));
+    }
+    failures
+}
+
+fn assert_matches(reference: &str, transcript: &[Value]) {
+    let failures = compare(reference, transcript);
+    assert!(
+        failures.is_empty(),
+        "{} exchanges differ from real GoTrue:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn default_scenario_matches_real_gotrue() {
+    let (_srv, c) = start_with(|_| {}).await;
+    let mut r = Recorder { c, out: Vec::new() };
+    section_default(&mut r).await;
+    assert_matches(include_str!("data/default.jsonl"), &r.out);
+}
+
+#[tokio::test]
+async fn current_password_scenario_matches_real_gotrue() {
+    let (_srv, c) = start_with(|cfg| cfg.update_password_require_current_password = true).await;
+    let mut r = Recorder { c, out: Vec::new() };
+    section_current_password(&mut r).await;
+    assert_matches(include_str!("data/current-password.jsonl"), &r.out);
+}
+
+/// The comparison itself catches differences (a changed status, code or key).
+#[test]
+fn the_comparison_detects_differences() {
+    let reference = include_str!("data/current-password.jsonl");
+    let mut same: Vec<Value> =
+        reference.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(compare(reference, &same).is_empty());
+    same[1]["response"]["status"] = json!(422);
+    same[2]["response"]["body"]["code"] = json!("current_password_required");
+    same[3]["response"]["body"]["extra"] = json!(1);
+    let found = compare(reference, &same);
+    assert_eq!(found.len(), 3, "{found:?}");
+    same.pop();
+    assert_eq!(compare(reference, &same).len(), 4);
+    // Messages are compared with their numbers blanked.
+    assert_eq!(norm(&json!("after 46 seconds")), norm(&json!("after 7 seconds")));
+}
