@@ -60,9 +60,23 @@ pub async fn post(st: St, ctx: Ctx, body: RawBody) -> Result<Response, ApiError>
     let autoconfirm = st.config.mailer_autoconfirm;
     st.write(|inner| {
         let now = st.now();
-        // An unconfirmed user signing up again gets another confirmation mail.
-        let uid = match inner.db.user_by_email(&email, &aud).map(|u| u.id.clone()) {
-            Some(uid) => uid,
+        // An unconfirmed user signing up again gets another confirmation mail. The mail limits
+        // are checked before anything is stored (GoTrue rolls the transaction back).
+        let existing = inner.db.user_by_email(&email, &aud).cloned();
+        if !autoconfirm {
+            if let Some(sent) = existing.as_ref().and_then(|u| u.confirmation_sent_at) {
+                let until = sent + crate::clock::secs(st.config.smtp_max_frequency);
+                if now < until {
+                    return Err(ApiError::frequency(
+                        "over_email_send_rate_limit",
+                        (until - now) / 1_000_000,
+                    ));
+                }
+            }
+            st.check_email_budget(inner)?;
+        }
+        let uid = match existing {
+            Some(u) => u.id,
             None => {
                 let user = st.new_user(&email, hash, autoconfirm, p.data.as_ref());
                 let uid = user.id.clone();
@@ -80,18 +94,6 @@ pub async fn post(st: St, ctx: Ctx, body: RawBody) -> Result<Response, ApiError>
             resp.insert("user".into(), st.user_json(&inner.db, user, true));
             return Ok(ok_json(Value::Object(resp)));
         }
-        let user =
-            inner.db.user(&uid).cloned().ok_or_else(|| ApiError::internal("user vanished"))?;
-        if let Some(sent) = user.confirmation_sent_at {
-            let until = sent + crate::clock::secs(st.config.smtp_max_frequency);
-            if now < until {
-                return Err(ApiError::frequency(
-                    "over_email_send_rate_limit",
-                    (until - now) / 1_000_000,
-                ));
-            }
-        }
-        st.check_email_budget(inner)?;
         let otp = crate::util::random_digits(st.config.mailer_otp_length);
         let hash = crate::util::token_hash(&email, &otp);
         let link = st.verify_link(&hash, "signup", &referrer);

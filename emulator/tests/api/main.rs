@@ -6,6 +6,7 @@ mod common;
 mod aal;
 mod controls;
 mod errors;
+mod more_errors;
 mod otp;
 mod refresh;
 mod scenario;
