@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs every test layer (installing what is missing first) and prints a summary per layer:
+#   lint     cargo fmt --check, clippy -D warnings (native, wasm32 csr, ssr), cargo doc -D warnings
+#   native   cargo test: pure logic, the emulator over real HTTP, its fidelity test, doc tests
+#   browser  wasm-bindgen-test in headless Chromium against a running emulator
+#   e2e      the release SPA served by the emulator, driven in Chromium through chromedriver
+# Exits non-zero if a layer fails or runs no test. `LAYERS="native e2e" scripts/test.sh` runs some.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+. scripts/env.sh
+
+LAYERS="${LAYERS:-lint native browser e2e}"
+LOG_DIR="${LOG_DIR:-target/test-logs}"
+mkdir -p "$LOG_DIR"
+declare -A PASSED FAILED STATUS
+total_passed=0 total_failed=0 broken=0
+
+# Sums `test result: ... N passed; M failed` lines of a log.
+count() { grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$1" | awk '{p+=$4; f+=$6} END {print p+0, f+0}'; }
+
+layer() {
+  local name=$1; shift
+  local log="$LOG_DIR/$name.log"
+  echo "=== layer $name: $*"
+  if "$@" 2>&1 | tee "$log"; then STATUS[$name]=ok; else STATUS[$name]=FAILED; broken=1; fi
+  read -r p f < <(count "$log")
+  PASSED[$name]=$p; FAILED[$name]=$f
+  total_passed=$((total_passed + p)); total_failed=$((total_failed + f))
+  if [ "$name" != lint ] && [ "$p" -eq 0 ] && [ "${STATUS[$name]}" = ok ]; then STATUS[$name]="FAILED (no test ran)"; broken=1; fi
+}
+
+lint() {
+  cargo fmt --all --check &&
+  cargo clippy --workspace --all-targets -- -D warnings &&
+  cargo clippy -p leptos-supabase-auth --lib --bins --tests --features csr --target wasm32-unknown-unknown -- -D warnings &&
+  cargo clippy -p leptos-supabase-auth --lib --features ssr -- -D warnings &&
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos-supabase-auth -p gotrue-emulator --quiet
+}
+
+native() {
+  cargo test --workspace --exclude e2e
+}
+
+browser() {
+  local out="$LOG_DIR/browser-emulator.out"
+  cargo build -q -p gotrue-emulator || return 1
+  GOTRUE_JWT_EXP="${BROWSER_JWT_EXP:-3600}" target/debug/gotrue-emulator --port 0 --test-controls > "$out" 2>&1 &
+  local pid=$!
+  local url=""
+  for _ in $(seq 100); do
+    url=$(grep -Eo "listening on http://[0-9.:]+" "$out" | head -1 | sed 's/listening on //')
+    [ -n "$url" ] && break; sleep 0.1
+  done
+  [ -n "$url" ] || { echo "emulator did not start"; cat "$out"; kill $pid; return 1; }
+  EMULATOR_URL="$url" WASM_BINDGEN_TEST_TIMEOUT=120 \
+    cargo test -p leptos-supabase-auth --target wasm32-unknown-unknown --features csr --tests
+  local rc=$?
+  kill $pid 2>/dev/null
+  return $rc
+}
+
+e2e() {
+  trunk build --release || return 1
+  cargo test -p e2e -- --test-threads=1
+}
+
+for l in $LAYERS; do layer "$l" "$l"; done
+
+echo
+echo "=== summary"
+for l in $LAYERS; do printf '%-8s %-24s %4s passed, %s failed\n' "$l" "${STATUS[$l]}" "${PASSED[$l]}" "${FAILED[$l]}"; done
+echo "$total_passed passed, $total_failed failed"
+[ "$broken" -eq 0 ] && [ "$total_failed" -eq 0 ]

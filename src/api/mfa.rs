@@ -1,0 +1,78 @@
+//! MFA factors: enrol, challenge, verify, unenrol.
+
+use super::client::{json, GoTrue, Method};
+use super::{ApiError, Challenge, Enrolled, TokenResponse};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Enroll<'a> {
+    factor_type: &'a str,
+    friendly_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ChallengeBody {}
+
+#[derive(Serialize)]
+struct Verify<'a> {
+    challenge_id: &'a str,
+    code: &'a str,
+}
+
+fn factor_path(id: &str, tail: &str) -> String {
+    ["/factors/", id, tail].concat()
+}
+
+impl GoTrue {
+    /// `POST /factors` for a TOTP factor: answers the secret and `otpauth://` URI (shown once).
+    pub async fn enroll_totp(
+        &self,
+        access_token: &str,
+        friendly_name: &str,
+    ) -> Result<Enrolled, ApiError> {
+        let body = json(&Enroll { factor_type: "totp", friendly_name, phone: None });
+        self.send(Method::Post, "/factors", Some(access_token), body).await
+    }
+
+    /// `POST /factors` for a phone (SMS) factor with an E.164 number.
+    pub async fn enroll_phone(
+        &self,
+        access_token: &str,
+        friendly_name: &str,
+        phone: &str,
+    ) -> Result<Enrolled, ApiError> {
+        let body = json(&Enroll { factor_type: "phone", friendly_name, phone: Some(phone) });
+        self.send(Method::Post, "/factors", Some(access_token), body).await
+    }
+
+    /// `POST /factors/{id}/challenge`: for a phone factor this sends the SMS.
+    pub async fn challenge(
+        &self,
+        access_token: &str,
+        factor_id: &str,
+    ) -> Result<Challenge, ApiError> {
+        let path = factor_path(factor_id, "/challenge");
+        self.send(Method::Post, &path, Some(access_token), json(&ChallengeBody {})).await
+    }
+
+    /// `POST /factors/{id}/verify`: on success the same session becomes aal2 (new tokens).
+    pub async fn verify_factor(
+        &self,
+        access_token: &str,
+        factor_id: &str,
+        challenge_id: &str,
+        code: &str,
+    ) -> Result<TokenResponse, ApiError> {
+        let path = factor_path(factor_id, "/verify");
+        let body = json(&Verify { challenge_id, code });
+        self.send(Method::Post, &path, Some(access_token), body).await
+    }
+
+    /// `DELETE /factors/{id}`: a verified factor needs an aal2 session.
+    pub async fn unenroll(&self, access_token: &str, factor_id: &str) -> Result<(), ApiError> {
+        let path = factor_path(factor_id, "");
+        self.send_raw(Method::Delete, &path, Some(access_token), None).await.map(drop)
+    }
+}

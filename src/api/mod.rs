@@ -1,0 +1,18 @@
+//! The GoTrue HTTP client: one file per area, one typed error ([`ApiError`]).
+//!
+//! Every call sends `apikey`, `X-Supabase-Api-Version: 2024-01-01` and, on user endpoints,
+//! `Authorization: Bearer <access token>`. Decisions are keyed on [`ErrorCode`], never on text.
+
+mod client;
+pub mod error;
+mod mfa;
+pub mod pkce;
+mod recovery;
+pub(crate) use recovery::encode_query;
+mod session;
+pub mod types;
+mod user;
+
+pub use client::GoTrue;
+pub use error::{ApiError, AuthError, ErrorCode};
+pub use types::{Challenge, Enrolled, Factor, LogoutScope, TokenResponse, User, UserUpdate};

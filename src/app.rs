@@ -1,0 +1,108 @@
+//! The standalone app: a Router, the provider, the auth routes, a home page and a not-found page.
+//! Its configuration is read at start from `<meta>` tags, so one build serves any backend.
+
+use crate::{AuthConfig, AuthProvider, AuthRoute, AuthRoutes};
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    path,
+};
+
+/// Reads the runtime configuration from `<meta name="supabase-url">` and
+/// `<meta name="supabase-anon-key">`. Without them the API is the page's own origin +
+/// `/auth/v1` (the emulator serving the app). An invalid URL is an error message.
+pub fn config_from_page() -> Result<AuthConfig, String> {
+    let meta = |name: &str| -> Option<String> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let doc = web_sys::window()?.document()?;
+            let el = doc.query_selector(&["meta[name=\"", name, "\"]"].concat()).ok()??;
+            el.get_attribute("content").map(|c| c.trim().to_owned()).filter(|c| !c.is_empty())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = name;
+            None
+        }
+    };
+    let origin = crate::components::browser::origin();
+    let url = match meta("supabase-url") {
+        Some(u) => u,
+        None => origin,
+    };
+    let url = url.trim_end_matches('/');
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(url.to_owned());
+    }
+    let api = if url.ends_with("/auth/v1") { url.to_owned() } else { [url, "/auth/v1"].concat() };
+    let key = meta("supabase-anon-key").unwrap_or_default();
+    Ok(AuthConfig::new(api, key))
+}
+
+/// The standalone application.
+#[component]
+pub fn App() -> impl IntoView {
+    match config_from_page() {
+        Ok(config) => view! {
+            <Router>
+                <AuthProvider config>
+                    <Shell/>
+                </AuthProvider>
+            </Router>
+        }
+        .into_any(),
+        Err(_) => view! { <ConfigError/> }.into_any(),
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let s = crate::use_auth().strings();
+    view! {
+        <main class="lsa-root">
+            <Routes fallback=move || view! { <section class="lsa-card"><h1>{s.not_found}</h1><A href="/">{s.home_title}</A></section> }>
+                <Route path=path!("/") view=Home/>
+                <AuthRoutes/>
+            </Routes>
+        </main>
+    }
+}
+
+#[component]
+fn Home() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let signed_in = auth.is_signed_in();
+    view! {
+        <section class="lsa-card">
+            <h1 id="lsa-heading" tabindex="-1">{s.home_title}</h1>
+            <Show
+                when=move || signed_in.get()
+                fallback=move || view! {
+                    <nav class="lsa-links">
+                        <A href=auth.path(AuthRoute::SignIn)>{s.sign_in_title}</A>
+                        <A href=auth.path(AuthRoute::Recover)>{s.forgot_password}</A>
+                    </nav>
+                }
+            >
+                <p>{move || s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())}</p>
+                <nav class="lsa-links">
+                    <A href=auth.path(AuthRoute::Security)>{s.security_link}</A>
+                </nav>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ConfigError() -> impl IntoView {
+    let s = &crate::Strings::EN;
+    view! {
+        <main class="lsa-root">
+            <section class="lsa-card" role="alert">
+                <h1>{s.config_error_title}</h1>
+                <p>{s.config_error_text}</p>
+            </section>
+        </main>
+    }
+}

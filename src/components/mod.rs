@@ -1,0 +1,3 @@
+//! Shared presentational pieces and browser helpers.
+
+pub mod browser;

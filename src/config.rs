@@ -1,0 +1,106 @@
+//! [`AuthConfig`]: the one way to configure the auth section.
+
+use crate::password::PasswordPolicy;
+use crate::strings::Strings;
+
+/// Which factor types users may enrol and use (GoTrue's `/settings` does not say).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactorTypes {
+    /// Authenticator apps (TOTP).
+    pub totp: bool,
+    /// SMS codes to a phone.
+    pub phone: bool,
+}
+
+impl Default for FactorTypes {
+    fn default() -> Self {
+        Self { totp: true, phone: true }
+    }
+}
+
+/// Configuration of the auth section, given to [`crate::AuthProvider`].
+///
+/// ```
+/// use leptos_supabase_auth::AuthConfig;
+/// let config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key")
+///     .with_base("/account")
+///     .with_otp_length(8);
+/// assert_eq!(config.base, "/account");
+/// ```
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// GoTrue API base URL, ending in `/auth/v1` on Supabase.
+    pub gotrue_url: String,
+    /// The project's anon (publishable) key, sent as `apikey`.
+    pub anon_key: String,
+    /// Where the auth pages live: one path segment such as `/auth` (default) or `/account`.
+    pub base: String,
+    /// `localStorage` key of the persisted session (versioned).
+    pub storage_key: String,
+    /// Refresh the access token this many seconds before it expires.
+    pub refresh_margin_secs: i64,
+    /// Length of emailed and SMS codes (6 to 10; GoTrue's `MAILER_OTP_LENGTH`).
+    pub otp_length: usize,
+    /// The password rules the server enforces (GoTrue does not publish them).
+    pub password_policy: PasswordPolicy,
+    /// Enabled factor types.
+    pub factor_types: FactorTypes,
+    /// Emailed recovery links use PKCE (the link then only works in this browser tab).
+    pub pkce: bool,
+    /// Where to go after sign-in when no valid `next` was given.
+    pub after_sign_in: String,
+    /// Where to go after sign-out.
+    pub after_sign_out: String,
+    /// Every user-facing text.
+    pub strings: &'static Strings,
+}
+
+impl AuthConfig {
+    /// A configuration with defaults for everything but the backend.
+    pub fn new(gotrue_url: impl Into<String>, anon_key: impl Into<String>) -> Self {
+        Self {
+            gotrue_url: gotrue_url.into(),
+            anon_key: anon_key.into(),
+            base: "/auth".into(),
+            storage_key: "lsa.session.v1".into(),
+            refresh_margin_secs: 90,
+            otp_length: 6,
+            password_policy: PasswordPolicy::default(),
+            factor_types: FactorTypes::default(),
+            pkce: false,
+            after_sign_in: "/".into(),
+            after_sign_out: "/".into(),
+            strings: &Strings::EN,
+        }
+    }
+
+    /// Mounts the auth pages under `base` (one segment, e.g. `/account`).
+    pub fn with_base(mut self, base: &str) -> Self {
+        self.base = ["/", base.trim_matches('/')].concat();
+        self
+    }
+
+    /// Sets the code length (clamped to 6..=10).
+    pub fn with_otp_length(mut self, len: usize) -> Self {
+        self.otp_length = crate::otp::clamp_otp_length(len);
+        self
+    }
+
+    /// Replaces the password policy.
+    pub fn with_password_policy(mut self, policy: PasswordPolicy) -> Self {
+        self.password_policy = policy;
+        self
+    }
+
+    /// Replaces the strings (for another language).
+    pub fn with_strings(mut self, strings: &'static Strings) -> Self {
+        self.strings = strings;
+        self
+    }
+
+    /// Sets where users land after signing in.
+    pub fn with_after_sign_in(mut self, path: &str) -> Self {
+        self.after_sign_in = path.into();
+        self
+    }
+}

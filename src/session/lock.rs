@@ -1,0 +1,115 @@
+//! A cross-tab mutex for token refresh, so that a rotated refresh token is never used twice.
+//!
+//! Uses the Web Locks API (`navigator.locks.request`) where available; elsewhere a lease in
+//! `localStorage` (write, wait, read back) serialises the tabs well enough for refresh.
+
+use std::future::Future;
+
+/// Runs `job` while holding the lock `name` in every tab of this origin.
+///
+/// Returns `None` only if the lock machinery itself failed and the job did not run.
+#[cfg(target_arch = "wasm32")]
+pub async fn with_lock<T, Fut, F>(name: &str, job: F) -> Option<T>
+where
+    F: FnOnce() -> Fut + 'static,
+    Fut: Future<Output = T> + 'static,
+    T: 'static,
+{
+    use std::{cell::RefCell, rc::Rc};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(catch, js_namespace = ["navigator", "locks"], js_name = request)]
+        fn locks_request(
+            name: &str,
+            callback: &Closure<dyn FnMut(JsValue) -> js_sys::Promise>,
+        ) -> Result<js_sys::Promise, JsValue>;
+    }
+
+    let job = Rc::new(RefCell::new(Some(job)));
+    let out: Rc<RefCell<Option<T>>> = Rc::default();
+    let (j, o) = (job.clone(), out.clone());
+    let callback = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_| {
+        let fut = j.borrow_mut().take().map(|f| f());
+        let o = o.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(fut) = fut {
+                let value = fut.await;
+                *o.borrow_mut() = Some(value);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    if let Ok(promise) = locks_request(name, &callback) {
+        let _ = JsFuture::from(promise).await;
+    }
+    drop(callback);
+    if let Some(v) = out.borrow_mut().take() {
+        return Some(v);
+    }
+    let job = job.borrow_mut().take()?;
+    let _lease = lease::Lease::acquire(name).await;
+    Some(job().await)
+}
+
+/// Off the browser there is one "tab": run the job.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn with_lock<T, Fut, F>(_name: &str, job: F) -> Option<T>
+where
+    F: FnOnce() -> Fut + 'static,
+    Fut: Future<Output = T> + 'static,
+    T: 'static,
+{
+    Some(job().await)
+}
+
+#[cfg(target_arch = "wasm32")]
+mod lease {
+    use crate::components::browser::sleep_ms;
+    use gloo_storage::{LocalStorage, Storage};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, PartialEq)]
+    struct Holder {
+        owner: String,
+        until: f64,
+    }
+
+    /// A lease held in `localStorage` under `lsa.lock.<name>`; released on drop.
+    pub struct Lease {
+        key: String,
+        owner: String,
+    }
+
+    impl Lease {
+        /// Waits (at most ~10 s) until this tab holds the lease.
+        pub async fn acquire(name: &str) -> Lease {
+            let key = ["lsa.lock.", name].concat();
+            let owner = js_sys::Math::random().to_string();
+            for _ in 0..200 {
+                let now = js_sys::Date::now();
+                let held = LocalStorage::get::<Holder>(&key).ok().filter(|h| h.until > now);
+                if held.is_none() {
+                    let _ = LocalStorage::set(&key, Holder { owner: owner.clone(), until: now + 10_000.0 });
+                    sleep_ms(30).await;
+                    let mine = LocalStorage::get::<Holder>(&key).ok().is_some_and(|h| h.owner == owner);
+                    if mine {
+                        break;
+                    }
+                }
+                sleep_ms(50).await;
+            }
+            Lease { key, owner }
+        }
+    }
+
+    impl Drop for Lease {
+        fn drop(&mut self) {
+            if LocalStorage::get::<Holder>(&self.key).ok().is_some_and(|h| h.owner == self.owner) {
+                LocalStorage::delete(&self.key);
+            }
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! The reactive auth store: [`AuthStore`] (signals + commands), provided by [`AuthProvider`].
+//!
+//! Pure decisions live in [`state`], [`claims`] and [`aal`]; this module is the thin reactive
+//! shell around them. Persistence ([`persist`]), timers and the cross-tab `storage` listener are
+//! effects at its edge, and run only in the browser (never during server rendering).
+
+pub mod aal;
+pub mod claims;
+mod lock;
+pub mod persist;
+pub mod state;
+pub mod step_up;
+
+use crate::api::{ApiError, Factor, GoTrue, LogoutScope, TokenResponse, User};
+use crate::config::AuthConfig;
+use crate::strings::Strings;
+use aal::{Requirement, Verdict};
+use claims::Aal;
+use leptos::prelude::*;
+use state::{classify_refresh_error, AuthState, RefreshFailure, Session};
+use std::sync::Arc;
+
+/// Something that happened to the session, for host apps (modelled on auth-js's events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthEvent {
+    /// A new session (sign-in, recovery code or link).
+    SignedIn,
+    /// The session ended (here or in another tab).
+    SignedOut,
+    /// The access token was refreshed.
+    TokenRefreshed,
+    /// The user changed (password, factors).
+    UserUpdated,
+    /// A recovery session began (code or link verified).
+    PasswordRecovery,
+    /// A second factor was verified: the session is now aal2.
+    MfaChallengeVerified,
+}
+
+type Listener = Arc<dyn Fn(AuthEvent) + Send + Sync>;
+
+/// The auth store: read its state through signals, change it through commands. `Copy`.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::use_auth;
+/// # #[component] fn Badge() -> impl IntoView {
+/// let auth = use_auth();
+/// view! { <span>{move || auth.email().get().unwrap_or_default()}</span> }
+/// # }
+/// ```
+#[derive(Clone, Copy)]
+pub struct AuthStore {
+    config: StoredValue<AuthConfig>,
+    state: RwSignal<AuthState>,
+    listeners: StoredValue<Vec<Listener>>,
+    epoch: StoredValue<u64>,
+    timer: StoredValue<Option<TimeoutHandle>>,
+    navigate: StoredValue<Box<dyn Fn(&str)>, LocalStorage>,
+}
+
+impl AuthStore {
+    /// A store for `config`, restored from storage when running in a browser.
+    pub fn new(config: AuthConfig) -> Self {
+        let restored = restore(&config);
+        let store = AuthStore {
+            config: StoredValue::new(config),
+            state: RwSignal::new(restored),
+            listeners: StoredValue::new(Vec::new()),
+            epoch: StoredValue::new(0),
+            timer: StoredValue::new(None),
+            navigate: StoredValue::new_local(Box::new(|_: &str| {})),
+        };
+        store.schedule_refresh();
+        store
+    }
+
+    /// A copy of the configuration.
+    pub fn config(&self) -> AuthConfig {
+        self.config.get_value()
+    }
+
+    /// The configured strings.
+    pub fn strings(&self) -> &'static Strings {
+        self.config.with_value(|c| c.strings)
+    }
+
+    /// A GoTrue client for the configured project.
+    pub fn api(&self) -> GoTrue {
+        self.config.with_value(|c| GoTrue::new(&c.gotrue_url, &c.anon_key))
+    }
+
+    /// The full path of an auth page under the configured base.
+    pub fn path(&self, route: crate::AuthRoute) -> String {
+        self.config.with_value(|c| route.path(&c.base))
+    }
+
+    /// The state as a signal.
+    pub fn state(&self) -> Signal<AuthState> {
+        self.state.into()
+    }
+
+    /// `true` while storage has not been read yet (or on the server).
+    pub fn is_loading(&self) -> Signal<bool> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| matches!(s, AuthState::Loading)))
+    }
+
+    /// Whether there is a session.
+    pub fn is_signed_in(&self) -> Signal<bool> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.session().is_some()))
+    }
+
+    /// The signed-in user.
+    pub fn user(&self) -> Signal<Option<User>> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.session().map(|s| s.user.clone())))
+    }
+
+    /// The signed-in user's email.
+    pub fn email(&self) -> Signal<Option<String>> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.session().map(|s| s.user.email.clone())))
+    }
+
+    /// The user's factors (verified or not).
+    pub fn factors(&self) -> Signal<Vec<Factor>> {
+        let state = self.state;
+        Signal::derive(move || {
+            state.with(|s| s.session().map(|s| s.user.factors.clone()).unwrap_or_default())
+        })
+    }
+
+    /// The session's assurance level (`aal` claim).
+    pub fn current_aal(&self) -> Signal<Option<Aal>> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.session().map(Session::current_level)))
+    }
+
+    /// The highest level the user can reach (`aal2` with a verified factor).
+    pub fn next_aal(&self) -> Signal<Option<Aal>> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.session().map(Session::next_level)))
+    }
+
+    /// The current session, read without tracking.
+    pub fn session_untracked(&self) -> Option<Session> {
+        self.state.with_untracked(|s| s.session().cloned())
+    }
+
+    /// Calls `listener` for every future [`AuthEvent`].
+    pub fn on_event(&self, listener: impl Fn(AuthEvent) + Send + Sync + 'static) {
+        self.listeners.update_value(|l| l.push(Arc::new(listener)));
+    }
+
+    fn emit(&self, event: AuthEvent) {
+        for l in self.listeners.get_value() {
+            l(event);
+        }
+    }
+
+    fn storage_key(&self) -> String {
+        self.config.with_value(|c| c.storage_key.clone())
+    }
+
+    /// Adopts a token response as the session and emits `event`.
+    pub fn set_session(&self, resp: TokenResponse, event: AuthEvent) -> Result<(), ApiError> {
+        let session = Session::from_response(resp, persist::now())?;
+        persist::save(&self.storage_key(), &session.to_persisted());
+        if event != AuthEvent::TokenRefreshed {
+            self.epoch.update_value(|e| *e += 1);
+        }
+        self.state.set(AuthState::SignedIn(session));
+        self.schedule_refresh();
+        self.emit(event);
+        Ok(())
+    }
+
+    /// Replaces the user of the current session (after `PUT /user` or `GET /user`).
+    pub fn set_user(&self, user: User) {
+        let mut changed = None;
+        self.state.update(|s| {
+            if let AuthState::SignedIn(session) = s {
+                if session.user.id == user.id {
+                    session.user = user;
+                    changed = Some(session.to_persisted());
+                }
+            }
+        });
+        if let Some(p) = changed {
+            persist::save(&self.storage_key(), &p);
+            self.emit(AuthEvent::UserUpdated);
+        }
+    }
+
+    /// Forgets the session locally (storage too) and emits `SignedOut`.
+    pub fn clear_session(&self) {
+        persist::clear(&self.storage_key());
+        self.end_locally();
+    }
+
+    fn end_locally(&self) {
+        self.epoch.update_value(|e| *e += 1);
+        if let Some(t) = self.timer.get_value() {
+            t.clear();
+        }
+        let was_signed_in = self.state.with_untracked(|s| s.session().is_some());
+        self.state.set(AuthState::SignedOut);
+        if was_signed_in {
+            self.emit(AuthEvent::SignedOut);
+        }
+    }
+
+    /// Signs in with email and password; the session is aal1 (check [`Self::next_aal`]).
+    pub async fn sign_in_password(&self, email: &str, password: &str) -> Result<(), ApiError> {
+        let resp = self.api().sign_in_password(email, password).await?;
+        self.set_session(resp, AuthEvent::SignedIn)
+    }
+
+    /// Signs out with `scope`. For this device and everywhere the local session ends even if
+    /// the server already forgot it; for `Others` it stays.
+    pub async fn sign_out(&self, scope: LogoutScope) -> Result<(), ApiError> {
+        let Some(session) = self.session_untracked() else {
+            return Ok(());
+        };
+        let result = self.api().logout(&session.access_token, scope).await;
+        let server_forgot = matches!(&result, Err(ApiError::Auth(e)) if matches!(e.status, 401 | 403 | 404));
+        if scope != LogoutScope::Others && (result.is_ok() || server_forgot) {
+            self.clear_session();
+            return Ok(());
+        }
+        result
+    }
+
+    /// A valid access token, refreshing first when it is about to expire.
+    pub async fn access_token(&self) -> Result<String, ApiError> {
+        let session = self.session_untracked().ok_or_else(not_signed_in)?;
+        if session.expires_within(persist::now(), 10) {
+            self.refresh().await?;
+        }
+        self.session_untracked().map(|s| s.access_token).ok_or_else(not_signed_in)
+    }
+
+    /// Reloads the user (factors) from `GET /user`.
+    pub async fn reload_user(&self) -> Result<User, ApiError> {
+        let token = self.access_token().await?;
+        let user = self.api().get_user(&token).await?;
+        self.set_user(user.clone());
+        Ok(user)
+    }
+
+    /// Refreshes the tokens once across all tabs (single flight). A rotated token is never used
+    /// twice: inside the cross-tab lock the stored session is re-read first, and adopted if
+    /// another tab already refreshed it.
+    pub async fn refresh(&self) -> Result<(), ApiError> {
+        let store = *self;
+        let key = self.storage_key();
+        let lock_name = [key.as_str(), ".refresh"].concat();
+        let result = lock::with_lock(&lock_name, move || async move { store.refresh_locked().await }).await;
+        result.unwrap_or_else(|| Err(ApiError::Transport("lock unavailable".into())))
+    }
+
+    async fn refresh_locked(&self) -> Result<(), ApiError> {
+        let Some(current) = self.session_untracked() else {
+            return Ok(());
+        };
+        let key = self.storage_key();
+        match persist::load(&key).and_then(Session::from_persisted) {
+            None => {
+                // Signed out in another tab while we waited.
+                self.end_locally();
+                return Ok(());
+            }
+            Some(stored) if stored.refresh_token != current.refresh_token => {
+                self.adopt(stored);
+                return Ok(());
+            }
+            Some(_) => {}
+        }
+        let epoch = self.epoch.get_value();
+        match self.api().refresh(&current.refresh_token).await {
+            Ok(resp) => {
+                let still_same = self.epoch.get_value() == epoch
+                    && self.session_untracked().is_some_and(|s| s.refresh_token == current.refresh_token);
+                if still_same {
+                    self.set_session(resp, AuthEvent::TokenRefreshed)?;
+                }
+                Ok(())
+            }
+            Err(err) => {
+                if self.epoch.get_value() == epoch {
+                    match classify_refresh_error(&err) {
+                        RefreshFailure::SignOut => self.clear_session(),
+                        RefreshFailure::Retry => self.schedule_retry(),
+                    }
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Takes a session written by another tab (cross-tab sync).
+    fn adopt(&self, session: Session) {
+        let before = self.session_untracked();
+        let event = match &before {
+            Some(b) if b.claims.session_id == session.claims.session_id => AuthEvent::TokenRefreshed,
+            _ => AuthEvent::SignedIn,
+        };
+        if event == AuthEvent::SignedIn {
+            self.epoch.update_value(|e| *e += 1);
+        }
+        self.state.set(AuthState::SignedIn(session));
+        self.schedule_refresh();
+        self.emit(event);
+    }
+
+    /// Reacts to a change of the storage key made by another tab.
+    pub fn sync_from_storage(&self) {
+        match persist::load(&self.storage_key()).and_then(Session::from_persisted) {
+            Some(stored) => {
+                if self.session_untracked().as_ref() != Some(&stored) {
+                    self.adopt(stored);
+                }
+            }
+            None => self.end_locally(),
+        }
+    }
+
+    fn schedule_refresh(&self) {
+        #[cfg(target_arch = "wasm32")]
+        {
+            if let Some(t) = self.timer.get_value() {
+                t.clear();
+            }
+            let Some(session) = self.session_untracked() else { return };
+            let margin = self.config.with_value(|c| c.refresh_margin_secs);
+            let secs = state::refresh_delay_secs(session.expires_at, persist::now(), margin);
+            let store = *self;
+            let handle = set_timeout_with_handle(
+                move || leptos::task::spawn_local(async move { let _ = store.refresh().await; }),
+                std::time::Duration::from_secs(secs.min(i32::MAX as i64 / 1000) as u64),
+            );
+            self.timer.set_value(handle.ok());
+        }
+    }
+
+    fn schedule_retry(&self) {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let Some(session) = self.session_untracked() else { return };
+            if session.expires_at <= persist::now() {
+                // No valid access token left and the server is unreachable: keep the session
+                // (the refresh token may still work later) and try again on the next timer.
+            }
+            let store = *self;
+            let handle = set_timeout_with_handle(
+                move || leptos::task::spawn_local(async move { let _ = store.refresh().await; }),
+                std::time::Duration::from_millis(state::retry_delay_ms(2) as u64),
+            );
+            if let Some(t) = self.timer.get_value() {
+                t.clear();
+            }
+            self.timer.set_value(handle.ok());
+        }
+    }
+
+    /// Whether the session meets `req` now (untracked).
+    pub fn satisfies(&self, req: &Requirement) -> bool {
+        self.session_untracked().is_some_and(|s| {
+            aal::check(req, &s.claims, s.user.has_verified_factor(), persist::now()) == Verdict::Met
+        })
+    }
+
+    /// Navigates (client-side) to `path`.
+    pub fn navigate(&self, path: &str) {
+        self.navigate.with_value(|n| n(path));
+    }
+
+    /// Runs `action` now if the session meets `req`; otherwise records the action as pending
+    /// (id `id`, returning to the current page) and sends the user to the step-up page. Returns
+    /// whether the action ran. Pair it with [`Self::resume`] on the page that owns the action.
+    pub fn guard(&self, id: &str, req: &Requirement, action: impl FnOnce()) -> bool {
+        if self.satisfies(req) {
+            action();
+            true
+        } else {
+            self.step_up(id);
+            false
+        }
+    }
+
+    /// Records `id` as pending and sends the user to `{base}/mfa?next=<current page>`. Used by
+    /// [`Self::guard`] and after a late `insufficient_aal` from the server.
+    pub fn step_up(&self, id: &str) {
+        let here = crate::components::browser::current_path();
+        step_up::set(&step_up::Pending { id: id.into(), return_to: here.clone() });
+        let target = self.config.with_value(|c| crate::AuthRoute::Mfa.path_with_next(&c.base, &here));
+        self.navigate(&target);
+    }
+
+    /// If the action `id` was pending a step-up and the session now meets `req`, forgets it and
+    /// returns `true`: the caller runs the action again, without the user pressing anything.
+    pub fn resume(&self, id: &str, req: &Requirement) -> bool {
+        self.satisfies(req) && step_up::peek().is_some_and(|p| p.id == id) && step_up::take(id)
+    }
+}
+
+fn not_signed_in() -> ApiError {
+    ApiError::Auth(crate::api::AuthError {
+        code: crate::api::ErrorCode::SessionNotFound,
+        message: String::new(),
+        status: 401,
+        weak_reasons: Vec::new(),
+        retry_after_secs: None,
+    })
+}
+
+fn restore(config: &AuthConfig) -> AuthState {
+    if cfg!(all(target_arch = "wasm32", not(feature = "ssr"), not(feature = "hydrate"))) {
+        persist::load(&config.storage_key)
+            .and_then(Session::from_persisted)
+            .map_or(AuthState::SignedOut, AuthState::SignedIn)
+    } else {
+        AuthState::Loading
+    }
+}
+
+/// Provides the [`AuthStore`] to its children. Place it inside the host's `<Router>`.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// # use leptos_router::components::Router;
+/// use leptos_supabase_auth::{AuthConfig, AuthProvider};
+/// # fn app() -> impl IntoView {
+/// view! {
+///     <Router>
+///         <AuthProvider config=AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon")>
+///             <p>"the host's routes"</p>
+///         </AuthProvider>
+///     </Router>
+/// }
+/// # }
+/// ```
+#[component]
+pub fn AuthProvider(
+    /// The configuration (GoTrue URL, anon key, base path, policy, strings).
+    config: AuthConfig,
+    /// The host's content (its `<Routes>` with [`crate::AuthRoutes`] inside).
+    children: Children,
+) -> impl IntoView {
+    let store = AuthStore::new(config);
+    let navigate = leptos_router::hooks::use_navigate();
+    store.navigate.set_value(Box::new(move |p: &str| navigate(p, Default::default())));
+    provide_context(store);
+    Effect::new(move |_| {
+        // Hydrating or SSR-first hosts read storage only once the browser runs.
+        if store.state.with_untracked(|s| matches!(s, AuthState::Loading)) {
+            store.sync_from_storage();
+        }
+    });
+    #[cfg(target_arch = "wasm32")]
+    {
+        let key = store.storage_key();
+        let handle = window_event_listener(leptos::ev::storage, move |e| {
+            if e.key().as_deref() == Some(key.as_str()) || e.key().is_none() {
+                store.sync_from_storage();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    children()
+}
+
+/// The [`AuthStore`] from context. Panics outside [`AuthProvider`]; see [`try_use_auth`].
+pub fn use_auth() -> AuthStore {
+    try_use_auth().expect("use_auth() needs an <AuthProvider> above it")
+}
+
+/// The [`AuthStore`] from context, or `None` outside [`AuthProvider`].
+pub fn try_use_auth() -> Option<AuthStore> {
+    use_context::<AuthStore>()
+}

@@ -1,0 +1,323 @@
+//! Every user-facing text, in one overridable table ([`Strings`]), with English defaults.
+//!
+//! A host translates by building its own `static` value from [`Strings::EN`]:
+//!
+//! ```
+//! use leptos_supabase_auth::Strings;
+//! static FR: Strings = Strings { sign_in_title: "Connexion", ..Strings::EN };
+//! assert_eq!(FR.sign_in_title, "Connexion");
+//! ```
+
+use crate::api::{ApiError, ErrorCode};
+
+macro_rules! strings {
+    ($($(#[doc = $doc:literal])* $name:ident = $en:literal,)*) => {
+        /// The text table. Every field is one message; see [`Strings::EN`] for the defaults.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct Strings {
+            $($(#[doc = $doc])* pub $name: &'static str,)*
+        }
+        impl Strings {
+            /// English.
+            pub const EN: Strings = Strings { $($name: $en,)* };
+        }
+    };
+}
+
+strings! {
+    /// Product name in page titles.
+    app_name = "Account",
+    /// Generic busy label.
+    working = "Working…",
+    /// Continue button.
+    continue_ = "Continue",
+    /// Cancel button.
+    cancel = "Cancel",
+    /// Back link.
+    back = "Back",
+    /// Retry button after a network failure.
+    retry = "Try again",
+    /// Email field label.
+    email_label = "Email",
+    /// Password field label.
+    password_label = "Password",
+    /// Current password label.
+    current_password_label = "Current password",
+    /// New password label.
+    new_password_label = "New password",
+    /// Confirm password label.
+    confirm_password_label = "Confirm new password",
+    /// Show password toggle.
+    show_password = "Show password",
+    /// Hide password toggle.
+    hide_password = "Hide password",
+    /// Code field label.
+    code_label = "Verification code",
+    /// Code field hint; `{n}` is the number of digits.
+    code_hint = "Enter the {n}-digit code, or paste the link from the email.",
+    /// Verify button.
+    verify = "Verify",
+    /// Resend button.
+    resend = "Send a new code",
+    /// Resend countdown; `{s}` is seconds.
+    resend_in = "You can request a new code in {s} s",
+    /// Status after a resend.
+    code_resent = "We sent a new code.",
+
+    /// Sign-in page heading.
+    sign_in_title = "Sign in",
+    /// Sign-in button.
+    sign_in_button = "Sign in",
+    /// Link to recovery.
+    forgot_password = "Forgot your password?",
+    /// Sign-out button.
+    sign_out = "Sign out",
+    /// Link to security settings.
+    security_link = "Security settings",
+    /// Signed-in banner; `{email}`.
+    signed_in_as = "Signed in as {email}",
+
+    /// Wizard step 1 heading.
+    recover_step_email = "Step 1 of 4 — Reset your password",
+    /// Wizard step 1 intro.
+    recover_email_intro = "Enter the email address of your account. We will send you a code.",
+    /// Send code button.
+    send_code = "Send code",
+    /// Neutral message after /recover (never reveals whether the account exists).
+    recover_sent = "If an account exists for that address, we sent a code to {email}.",
+    /// Wizard step 2 heading.
+    recover_step_code = "Step 2 of 4 — Enter the code",
+    /// Change email link.
+    change_email = "Use a different email",
+    /// Wizard step 3 heading.
+    recover_step_mfa = "Step 3 of 4 — Confirm it's you",
+    /// Step 3 intro.
+    recover_mfa_intro = "Your account is protected with two-step verification. Confirm it's you before choosing a new password.",
+    /// Wizard step 4 heading.
+    recover_step_password = "Step 4 of 4 — Choose a new password",
+    /// Save password button.
+    save_password = "Save password",
+    /// Done heading.
+    recover_done_title = "Your password was changed",
+    /// Done text.
+    recover_done_text = "You are signed in. For your security, your other sessions were signed out.",
+    /// Continue after done.
+    recover_done_continue = "Continue",
+    /// Session lost mid-wizard.
+    recover_session_lost = "Your reset session expired. Please start again.",
+    /// Link page heading.
+    confirm_title = "Reset your password",
+    /// Link page text.
+    confirm_text = "Press Continue to verify your reset link.",
+    /// Link invalid/expired/used.
+    confirm_link_invalid = "This link is invalid, expired or was already used. You can request a code instead.",
+    /// PKCE verifier missing.
+    confirm_other_browser = "This link was opened in a different browser or tab than the one that requested it. Request a code instead.",
+    /// Request code instead.
+    use_code_instead = "Request a code instead",
+
+    /// MFA heading (sign-in and step-up).
+    mfa_title = "Two-step verification",
+    /// Step-up explanation.
+    mfa_step_up_intro = "Confirm it's you to continue.",
+    /// Factor picker legend.
+    mfa_choose_factor = "Choose a verification method",
+    /// TOTP label.
+    mfa_totp_label = "Code from your authenticator app",
+    /// SMS label; `{phone}`.
+    mfa_sms_label = "Code sent by SMS to {phone}",
+    /// Send SMS button.
+    mfa_send_sms = "Text me a code",
+    /// Authenticator app name.
+    factor_totp = "Authenticator app",
+    /// Phone factor name.
+    factor_phone = "Text message (SMS)",
+    /// Lost device link.
+    mfa_lost_device = "Can't use your authenticator?",
+    /// Lost device help.
+    mfa_lost_device_help = "For your security, a second factor can only be removed by an administrator. Contact your support team; they can remove the factor so you can reset your password.",
+
+    /// Security page heading.
+    security_title = "Security",
+    /// Signed-in overview; `{email}`.
+    security_account = "Account: {email}",
+    /// AAL overview for aal2.
+    security_level_aal2 = "This session is verified with two steps",
+    /// AAL overview for aal1.
+    security_level_aal1 = "This session is verified with one step",
+    /// How it was reached; `{methods}`.
+    security_methods = "Signed in with: {methods}",
+    /// Factors heading.
+    security_factors = "Two-step verification",
+    /// No factors.
+    security_no_factors = "No second factor yet.",
+    /// Verified label.
+    factor_verified = "Verified",
+    /// Unverified label.
+    factor_unverified = "Not verified",
+    /// Remove factor button.
+    remove = "Remove",
+    /// Remove confirmation; `{name}`.
+    remove_confirm = "Remove {name}? You will no longer be able to use it to sign in.",
+    /// Last factor warning.
+    remove_last_warning = "This is your last second factor: your account will be protected by your password only.",
+    /// Change password heading.
+    change_password_title = "Change password",
+    /// Change password success.
+    password_changed = "Password changed. Your other sessions were signed out.",
+    /// Nonce label.
+    nonce_label = "Code from the confirmation email",
+    /// Nonce sent.
+    nonce_sent = "We emailed you a code to confirm this change.",
+    /// Add TOTP heading.
+    add_totp_title = "Add an authenticator app",
+    /// Friendly name label.
+    friendly_name_label = "Name for this device",
+    /// Start enrolment.
+    add_factor = "Add",
+    /// QR alt text.
+    qr_alt = "QR code: scan it with your authenticator app, or type the key below.",
+    /// Secret label.
+    secret_label = "Setup key",
+    /// otpauth link.
+    open_in_app = "Open in an authenticator app on this device",
+    /// Enrolled success.
+    factor_added = "Two-step verification is on.",
+    /// Add phone heading.
+    add_phone_title = "Add a phone (SMS)",
+    /// Phone label.
+    phone_label = "Phone number",
+    /// Phone hint.
+    phone_hint = "International format, e.g. +14155550100",
+    /// SMS warning.
+    sms_warning = "Text messages are less secure than an authenticator app.",
+    /// Sessions heading.
+    sessions_title = "Sessions",
+    /// Sign out this device.
+    sign_out_here = "Sign out of this device",
+    /// Sign out everywhere.
+    sign_out_everywhere = "Sign out everywhere",
+    /// Sign out others.
+    sign_out_others = "Sign out of all other devices",
+    /// Confirm sign out.
+    confirm_sign_out = "Are you sure?",
+    /// Others signed out.
+    others_signed_out = "Your other sessions were signed out.",
+    /// Yes.
+    yes = "Yes",
+
+    /// Home heading.
+    home_title = "Welcome",
+    /// Not found heading.
+    not_found = "Page not found",
+    /// Config error heading.
+    config_error_title = "This app is not configured",
+    /// Config error text.
+    config_error_text = "Set <meta name=\"supabase-url\" content=\"https://<project>.supabase.co\"> and <meta name=\"supabase-anon-key\" content=\"<anon key>\"> in index.html.",
+
+    /// Password issue: too short; `{n}`.
+    pw_too_short = "At least {n} characters",
+    /// Password issue: missing a character class.
+    pw_missing_chars = "Include: {set}",
+    /// Password issue: too long.
+    pw_too_long = "At most 72 bytes (about 72 letters)",
+    /// Password issue: mismatch.
+    pw_mismatch = "The passwords do not match",
+    /// Password issue: pwned.
+    pw_pwned = "This password appeared in a data breach; choose another",
+
+    /// Error: network.
+    err_network = "We could not reach the server. Check your connection and try again.",
+    /// Error: unknown.
+    err_unknown = "Something went wrong. Please try again.",
+    /// Error: invalid_credentials.
+    err_invalid_credentials = "Wrong email or password.",
+    /// Error: email_not_confirmed.
+    err_email_not_confirmed = "Please confirm your email address first.",
+    /// Error: otp_expired.
+    err_otp_expired = "That code is wrong or has expired. Check it, or send a new code.",
+    /// Error: rate limited; `{s}`.
+    err_rate_limited = "Too many requests. Try again in {s} seconds.",
+    /// Error: rate limited without seconds.
+    err_rate_limited_plain = "Too many requests. Please wait a moment.",
+    /// Error: mfa_verification_failed.
+    err_mfa_failed = "That code is not right. Check your app or message and try again.",
+    /// Error: mfa_challenge_expired.
+    err_mfa_expired = "That verification expired. We started a new one; enter a fresh code.",
+    /// Error: weak_password.
+    err_weak_password = "Choose a stronger password.",
+    /// Error: same_password.
+    err_same_password = "Your new password must be different from your current one.",
+    /// Error: current_password_invalid / required.
+    err_current_password = "Your current password is not correct.",
+    /// Error: reauthentication_not_valid.
+    err_nonce_invalid = "That confirmation code is wrong or expired.",
+    /// Error: session lost.
+    err_session = "Your session ended. Please sign in again.",
+    /// Error: mfa_factor_name_conflict.
+    err_factor_name = "You already have a factor with this name.",
+    /// Error: too_many_enrolled_mfa_factors.
+    err_too_many_factors = "You have too many factors. Remove one first.",
+    /// Error: phone format.
+    err_phone_invalid = "Enter the number in international format, starting with +.",
+    /// Error: factor type disabled.
+    err_factor_disabled = "This verification method is not enabled.",
+    /// Error: flow state / link problems.
+    err_link = "This link is invalid or expired. Request a code instead.",
+    /// Error: user banned.
+    err_banned = "This account is blocked.",
+    /// Error: mfa_verified_factor_exists.
+    err_phone_exists = "This phone number is already set up.",
+}
+
+impl Strings {
+    /// The message for an API error, chosen by its code (never by the server's text).
+    pub fn error(&self, err: &ApiError) -> String {
+        let s = |t: &str| t.to_owned();
+        if err.is_network() {
+            return s(self.err_network);
+        }
+        let Some(code) = err.code() else { return s(self.err_unknown) };
+        let text = match code {
+            ErrorCode::InvalidCredentials => self.err_invalid_credentials,
+            ErrorCode::EmailNotConfirmed => self.err_email_not_confirmed,
+            ErrorCode::OtpExpired => self.err_otp_expired,
+            ErrorCode::OverEmailSendRateLimit
+            | ErrorCode::OverSmsSendRateLimit
+            | ErrorCode::OverRequestRateLimit => {
+                return match err.retry_after_secs() {
+                    Some(n) => self.err_rate_limited.replace("{s}", &n.to_string()),
+                    None => s(self.err_rate_limited_plain),
+                }
+            }
+            ErrorCode::MfaVerificationFailed => self.err_mfa_failed,
+            ErrorCode::MfaChallengeExpired => self.err_mfa_expired,
+            ErrorCode::WeakPassword => self.err_weak_password,
+            ErrorCode::SamePassword => self.err_same_password,
+            ErrorCode::CurrentPasswordInvalid | ErrorCode::CurrentPasswordRequired => {
+                self.err_current_password
+            }
+            ErrorCode::ReauthenticationNotValid => self.err_nonce_invalid,
+            ErrorCode::SessionNotFound
+            | ErrorCode::SessionExpired
+            | ErrorCode::RefreshTokenNotFound
+            | ErrorCode::RefreshTokenAlreadyUsed
+            | ErrorCode::BadJwt
+            | ErrorCode::UserNotFound
+            | ErrorCode::NoAuthorization => self.err_session,
+            ErrorCode::MfaFactorNameConflict => self.err_factor_name,
+            ErrorCode::TooManyEnrolledMfaFactors => self.err_too_many_factors,
+            ErrorCode::MfaTotpEnrollNotEnabled
+            | ErrorCode::MfaPhoneEnrollNotEnabled
+            | ErrorCode::MfaTotpVerifyNotEnabled
+            | ErrorCode::MfaPhoneVerifyNotEnabled => self.err_factor_disabled,
+            ErrorCode::MfaVerifiedFactorExists => self.err_phone_exists,
+            ErrorCode::FlowStateNotFound | ErrorCode::FlowStateExpired | ErrorCode::BadCodeVerifier => {
+                self.err_link
+            }
+            ErrorCode::UserBanned => self.err_banned,
+            _ => self.err_unknown,
+        };
+        s(text)
+    }
+}

@@ -1,0 +1,396 @@
+//! End-to-end test support: the emulator (in-process, serving the release build from `dist/`),
+//! chromedriver + headless Chromium, and helpers that find elements the way a person does — by
+//! label text, button text, heading and role.
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::{future::Future, path::PathBuf, process::Stdio, time::Duration};
+use tokio::process::{Child, Command};
+
+/// How long a step may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A running emulator + chromedriver pair for one test.
+pub struct Env {
+    /// The emulator serving the SPA and the API.
+    pub emulator: gotrue_emulator::Running,
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+    driver: Child,
+    driver_url: String,
+    http: reqwest::Client,
+}
+
+/// The built SPA (`trunk build --release` output) at the workspace root.
+pub fn dist_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9515)
+}
+
+impl Env {
+    /// Starts the emulator (test controls on, serving `dist/`) with `configure` applied, and
+    /// chromedriver.
+    pub async fn start_with(configure: impl FnOnce(&mut gotrue_emulator::Config)) -> Env {
+        let dist = dist_dir();
+        assert!(dist.join("index.html").exists(), "build the app first: trunk build --release");
+        let mut config = gotrue_emulator::Config::default();
+        config.port = 0;
+        config.serve_dir = Some(dist);
+        config.test_controls = true;
+        configure(&mut config);
+        let emulator = gotrue_emulator::spawn(config).await.expect("emulator starts");
+        let origin = format!("http://{}", emulator.addr);
+        let port = free_port();
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        eventually("chromedriver to answer", || async {
+            http.get(format!("{driver_url}/status")).send().await.ok().map(|_| ())
+        })
+        .await;
+        Env { emulator, origin, driver, driver_url, http }
+    }
+
+    /// Starts with the emulator's defaults.
+    pub async fn start() -> Env {
+        Env::start_with(|_| {}).await
+    }
+
+    /// A fresh browser (own profile: its own localStorage), like a second device.
+    pub async fn browser(&self) -> Browser {
+        let profile = std::env::temp_dir().join(format!("lsa-e2e-{}", free_port()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-dev-shm-usage", "--window-size=1000,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.driver_url)
+            .await
+            .expect("webdriver session");
+        Browser { client, origin: self.origin.clone() }
+    }
+
+    async fn control(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.origin);
+        let req = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body),
+        };
+        let resp = req.send().await.expect("emulator answers");
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{method} {path} -> {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Creates a confirmed user, optionally with a verified TOTP factor and/or phone factor.
+    pub async fn create_user(&self, email: &str, password: &str, totp: Option<&str>, phone: Option<&str>) -> Value {
+        let mut body = json!({"email": email, "password": password});
+        if let Some(t) = totp {
+            body["totp_secret"] = json!(t);
+        }
+        if let Some(p) = phone {
+            body["phone"] = json!(p);
+        }
+        self.control("POST", "/_emulator/users", body).await
+    }
+
+    /// Moves the emulator's clock forward.
+    pub async fn advance_clock(&self, seconds: u64) {
+        self.control("POST", "/_emulator/clock/advance", json!({ "seconds": seconds })).await;
+    }
+
+    /// The emulator's current unix time.
+    pub async fn now(&self) -> u64 {
+        self.control("GET", "/_emulator/clock", Value::Null).await["now"].as_u64().expect("now")
+    }
+
+    /// The current TOTP code for a secret, on the emulator's clock.
+    pub async fn totp(&self, secret: &str) -> String {
+        gotrue_emulator::totp::code(secret, self.now().await)
+    }
+
+    /// Injects a fault (see the emulator's `/_emulator/faults`).
+    pub async fn fault(&self, spec: Value) {
+        self.control("POST", "/_emulator/faults", spec).await;
+    }
+
+    /// The text of the newest email to `to`.
+    pub async fn latest_mail(&self, to: &str) -> String {
+        let list = self.control("GET", &format!("/_mail/api/v1/search?query=to:{to}"), Value::Null).await;
+        let id = list["messages"][0]["ID"].as_str().unwrap_or_else(|| panic!("no mail to {to}: {list}")).to_owned();
+        let msg = self.control("GET", &format!("/_mail/api/v1/message/{id}"), Value::Null).await;
+        msg["Text"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// How many emails were sent to `to`.
+    pub async fn mail_count(&self, to: &str) -> usize {
+        let list = self.control("GET", &format!("/_mail/api/v1/search?query=to:{to}"), Value::Null).await;
+        list["messages"].as_array().map_or(0, Vec::len)
+    }
+
+    /// The code (`Code: 123456`) in the newest email to `to`.
+    pub async fn latest_mail_code(&self, to: &str) -> String {
+        let text = self.latest_mail(to).await;
+        code_in(&text).unwrap_or_else(|| panic!("no code in mail: {text}"))
+    }
+
+    /// The link (first `http` URL) in the newest email to `to`.
+    pub async fn latest_mail_link(&self, to: &str) -> String {
+        let text = self.latest_mail(to).await;
+        text.split_whitespace()
+            .find(|w| w.starts_with("http"))
+            .unwrap_or_else(|| panic!("no link in mail: {text}"))
+            .to_owned()
+    }
+
+    /// The code in the newest SMS to `phone` (digits only, e.g. `15550001111`).
+    pub async fn latest_sms_code(&self, phone: &str) -> String {
+        let list = self.control("GET", "/_sms/api/v1/messages", Value::Null).await;
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        let items = list.as_array().cloned().or_else(|| list["messages"].as_array().cloned()).unwrap_or_default();
+        let body = items
+            .iter()
+            .find(|m| m["to"].as_str().unwrap_or_default().contains(&digits))
+            .and_then(|m| m["body"].as_str())
+            .unwrap_or_else(|| panic!("no SMS to {phone}: {list}"))
+            .to_owned();
+        body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() >= 6).expect("code in SMS").to_owned()
+    }
+
+    /// Stops chromedriver.
+    pub async fn stop(mut self) {
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// Finds `Code: 123456` in a text.
+pub fn code_in(text: &str) -> Option<String> {
+    let rest = &text[text.find("Code: ")? + 6..];
+    Some(rest.chars().take_while(char::is_ascii_digit).collect())
+}
+
+/// Polls `f` every 100 ms until it returns `Some`, or panics after [`TIMEOUT`].
+pub async fn eventually<T, F, Fut>(what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(start.elapsed() < TIMEOUT, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else {
+        format!("concat('{}')", s.replace('\'', "', \"'\", '"))
+    }
+}
+
+/// One browser window (its own profile).
+pub struct Browser {
+    /// The WebDriver client, for anything the helpers do not cover.
+    pub client: Client,
+    origin: String,
+}
+
+impl Browser {
+    /// Opens `path` on the app's origin.
+    pub async fn goto(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.origin)).await.expect("navigate");
+    }
+
+    /// Opens an absolute URL.
+    pub async fn goto_url(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    async fn find_now(&self, xpath: &str) -> Option<Element> {
+        let found = self.client.find_all(Locator::XPath(xpath)).await.ok()?;
+        for el in found {
+            if el.is_displayed().await.unwrap_or(false) {
+                return Some(el);
+            }
+        }
+        None
+    }
+
+    /// Waits for a visible element matching `xpath`.
+    pub async fn find(&self, xpath: &str) -> Element {
+        eventually(xpath, || self.find_now(xpath)).await
+    }
+
+    /// The input labelled `label` (a `<label for>` with exactly this text).
+    pub async fn field(&self, label: &str) -> Element {
+        let xpath = format!("//label[normalize-space(.)={}]", xpath_literal(label));
+        eventually(&format!("field labelled {label:?}"), || async {
+            let label_el = self.find_now(&xpath).await?;
+            let id = label_el.attr("for").await.ok()??;
+            self.client.find(Locator::Id(&id)).await.ok()
+        })
+        .await
+    }
+
+    /// Types `value` into the field labelled `label` (clearing it first).
+    pub async fn fill(&self, label: &str, value: &str) {
+        let el = self.field(label).await;
+        el.clear().await.expect("clear");
+        el.send_keys(value).await.expect("type");
+    }
+
+    /// The current value of the field labelled `label`.
+    pub async fn value(&self, label: &str) -> String {
+        self.field(label).await.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
+    /// The button with this text, once it is enabled.
+    pub async fn button(&self, text: &str) -> Element {
+        let xpath = format!("//button[normalize-space(.)={}]", xpath_literal(text));
+        eventually(&format!("enabled button {text:?}"), || async {
+            let el = self.find_now(&xpath).await?;
+            el.is_enabled().await.ok()?.then_some(el)
+        })
+        .await
+    }
+
+    /// Clicks the button with this text.
+    pub async fn click(&self, text: &str) {
+        self.button(text).await.click().await.expect("click");
+    }
+
+    /// Clicks the link with this text.
+    pub async fn click_link(&self, text: &str) {
+        let xpath = format!("//a[normalize-space(.)={}]", xpath_literal(text));
+        self.find(&xpath).await.click().await.expect("click link");
+    }
+
+    /// Whether a visible button with this text exists now.
+    pub async fn has_button(&self, text: &str) -> bool {
+        self.find_now(&format!("//button[normalize-space(.)={}]", xpath_literal(text))).await.is_some()
+    }
+
+    /// Waits until the page's `<h1>` contains `text`; returns the heading text.
+    pub async fn heading(&self, text: &str) -> String {
+        eventually(&format!("heading containing {text:?}"), || async {
+            let h = self.find_now("//h1").await?.text().await.ok()?;
+            h.contains(text).then_some(h)
+        })
+        .await
+    }
+
+    /// Waits until some element with `role` contains `text`.
+    pub async fn role_text(&self, role: &str, text: &str) -> String {
+        let xpath = format!("//*[@role={}]", xpath_literal(role));
+        eventually(&format!("{role} containing {text:?}"), || async {
+            for el in self.client.find_all(Locator::XPath(&xpath)).await.ok()? {
+                let t = el.text().await.ok()?;
+                if t.contains(text) {
+                    return Some(t);
+                }
+            }
+            None
+        })
+        .await
+    }
+
+    /// Waits for an alert containing `text`.
+    pub async fn alert(&self, text: &str) -> String {
+        self.role_text("alert", text).await
+    }
+
+    /// Waits until the page body contains `text`.
+    pub async fn text(&self, text: &str) -> String {
+        eventually(&format!("text {text:?}"), || async {
+            let body = self.client.find(Locator::Css("body")).await.ok()?.text().await.ok()?;
+            body.contains(text).then_some(body)
+        })
+        .await
+    }
+
+    /// The current path + query (without origin).
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("url");
+        let s = url.as_str();
+        s.strip_prefix(&self.origin).unwrap_or(s).to_owned()
+    }
+
+    /// Waits until the path (without query) equals `path`.
+    pub async fn wait_path(&self, path: &str) {
+        eventually(&format!("path {path}"), || async {
+            let p = self.path().await;
+            (p.split(['?', '#']).next() == Some(path)).then_some(())
+        })
+        .await
+    }
+
+    /// Runs a script and returns its value.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("script")
+    }
+
+    /// A `localStorage` value.
+    pub async fn local_storage(&self, key: &str) -> Option<String> {
+        self.js(&format!("return localStorage.getItem({key:?});")).await.as_str().map(str::to_owned)
+    }
+
+    /// The id of the focused element.
+    pub async fn focused_id(&self) -> String {
+        self.js("return document.activeElement && document.activeElement.id || '';").await.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Reloads the page.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+    }
+
+    /// The browser console messages so far (chromedriver's log), as text lines.
+    pub async fn console(&self) -> Vec<String> {
+        use fantoccini::wd::WebDriverCompatibleCommand;
+        #[derive(Debug)]
+        struct Logs;
+        impl WebDriverCompatibleCommand for Logs {
+            fn endpoint(&self, base: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+                base.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+            }
+            fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+                (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+            }
+        }
+        let value = self.client.issue_cmd(Logs).await.unwrap_or(Value::Null);
+        value.as_array().into_iter().flatten().filter_map(|e| e["message"].as_str().map(str::to_owned)).collect()
+    }
+
+    /// Closes the window.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
