@@ -1,6 +1,7 @@
 //! PKCE helpers for the emailed recovery link: a random verifier kept in `sessionStorage` (it
 //! never leaves this browser tab's origin) and its S256 challenge.
 
+#[cfg(target_arch = "wasm32")]
 use super::ApiError;
 
 /// `sessionStorage` key of the PKCE verifier of the pending recovery.

@@ -1,3 +1,15 @@
-//! Shared presentational pieces and browser helpers.
+//! Shared presentational pieces: fields, buttons, alerts, headings, the code input, the
+//! new-password pair, the resend countdown, the QR code, and second-factor verification.
 
 pub mod browser;
+mod factor_verify;
+mod fields;
+mod feedback;
+mod password;
+mod qr;
+
+pub use factor_verify::FactorVerify;
+pub use feedback::{Alert, Heading, Status, SubmitButton};
+pub use fields::{CodeField, Field, ResendButton};
+pub use password::{acceptable as password_acceptable, NewPasswordFields, PasswordField};
+pub use qr::QrCode;

@@ -38,6 +38,7 @@ pub enum AuthEvent {
 }
 
 type Listener = Arc<dyn Fn(AuthEvent) + Send + Sync>;
+type Navigate = Box<dyn Fn(&str)>;
 
 /// The auth store: read its state through signals, change it through commands. `Copy`.
 ///
@@ -56,7 +57,7 @@ pub struct AuthStore {
     listeners: StoredValue<Vec<Listener>>,
     epoch: StoredValue<u64>,
     timer: StoredValue<Option<TimeoutHandle>>,
-    navigate: StoredValue<Box<dyn Fn(&str)>, LocalStorage>,
+    navigate: StoredValue<Navigate, LocalStorage>,
 }
 
 impl AuthStore {

@@ -108,7 +108,9 @@ impl Persisted {
 }
 
 /// The state of the store.
+// One value per app: boxing the session would only add an indirection.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum AuthState {
     /// Not known yet (before storage was read, or rendering on the server).
     Loading,

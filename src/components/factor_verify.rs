@@ -1,0 +1,190 @@
+//! Second-factor verification, shared by sign-in, the step-up page and the recovery wizard:
+//! pick a verified factor (when there are several), then a TOTP code, or an SMS code (send,
+//! resend with countdown). Handles `mfa_verification_failed` (code kept), `mfa_challenge_expired`
+//! (a new challenge), rate limits (countdown from the server's seconds), and a lost device.
+
+use super::{Alert, CodeField, ResendButton, Status, SubmitButton};
+use crate::api::{ApiError, Challenge, ErrorCode, Factor};
+use crate::session::AuthEvent;
+use crate::strings::Strings;
+use leptos::{prelude::*, task::spawn_local};
+
+/// Digits of TOTP and (GoTrue default) SMS factor codes.
+const FACTOR_CODE_LEN: usize = 6;
+/// GoTrue's default minimum interval between SMS to one factor.
+const SMS_INTERVAL_SECS: u32 = 60;
+
+/// How a factor is named to the user: "Authenticator app (Work phone)", "Text message (SMS) (•••1111)".
+pub fn factor_label(s: &Strings, f: &Factor) -> String {
+    if f.is_phone() {
+        let tail: String = f.phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        [s.factor_phone, " (•••", &tail, ")"].concat()
+    } else {
+        match f.friendly_name.as_deref().filter(|n| !n.is_empty()) {
+            Some(name) => [s.factor_totp, " (", name, ")"].concat(),
+            None => s.factor_totp.to_owned(),
+        }
+    }
+}
+
+/// Verifies one of the user's verified factors; on success the store holds the aal2 session
+/// (event `MfaChallengeVerified`) and `on_verified` runs.
+#[component]
+pub fn FactorVerify(
+    /// Called once the session is aal2.
+    on_verified: Callback<()>,
+) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let factors = Memo::new(move |_| {
+        let mut fs: Vec<Factor> = auth.factors().get().into_iter().filter(Factor::is_verified).collect();
+        fs.sort_by_key(Factor::is_phone); // authenticator apps first
+        fs
+    });
+    let selected = RwSignal::new(factors.with_untracked(|fs| fs.first().map(|f| f.id.clone())));
+    let current = move || {
+        let id = selected.get();
+        factors.with(|fs| fs.iter().find(|f| Some(&f.id) == id.as_ref()).cloned())
+    };
+    let challenge = RwSignal::new(None::<Challenge>);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let resend = RwSignal::new(0u32);
+
+    let challenge_now = move |factor_id: String| async move {
+        let token = auth.access_token().await?;
+        auth.api().challenge(&token, &factor_id).await
+    };
+
+    let send_sms = move || {
+        let Some(f) = current() else { return };
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match challenge_now(f.id.clone()).await {
+                Ok(c) => {
+                    challenge.set(Some(c));
+                    status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
+                    resend.set(SMS_INTERVAL_SECS);
+                }
+                Err(e) => {
+                    if let Some(n) = e.retry_after_secs() {
+                        resend.set(n);
+                    }
+                    error.set(Some(s.error(&e)));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    let verify = move |entered: String| {
+        let Some(f) = current() else { return };
+        if pending.get_untracked() || entered.len() < FACTOR_CODE_LEN {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = verify_once(auth, &f, challenge, &entered).await;
+            let result = match result {
+                // A TOTP challenge is free: make a new one and try the same code once more.
+                Err(e) if e.is(&ErrorCode::MfaChallengeExpired) && !f.is_phone() => {
+                    challenge.set(None);
+                    verify_once(auth, &f, challenge, &entered).await
+                }
+                other => other,
+            };
+            pending.set(false);
+            match result {
+                Ok(()) => on_verified.run(()),
+                Err(e) => {
+                    if e.is(&ErrorCode::MfaChallengeExpired) {
+                        challenge.set(None);
+                        resend.set(0);
+                    }
+                    error.set(Some(s.error(&e)));
+                }
+            }
+        });
+    };
+
+    let pick = move |id: String| {
+        selected.set(Some(id));
+        challenge.set(None);
+        code.set(String::new());
+        error.set(None);
+        status.set(None);
+    };
+
+    view! {
+        <Show when=move || { factors.with(|f| f.len() > 1) }>
+            <fieldset class="lsa-fieldset">
+                <legend class="lsa-label">{s.mfa_choose_factor}</legend>
+                <For each=move || factors.get() key=|f| f.id.clone() let:f>
+                    {
+                        let id = f.id.clone();
+                        let input_id = ["lsa-factor-", &f.id].concat();
+                        let checked = { let id = id.clone(); move || selected.get().as_ref() == Some(&id) };
+                        view! {
+                            <div class="lsa-row">
+                                <input type="radio" name="lsa-factor" id=input_id.clone() prop:checked=checked on:change=move |_| pick(id.clone())/>
+                                <label for=input_id>{factor_label(s, &f)}</label>
+                            </div>
+                        }
+                    }
+                </For>
+            </fieldset>
+        </Show>
+        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
+            <Show when=move || current().is_some_and(|f| f.is_phone()) fallback=move || view! {
+                <CodeField id="lsa-mfa-code" label=s.mfa_totp_label value=code len=FACTOR_CODE_LEN
+                    error=error on_complete=Callback::new(verify)/>
+            }>
+                <Show when=move || challenge.with(Option::is_some) fallback=move || view! {
+                    <button type="button" class="lsa-button" disabled=move || { pending.get() || resend.get() > 0 } on:click=move |_| send_sms()>{s.mfa_send_sms}</button>
+                }>
+                    <CodeField id="lsa-sms-code" label=s.code_label value=code len=FACTOR_CODE_LEN
+                        error=error on_complete=Callback::new(verify)/>
+                    <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| send_sms())/>
+                </Show>
+            </Show>
+            <Status message=status/>
+            <Alert message=Signal::derive(move || challenge.with(Option::is_none).then(|| error.get()).flatten())/>
+            <Show when=move || !current().is_some_and(|f| f.is_phone()) || challenge.with(Option::is_some)>
+                <SubmitButton label=s.verify pending=pending/>
+            </Show>
+        </form>
+        <details class="lsa-muted">
+            <summary>{s.mfa_lost_device}</summary>
+            <p>{s.mfa_lost_device_help}</p>
+        </details>
+    }
+}
+
+/// Challenges (when there is no open challenge) and verifies `code` for factor `f`.
+async fn verify_once(
+    auth: crate::AuthStore,
+    f: &Factor,
+    challenge: RwSignal<Option<Challenge>>,
+    code: &str,
+) -> Result<(), ApiError> {
+    let token = auth.access_token().await?;
+    let api = auth.api();
+    let ch = match challenge.get_untracked() {
+        Some(c) => c,
+        None => {
+            let c = api.challenge(&token, &f.id).await?;
+            challenge.set(Some(c.clone()));
+            c
+        }
+    };
+    let resp = api.verify_factor(&token, &f.id, &ch.id, code).await?;
+    challenge.set(None);
+    auth.set_session(resp, AuthEvent::MfaChallengeVerified)
+}
