@@ -120,6 +120,16 @@ impl AppState {
             .map_err(|_| ApiError::internal("Error hashing password"))
     }
 
+    /// [`AppState::hash_password`] on the blocking pool, so that slow hashing does not hold up
+    /// other requests.
+    pub async fn hash_password_async(&self, password: &str) -> Result<String, ApiError> {
+        let (pw, cost) = (password.to_string(), self.config.bcrypt_cost);
+        tokio::task::spawn_blocking(move || bcrypt::hash(pw.as_bytes(), cost))
+            .await
+            .map_err(|_| ApiError::internal("Error hashing password"))?
+            .map_err(|_| ApiError::internal("Error hashing password"))
+    }
+
     /// GoTrue's `checkPasswordStrength`: 400 over 72 bytes, else 422 `weak_password` with reasons.
     pub fn check_password_strength(&self, password: &str) -> Result<(), ApiError> {
         if password.len() > 72 {
@@ -482,6 +492,18 @@ impl AppState {
             }
         }
     }
+}
+
+/// True when `password` matches the bcrypt `hash` (checked on the blocking pool; an empty or
+/// malformed hash never matches).
+pub async fn password_matches(password: &str, hash: &str) -> bool {
+    if hash.is_empty() {
+        return false;
+    }
+    let (pw, h) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || bcrypt::verify(pw.as_bytes(), &h).unwrap_or(false))
+        .await
+        .unwrap_or(false)
 }
 
 /// GoTrue's Factor JSON (the secret is never included).

@@ -35,7 +35,7 @@ pub async fn create_user(st: St, _admin: AdminUser, body: RawBody) -> Result<Res
         String::new()
     } else {
         st.check_password_strength(&password)?;
-        st.hash_password(&password)?
+        st.hash_password_async(&password).await?
     };
     let mut user =
         st.new_user(&email, hash, p.email_confirm.unwrap_or(false), p.user_metadata.as_ref());

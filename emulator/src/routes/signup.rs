@@ -55,7 +55,7 @@ pub async fn post(st: St, ctx: Ctx, body: RawBody) -> Result<Response, ApiError>
             return Err(ApiError::unprocessable("user_already_exists", "User already registered"));
         }
     }
-    let hash = st.hash_password(&password)?;
+    let hash = st.hash_password_async(&password).await?;
     let referrer = st.referrer(&ctx.headers, &ctx.query);
     let autoconfirm = st.config.mailer_autoconfirm;
     st.write(|inner| {

@@ -52,9 +52,7 @@ async fn password(st: St, body: RawBody) -> Result<Response, ApiError> {
         return Err(ApiError::validation("missing email or phone"));
     };
     let user = user.ok_or_else(invalid_login)?;
-    if user.encrypted_password.is_empty()
-        || !bcrypt::verify(password.as_bytes(), &user.encrypted_password).unwrap_or(false)
-    {
+    if !crate::state::password_matches(&password, &user.encrypted_password).await {
         return Err(invalid_login());
     }
     if !email.is_empty() && user.email_confirmed_at.is_none() {

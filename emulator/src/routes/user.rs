@@ -125,19 +125,17 @@ pub async fn put(st: St, ctx: Ctx, auth: AuthUser, body: RawBody) -> Result<Resp
             if current.is_empty() {
                 return Err(ApiError::bad_request("current_password_required", msg));
             }
-            if !bcrypt::verify(current.as_bytes(), &user.encrypted_password).unwrap_or(false) {
+            if !crate::state::password_matches(&current, &user.encrypted_password).await {
                 return Err(ApiError::bad_request("current_password_invalid", msg));
             }
         }
-        if !user.encrypted_password.is_empty()
-            && bcrypt::verify(pw.as_bytes(), &user.encrypted_password).unwrap_or(false)
-        {
+        if crate::state::password_matches(pw, &user.encrypted_password).await {
             return Err(ApiError::unprocessable(
                 "same_password",
                 "New password should be different from the old password.",
             ));
         }
-        new_hash = Some(st.hash_password(pw)?);
+        new_hash = Some(st.hash_password_async(pw).await?);
     }
     let referrer = st.referrer(&ctx.headers, &ctx.query);
     st.write(|inner| {
