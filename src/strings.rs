@@ -268,6 +268,14 @@ strings! {
     err_banned = "This account is blocked.",
     /// Error: mfa_verified_factor_exists.
     err_phone_exists = "This phone number is already set up.",
+    /// Error: invalid email address.
+    err_email_invalid = "Enter a valid email address.",
+    /// Error: new password does not meet the checks.
+    err_password_checks = "Your new password does not meet the requirements above.",
+    /// Recovery step 3 notice after a late insufficient_aal.
+    recover_step_up_needed = "Your account uses two-step verification: confirm it's you, then we will save your new password.",
+    /// Link page: verifying.
+    confirm_verifying = "Verifying your link…",
 }
 
 impl Strings {

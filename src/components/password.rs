@@ -56,9 +56,8 @@ pub fn PasswordField(
     }
 }
 
-/// Whether `password` and `confirm` satisfy the configured policy and match.
-pub fn acceptable(password: &str, confirm: &str) -> bool {
-    let policy = crate::use_auth().config().password_policy;
+/// Whether `password` and `confirm` satisfy `policy` and match.
+pub fn acceptable(policy: &crate::password::PasswordPolicy, password: &str, confirm: &str) -> bool {
     !password.is_empty() && policy.check_pair(password, confirm).is_empty() && password == confirm
 }
 

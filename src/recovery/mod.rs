@@ -1,16 +1,163 @@
-//! The password-recovery wizard (placeholder while the flow is written).
-use leptos::prelude::*;
+//! The password-recovery wizard at `{base}/recover` (email → code or link → second factor when
+//! the user has MFA → new password → done, signed in) and the link landing page at
+//! `{base}/confirm`. The logic is in [`flow`]; the components here render one step each.
 
-/// The wizard at `{base}/recover`.
-#[component]
-pub fn RecoverPage() -> impl IntoView {
-    let s = crate::use_auth().strings();
-    view! { <section class="lsa-card"><h1 id="lsa-heading" tabindex="-1">{s.recover_step_email}</h1></section> }
+mod confirm;
+pub mod flow;
+mod password_step;
+mod steps;
+
+pub use confirm::ConfirmPage;
+
+use crate::components::{FactorVerify, Heading, Status};
+use crate::redirect::safe_next;
+use flow::{Event, Notice, Step, WizardState};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// `sessionStorage` key of the wizard's step and email (no codes, no tokens).
+pub const WIZARD_KEY: &str = "lsa.recover.v1";
+
+/// The wizard shared by its steps: state, notices, the validated `next`, the resend countdown,
+/// and the new password (in memory only) so a step-up in the middle loses nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct Wizard {
+    pub state: RwSignal<WizardState>,
+    pub notice: RwSignal<Option<String>>,
+    pub next: Signal<String>,
+    pub resend: RwSignal<u32>,
+    pub password: RwSignal<String>,
+    pub confirm: RwSignal<String>,
+    pub retry_password: RwSignal<bool>,
+    pub strings: &'static crate::Strings,
 }
 
-/// Where emailed links land, `{base}/confirm`.
+impl Wizard {
+    /// Applies `event` (pure transition) and shows its notice.
+    pub fn apply(&self, event: Event) {
+        let s = self.strings;
+        let (next, notice) = flow::next(&self.state.get_untracked(), event);
+        self.notice.set(notice.map(|n| notice_text(s, n).to_owned()));
+        self.retry_password.set(notice == Some(Notice::StepUpRequired));
+        if next.step == Step::Email {
+            self.password.set(String::new());
+            self.confirm.set(String::new());
+        }
+        self.state.set(next);
+    }
+}
+
+fn notice_text(s: &crate::Strings, n: Notice) -> &'static str {
+    match n {
+        Notice::SessionLost => s.recover_session_lost,
+        Notice::StepUpRequired => s.recover_step_up_needed,
+    }
+}
+
+/// Reads the saved wizard state (a corrupt value counts as none).
+pub(crate) fn load_state() -> Option<WizardState> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use gloo_storage::{SessionStorage, Storage};
+        SessionStorage::get::<WizardState>(WIZARD_KEY).ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+/// Saves the wizard state for a reload or for the link page to hand over.
+pub(crate) fn save_state(state: &WizardState) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use gloo_storage::{SessionStorage, Storage};
+        let _ = SessionStorage::set(WIZARD_KEY, state);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = state;
+}
+
+/// The wizard page.
 #[component]
-pub fn ConfirmPage() -> impl IntoView {
+pub fn RecoverPage() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let query = use_query_map();
+    let fallback = auth.config().after_sign_in;
+    let next = Signal::derive(move || safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+
+    let session = auth.session_untracked();
+    let has_recovery = session.as_ref().is_some_and(|s| s.claims.is_recovery());
+    let (initial, notice) = flow::restore(load_state().unwrap_or_default(), has_recovery);
+    let wizard = Wizard {
+        state: RwSignal::new(initial),
+        notice: RwSignal::new(notice.map(|n| notice_text(s, n).to_owned())),
+        next,
+        resend: RwSignal::new(0),
+        password: RwSignal::new(String::new()),
+        confirm: RwSignal::new(String::new()),
+        retry_password: RwSignal::new(false),
+        strings: s,
+    };
+    provide_context(wizard);
+    Effect::new(move |_| save_state(&wizard.state.get()));
+
+    // A recovery session that appears while waiting for the code (this tab, or the link opened
+    // in another tab) moves the wizard on; one that disappears mid-wizard starts it over.
+    let known_session = StoredValue::new(session.and_then(|s| s.claims.session_id));
+    Effect::new(move |_| {
+        let state = auth.state().get();
+        let step = wizard.state.with_untracked(|w| w.step);
+        match state.session() {
+            Some(sess) if step == Step::Code && sess.claims.is_recovery() => {
+                let email = wizard.state.with_untracked(|w| w.email.to_lowercase());
+                let fresh = known_session.get_value() != sess.claims.session_id;
+                if fresh && sess.user.email.to_lowercase() == email {
+                    known_session.set_value(sess.claims.session_id.clone());
+                    wizard.apply(Event::Verified { needs_step_up: sess.needs_step_up() });
+                }
+            }
+            None if step.needs_session() && !matches!(state, crate::session::state::AuthState::Loading) => {
+                wizard.apply(Event::SessionLost);
+            }
+            _ => {}
+        }
+    });
+
+    let step = Memo::new(move |_| wizard.state.with(|w| w.step));
+    view! {
+        <section class="lsa-card">
+            {move || match step.get() {
+                Step::Email => view! { <steps::EmailStep/> }.into_any(),
+                Step::Code => view! { <steps::CodeStep/> }.into_any(),
+                Step::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
+                Step::NewPassword => view! { <password_step::NewPasswordStep/> }.into_any(),
+                Step::Done => view! { <DoneStep/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SecondFactorStep() -> impl IntoView {
     let s = crate::use_auth().strings();
-    view! { <section class="lsa-card"><h1 id="lsa-heading" tabindex="-1">{s.confirm_title}</h1></section> }
+    let wizard = expect_context::<Wizard>();
+    view! {
+        <Heading text=s.recover_step_mfa/>
+        <p>{s.recover_mfa_intro}</p>
+        <Status message=wizard.notice/>
+        <FactorVerify on_verified=Callback::new(move |_| wizard.apply(Event::FactorVerified))/>
+    }
+}
+
+#[component]
+fn DoneStep() -> impl IntoView {
+    let s = crate::use_auth().strings();
+    let wizard = expect_context::<Wizard>();
+    view! {
+        <Heading text=s.recover_done_title/>
+        <p role="status">{s.recover_done_text}</p>
+        <a class="lsa-button" href=move || wizard.next.get() on:click=move |_| save_state(&WizardState::default())>
+            {s.recover_done_continue}
+        </a>
+    }
 }

@@ -1,0 +1,230 @@
+//! The wizard's logic: a step enum with pure transitions. Components only render the current
+//! step and report what happened; every "what next" decision is here, with native tests.
+
+use crate::api::{ApiError, ErrorCode};
+use serde::{Deserialize, Serialize};
+
+/// The wizard's steps, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// 1. Ask for the email, send the code.
+    Email,
+    /// 2. Enter the emailed code (or paste the link).
+    Code,
+    /// 3. Verify a second factor (only for users with MFA).
+    SecondFactor,
+    /// 4. Choose the new password.
+    NewPassword,
+    /// The password was changed; the user is signed in.
+    Done,
+}
+
+impl Step {
+    /// Whether this step needs a recovery session.
+    pub fn needs_session(self) -> bool {
+        matches!(self, Step::SecondFactor | Step::NewPassword)
+    }
+}
+
+/// What the wizard keeps between steps and across reloads (in `sessionStorage`): the step and
+/// the email. Never codes, nonces, tokens or passwords.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WizardState {
+    /// The current step.
+    pub step: Step,
+    /// The email the code was sent to.
+    pub email: String,
+}
+
+impl Default for WizardState {
+    fn default() -> Self {
+        WizardState { step: Step::Email, email: String::new() }
+    }
+}
+
+/// Something that happened in a step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// `/recover` answered (or was rate limited): always move on, never reveal the account.
+    CodeSent {
+        /// The address.
+        email: String,
+    },
+    /// The user wants to use another address.
+    ChangeEmail,
+    /// A recovery session exists (code, link, or another tab). `needs_step_up`: the user has a
+    /// verified factor and the session is aal1.
+    Verified {
+        /// Whether the second-factor step is needed.
+        needs_step_up: bool,
+    },
+    /// The second factor was verified (session is aal2).
+    FactorVerified,
+    /// The new password was saved.
+    PasswordSaved,
+    /// `PUT /user` failed.
+    PasswordFailed(ApiError),
+    /// The recovery session is gone (expired, signed out elsewhere).
+    SessionLost,
+}
+
+/// Why the wizard moved somewhere unexpected (shown to the user).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The session expired: start again.
+    SessionLost,
+    /// The server asked for the second factor after all.
+    StepUpRequired,
+}
+
+/// The transition function: the next state and an optional notice.
+pub fn next(state: &WizardState, event: Event) -> (WizardState, Option<Notice>) {
+    let with = |step: Step| WizardState { step, email: state.email.clone() };
+    match event {
+        Event::CodeSent { email } => (WizardState { step: Step::Code, email }, None),
+        Event::ChangeEmail => (with(Step::Email), None),
+        Event::Verified { needs_step_up: true } => (with(Step::SecondFactor), None),
+        Event::Verified { needs_step_up: false } => (with(Step::NewPassword), None),
+        Event::FactorVerified => (with(Step::NewPassword), None),
+        Event::PasswordSaved => (with(Step::Done), None),
+        Event::PasswordFailed(err) => match password_failure(&err) {
+            PasswordFailure::StepUp => (with(Step::SecondFactor), Some(Notice::StepUpRequired)),
+            PasswordFailure::SessionLost => (with(Step::Email), Some(Notice::SessionLost)),
+            PasswordFailure::Stay => (state.clone(), None),
+        },
+        Event::SessionLost => (with(Step::Email), Some(Notice::SessionLost)),
+    }
+}
+
+/// Where a restored (reloaded) state may resume: a step that needs a session falls back to the
+/// first step when there is none; `Done` needs one too (else start over quietly).
+pub fn restore(saved: WizardState, has_recovery_session: bool) -> (WizardState, Option<Notice>) {
+    match saved.step {
+        s if s.needs_session() && !has_recovery_session => {
+            (WizardState { step: Step::Email, email: saved.email }, Some(Notice::SessionLost))
+        }
+        Step::Done if !has_recovery_session => (WizardState::default(), None),
+        _ => (saved, None),
+    }
+}
+
+/// What a failed `PUT /user` means for the wizard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordFailure {
+    /// `insufficient_aal`: verify a factor, then retry.
+    StepUp,
+    /// The recovery session is gone.
+    SessionLost,
+    /// Show the message and stay (weak, same, network...).
+    Stay,
+}
+
+/// Classifies a `PUT /user` error by code.
+pub fn password_failure(err: &ApiError) -> PasswordFailure {
+    match err.code() {
+        Some(ErrorCode::InsufficientAal) => PasswordFailure::StepUp,
+        Some(
+            ErrorCode::SessionNotFound
+            | ErrorCode::SessionExpired
+            | ErrorCode::BadJwt
+            | ErrorCode::UserNotFound
+            | ErrorCode::NoAuthorization
+            | ErrorCode::RefreshTokenNotFound
+            | ErrorCode::RefreshTokenAlreadyUsed,
+        ) => PasswordFailure::SessionLost,
+        _ => PasswordFailure::Stay,
+    }
+}
+
+/// The heading number of a step ("Step N of 4"), `None` for `Done`.
+pub fn step_number(step: Step) -> Option<u8> {
+    match step {
+        Step::Email => Some(1),
+        Step::Code => Some(2),
+        Step::SecondFactor => Some(3),
+        Step::NewPassword => Some(4),
+        Step::Done => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::AuthError;
+
+    fn err(code: ErrorCode, status: u16) -> ApiError {
+        ApiError::Auth(AuthError { code, message: String::new(), status, weak_reasons: vec![], retry_after_secs: None })
+    }
+
+    fn at(step: Step) -> WizardState {
+        WizardState { step, email: "a@b.c".into() }
+    }
+
+    #[test]
+    fn happy_path_without_mfa() {
+        let (s, n) = next(&WizardState::default(), Event::CodeSent { email: "a@b.c".into() });
+        assert_eq!((s.clone(), n), (at(Step::Code), None));
+        let (s, _) = next(&s, Event::Verified { needs_step_up: false });
+        assert_eq!(s.step, Step::NewPassword);
+        let (s, _) = next(&s, Event::PasswordSaved);
+        assert_eq!(s, at(Step::Done));
+    }
+
+    #[test]
+    fn mfa_users_verify_a_factor_before_the_password() {
+        let (s, _) = next(&at(Step::Code), Event::Verified { needs_step_up: true });
+        assert_eq!(s.step, Step::SecondFactor);
+        let (s, _) = next(&s, Event::FactorVerified);
+        assert_eq!(s.step, Step::NewPassword);
+    }
+
+    #[test]
+    fn a_late_insufficient_aal_goes_to_the_factor_step() {
+        let (s, n) = next(&at(Step::NewPassword), Event::PasswordFailed(err(ErrorCode::InsufficientAal, 401)));
+        assert_eq!((s.step, n), (Step::SecondFactor, Some(Notice::StepUpRequired)));
+    }
+
+    #[test]
+    fn password_errors_that_the_user_fixes_keep_the_step() {
+        for e in [
+            err(ErrorCode::WeakPassword, 422),
+            err(ErrorCode::SamePassword, 422),
+            err(ErrorCode::Unknown, 500),
+            ApiError::Transport("offline".into()),
+        ] {
+            let (s, n) = next(&at(Step::NewPassword), Event::PasswordFailed(e));
+            assert_eq!((s, n), (at(Step::NewPassword), None));
+        }
+    }
+
+    #[test]
+    fn a_lost_session_starts_over_with_the_email_kept() {
+        let (s, n) = next(&at(Step::NewPassword), Event::PasswordFailed(err(ErrorCode::SessionNotFound, 403)));
+        assert_eq!((s, n), (at(Step::Email), Some(Notice::SessionLost)));
+        let (s, n) = next(&at(Step::SecondFactor), Event::SessionLost);
+        assert_eq!((s, n), (at(Step::Email), Some(Notice::SessionLost)));
+    }
+
+    #[test]
+    fn change_email_goes_back_to_step_one() {
+        assert_eq!(next(&at(Step::Code), Event::ChangeEmail).0, at(Step::Email));
+    }
+
+    #[test]
+    fn restore_rules() {
+        assert_eq!(restore(at(Step::Code), false), (at(Step::Code), None));
+        assert_eq!(restore(at(Step::NewPassword), true), (at(Step::NewPassword), None));
+        assert_eq!(restore(at(Step::NewPassword), false), (at(Step::Email), Some(Notice::SessionLost)));
+        assert_eq!(restore(at(Step::SecondFactor), false).1, Some(Notice::SessionLost));
+        assert_eq!(restore(at(Step::Done), false), (WizardState::default(), None));
+    }
+
+    #[test]
+    fn numbering_and_serialisation() {
+        assert_eq!(step_number(Step::Code), Some(2));
+        assert_eq!(step_number(Step::Done), None);
+        let json = serde_json::to_string(&at(Step::Code)).unwrap();
+        assert!(!json.contains("token") && json.contains("a@b.c"));
+        assert_eq!(serde_json::from_str::<WizardState>(&json).unwrap(), at(Step::Code));
+    }
+}

@@ -1,0 +1,71 @@
+//! Step 4: the new password. A late `insufficient_aal` sends the wizard to the second-factor
+//! step and, once verified, the save is retried by itself with what the user typed.
+
+use super::flow::Event;
+use super::Wizard;
+use crate::api::{ApiError, UserUpdate};
+use crate::components::{password_acceptable, Alert, Heading, NewPasswordFields, Status, SubmitButton};
+use crate::AuthStore;
+use leptos::{prelude::*, task::spawn_local};
+
+async fn save(auth: AuthStore, password: String) -> Result<(), ApiError> {
+    let token = auth.access_token().await?;
+    let update = UserUpdate { password: Some(password), ..UserUpdate::default() };
+    let user = auth.api().update_user(&token, &update).await?;
+    auth.set_user(user);
+    Ok(())
+}
+
+/// Step 4.
+#[component]
+pub fn NewPasswordStep() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let policy = auth.config().password_policy;
+    let wizard = expect_context::<Wizard>();
+    let email = Signal::derive(move || wizard.state.with(|w| w.email.clone()));
+    let error = RwSignal::new(None::<String>);
+    let reasons = RwSignal::new(Vec::<String>::new());
+    let pending = RwSignal::new(false);
+
+    let attempt = move || {
+        let (pw, confirm) = (wizard.password.get_untracked(), wizard.confirm.get_untracked());
+        if !password_acceptable(&policy, &pw, &confirm) {
+            error.set(Some(s.err_password_checks.to_owned()));
+            return;
+        }
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = save(auth, pw).await;
+            pending.set(false);
+            match result {
+                Ok(()) => wizard.apply(Event::PasswordSaved),
+                Err(e) => {
+                    if let ApiError::Auth(a) = &e {
+                        reasons.set(a.weak_reasons.clone());
+                    }
+                    error.set(Some(s.error(&e)));
+                    wizard.apply(Event::PasswordFailed(e));
+                }
+            }
+        });
+    };
+    // Back from a step-up the server asked for: save again without another press.
+    if wizard.retry_password.get_untracked() {
+        wizard.retry_password.set(false);
+        request_animation_frame(attempt.clone());
+    }
+    view! {
+        <Heading text=s.recover_step_password/>
+        <Status message=wizard.notice/>
+        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); attempt(); }>
+            <NewPasswordFields password=wizard.password confirm=wizard.confirm username=email server_reasons=reasons/>
+            <Alert message=error/>
+            <SubmitButton label=s.save_password pending=pending/>
+        </form>
+    }
+}

@@ -1,0 +1,198 @@
+//! Steps 1 and 2: the email, then the emailed code (or the pasted link).
+
+use super::flow::Event;
+use super::Wizard;
+use crate::api::{ApiError, ErrorCode, TokenResponse};
+use crate::components::{browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton};
+use crate::otp::{mask_email, LinkToken};
+use crate::session::AuthEvent;
+use crate::{AuthRoute, AuthStore};
+use leptos::{prelude::*, task::spawn_local};
+
+/// GoTrue's default minimum interval between two recovery emails to one user.
+const EMAIL_INTERVAL_SECS: u32 = 60;
+
+/// Asks GoTrue to send the code. Rate limits and unknown addresses look the same to the user;
+/// only a network failure (or an invalid address) is reported.
+async fn send_code(auth: AuthStore, email: &str, wizard: Wizard) -> Result<(), ApiError> {
+    let config = auth.config();
+    let redirect = [browser::origin(), AuthRoute::Confirm.path_with_next(&config.base, &wizard.next.get_untracked())].concat();
+    #[cfg(target_arch = "wasm32")]
+    let challenge = if config.pkce { Some(crate::api::pkce::begin().await?) } else { None };
+    #[cfg(not(target_arch = "wasm32"))]
+    let challenge: Option<String> = None;
+    match auth.api().recover(email, Some(&redirect), challenge.as_deref()).await {
+        Ok(()) => {
+            wizard.resend.set(EMAIL_INTERVAL_SECS);
+            Ok(())
+        }
+        Err(e) if e.is_network() || e.is(&ErrorCode::ValidationFailed) => Err(e),
+        Err(e) => {
+            wizard.resend.set(e.retry_after_secs().unwrap_or(EMAIL_INTERVAL_SECS));
+            Ok(())
+        }
+    }
+}
+
+/// Step 1: the email.
+#[component]
+pub fn EmailStep() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let wizard = expect_context::<Wizard>();
+    let email = RwSignal::new(wizard.state.with_untracked(|w| w.email.clone()));
+    let error = RwSignal::new(None::<String>);
+    let field_error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = email.get_untracked().trim().to_owned();
+        if !value.contains('@') || value.len() < 3 {
+            field_error.set(Some(s.err_email_invalid.to_owned()));
+            return;
+        }
+        if pending.get_untracked() {
+            return;
+        }
+        field_error.set(None);
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            let result = send_code(auth, &value, wizard).await;
+            pending.set(false);
+            match result {
+                Ok(()) => wizard.apply(Event::CodeSent { email: value }),
+                Err(e) if e.is(&ErrorCode::ValidationFailed) => field_error.set(Some(s.err_email_invalid.to_owned())),
+                Err(e) => error.set(Some(s.error(&e))),
+            }
+        });
+    };
+    view! {
+        <Heading text=s.recover_step_email/>
+        <p>{s.recover_email_intro}</p>
+        <Status message=wizard.notice/>
+        <form class="lsa-form" on:submit=submit novalidate>
+            <Field id="lsa-email" label=s.email_label value=email kind="email" autocomplete="email" error=field_error/>
+            <Alert message=error/>
+            <SubmitButton label=s.send_code pending=pending/>
+        </form>
+        <a href=auth.path(AuthRoute::SignIn)>{s.back}</a>
+    }
+}
+
+/// Verifies the emailed code or a pasted link and adopts the recovery session (the page's
+/// effect then moves the wizard on).
+async fn verify(auth: AuthStore, email: String, input: Input) -> Result<(), ApiError> {
+    let api = auth.api();
+    let resp: TokenResponse = match input {
+        Input::Code(code) => api.verify_email_code(&email, &code, "recovery").await?,
+        Input::Link(LinkToken::TokenHash { token_hash, kind }) => api.verify_token_hash(&token_hash, &kind).await?,
+        Input::Link(LinkToken::Code(code)) => {
+            #[cfg(target_arch = "wasm32")]
+            let verifier = crate::api::pkce::take_verifier();
+            #[cfg(not(target_arch = "wasm32"))]
+            let verifier: Option<String> = None;
+            let verifier = verifier.ok_or_else(|| ApiError::Decode("pkce verifier missing".into()))?;
+            api.exchange_code(&code, &verifier).await?
+        }
+    };
+    auth.set_session(resp, AuthEvent::PasswordRecovery)
+}
+
+enum Input {
+    Code(String),
+    Link(LinkToken),
+}
+
+/// Step 2: the code.
+#[component]
+pub fn CodeStep() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let len = auth.config().otp_length;
+    let wizard = expect_context::<Wizard>();
+    let email = wizard.state.with_untracked(|w| w.email.clone());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(Some(s.recover_sent.replace("{email}", &mask_email(&email))));
+    let pending = RwSignal::new(false);
+
+    let run = {
+        let email = email.clone();
+        move |input: Input| {
+            if pending.get_untracked() {
+                return;
+            }
+            pending.set(true);
+            error.set(None);
+            let email = email.clone();
+            spawn_local(async move {
+                let result = verify(auth, email, input).await;
+                pending.set(false);
+                if let Err(e) = result {
+                    let msg = if matches!(e, ApiError::Decode(_)) { s.confirm_other_browser.to_owned() } else { s.error(&e) };
+                    error.set(Some(msg));
+                }
+            });
+        }
+    };
+    let submit = {
+        let run = run.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let c = code.get_untracked();
+            if crate::otp::is_complete(&c, len) {
+                run(Input::Code(c));
+            } else {
+                error.set(Some(s.code_hint.replace("{n}", &len.to_string())));
+            }
+        }
+    };
+    let resend = {
+        let email = email.clone();
+        move |_| {
+            if pending.get_untracked() {
+                return;
+            }
+            pending.set(true);
+            error.set(None);
+            let email = email.clone();
+            spawn_local(async move {
+                let result = send_code(auth, &email, wizard).await;
+                pending.set(false);
+                match result {
+                    Ok(()) => status.set(Some(s.code_resent.to_owned())),
+                    Err(e) => error.set(Some(s.error(&e))),
+                }
+            });
+        }
+    };
+    let on_complete = { let run = run.clone(); Callback::new(move |c: String| run(Input::Code(c))) };
+    let on_link = Callback::new(move |l: LinkToken| run(Input::Link(l)));
+    view! {
+        <Heading text=s.recover_step_code/>
+        <Status message=status/>
+        <Status message=wizard.notice/>
+        <p>
+            <button type="button" class="lsa-link-button" on:click=move |_| wizard.apply(Event::ChangeEmail)>
+                {s.change_email}
+            </button>
+        </p>
+        <form class="lsa-form" on:submit=submit>
+            <CodeField
+                id="lsa-code"
+                label=s.code_label
+                value=code
+                len=len
+                hint=s.code_hint.replace("{n}", &len.to_string())
+                error=error
+                on_complete=on_complete
+                on_link=on_link
+            />
+            <Alert message=error/>
+            <SubmitButton label=s.verify pending=pending/>
+        </form>
+        <ResendButton seconds=wizard.resend pending=pending on_press=Callback::new(resend)/>
+    }
+}
+
