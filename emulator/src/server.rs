@@ -65,7 +65,17 @@ impl std::error::Error for Dropped {}
 pub async fn spawn(config: Config) -> std::io::Result<Running> {
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
     let addr = listener.local_addr()?;
-    let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
+    // Links and the default site URL must be reachable: a wildcard bind is reached over loopback.
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v) if v.is_unspecified() => {
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+        }
+        std::net::IpAddr::V6(v) if v.is_unspecified() => {
+            std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+        }
+        other => other,
+    };
+    let host = if ip.is_ipv6() { format!("[{ip}]") } else { ip.to_string() };
     let state = AppState::new(config, format!("http://{host}:{}", addr.port()))?;
     let router = crate::routes::router(state.clone());
     let (tx, rx) = watch::channel(false);
