@@ -276,6 +276,79 @@ strings! {
     recover_step_up_needed = "Your account uses two-step verification: confirm it's you, then we will save your new password.",
     /// Link page: verifying.
     confirm_verifying = "Verifying your link…",
+
+    /// Sign-in: the second-factor step's intro.
+    sign_in_mfa_intro = "Your account uses two-step verification. Enter a code to finish signing in.",
+    /// Sign-in: leave the second-factor step (signs out of the half-done session).
+    sign_in_other_account = "Sign in with another account",
+    /// Sign-in: email or password left empty.
+    err_sign_in_fields = "Enter your email and password.",
+    /// Step-up reason: password change.
+    step_up_reason_password = "Confirm it's you to change your password.",
+    /// Step-up reason: adding a factor.
+    step_up_reason_add_factor = "Confirm it's you to add a new verification method.",
+    /// Step-up reason: removing a factor.
+    step_up_reason_remove = "Confirm it's you to remove a verification method.",
+    /// Sign-in method (amr): password.
+    method_password = "password",
+    /// Sign-in method (amr): TOTP.
+    method_totp = "authenticator app",
+    /// Sign-in method (amr): SMS factor.
+    method_phone = "text message (SMS)",
+    /// Sign-in method (amr): WebAuthn.
+    method_webauthn = "security key or passkey",
+    /// Sign-in method (amr): emailed code.
+    method_email_code = "emailed code",
+    /// Sign-in method (amr): email link.
+    method_email_link = "email link",
+    /// Sign-in method (amr): password reset.
+    method_recovery = "password reset",
+    /// Sign-in method (amr): another provider.
+    method_external = "another provider",
+    /// Sign-in method (amr): anonymous.
+    method_anonymous = "anonymous sign-in",
+    /// Factor list: creation date; `{date}`.
+    factor_added_on = "Added {date}",
+    /// Remove button's accessible name; `{name}`.
+    remove_named = "Remove {name}",
+    /// Confirm removal button.
+    remove_yes = "Yes, remove",
+    /// Status after a removal; `{name}`.
+    factor_removed = "{name} was removed.",
+    /// Heading of the "add a factor" section.
+    add_factor_title = "Add a verification method",
+    /// Friendly-name hint.
+    totp_name_hint = "For example, the phone your authenticator app is on.",
+    /// Friendly name missing.
+    err_name_required = "Enter a name for this device.",
+    /// Scan step intro.
+    totp_scan_intro = "Scan the QR code with your authenticator app, or type the setup key into it. Then enter the 6-digit code the app shows.",
+    /// Setup key hint.
+    totp_secret_hint = "Spaces do not matter.",
+    /// SMS sent for a new phone factor; `{phone}`.
+    phone_code_sent = "We sent a code by SMS to {phone}.",
+    /// Phone factor verified.
+    phone_added = "Your phone can now be used for two-step verification.",
+    /// Current password missing.
+    err_current_required = "Enter your current password.",
+    /// After a reload on the step-up page the typed passwords are gone (memory only).
+    password_again = "You confirmed it's you. For your security, enter your passwords again.",
+    /// Confirm: sign out here.
+    confirm_sign_out_here = "Sign out of this device?",
+    /// Confirm: sign out everywhere.
+    confirm_sign_out_everywhere = "Sign out everywhere, including this device?",
+    /// Confirm: sign out others.
+    confirm_sign_out_others = "Sign out of every other device? This device stays signed in.",
+    /// Error: user_sso_managed.
+    err_sso_managed = "Your sign-in is managed by your organisation. Change it there.",
+    /// Error: insufficient_aal again right after a step-up.
+    err_step_up_failed = "We could not confirm it's you. Please try again.",
+    /// Error: mfa_factor_not_found.
+    err_factor_gone = "That verification method no longer exists. Please start again.",
+    /// Error: mfa_ip_address_mismatch.
+    err_mfa_mismatch = "That verification was already used or started on another network. Please try again.",
+    /// Error: mfa_verification_rejected.
+    err_mfa_rejected = "The verification was refused and you were signed out. Please sign in again.",
 }
 
 impl Strings {

@@ -8,7 +8,7 @@ mod feedback;
 mod password;
 mod qr;
 
-pub use factor_verify::FactorVerify;
+pub use factor_verify::{factor_label, FactorVerify};
 pub use feedback::{Alert, Heading, Status, SubmitButton};
 pub use fields::{CodeField, Field, ResendButton};
 pub use password::{acceptable as password_acceptable, NewPasswordFields, PasswordField};

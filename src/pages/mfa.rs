@@ -1,9 +1,65 @@
-//! Step-up page (placeholder while the flow is written).
-use leptos::prelude::*;
+//! The step-up page at `{base}/mfa?next=...`, where [`crate::AuthStore::step_up`] sends users:
+//! it says why, verifies a second factor, then returns to the validated `next`, whose page
+//! resumes the pending action ([`crate::AuthStore::resume`]). Cancel returns too, and forgets the
+//! pending action. Everything it needs survives a reload (session in `localStorage`, pending
+//! action in `sessionStorage`).
+
+use crate::components::{FactorVerify, Heading};
+use crate::redirect::safe_next;
+use crate::security::actions::step_up_reason;
+use crate::session::{state::AuthState, step_up};
+use crate::AuthRoute;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_query_map;
 
 /// Verifies a second factor, then resumes the pending action.
 #[component]
 pub fn MfaPage() -> impl IntoView {
-    let s = crate::use_auth().strings();
-    view! { <section class="lsa-card"><h1 id="lsa-heading" tabindex="-1">{s.mfa_title}</h1></section> }
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let query = use_query_map();
+    let fallback = auth.config().after_sign_in;
+    let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    let go_next = move || auth.navigate(&next.get_untracked());
+
+    // Signed out (here or in another tab): sign in first, keeping where to go afterwards.
+    Effect::new(move |_| {
+        if auth.state().with(|st| matches!(st, AuthState::SignedOut)) {
+            let base = auth.config().base;
+            auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &next.get_untracked()));
+        }
+    });
+    // Fresh factors: a user without a verified factor has nothing to verify and goes on.
+    let checked = RwSignal::new(false);
+    Effect::new(move |_| {
+        if auth.is_signed_in().get() && !checked.get_untracked() {
+            checked.set(true);
+            spawn_local(async move {
+                let _ = auth.reload_user().await;
+                if auth.next_aal().get_untracked() != Some(crate::Aal::Aal2) {
+                    go_next();
+                }
+            });
+        }
+    });
+
+    let reason =
+        step_up::peek().and_then(|p| step_up_reason(s, &p.id)).unwrap_or(s.mfa_step_up_intro);
+    let cancel = move |_| {
+        step_up::clear();
+        go_next();
+    };
+    let has_factor = move || auth.factors().with(|fs| fs.iter().any(|f| f.is_verified()));
+    view! {
+        <section class="lsa-card">
+            <Heading text=s.mfa_title/>
+            <p>{reason}</p>
+            <Show when=has_factor>
+                <FactorVerify on_verified=Callback::new(move |_| go_next())/>
+            </Show>
+            <p>
+                <button type="button" class="lsa-button lsa-button-secondary" on:click=cancel>{s.cancel}</button>
+            </p>
+        </section>
+    }
 }

@@ -1,9 +1,171 @@
-//! Sign-in page (placeholder while the flow is written).
-use leptos::prelude::*;
+//! Sign-in at `{base}/sign-in?next=...`: email + password, then the second factor when the user
+//! has one, then the validated `next`. A user already signed in at their level goes straight on.
+
+use crate::api::LogoutScope;
+use crate::components::{Alert, FactorVerify, Field, Heading, PasswordField, SubmitButton};
+use crate::redirect::safe_next;
+use crate::session::state::AuthState;
+use crate::AuthRoute;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// What the sign-in page shows for the store's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// Storage not read yet: show nothing.
+    Wait,
+    /// Signed out: the email + password form.
+    Form,
+    /// Signed in at aal1 with a verified factor: the second-factor step.
+    SecondFactor,
+    /// Signed in at the user's highest level: go to `next`.
+    Done,
+}
+
+/// Decides [`Arrival`] from the state.
+pub fn arrival(state: &AuthState) -> Arrival {
+    match state {
+        AuthState::Loading => Arrival::Wait,
+        AuthState::SignedOut => Arrival::Form,
+        AuthState::SignedIn(s) if s.needs_step_up() => Arrival::SecondFactor,
+        AuthState::SignedIn(_) => Arrival::Done,
+    }
+}
 
 /// Email + password sign-in, then MFA when the user has a factor.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let s = crate::use_auth().strings();
-    view! { <section class="lsa-card"><h1 id="lsa-heading" tabindex="-1">{s.sign_in_title}</h1></section> }
+    let auth = crate::use_auth();
+    let query = use_query_map();
+    let fallback = auth.config().after_sign_in;
+    let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    let shown = Memo::new(move |_| auth.state().with(arrival));
+    // The state drives the page: a sign-in, a verified factor, or another tab moves it on.
+    Effect::new(move |_| {
+        if shown.get() == Arrival::Done {
+            auth.navigate(&next.get_untracked());
+        }
+    });
+    view! {
+        <section class="lsa-card">
+            {move || match shown.get() {
+                Arrival::Form => view! { <PasswordStep/> }.into_any(),
+                Arrival::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
+                Arrival::Wait | Arrival::Done => ().into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PasswordStep() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let submit = move || {
+        if pending.get_untracked() {
+            return;
+        }
+        let (e, p) = (email.get_untracked().trim().to_owned(), password.get_untracked());
+        if e.is_empty() || p.is_empty() {
+            error.set(Some(s.err_sign_in_fields.to_owned()));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            // On success the page moves on by itself (see `arrival`); the inputs stay otherwise.
+            if let Err(err) = auth.sign_in_password(&e, &p).await {
+                error.set(Some(s.error(&err)));
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <Heading text=s.sign_in_title/>
+        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <Field id="lsa-email" label=s.email_label value=email kind="email" autocomplete="email"/>
+            <PasswordField id="lsa-password" label=s.password_label value=password autocomplete="current-password"/>
+            <Alert message=error/>
+            <SubmitButton label=s.sign_in_button pending=pending/>
+        </form>
+        <nav class="lsa-links">
+            <A href=auth.path(AuthRoute::Recover)>{s.forgot_password}</A>
+        </nav>
+    }
+}
+
+#[component]
+fn SecondFactorStep() -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let leaving = RwSignal::new(false);
+    let other_account = move |_| {
+        leaving.set(true);
+        spawn_local(async move {
+            // The page returns to the form once the store is signed out.
+            let _ = auth.sign_out(LogoutScope::Local).await;
+            leaving.set(false);
+        });
+    };
+    view! {
+        <Heading text=s.mfa_title/>
+        <p>{s.sign_in_mfa_intro}</p>
+        // The store then holds the aal2 session, and the page moves on to `next` by itself.
+        <FactorVerify on_verified=Callback::new(|_| ())/>
+        <p>
+            <button type="button" class="lsa-link-button" disabled=move || leaving.get() on:click=other_account>
+                {s.sign_in_other_account}
+            </button>
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Factor, TokenResponse, User};
+    use crate::session::state::Session;
+
+    fn session(aal: &str, verified_factor: bool) -> AuthState {
+        let b = crate::api::pkce::base64url;
+        let payload =
+            format!(r#"{{"sub":"u","exp":9999999999,"iat":1,"aal":"{aal}","session_id":"s"}}"#);
+        let jwt = [b(br#"{"alg":"HS256"}"#), b(payload.as_bytes()), "sig".into()].join(".");
+        let factors = if verified_factor {
+            vec![Factor {
+                id: "f".into(),
+                factor_type: "totp".into(),
+                status: "verified".into(),
+                ..Default::default()
+            }]
+        } else {
+            vec![Factor {
+                id: "f".into(),
+                factor_type: "totp".into(),
+                status: "unverified".into(),
+                ..Default::default()
+            }]
+        };
+        let resp = TokenResponse {
+            access_token: jwt,
+            refresh_token: "r".into(),
+            expires_in: 3600,
+            expires_at: None,
+            user: User { id: "u".into(), factors, ..User::default() },
+        };
+        AuthState::SignedIn(Session::from_response(resp, 0).unwrap())
+    }
+
+    #[test]
+    fn arrival_follows_the_level() {
+        assert_eq!(arrival(&AuthState::Loading), Arrival::Wait);
+        assert_eq!(arrival(&AuthState::SignedOut), Arrival::Form);
+        assert_eq!(arrival(&session("aal1", false)), Arrival::Done, "no verified factor");
+        assert_eq!(arrival(&session("aal1", true)), Arrival::SecondFactor);
+        assert_eq!(arrival(&session("aal2", true)), Arrival::Done);
+    }
 }

@@ -394,3 +394,36 @@ impl Browser {
         let _ = self.client.close().await;
     }
 }
+
+/// [`Env::start`], but serving the build in `$LSA_E2E_DIST` when that is set (e.g. a private
+/// `trunk build --release --dist <dir>`, so parallel builds do not swap files mid-test).
+pub async fn start_env() -> Env {
+    match std::env::var_os("LSA_E2E_DIST") {
+        Some(dir) => Env::start_with(move |c| c.serve_dir = Some(dir.into())).await,
+        None => Env::start().await,
+    }
+}
+
+impl Browser {
+    /// Opens `path` (a sign-in page) and submits email + password; waits for nothing after.
+    pub async fn sign_in_with(&self, path: &str, email: &str, password: &str) {
+        self.goto(path).await;
+        self.fill("Email", email).await;
+        self.fill("Password", password).await;
+        self.click("Sign in").await;
+    }
+
+    /// A `sessionStorage` value.
+    pub async fn session_storage(&self, key: &str) -> Option<String> {
+        self.js(&format!("return sessionStorage.getItem({key:?});"))
+            .await
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Everything this origin keeps in `localStorage` and `sessionStorage`, as one text.
+    pub async fn all_storage(&self) -> String {
+        let script = "let o=[];for(const s of [localStorage,sessionStorage]){for(let i=0;i<s.length;i++){o.push(s.key(i)+'='+s.getItem(s.key(i)));}}return o.join('\\n');";
+        self.js(script).await.as_str().unwrap_or_default().to_owned()
+    }
+}

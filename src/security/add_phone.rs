@@ -1,0 +1,217 @@
+//! Adding a phone (SMS): number in E.164 → enrol → the SMS is sent → code → done, with a
+//! resend countdown and a warning that SMS is weaker than an app.
+
+use super::actions::Action;
+use super::draft::{self, Draft};
+use super::messages::Op;
+use super::phone::{mask, normalize_e164, to_remove, PhoneStep};
+use crate::api::{ApiError, ErrorCode};
+use crate::components::browser::focus_id;
+use crate::components::{Alert, CodeField, Field, ResendButton, Status, SubmitButton};
+use crate::session::{AuthEvent, AuthStore};
+use leptos::{prelude::*, task::spawn_local};
+
+const CODE_LEN: usize = 6;
+const SMS_INTERVAL_SECS: u32 = 60;
+
+/// The "add a phone" panel. `resume`: the enrolment was waiting for a step-up.
+#[component]
+pub fn AddPhone(resume: bool) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let step = RwSignal::new(PhoneStep::Closed);
+    let number = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let resend = RwSignal::new(0u32);
+    let show = move |next: PhoneStep| {
+        step.set(next);
+        request_animation_frame(|| focus_id("lsa-phone-h"));
+    };
+    let failed = move |e: &ApiError, op: Op, resumed: bool, keep: Option<Draft>| {
+        if let Some(n) = e.retry_after_secs() {
+            resend.set(n);
+        }
+        error.set(super::on_error(auth, e, op, &Action::AddPhone, resumed, keep));
+    };
+
+    // Sends the SMS for `factor_id` (first time and resends).
+    let send = move |factor_id: String, phone: String| {
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result =
+                async { auth.api().challenge(&auth.access_token().await?, &factor_id).await }.await;
+            pending.set(false);
+            let challenge_id = match result {
+                Ok(c) => {
+                    resend.set(SMS_INTERVAL_SECS);
+                    status.set(Some(s.phone_code_sent.replace("{phone}", &mask(&phone))));
+                    Some(c.id)
+                }
+                Err(e) => {
+                    failed(&e, Op::Challenge, true, None);
+                    None
+                }
+            };
+            step.set(PhoneStep::Code { factor_id, challenge_id, phone });
+        });
+    };
+
+    let start = move |resumed: bool| {
+        if pending.get_untracked() {
+            return;
+        }
+        let Some(phone) = normalize_e164(&number.get_untracked()) else {
+            field_error.set(Some(s.err_phone_invalid.to_owned()));
+            return;
+        };
+        field_error.set(None);
+        error.set(None);
+        let keep = Draft::Phone { phone: phone.clone() };
+        super::guarded(auth, &Action::AddPhone, Some(keep.clone()), move || {
+            pending.set(true);
+            spawn_local(async move {
+                let result = enroll(auth, &phone).await;
+                pending.set(false);
+                match result {
+                    Ok(factor_id) => {
+                        code.set(String::new());
+                        send(factor_id, phone);
+                        request_animation_frame(|| focus_id("lsa-phone-h"));
+                    }
+                    Err(e) => failed(&e, Op::Enroll, resumed, Some(keep)),
+                }
+            });
+        });
+    };
+
+    let verify = move |entered: String| {
+        let PhoneStep::Code { factor_id, challenge_id: Some(ch), .. } = step.get_untracked() else {
+            return;
+        };
+        if pending.get_untracked() || entered.len() < CODE_LEN {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let token = auth.access_token().await?;
+                let resp = auth.api().verify_factor(&token, &factor_id, &ch, &entered).await?;
+                auth.set_session(resp, AuthEvent::MfaChallengeVerified)
+            }
+            .await;
+            pending.set(false);
+            match result {
+                Ok(()) => {
+                    step.set(PhoneStep::Closed);
+                    number.set(String::new());
+                    code.set(String::new());
+                    status.set(Some(s.phone_added.to_owned()));
+                    request_animation_frame(|| focus_id("lsa-add-h"));
+                }
+                Err(e) => {
+                    if e.is(&ErrorCode::MfaChallengeExpired) {
+                        step.update(|st| {
+                            if let PhoneStep::Code { challenge_id, .. } = st {
+                                *challenge_id = None;
+                            }
+                        });
+                        resend.set(0);
+                    } else if e.is(&ErrorCode::MfaFactorNotFound) {
+                        step.set(PhoneStep::Number);
+                    }
+                    failed(&e, Op::VerifyNew, true, None);
+                }
+            }
+        });
+    };
+
+    let cancel = move || {
+        if let PhoneStep::Code { factor_id, .. } = step.get_untracked() {
+            spawn_local(async move {
+                if let Ok(token) = auth.access_token().await {
+                    let _ = auth.api().unenroll(&token, &factor_id).await;
+                }
+                let _ = auth.reload_user().await;
+            });
+        }
+        step.set(PhoneStep::Closed);
+        code.set(String::new());
+        error.set(None);
+        status.set(None);
+        request_animation_frame(|| focus_id("lsa-add-phone"));
+    };
+
+    if resume {
+        step.set(PhoneStep::Number);
+        if let Some(p) = draft::take(|d| match d {
+            Draft::Phone { phone } => Some(phone),
+            _ => None,
+        }) {
+            number.set(p);
+            start(true);
+        }
+    }
+
+    let resend_now = move || {
+        if let PhoneStep::Code { factor_id, phone, .. } = step.get_untracked() {
+            send(factor_id, phone);
+        }
+    };
+    let code_step = move || {
+        view! {
+            <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
+                <CodeField id="lsa-phone-code" label=s.code_label value=code len=CODE_LEN
+                    on_complete=Callback::new(verify)/>
+                <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| resend_now())/>
+                <SubmitButton label=s.verify pending=pending/>
+            </form>
+        }
+    };
+    let number_step = move || {
+        view! {
+            <p class="lsa-muted">{s.sms_warning}</p>
+            <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(false); }>
+                <Field id="lsa-phone" label=s.phone_label value=number kind="tel" autocomplete="tel"
+                    inputmode="tel" hint=s.phone_hint.to_owned() error=field_error/>
+                <SubmitButton label=s.send_code pending=pending/>
+            </form>
+        }
+    };
+    let is_code = move || step.with(|st| matches!(st, PhoneStep::Code { .. }));
+
+    view! {
+        <Show when=move || step.with(|st| *st == PhoneStep::Closed)>
+            <p><button type="button" id="lsa-add-phone" class="lsa-button lsa-button-secondary"
+                on:click=move |_| { status.set(None); show(PhoneStep::Number) }>{s.add_phone_title}</button></p>
+        </Show>
+        <Status message=status/>
+        <Show when=move || step.with(|st| *st != PhoneStep::Closed)>
+            <div class="lsa-form" role="group" aria-labelledby="lsa-phone-h">
+                <h3 id="lsa-phone-h" tabindex="-1">{s.add_phone_title}</h3>
+                <Show when=is_code fallback=number_step>{code_step}</Show>
+                <Alert message=error/>
+                <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
+            </div>
+        </Show>
+    }
+}
+
+/// Removes abandoned phone factors, then enrols `phone`; answers the new factor's id.
+async fn enroll(auth: AuthStore, phone: &str) -> Result<String, ApiError> {
+    let token = auth.access_token().await?;
+    let api = auth.api();
+    let remove = to_remove(&auth.factors().get_untracked(), phone);
+    for id in &remove {
+        match api.unenroll(&token, id).await {
+            Err(e) if !e.is(&ErrorCode::MfaFactorNotFound) => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(api.enroll_phone(&token, phone, phone).await?.id)
+}

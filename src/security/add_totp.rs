@@ -1,0 +1,215 @@
+//! Adding an authenticator app: friendly name → enrol → QR code, grouped setup key and an
+//! `otpauth://` link → first code verified (the store gets the new aal2 session) → done.
+//! The secret lives in this component's memory only.
+
+use super::actions::Action;
+use super::draft::{self, Draft};
+use super::messages::Op;
+use super::totp::{group_secret, Issued, Plan, TotpFlow, TotpStep};
+use crate::api::{ApiError, ErrorCode};
+use crate::components::browser::focus_id;
+use crate::components::{Alert, CodeField, Field, QrCode, Status, SubmitButton};
+use crate::session::{AuthEvent, AuthStore};
+use leptos::{prelude::*, task::spawn_local};
+
+const CODE_LEN: usize = 6;
+
+/// The "add an authenticator app" panel. `resume`: the enrolment was waiting for a step-up.
+#[component]
+pub fn AddTotp(resume: bool) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let flow = RwSignal::new(TotpFlow::default());
+    let step = Memo::new(move |_| flow.with(|f| f.step));
+    let name = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let go = move |change: fn(&mut TotpFlow)| {
+        flow.update(change);
+        request_animation_frame(|| focus_id("lsa-totp-h"));
+    };
+
+    let start = move |resumed: bool| {
+        let n = name.get_untracked().trim().to_owned();
+        if pending.get_untracked() {
+            return;
+        }
+        if n.is_empty() {
+            error.set(Some(s.err_name_required.to_owned()));
+            return;
+        }
+        error.set(None);
+        status.set(None);
+        let keep = Draft::Totp { name: n.clone() };
+        super::guarded(auth, &Action::AddTotp, Some(keep.clone()), move || {
+            let plan = flow.with_untracked(|f| f.plan(&n, &auth.factors().get_untracked()));
+            let Plan::Enroll { remove } = plan else {
+                return go(|f| f.scanning(None));
+            };
+            pending.set(true);
+            spawn_local(async move {
+                let result = enroll(auth, &n, &remove).await;
+                pending.set(false);
+                match result {
+                    Ok(issued) => {
+                        code.set(String::new());
+                        flow.update(|f| f.scanning(Some(issued)));
+                        request_animation_frame(|| focus_id("lsa-totp-h"));
+                    }
+                    Err(e) => {
+                        let action = Action::AddTotp;
+                        error.set(super::on_error(
+                            auth,
+                            &e,
+                            Op::Enroll,
+                            &action,
+                            resumed,
+                            Some(keep),
+                        ));
+                    }
+                }
+            });
+        });
+    };
+
+    let verify = move |entered: String| {
+        let Some(issued) = flow.with_untracked(|f| f.issued.clone()) else { return };
+        if pending.get_untracked() || entered.len() < CODE_LEN {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = challenge_and_verify(auth, &issued.factor_id, &entered).await;
+            pending.set(false);
+            match result {
+                Ok(()) => {
+                    flow.update(TotpFlow::verified);
+                    name.set(String::new());
+                    code.set(String::new());
+                    status.set(Some(s.factor_added.to_owned()));
+                    request_animation_frame(|| focus_id("lsa-add-h"));
+                }
+                Err(e) => {
+                    if e.is(&ErrorCode::MfaFactorNotFound) {
+                        flow.update(TotpFlow::lost);
+                    }
+                    let action = Action::AddTotp;
+                    error.set(super::on_error(auth, &e, Op::VerifyNew, &action, true, None));
+                }
+            }
+        });
+    };
+
+    let cancel = move || {
+        let abandoned = flow.try_update(TotpFlow::cancel).flatten();
+        name.set(String::new());
+        code.set(String::new());
+        error.set(None);
+        if let Some(id) = abandoned {
+            spawn_local(async move {
+                if let Ok(token) = auth.access_token().await {
+                    let _ = auth.api().unenroll(&token, &id).await;
+                }
+                let _ = auth.reload_user().await;
+            });
+        }
+        request_animation_frame(|| focus_id("lsa-add-totp"));
+    };
+
+    if resume {
+        let kept = draft::take(|d| match d {
+            Draft::Totp { name } => Some(name),
+            _ => None,
+        });
+        flow.update(TotpFlow::open);
+        if let Some(n) = kept {
+            name.set(n);
+            start(true);
+        }
+    }
+
+    let scanning = move || {
+        let Some(i) = flow.with_untracked(|f| f.issued.clone()) else { return ().into_any() };
+        view! {
+            <p>{s.totp_scan_intro}</p>
+            <QrCode data=i.uri.clone() alt=s.qr_alt/>
+            <div class="lsa-field">
+                <label for="lsa-totp-secret">{s.secret_label}</label>
+                <input id="lsa-totp-secret" class="lsa-input lsa-secret" type="text" readonly
+                    aria-describedby="lsa-totp-secret-hint" prop:value=group_secret(&i.secret)/>
+                <p class="lsa-muted" id="lsa-totp-secret-hint">{s.totp_secret_hint}</p>
+            </div>
+            <p><a href=i.uri>{s.open_in_app}</a></p>
+            <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
+                <CodeField id="lsa-totp-code" label=s.mfa_totp_label value=code len=CODE_LEN
+                    on_complete=Callback::new(verify)/>
+                <div class="lsa-row">
+                    <SubmitButton label=s.verify pending=pending/>
+                    <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
+                        on:click=move |_| go(TotpFlow::back)>{s.back}</button>
+                </div>
+            </form>
+        }
+        .into_any()
+    };
+
+    view! {
+        <Show when=move || step.get() == TotpStep::Closed>
+            <p><button type="button" id="lsa-add-totp" class="lsa-button lsa-button-secondary"
+                on:click=move |_| { status.set(None); go(TotpFlow::open) }>{s.add_totp_title}</button></p>
+        </Show>
+        <Status message=status/>
+        <Show when=move || step.get() != TotpStep::Closed>
+            <div class="lsa-form" role="group" aria-labelledby="lsa-totp-h">
+                <h3 id="lsa-totp-h" tabindex="-1">{s.add_totp_title}</h3>
+                {move || match step.get() {
+                    TotpStep::Scanning => scanning(),
+                    _ => view! {
+                        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(false); }>
+                            <Field id="lsa-totp-name" label=s.friendly_name_label value=name autocomplete="off"
+                                hint=s.totp_name_hint.to_owned()/>
+                            <SubmitButton label=s.add_factor pending=pending/>
+                        </form>
+                    }
+                    .into_any(),
+                }}
+                <Alert message=error/>
+                <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
+            </div>
+        </Show>
+    }
+}
+
+/// Removes abandoned factors (`remove`), then enrols a TOTP factor named `name`.
+async fn enroll(auth: AuthStore, name: &str, remove: &[String]) -> Result<Issued, ApiError> {
+    let token = auth.access_token().await?;
+    let api = auth.api();
+    for id in remove {
+        match api.unenroll(&token, id).await {
+            Err(e) if !e.is(&ErrorCode::MfaFactorNotFound) => return Err(e),
+            _ => {}
+        }
+    }
+    if !remove.is_empty() {
+        let _ = auth.reload_user().await;
+    }
+    let enrolled = api.enroll_totp(&token, name).await?;
+    let totp = enrolled.totp.ok_or_else(|| ApiError::Decode("enrolment without totp".into()))?;
+    Ok(Issued { factor_id: enrolled.id, name: name.to_owned(), secret: totp.secret, uri: totp.uri })
+}
+
+/// Challenges and verifies a new factor; the store takes the aal2 session it answers.
+pub(crate) async fn challenge_and_verify(
+    auth: AuthStore,
+    factor_id: &str,
+    code: &str,
+) -> Result<(), ApiError> {
+    let token = auth.access_token().await?;
+    let api = auth.api();
+    let challenge = api.challenge(&token, factor_id).await?;
+    let resp = api.verify_factor(&token, factor_id, &challenge.id, code).await?;
+    auth.set_session(resp, AuthEvent::MfaChallengeVerified)
+}

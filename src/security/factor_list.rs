@@ -1,0 +1,126 @@
+//! The factor list with removal: a confirmation naming the factor (and a warning before the
+//! last verified one), a step-up first for verified factors, then a refresh so the level shown
+//! is right.
+
+use super::actions::Action;
+use super::factors::{details, display_order, is_last_verified};
+use super::messages::Op;
+use crate::api::{ErrorCode, Factor};
+use crate::components::browser::focus_id;
+use crate::components::{factor_label, Alert, Status};
+use leptos::{prelude::*, task::spawn_local};
+
+/// The user's factors, each with a remove button. `resume_remove` is a factor whose removal
+/// was confirmed before a step-up: it is removed now.
+#[component]
+pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let factors = Memo::new(move |_| display_order(&auth.factors().get()));
+    let confirming = RwSignal::new(None::<Factor>);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+
+    let remove = move |f: Factor, resumed: bool| {
+        if pending.get_untracked() {
+            return;
+        }
+        let action = Action::Remove(f.id.clone());
+        error.set(None);
+        status.set(None);
+        let guard = action.clone();
+        super::guarded(auth, &guard, None, move || {
+            pending.set(true);
+            spawn_local(async move {
+                let result = async {
+                    let token = auth.access_token().await?;
+                    auth.api().unenroll(&token, &f.id).await
+                }
+                .await;
+                let gone = match &result {
+                    Ok(()) => true,
+                    Err(e) => e.is(&ErrorCode::MfaFactorNotFound),
+                };
+                if gone {
+                    // The session may have lost its aal2 with this factor: refresh, then reload.
+                    let _ = auth.refresh().await;
+                    let _ = auth.reload_user().await;
+                    confirming.set(None);
+                    status.set(Some(s.factor_removed.replace("{name}", &factor_label(s, &f))));
+                } else if let Err(e) = result {
+                    error.set(super::on_error(auth, &e, Op::Remove, &action, resumed, None));
+                }
+                pending.set(false);
+            });
+        });
+    };
+
+    if let Some(id) = resume_remove {
+        if let Some(f) = auth.factors().get_untracked().into_iter().find(|f| f.id == id) {
+            confirming.set(Some(f.clone()));
+            remove(f, true);
+        }
+    }
+
+    let ask = move |f: Factor| {
+        error.set(None);
+        status.set(None);
+        confirming.set(Some(f));
+        request_animation_frame(|| focus_id("lsa-remove-confirm"));
+    };
+
+    view! {
+        <section class="lsa-card" aria-labelledby="lsa-factors-h">
+            <h2 id="lsa-factors-h">{s.security_factors}</h2>
+            <Show when=move || factors.with(Vec::is_empty)>
+                <p class="lsa-muted">{s.security_no_factors}</p>
+            </Show>
+            <ul class="lsa-list">
+                <For each=move || factors.get() key=|f| (f.id.clone(), f.status.clone()) let:f>
+                    {
+                        let label = factor_label(s, &f);
+                        let named = s.remove_named.replace("{name}", &label);
+                        let line = details(s, &f);
+                        view! {
+                            <li class="lsa-list-item">
+                                <div>
+                                    <div>{label}</div>
+                                    <div class="lsa-muted">{line}</div>
+                                </div>
+                                <button type="button" class="lsa-button lsa-button-danger" aria-label=named
+                                    disabled=move || pending.get() on:click=move |_| ask(f.clone())>
+                                    {s.remove}
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            {move || confirming.get().map(|f| {
+                let label = factor_label(s, &f);
+                let last = is_last_verified(&factors.get_untracked(), &f.id);
+                let target = f.clone();
+                view! {
+                    <div class="lsa-form" role="group" aria-labelledby="lsa-remove-confirm">
+                        <p id="lsa-remove-confirm" tabindex="-1">{s.remove_confirm.replace("{name}", &label)}</p>
+                        <Show when=move || last>
+                            <p class="lsa-alert">{s.remove_last_warning}</p>
+                        </Show>
+                        <div class="lsa-row">
+                            <button type="button" class="lsa-button lsa-button-danger" disabled=move || pending.get()
+                                aria-busy=move || if pending.get() { "true" } else { "false" }
+                                on:click=move |_| remove(target.clone(), false)>
+                                {move || if pending.get() { s.working } else { s.remove_yes }}
+                            </button>
+                            <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
+                                on:click=move |_| confirming.set(None)>{s.cancel}</button>
+                        </div>
+                    </div>
+                }
+            })}
+            <Status message=status/>
+            <Alert message=error/>
+        </section>
+    }
+}

@@ -1,0 +1,202 @@
+//! Settings → Security: TOTP and phone enrolment, password change at aal2, and the three
+//! sign-out scopes checked from a second device.
+
+use e2e::{eventually, start_env, Browser, Env};
+
+const PASSWORD: &str = "Correct-horse-7";
+const NEW_PASSWORD: &str = "Battery-staple-9";
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+async fn signed_in(env: &Env, email: &str) -> Browser {
+    let b = env.browser().await;
+    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
+    b.wait_path("/auth/security").await;
+    b.heading("Security").await;
+    b
+}
+
+#[tokio::test]
+async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
+    let env = start_env().await;
+    env.create_user("totp@example.com", PASSWORD, None, None).await;
+    let b = signed_in(&env, "totp@example.com").await;
+    b.text("No second factor yet.").await;
+
+    b.click("Add an authenticator app").await;
+    b.fill("Name for this device", "Work phone").await;
+    b.click("Add").await;
+    let secret = b.value("Setup key").await;
+    assert!(secret.contains(' '), "grouped in fours: {secret}");
+    let secret: String = secret.split_whitespace().collect();
+    b.find("//img[contains(@alt,'QR code')]").await;
+    let link =
+        b.find("//a[normalize-space(.)='Open in an authenticator app on this device']").await;
+    assert!(link.attr("href").await.unwrap().unwrap().starts_with("otpauth://totp/"));
+    assert!(!b.all_storage().await.contains(&secret), "the secret is never stored");
+
+    // Back, then Add again with the same name: the same factor, no second one.
+    b.click("Back").await;
+    b.click("Add").await;
+    let again: String = b.value("Setup key").await.split_whitespace().collect();
+    assert_eq!(again, secret);
+
+    let code = gotrue_emulator::totp::code(&secret, env.now().await);
+    b.fill("Code from your authenticator app", &code).await;
+    b.role_text("status", "Two-step verification is on.").await;
+    b.text("verified with two steps").await;
+    let body = b.text("Authenticator app (Work phone)").await;
+    assert_eq!(body.matches("Authenticator app (Work phone)").count(), 1, "{body}");
+    assert!(body.contains("Verified"));
+    assert!(!body.contains("Not verified"), "no abandoned factor left: {body}");
+
+    b.click("Sign out of this device").await;
+    b.text("Sign out of this device?").await;
+    b.click("Yes").await;
+    b.wait_path("/").await;
+    assert!(b.local_storage("lsa.session.v1").await.is_none());
+
+    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "totp@example.com", PASSWORD).await;
+    b.heading("Two-step verification").await;
+    b.fill(
+        "Code from your authenticator app",
+        &gotrue_emulator::totp::code(&secret, env.now().await),
+    )
+    .await;
+    b.wait_path("/auth/security").await;
+    b.text("verified with two steps").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn enrol_a_phone_with_the_code_from_the_sms() {
+    let env = start_env().await;
+    env.create_user("sms@example.com", PASSWORD, None, None).await;
+    let b = signed_in(&env, "sms@example.com").await;
+
+    b.click("Add a phone (SMS)").await;
+    b.text("Text messages are less secure than an authenticator app.").await;
+    b.text("International format, e.g. +14155550100").await;
+    b.fill("Phone number", "555 0001").await;
+    b.click("Send code").await;
+    b.text("Enter the number in international format, starting with +.").await;
+    assert_eq!(b.value("Phone number").await, "555 0001", "nothing typed is lost");
+
+    b.fill("Phone number", "+1 555 000 1111").await;
+    b.click("Send code").await;
+    b.role_text("status", "We sent a code by SMS to").await;
+    let code = env.latest_sms_code("+15550001111").await;
+    b.fill("Verification code", &code).await;
+    b.role_text("status", "Your phone can now be used for two-step verification.").await;
+    b.text("Text message (SMS) (•••1111)").await;
+    b.text("verified with two steps").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn change_password_at_aal2_directly() {
+    let env = start_env().await;
+    env.create_user("change@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "change@example.com", PASSWORD).await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    b.text("verified with two steps").await;
+
+    // A wrong current password: a clear message, nothing else lost.
+    b.fill("Current password", "not-it").await;
+    b.fill("New password", NEW_PASSWORD).await;
+    b.fill("Confirm new password", NEW_PASSWORD).await;
+    b.click("Save password").await;
+    b.alert("Your current password is not correct.").await;
+    assert_eq!(b.value("New password").await, NEW_PASSWORD);
+    assert_eq!(b.value("Confirm new password").await, NEW_PASSWORD);
+    assert_eq!(b.path().await, "/auth/security");
+
+    b.fill("Current password", PASSWORD).await;
+    b.click("Save password").await;
+    b.role_text("status", "Password changed. Your other sessions were signed out.").await;
+    assert_eq!(b.path().await, "/auth/security", "no step-up at a fresh aal2");
+    assert_eq!(b.value("New password").await, "");
+
+    // The new password works on another device.
+    let other = env.browser().await;
+    other.sign_in_with("/auth/sign-in", "change@example.com", NEW_PASSWORD).await;
+    other.heading("Two-step verification").await;
+    other.close().await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_the_other_device_too() {
+    let env = start_env().await;
+    env.create_user("everywhere@example.com", PASSWORD, None, None).await;
+    let a = signed_in(&env, "everywhere@example.com").await;
+    let b = signed_in(&env, "everywhere@example.com").await;
+
+    a.click("Sign out everywhere").await;
+    a.text("Sign out everywhere, including this device?").await;
+    a.click("Yes").await;
+    a.wait_path("/").await;
+    assert!(a.local_storage("lsa.session.v1").await.is_none());
+
+    b.reload().await;
+    b.wait_path("/auth/sign-in").await;
+    b.heading("Sign in").await;
+    eventually("B forgot its session", || async {
+        b.local_storage("lsa.session.v1").await.is_none().then_some(())
+    })
+    .await;
+    a.close().await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn sign_out_others_keeps_this_device() {
+    let env = start_env().await;
+    env.create_user("others@example.com", PASSWORD, None, None).await;
+    let a = signed_in(&env, "others@example.com").await;
+    let b = signed_in(&env, "others@example.com").await;
+
+    a.click("Sign out of all other devices").await;
+    a.text("Sign out of every other device? This device stays signed in.").await;
+    a.click("Yes").await;
+    a.role_text("status", "Your other sessions were signed out.").await;
+    a.reload().await;
+    a.heading("Security").await;
+    assert_eq!(a.path().await, "/auth/security");
+
+    b.reload().await;
+    b.wait_path("/auth/sign-in").await;
+    a.close().await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn sign_out_here_keeps_the_other_device() {
+    let env = start_env().await;
+    env.create_user("here@example.com", PASSWORD, None, None).await;
+    let a = signed_in(&env, "here@example.com").await;
+    let b = signed_in(&env, "here@example.com").await;
+
+    a.click("Sign out of this device").await;
+    a.click("Cancel").await;
+    assert!(a.local_storage("lsa.session.v1").await.is_some(), "cancel signs nobody out");
+    a.click("Sign out of this device").await;
+    a.click("Yes").await;
+    a.wait_path("/").await;
+    a.goto("/auth/security").await;
+    a.wait_path("/auth/sign-in").await;
+
+    b.reload().await;
+    b.heading("Security").await;
+    b.text("Account: here@example.com").await;
+    assert_eq!(b.path().await, "/auth/security");
+    a.close().await;
+    b.close().await;
+    env.stop().await;
+}

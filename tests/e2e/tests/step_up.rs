@@ -1,0 +1,175 @@
+//! Step-up with resume: sensitive actions at aal1 go through `{base}/mfa` and then run by
+//! themselves (also after a reload on the step-up page), cancel forgets them, and signed-out
+//! users sign in first.
+
+use e2e::{start_env, Browser, Env};
+
+const PASSWORD: &str = "Correct-horse-7";
+const NEW_PASSWORD: &str = "Battery-staple-9";
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+const PENDING_KEY: &str = "lsa.step_up.pending";
+
+/// A user with a verified TOTP factor, signed in with the password only (aal1), on Security.
+async fn at_aal1(env: &Env, email: &str) -> Browser {
+    env.create_user(email, PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    b.sign_in_with("/auth/sign-in", email, PASSWORD).await;
+    b.heading("Two-step verification").await;
+    b.goto("/auth/security").await;
+    b.heading("Security").await;
+    b.text("verified with one step").await;
+    b
+}
+
+async fn fill_passwords(b: &Browser) {
+    b.fill("Current password", PASSWORD).await;
+    b.fill("New password", NEW_PASSWORD).await;
+    b.fill("Confirm new password", NEW_PASSWORD).await;
+    b.click("Save password").await;
+}
+
+async fn new_password_works(env: &Env, email: &str) {
+    let other = env.browser().await;
+    other.sign_in_with("/auth/sign-in", email, NEW_PASSWORD).await;
+    other.heading("Two-step verification").await;
+    other.close().await;
+}
+
+#[tokio::test]
+async fn change_password_from_aal1_resumes_after_the_step_up() {
+    let env = start_env().await;
+    let b = at_aal1(&env, "resume@example.com").await;
+
+    fill_passwords(&b).await;
+    b.wait_path("/auth/mfa").await;
+    b.heading("Two-step verification").await;
+    b.text("Confirm it's you to change your password.").await;
+    assert!(b.session_storage(PENDING_KEY).await.is_some());
+    assert!(!b.all_storage().await.contains(NEW_PASSWORD), "the new password stays in memory only");
+
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    // Resumed without pressing anything.
+    b.role_text("status", "Password changed. Your other sessions were signed out.").await;
+    b.text("verified with two steps").await;
+    assert!(b.session_storage(PENDING_KEY).await.is_none());
+    new_password_works(&env, "resume@example.com").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn change_password_step_up_survives_a_reload() {
+    let env = start_env().await;
+    let b = at_aal1(&env, "reload@example.com").await;
+
+    fill_passwords(&b).await;
+    b.wait_path("/auth/mfa").await;
+    b.reload().await;
+    b.heading("Two-step verification").await;
+    b.text("Confirm it's you to change your password.").await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    // The typed passwords were in memory only: asked again, and no second step-up.
+    b.role_text("status", "enter your passwords again").await;
+    fill_passwords(&b).await;
+    b.role_text("status", "Password changed.").await;
+    assert_eq!(b.path().await, "/auth/security");
+    new_password_works(&env, "reload@example.com").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn remove_a_factor_via_step_up() {
+    let env = start_env().await;
+    let b = at_aal1(&env, "remove@example.com").await;
+
+    b.click("Remove").await;
+    b.text("You will no longer be able to use it to sign in.").await;
+    b.text("This is your last second factor").await;
+    b.click("Yes, remove").await;
+    b.wait_path("/auth/mfa").await;
+    b.text("Confirm it's you to remove a verification method.").await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    b.role_text("status", "was removed.").await;
+    b.text("No second factor yet.").await;
+    // The session was refreshed: the factor is gone from the level too.
+    b.text("verified with one step").await;
+
+    // Without a factor, sign-in is one step again.
+    let other = env.browser().await;
+    other
+        .sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "remove@example.com", PASSWORD)
+        .await;
+    other.wait_path("/auth/security").await;
+    other.close().await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn adding_a_second_factor_steps_up_first_and_resumes() {
+    let env = start_env().await;
+    let b = at_aal1(&env, "second@example.com").await;
+
+    b.click("Add an authenticator app").await;
+    b.fill("Name for this device", "Tablet").await;
+    b.click("Add").await;
+    b.wait_path("/auth/mfa").await;
+    b.text("Confirm it's you to add a new verification method.").await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    // The enrolment resumed: the new secret is on screen.
+    let secret: String = b.value("Setup key").await.split_whitespace().collect();
+    assert_ne!(secret, SECRET);
+    let code = gotrue_emulator::totp::code(&secret, env.now().await);
+    b.fill("Code from your authenticator app", &code).await;
+    b.role_text("status", "Two-step verification is on.").await;
+    b.text("Authenticator app (Tablet)").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn cancel_returns_and_forgets_the_pending_action() {
+    let env = start_env().await;
+    let b = at_aal1(&env, "cancel@example.com").await;
+
+    fill_passwords(&b).await;
+    b.wait_path("/auth/mfa").await;
+    b.click("Cancel").await;
+    b.wait_path("/auth/security").await;
+    b.heading("Security").await;
+    assert!(b.session_storage(PENDING_KEY).await.is_none());
+    b.text("verified with one step").await;
+    assert!(!b.text("Security").await.contains("Password changed"));
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn signed_out_users_sign_in_first_and_keep_next() {
+    let env = start_env().await;
+    env.create_user("later@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+
+    b.goto("/auth/mfa?next=%2Fauth%2Fsecurity").await;
+    b.wait_path("/auth/sign-in").await;
+    assert_eq!(b.path().await, "/auth/sign-in?next=%2Fauth%2Fsecurity");
+    b.fill("Email", "later@example.com").await;
+    b.fill("Password", PASSWORD).await;
+    b.click("Sign in").await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+
+    // A hostile next on the step-up page: cancel ends on a safe page.
+    b.goto("/auth/mfa?next=%2F%2Fevil.example").await;
+    b.heading("Two-step verification").await;
+    b.click("Cancel").await;
+    b.wait_path("/").await;
+    b.heading("Welcome").await;
+    b.close().await;
+    env.stop().await;
+}
