@@ -49,6 +49,7 @@ pub fn FactorVerify(
     let challenge = RwSignal::new(None::<Challenge>);
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let field_error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let resend = RwSignal::new(0u32);
@@ -90,6 +91,7 @@ pub fn FactorVerify(
         }
         pending.set(true);
         error.set(None);
+        field_error.set(None);
         spawn_local(async move {
             let result = verify_once(auth, &f, challenge, &entered).await;
             let result = match result {
@@ -108,7 +110,11 @@ pub fn FactorVerify(
                         challenge.set(None);
                         resend.set(0);
                     }
-                    error.set(Some(s.error(&e)));
+                    if e.is(&ErrorCode::MfaVerificationFailed) {
+                        field_error.set(Some(s.error(&e)));
+                    } else {
+                        error.set(Some(s.error(&e)));
+                    }
                 }
             }
         });
@@ -119,6 +125,7 @@ pub fn FactorVerify(
         challenge.set(None);
         code.set(String::new());
         error.set(None);
+        field_error.set(None);
         status.set(None);
     };
 
@@ -144,18 +151,18 @@ pub fn FactorVerify(
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
             <Show when=move || current().is_some_and(|f| f.is_phone()) fallback=move || view! {
                 <CodeField id="lsa-mfa-code" label=s.mfa_totp_label value=code len=FACTOR_CODE_LEN
-                    error=error on_complete=Callback::new(verify)/>
+                    error=field_error on_complete=Callback::new(verify)/>
             }>
                 <Show when=move || challenge.with(Option::is_some) fallback=move || view! {
                     <button type="button" class="lsa-button" disabled=move || { pending.get() || resend.get() > 0 } on:click=move |_| send_sms()>{s.mfa_send_sms}</button>
                 }>
                     <CodeField id="lsa-sms-code" label=s.code_label value=code len=FACTOR_CODE_LEN
-                        error=error on_complete=Callback::new(verify)/>
+                        error=field_error on_complete=Callback::new(verify)/>
                     <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| send_sms())/>
                 </Show>
             </Show>
             <Status message=status/>
-            <Alert message=Signal::derive(move || challenge.with(Option::is_none).then(|| error.get()).flatten())/>
+            <Alert message=error/>
             <Show when=move || !current().is_some_and(|f| f.is_phone()) || challenge.with(Option::is_some)>
                 <SubmitButton label=s.verify pending=pending/>
             </Show>

@@ -58,7 +58,7 @@ pub fn Field(
                 bind:value=value
             />
             <p class="lsa-muted" id=hint_id hidden=move || hint.get().is_none()>{move || hint.get()}</p>
-            <p class="lsa-field-error" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
+            <p class="lsa-field-error" role="alert" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
         </div>
     }
 }
@@ -132,7 +132,7 @@ pub fn CodeField(
                 on:input=on_input
             />
             <p class="lsa-muted" id=hint_id>{move || hint.get()}</p>
-            <p class="lsa-field-error" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
+            <p class="lsa-field-error" role="alert" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
         </div>
     }
 }

@@ -51,7 +51,7 @@ pub fn PasswordField(
                     {move || if shown.get() { s.hide_password } else { s.show_password }}
                 </button>
             </div>
-            <p class="lsa-field-error" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
+            <p class="lsa-field-error" role="alert" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
         </div>
     }
 }

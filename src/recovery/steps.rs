@@ -114,6 +114,7 @@ pub fn CodeStep() -> impl IntoView {
     let email = wizard.state.with_untracked(|w| w.email.clone());
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let field_error = RwSignal::new(None::<String>);
     let status = RwSignal::new(Some(s.recover_sent.replace("{email}", &mask_email(&email))));
     let pending = RwSignal::new(false);
 
@@ -125,13 +126,16 @@ pub fn CodeStep() -> impl IntoView {
             }
             pending.set(true);
             error.set(None);
+            field_error.set(None);
             let email = email.clone();
             spawn_local(async move {
                 let result = verify(auth, email, input).await;
                 pending.set(false);
-                if let Err(e) = result {
-                    let msg = if matches!(e, ApiError::Decode(_)) { s.confirm_other_browser.to_owned() } else { s.error(&e) };
-                    error.set(Some(msg));
+                match result {
+                    Err(e) if e.is(&ErrorCode::OtpExpired) => field_error.set(Some(s.error(&e))),
+                    Err(ApiError::Decode(_)) => error.set(Some(s.confirm_other_browser.to_owned())),
+                    Err(e) => error.set(Some(s.error(&e))),
+                    Ok(()) => {}
                 }
             });
         }
@@ -144,7 +148,7 @@ pub fn CodeStep() -> impl IntoView {
             if crate::otp::is_complete(&c, len) {
                 run(Input::Code(c));
             } else {
-                error.set(Some(s.code_hint.replace("{n}", &len.to_string())));
+                field_error.set(Some(s.code_hint.replace("{n}", &len.to_string())));
             }
         }
     };
@@ -185,7 +189,7 @@ pub fn CodeStep() -> impl IntoView {
                 value=code
                 len=len
                 hint=s.code_hint.replace("{n}", &len.to_string())
-                error=error
+                error=field_error
                 on_complete=on_complete
                 on_link=on_link
             />

@@ -427,3 +427,5 @@ impl Browser {
         self.js(script).await.as_str().unwrap_or_default().to_owned()
     }
 }
+
+mod flows;
