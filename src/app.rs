@@ -88,6 +88,17 @@ fn Home() -> impl IntoView {
                 <p>{move || s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())}</p>
                 <nav class="lsa-links">
                     <A href=auth.path(AuthRoute::Security)>{s.security_link}</A>
+                    <button
+                        type="button"
+                        class="lsa-link-button"
+                        on:click=move |_| {
+                            leptos::task::spawn_local(async move {
+                                let _ = auth.sign_out(crate::api::LogoutScope::Local).await;
+                            })
+                        }
+                    >
+                        {s.sign_out}
+                    </button>
                 </nav>
             </Show>
         </section>

@@ -25,6 +25,25 @@ impl Env {
 }
 
 impl Env {
+    /// Refreshes over the API; `Ok(body)` on 200 (the token was live), `Err(body)` otherwise.
+    pub async fn api_refresh(&self, refresh_token: &str) -> Result<Value, Value> {
+        let resp = self
+            .http
+            .post(format!("{}/auth/v1/token?grant_type=refresh_token", self.origin))
+            .header("X-Supabase-Api-Version", "2024-01-01")
+            .json(&json!({ "refresh_token": refresh_token }))
+            .send()
+            .await
+            .expect("emulator answers");
+        let ok = resp.status().is_success();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if ok {
+            Ok(body)
+        } else {
+            Err(body)
+        }
+    }
+
     /// Removes every injected fault.
     pub async fn clear_faults(&self) {
         self.control("DELETE", "/_emulator/faults", Value::Null).await;

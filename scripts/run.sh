@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the release SPA and starts the emulator serving it, with
+# seeded demo users. One process is the whole demo: open the printed URL.
+#   PORT=54321 (default)   DB=path/to/file.sqlite to keep users across restarts
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+. scripts/env.sh
+trunk build --release
+cargo build --release -p gotrue-emulator
+port="${PORT:-54321}"
+echo
+echo "  App:    http://127.0.0.1:$port/"
+echo "  Inbox:  http://127.0.0.1:$port/_mail/   (emails, SMS and the demo TOTP code)"
+echo
+# The demo relaxes GoTrue's 60 s wait between two emails to one user to 10 s.
+export GOTRUE_SMTP_MAX_FREQUENCY="${GOTRUE_SMTP_MAX_FREQUENCY:-10}"
+exec target/release/gotrue-emulator --port "$port" --serve-dir dist --seed-demo ${DB:+--db "$DB"}
