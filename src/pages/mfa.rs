@@ -20,11 +20,17 @@ pub fn MfaPage() -> impl IntoView {
     let query = use_query_map();
     let fallback = auth.config().after_sign_in;
     let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
-    let go_next = move || auth.navigate(&next.get_untracked());
+    // Also called from async tasks: once the page is gone (`next` disposed) it does nothing.
+    let go_next = move || {
+        if let Some(path) = next.try_get_untracked() {
+            auth.navigate(&path);
+        }
+    };
 
     // Signed out (here or in another tab): sign in first, keeping where to go afterwards.
+    let (state, signed_in, factors) = (auth.state(), auth.is_signed_in(), auth.factors());
     Effect::new(move |_| {
-        if auth.state().with(|st| matches!(st, AuthState::SignedOut)) {
+        if state.with(|st| matches!(st, AuthState::SignedOut)) {
             let base = auth.config().base;
             auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &next.get_untracked()));
         }
@@ -32,11 +38,11 @@ pub fn MfaPage() -> impl IntoView {
     // Fresh factors: a user without a verified factor has nothing to verify and goes on.
     let checked = RwSignal::new(false);
     Effect::new(move |_| {
-        if auth.is_signed_in().get() && !checked.get_untracked() {
+        if signed_in.get() && !checked.get_untracked() {
             checked.set(true);
             spawn_local(async move {
                 let _ = auth.reload_user().await;
-                if auth.next_aal().get_untracked() != Some(crate::Aal::Aal2) {
+                if auth.session_untracked().is_some_and(|s| !s.user.has_verified_factor()) {
                     go_next();
                 }
             });
@@ -49,7 +55,7 @@ pub fn MfaPage() -> impl IntoView {
         step_up::clear();
         go_next();
     };
-    let has_factor = move || auth.factors().with(|fs| fs.iter().any(|f| f.is_verified()));
+    let has_factor = move || factors.with(|fs| fs.iter().any(|f| f.is_verified()));
     view! {
         <section class="lsa-card">
             <Heading text=s.mfa_title/>

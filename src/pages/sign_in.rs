@@ -39,7 +39,8 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let fallback = auth.config().after_sign_in;
     let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
-    let shown = Memo::new(move |_| auth.state().with(arrival));
+    let state = auth.state();
+    let shown = Memo::new(move |_| state.with(arrival));
     // The state drives the page: a sign-in, a verified factor, or another tab moves it on.
     Effect::new(move |_| {
         if shown.get() == Arrival::Done {

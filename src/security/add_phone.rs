@@ -206,7 +206,7 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
 async fn enroll(auth: AuthStore, phone: &str) -> Result<String, ApiError> {
     let token = auth.access_token().await?;
     let api = auth.api();
-    let remove = to_remove(&auth.factors().get_untracked(), phone);
+    let remove = to_remove(&super::factors_now(auth), phone);
     for id in &remove {
         match api.unenroll(&token, id).await {
             Err(e) if !e.is(&ErrorCode::MfaFactorNotFound) => return Err(e),

@@ -44,7 +44,7 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
         status.set(None);
         let keep = Draft::Totp { name: n.clone() };
         super::guarded(auth, &Action::AddTotp, Some(keep.clone()), move || {
-            let plan = flow.with_untracked(|f| f.plan(&n, &auth.factors().get_untracked()));
+            let plan = flow.with_untracked(|f| f.plan(&n, &super::factors_now(auth)));
             let Plan::Enroll { remove } = plan else {
                 return go(|f| f.scanning(None));
             };

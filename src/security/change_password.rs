@@ -71,10 +71,12 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
                         let action = Action::ChangePassword;
                         super::on_error(auth, &e, Op::ChangePassword, &action, resumed, Some(keep))
                     };
+                    // Field errors are announced by the field itself.
                     if e.is(&ErrorCode::CurrentPasswordInvalid) {
-                        current_error.set(msg.clone());
+                        current_error.set(msg);
+                    } else {
+                        error.set(msg);
                     }
-                    error.set(msg);
                 }
             }
         });
@@ -104,11 +106,12 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
             let checked = check_current(auth, &cur).await;
             pending.set(false);
             if let Err(e) = checked {
-                let msg = message(s, Op::CurrentPassword, &e);
-                if e.is(&ErrorCode::InvalidCredentials) {
-                    current_error.set(Some(msg.clone()));
-                }
-                return error.set(Some(msg));
+                let msg = Some(message(s, Op::CurrentPassword, &e));
+                return if e.is(&ErrorCode::InvalidCredentials) {
+                    current_error.set(msg)
+                } else {
+                    error.set(msg)
+                };
             }
             let keep = Draft::Password { current: cur.clone(), new: new.clone() };
             super::guarded(auth, &Action::ChangePassword, Some(keep), move || {
@@ -132,7 +135,8 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
         }
     }
 
-    let email = Signal::derive(move || auth.email().get().unwrap_or_default());
+    let user_email = auth.email();
+    let email = Signal::derive(move || user_email.get().unwrap_or_default());
     view! {
         <section class="lsa-card" aria-labelledby="lsa-password-h">
             <h2 id="lsa-password-h">{s.change_password_title}</h2>
@@ -157,7 +161,7 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
 /// Proves the current password with a password sign-in, then signs that extra session out
 /// (scope local) without adopting it: the store keeps its own session.
 async fn check_current(auth: AuthStore, current: &str) -> Result<(), ApiError> {
-    let email = auth.email().get_untracked().unwrap_or_default();
+    let email = auth.session_untracked().map(|s| s.user.email).unwrap_or_default();
     let api = auth.api();
     let proof = api.sign_in_password(&email, current).await?;
     let _ = api.logout(&proof.access_token, LogoutScope::Local).await;

@@ -16,7 +16,8 @@ use leptos::{prelude::*, task::spawn_local};
 pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let factors = Memo::new(move |_| display_order(&auth.factors().get()));
+    let all = auth.factors();
+    let factors = Memo::new(move |_| display_order(&all.get()));
     let confirming = RwSignal::new(None::<Factor>);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -57,7 +58,7 @@ pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
     };
 
     if let Some(id) = resume_remove {
-        if let Some(f) = auth.factors().get_untracked().into_iter().find(|f| f.id == id) {
+        if let Some(f) = super::factors_now(auth).into_iter().find(|f| f.id == id) {
             confirming.set(Some(f.clone()));
             remove(f, true);
         }

@@ -33,15 +33,16 @@ pub fn SecurityPage() -> impl IntoView {
     let auth = crate::use_auth();
     // Set while this page signs the user out on purpose (it then leaves by itself).
     let leaving = StoredValue::new(false);
+    let (state, signed_in) = (auth.state(), auth.is_signed_in());
     Effect::new(move |_| {
-        let signed_out = auth.state().with(|s| matches!(s, AuthState::SignedOut));
+        let signed_out = state.with(|s| matches!(s, AuthState::SignedOut));
         if signed_out && !leaving.get_value() {
             let base = auth.config().base;
             auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &current_path()));
         }
     });
     view! {
-        <Show when=move || auth.is_signed_in().get()>
+        <Show when=move || signed_in.get()>
             <Screen leaving/>
         </Show>
     }
@@ -83,7 +84,7 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
 /// it is forgotten, with its draft.
 fn take_resumed(auth: AuthStore) -> Option<Action> {
     let pending = step_up::peek().and_then(|p| Action::parse(&p.id));
-    let factors = auth.factors().get_untracked();
+    let factors = factors_now(auth);
     let resumed = pending.filter(|a| auth.resume(&a.id(), &a.requirement(&factors)));
     if resumed.is_none() {
         if pending_is_ours() {
@@ -138,7 +139,7 @@ pub(crate) fn guarded(
     keep: Option<draft::Draft>,
     run: impl FnOnce(),
 ) -> bool {
-    let req = action.requirement(&auth.factors().get_untracked());
+    let req = action.requirement(&factors_now(auth));
     if auth.satisfies(&req) {
         run();
         true
@@ -149,4 +150,9 @@ pub(crate) fn guarded(
         auth.step_up(&action.id());
         false
     }
+}
+
+/// The user's factors as the store has them now (untracked; safe inside async tasks).
+pub(crate) fn factors_now(auth: AuthStore) -> Vec<crate::api::Factor> {
+    auth.session_untracked().map(|s| s.user.factors).unwrap_or_default()
 }

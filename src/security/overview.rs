@@ -10,14 +10,15 @@ use leptos::prelude::*;
 pub fn Overview() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
+    let (user_email, aal, state) = (auth.email(), auth.current_aal(), auth.state());
     let email =
-        move || s.security_account.replace("{email}", &auth.email().get().unwrap_or_default());
-    let level = move || match auth.current_aal().get() {
+        move || s.security_account.replace("{email}", &user_email.get().unwrap_or_default());
+    let level = move || match aal.get() {
         Some(Aal::Aal2) => s.security_level_aal2,
         _ => s.security_level_aal1,
     };
     let methods = move || {
-        auth.state().with(|st| {
+        state.with(|st| {
             let methods = st.session().map(|x| x.claims.methods_newest_first()).unwrap_or_default();
             s.security_methods.replace("{methods}", &methods_phrase(s, &methods))
         })

@@ -109,7 +109,9 @@ async fn change_password_at_aal2_directly() {
     b.fill("New password", NEW_PASSWORD).await;
     b.fill("Confirm new password", NEW_PASSWORD).await;
     b.click("Save password").await;
-    b.alert("Your current password is not correct.").await;
+    b.text("Your current password is not correct.").await;
+    let current = b.field("Current password").await;
+    assert_eq!(current.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
     assert_eq!(b.value("New password").await, NEW_PASSWORD);
     assert_eq!(b.value("Confirm new password").await, NEW_PASSWORD);
     assert_eq!(b.path().await, "/auth/security");

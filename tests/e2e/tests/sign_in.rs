@@ -58,7 +58,7 @@ async fn sign_in_with_totp_verifies_the_second_factor_first() {
 
     // A wrong code is explained and nothing moves.
     b.fill("Code from your authenticator app", "000000").await;
-    b.alert("That code is not right").await;
+    b.text("That code is not right").await;
     assert!(b.path().await.starts_with("/auth/sign-in"));
 
     b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
