@@ -1,0 +1,638 @@
+//! The session store (`AuthStore`) in headless Chromium against the emulator: persistence,
+//! restore, tampering, refresh (manual, scheduled, cross-tab), sign-out, storage sync, step-up.
+//!
+//! Needs `EMULATOR_URL` at compile time (scripts/test.sh sets it). Each test uses its own user
+//! and its own storage key, so tests do not see each other's sessions.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_net::http::Request;
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
+use leptos::prelude::*;
+use leptos_supabase_auth::api::{ErrorCode, GoTrue, LogoutScope, TokenResponse};
+use leptos_supabase_auth::session::aal::Requirement;
+use leptos_supabase_auth::session::state::{AuthState, Persisted};
+use leptos_supabase_auth::session::step_up;
+use leptos_supabase_auth::{Aal, AuthConfig, AuthEvent, AuthStore};
+use serde_json::{json, Value};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PASSWORD: &str = "correct-horse-1";
+
+// ---------------------------------------------------------------- helpers
+
+fn emulator() -> &'static str {
+    match option_env!("EMULATOR_URL") {
+        Some(url) => url.trim_end_matches('/'),
+        None => panic!("EMULATOR_URL must be set at compile time (run through scripts/test.sh)"),
+    }
+}
+
+fn api_url() -> String {
+    [emulator(), "/auth/v1"].concat()
+}
+
+fn api() -> GoTrue {
+    GoTrue::new(&api_url(), "anon")
+}
+
+fn rand_digits(n: usize) -> String {
+    (0..n).map(|_| char::from(b'0' + (js_sys::Math::random() * 10.0) as u8 % 10)).collect()
+}
+
+fn unique_email(tag: &str) -> String {
+    format!("store-{tag}-{}@example.com", rand_digits(10))
+}
+
+/// A configuration for the emulator with a storage key of its own.
+fn config() -> AuthConfig {
+    let mut c = AuthConfig::new(api_url(), "anon");
+    c.storage_key = ["lsa.test.", &rand_digits(10)].concat();
+    c
+}
+
+/// The wasm-bindgen executor (as `mount_to` starts it) and a reactive owner that is never
+/// disposed: stores' timers may still fire after the test that made them.
+fn reactive_setup() {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("document");
+    let div = doc.create_element("div").expect("div").unchecked_into::<web_sys::HtmlElement>();
+    std::mem::forget(leptos::mount::mount_to(div, || ()));
+    let owner = Owner::new();
+    owner.set();
+    std::mem::forget(owner);
+}
+
+async fn sleep_ms(ms: i32) {
+    leptos_supabase_auth::components::browser::sleep_ms(ms).await
+}
+
+async fn emu_get(path: &str) -> Value {
+    let resp =
+        Request::get(&[emulator(), path].concat()).send().await.expect("GET reaches the emulator");
+    assert!(resp.ok(), "GET {path}: status {}", resp.status());
+    resp.json().await.expect("JSON answer")
+}
+
+async fn emu_post(path: &str, body: Value) -> Value {
+    let resp = Request::post(&[emulator(), path].concat())
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .expect("request")
+        .send()
+        .await
+        .expect("POST reaches the emulator");
+    assert!(resp.ok(), "POST {path}: status {}", resp.status());
+    resp.json().await.expect("JSON answer")
+}
+
+/// A confirmed user; returns the ids of its seeded (verified) factors.
+async fn create_user(email: &str, totp_secret: Option<&str>) -> Vec<String> {
+    let mut body = json!({"email": email, "password": PASSWORD});
+    if let Some(s) = totp_secret {
+        body["totp_secret"] = json!(s);
+    }
+    let v = emu_post("/_emulator/users", body).await;
+    v["factors"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["id"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+async fn latest_mail_code(email: &str, subject_word: &str) -> String {
+    let query = js_sys::encode_uri_component(&format!("to:{email} subject:{subject_word}"));
+    for _ in 0..30 {
+        let list = emu_get(&format!("/_mail/api/v1/search?query={query}")).await;
+        if let Some(id) = list["messages"][0]["ID"].as_str() {
+            let msg = emu_get(&format!("/_mail/api/v1/message/{id}")).await;
+            let text = msg["Text"].as_str().expect("Text");
+            let rest = text.split("Code: ").nth(1).expect("a `Code: ` line");
+            return rest.chars().take_while(char::is_ascii_digit).collect();
+        }
+        sleep_ms(100).await;
+    }
+    panic!("no mail to {email} with {subject_word:?} in the subject");
+}
+
+async fn emulator_now() -> u64 {
+    emu_get("/_emulator/clock").await["now"].as_i64().expect("now") as u64
+}
+
+fn stored(key: &str) -> Option<String> {
+    LocalStorage::raw().get_item(key).ok().flatten()
+}
+
+fn stored_session(key: &str) -> Persisted {
+    let raw = stored(key).unwrap_or_else(|| panic!("nothing stored under {key}"));
+    serde_json::from_str(&raw).expect("the stored value is a Persisted session")
+}
+
+/// Every key and value of localStorage and sessionStorage.
+fn all_storage() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (area, s) in [("local", LocalStorage::raw()), ("session", SessionStorage::raw())] {
+        for i in 0..s.length().unwrap_or(0) {
+            if let Some(k) = s.key(i).ok().flatten() {
+                let v = s.get_item(&k).ok().flatten().unwrap_or_default();
+                out.push((format!("{area}:{k}"), v));
+            }
+        }
+    }
+    out
+}
+
+type Events = Arc<Mutex<Vec<AuthEvent>>>;
+
+fn record(store: &AuthStore) -> Events {
+    let events: Events = Arc::default();
+    let sink = events.clone();
+    store.on_event(move |e| sink.lock().unwrap().push(e));
+    events
+}
+
+fn taken(events: &Events) -> Vec<AuthEvent> {
+    std::mem::take(&mut *events.lock().unwrap())
+}
+
+fn refresh_token(store: &AuthStore) -> String {
+    store.session_untracked().expect("signed in").refresh_token
+}
+
+fn is_signed_out(store: &AuthStore) -> bool {
+    store.state().get_untracked() == AuthState::SignedOut
+}
+
+async fn signed_in_store(tag: &str, totp_secret: Option<&str>) -> (AuthStore, String, Vec<String>) {
+    let email = unique_email(tag);
+    let factors = create_user(&email, totp_secret).await;
+    let store = AuthStore::new(config());
+    store.sign_in_password(&email, PASSWORD).await.expect("sign-in through the store");
+    (store, email, factors)
+}
+
+// RFC 6238 TOTP (SHA1, 6 digits, 30 s); checked against the RFC vectors in browser_api.rs.
+
+fn sha1(data: &[u8]) -> [u8; 20] {
+    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&(data.len() as u64 * 8).to_be_bytes());
+    for block in msg.chunks(64) {
+        let mut w = [0u32; 80];
+        for (i, word) in block.chunks(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6),
+            };
+            let t =
+                a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            (e, d, c, b, a) = (d, c, b.rotate_left(30), a, t);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 20];
+    for (chunk, x) in out.chunks_mut(4).zip(h) {
+        chunk.copy_from_slice(&x.to_be_bytes());
+    }
+    out
+}
+
+fn totp(secret: &str, unix: u64) -> String {
+    let mut key = Vec::new();
+    let (mut bits, mut n) = (0u32, 0u32);
+    for c in secret.bytes().filter(|c| *c != b'=') {
+        let v = match c.to_ascii_uppercase() {
+            c @ b'A'..=b'Z' => c - b'A',
+            c @ b'2'..=b'7' => c - b'2' + 26,
+            other => panic!("not base32: {}", other as char),
+        };
+        bits = (bits << 5) | u32::from(v);
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            key.push((bits >> n) as u8);
+        }
+    }
+    let mut k = [0u8; 64];
+    k[..key.len()].copy_from_slice(&key);
+    let mut inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+    inner.extend_from_slice(&(unix / 30).to_be_bytes());
+    let mut outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+    outer.extend_from_slice(&sha1(&inner));
+    let h = sha1(&outer);
+    let o = usize::from(h[19] & 0x0f);
+    let bin = u32::from_be_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]) & 0x7fff_ffff;
+    format!("{:06}", bin % 1_000_000)
+}
+
+fn random_secret() -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    (0..32).map(|_| A[(js_sys::Math::random() * 32.0) as usize % 32] as char).collect()
+}
+
+/// Challenges and verifies `factor_id` with the store's token; returns the aal2 response and
+/// the code used.
+async fn verify_totp(store: &AuthStore, factor_id: &str, secret: &str) -> (TokenResponse, String) {
+    let token = store.access_token().await.expect("access token");
+    let ch = store.api().challenge(&token, factor_id).await.expect("challenge");
+    let code = totp(secret, emulator_now().await);
+    let resp = store.api().verify_factor(&token, factor_id, &ch.id, &code).await.expect("verify");
+    (resp, code)
+}
+
+// ---------------------------------------------------------------- tests
+
+#[wasm_bindgen_test]
+async fn sign_in_persists_under_the_configured_key_and_a_new_store_restores_it() {
+    reactive_setup();
+    let email = unique_email("persist");
+    create_user(&email, None).await;
+    let cfg = config();
+    let key = cfg.storage_key.clone();
+    let store = AuthStore::new(cfg.clone());
+    assert!(is_signed_out(&store), "empty storage: signed out (not loading)");
+    let events = record(&store);
+
+    store.sign_in_password(&email, PASSWORD).await.expect("sign-in");
+    assert!(store.is_signed_in().get_untracked());
+    assert_eq!(store.email().get_untracked().as_deref(), Some(email.as_str()));
+    assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal1));
+    assert_eq!(taken(&events), [AuthEvent::SignedIn]);
+
+    let session = store.session_untracked().expect("session");
+    let p = stored_session(&key);
+    assert_eq!(p.v, Persisted::VERSION);
+    assert_eq!(p.access_token, session.access_token);
+    assert_eq!(p.refresh_token, session.refresh_token);
+    assert_eq!(p.user.id, session.user.id);
+    assert!(stored("lsa.session.v1").is_none(), "nothing under the default key");
+
+    // A reload: a new store on the same key is signed in with the same session.
+    let reloaded = AuthStore::new(cfg);
+    assert_eq!(reloaded.session_untracked(), Some(session));
+    let user = reloaded.reload_user().await.expect("the restored token works on the server");
+    assert_eq!(user.email, email);
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("tamper", None).await;
+    let good = store.session_untracked().expect("session").to_persisted();
+    let with = |f: &dyn Fn(&mut Persisted)| {
+        let mut p = good.clone();
+        f(&mut p);
+        serde_json::to_string(&p).expect("json")
+    };
+    let cases: Vec<(&str, String)> = vec![
+        ("garbage JSON", "{not json".into()),
+        ("wrong shape", r#"{"v":1,"hello":"world"}"#.into()),
+        ("wrong version", with(&|p| p.v = Persisted::VERSION + 1)),
+        ("non-JWT access token", with(&|p| p.access_token = "not-a-jwt".into())),
+        (
+            "user id not matching sub",
+            with(&|p| p.user.id = "00000000-0000-4000-8000-000000000000".into()),
+        ),
+        ("empty refresh token", with(&|p| p.refresh_token.clear())),
+    ];
+    let mut failures = Vec::new();
+    for (name, value) in &cases {
+        let cfg = config();
+        let key = cfg.storage_key.clone();
+        LocalStorage::raw().set_item(&key, value).expect("set");
+        let restored = AuthStore::new(cfg);
+        if !is_signed_out(&restored) {
+            failures.push(format!("{name}: restored as {:?}", restored.state().get_untracked()));
+        }
+        if stored(&key).is_some() {
+            failures.push(format!("{name}: key still in storage after restore"));
+            LocalStorage::delete(&key);
+        }
+    }
+    // The same through cross-tab sync on a signed-in store.
+    let key = store.config().storage_key;
+    for (name, value) in &cases {
+        LocalStorage::raw().set_item(&key, value).expect("set");
+        let before = store.session_untracked();
+        store.sync_from_storage();
+        if store.is_signed_in().get_untracked() {
+            failures.push(format!("sync, {name}: still signed in"));
+        }
+        if stored(&key).is_some() {
+            failures.push(format!("sync, {name}: key still in storage after sync"));
+        }
+        // Sign the store back in for the next case.
+        if let Some(s) = before {
+            LocalStorage::set(&key, s.to_persisted()).expect("set");
+            store.sync_from_storage();
+        }
+    }
+    assert!(failures.is_empty(), "tampered values not cleaned up:\n{}", failures.join("\n"));
+}
+
+#[wasm_bindgen_test]
+async fn no_code_nonce_or_secret_ever_lands_in_storage() {
+    reactive_setup();
+    let (store, email, _) = signed_in_store("secrets", None).await;
+    let mut secrets = vec![PASSWORD.to_owned()];
+
+    // TOTP enrolment: secret + URI shown once, a code verified.
+    let token = store.access_token().await.expect("token");
+    let enrolled = store.api().enroll_totp(&token, "Authenticator").await.expect("enroll");
+    let info = enrolled.totp.clone().expect("totp details");
+    secrets.push(info.secret.clone());
+    secrets.push(info.uri.clone());
+    store.reload_user().await.expect("reload user with the unverified factor");
+    let (raised, code) = verify_totp(&store, &enrolled.id, &info.secret).await;
+    secrets.push(code);
+    store.set_session(raised, AuthEvent::MfaChallengeVerified).expect("aal2 session");
+    assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal2));
+
+    // A reauthentication nonce and a recovery code.
+    let token = store.access_token().await.expect("token");
+    store.api().reauthenticate(&token).await.expect("reauthenticate");
+    secrets.push(latest_mail_code(&email, "reauthentication").await);
+    store.api().recover(&email, None, None).await.expect("recover");
+    let code = latest_mail_code(&email, "reset").await;
+    let recovered =
+        store.api().verify_email_code(&email, &code, "recovery").await.expect("verify code");
+    secrets.push(code);
+    store.set_session(recovered, AuthEvent::PasswordRecovery).expect("recovery session");
+    store.reload_user().await.expect("reload");
+
+    let everything = all_storage();
+    assert!(
+        everything.iter().any(|(k, _)| k.ends_with(&store.config().storage_key)),
+        "the session itself is stored: {everything:?}"
+    );
+    for (k, v) in &everything {
+        for s in &secrets {
+            assert!(!v.contains(s.as_str()) && !k.contains(s.as_str()), "{k} holds a secret ({s})");
+        }
+        assert!(!v.contains("otpauth://"), "{k} holds a TOTP URI");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn refresh_rotates_the_refresh_token_and_emits_token_refreshed() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("refresh", None).await;
+    let key = store.config().storage_key;
+    let events = record(&store);
+    let before = store.session_untracked().expect("session");
+
+    store.refresh().await.expect("refresh");
+    let after = store.session_untracked().expect("still signed in");
+    assert_ne!(after.refresh_token, before.refresh_token, "rotated");
+    assert_eq!(after.claims.session_id, before.claims.session_id, "same session");
+    assert_eq!(taken(&events), [AuthEvent::TokenRefreshed]);
+    assert_eq!(stored_session(&key).refresh_token, after.refresh_token, "persisted");
+    api().get_user(&after.access_token).await.expect("the new access token works");
+}
+
+#[wasm_bindgen_test]
+async fn refresh_after_a_server_side_logout_signs_out_cleanly() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("gone", None).await;
+    let key = store.config().storage_key;
+    let events = record(&store);
+    let token = store.session_untracked().expect("session").access_token;
+    api().logout(&token, LogoutScope::Global).await.expect("logout elsewhere");
+
+    let err = store.refresh().await.expect_err("the session is gone");
+    assert!(
+        err.is(&ErrorCode::RefreshTokenNotFound) || err.is(&ErrorCode::SessionNotFound),
+        "{err:?}"
+    );
+    assert!(is_signed_out(&store));
+    assert!(stored(&key).is_none(), "storage cleared");
+    assert_eq!(taken(&events), [AuthEvent::SignedOut]);
+}
+
+#[wasm_bindgen_test]
+async fn sign_out_local_clears_storage_and_ends_the_server_session() {
+    reactive_setup();
+    let (store, email, _) = signed_in_store("signout", None).await;
+    let key = store.config().storage_key;
+    let events = record(&store);
+    let token = store.session_untracked().expect("session").access_token;
+    assert!(stored(&key).is_some());
+
+    store.sign_out(LogoutScope::Local).await.expect("sign out");
+    assert!(is_signed_out(&store));
+    assert!(stored(&key).is_none(), "storage cleared");
+    assert_eq!(taken(&events), [AuthEvent::SignedOut]);
+    let e = api().get_user(&token).await.expect_err("the server session ended");
+    assert!(e.is(&ErrorCode::SessionNotFound), "{e:?}");
+
+    // Signing out when the server already forgot the session still ends it here.
+    store.sign_in_password(&email, PASSWORD).await.expect("sign in again");
+    let token = store.session_untracked().expect("session").access_token;
+    api().logout(&token, LogoutScope::Global).await.expect("logout elsewhere");
+    store.sign_out(LogoutScope::Local).await.expect("sign out is ok");
+    assert!(is_signed_out(&store));
+    assert!(stored(&key).is_none());
+}
+
+#[wasm_bindgen_test]
+async fn sync_from_storage_follows_another_tab() {
+    reactive_setup();
+    let email = unique_email("sync");
+    create_user(&email, None).await;
+    let cfg = config();
+    let key = cfg.storage_key.clone();
+    let tab_a = AuthStore::new(cfg.clone());
+    let tab_b = AuthStore::new(cfg);
+    let events_b = record(&tab_b);
+
+    // Another tab signs in: this one adopts the session.
+    tab_a.sign_in_password(&email, PASSWORD).await.expect("sign in in tab A");
+    assert!(!tab_b.is_signed_in().get_untracked(), "no sync without an event");
+    tab_b.sync_from_storage();
+    assert_eq!(tab_b.session_untracked(), tab_a.session_untracked());
+    assert_eq!(taken(&events_b), [AuthEvent::SignedIn]);
+
+    // Another tab refreshes: the new tokens are adopted as a refresh.
+    tab_a.refresh().await.expect("refresh in tab A");
+    tab_b.sync_from_storage();
+    assert_eq!(refresh_token(&tab_b), refresh_token(&tab_a));
+    assert_eq!(taken(&events_b), [AuthEvent::TokenRefreshed]);
+
+    // Unchanged storage: nothing happens.
+    tab_b.sync_from_storage();
+    assert_eq!(taken(&events_b), []);
+
+    // Another tab signs out (removes the key): this one signs out too.
+    LocalStorage::delete(&key);
+    tab_b.sync_from_storage();
+    assert!(is_signed_out(&tab_b));
+    assert_eq!(taken(&events_b), [AuthEvent::SignedOut]);
+}
+
+#[wasm_bindgen_test]
+async fn refresh_adopts_tokens_another_tab_already_rotated() {
+    reactive_setup();
+    let (tab_a, _, _) = signed_in_store("xtab", None).await;
+    let tab_b = AuthStore::new(tab_a.config()); // restored: same tokens as A
+    let original = refresh_token(&tab_b);
+
+    // A rotates twice; B still holds the original token in memory (no storage event yet).
+    tab_a.refresh().await.expect("refresh 1");
+    tab_a.refresh().await.expect("refresh 2");
+    assert_eq!(refresh_token(&tab_b), original);
+
+    // B's refresh must take A's tokens from storage, not reuse its own (that would be a reuse
+    // of a two-generations-old token: the server would revoke the whole session).
+    tab_b.refresh().await.expect("refresh in tab B");
+    assert_eq!(refresh_token(&tab_b), refresh_token(&tab_a));
+    tab_a.refresh().await.expect("the session is still alive on the server");
+    assert!(tab_a.is_signed_in().get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn concurrent_refreshes_in_two_tabs_rotate_once() {
+    reactive_setup();
+    let (tab_a, _, _) = signed_in_store("flight", None).await;
+    let tab_b = AuthStore::new(tab_a.config());
+    let original = refresh_token(&tab_a);
+    let done = Rc::new(Cell::new(None::<bool>));
+    let flag = done.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        flag.set(Some(tab_b.refresh().await.is_ok()));
+    });
+    tab_a.refresh().await.expect("refresh in A");
+    for _ in 0..100 {
+        if done.get().is_some() {
+            break;
+        }
+        sleep_ms(50).await;
+    }
+    assert_eq!(done.get(), Some(true), "B's refresh finished without error");
+    assert!(tab_a.is_signed_in().get_untracked() && tab_b.is_signed_in().get_untracked());
+    assert_ne!(refresh_token(&tab_a), original);
+    assert_eq!(refresh_token(&tab_a), refresh_token(&tab_b), "both tabs hold the same tokens");
+    api().refresh(&refresh_token(&tab_a)).await.expect("and that token is valid on the server");
+}
+
+#[wasm_bindgen_test]
+async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
+    reactive_setup();
+    let email = unique_email("timer");
+    create_user(&email, None).await;
+    // The emulator's token lifetime (3600 s unless BROWSER_JWT_EXP says otherwise).
+    let lifetime = api().sign_in_password(&email, PASSWORD).await.expect("sign in").expires_in;
+    let mut cfg = config();
+    cfg.refresh_margin_secs = lifetime - 2; // the timer fires ~2 s after sign-in
+    let store = AuthStore::new(cfg);
+    let events = record(&store);
+    store.sign_in_password(&email, PASSWORD).await.expect("sign in");
+    let first = store.session_untracked().expect("session");
+    taken(&events);
+
+    let mut refreshed = false;
+    for _ in 0..40 {
+        sleep_ms(250).await;
+        if store.session_untracked().is_some_and(|s| s.refresh_token != first.refresh_token) {
+            refreshed = true;
+            break;
+        }
+    }
+    // Stop the 2-second refresh loop before asserting.
+    let now = store.session_untracked();
+    store.clear_session();
+    assert!(refreshed, "no refresh within 10 s of a 2 s timer");
+    let now = now.expect("still signed in");
+    assert_ne!(now.access_token, first.access_token, "a new access token");
+    assert_eq!(now.claims.session_id, first.claims.session_id);
+    assert!(taken(&events).starts_with(&[AuthEvent::TokenRefreshed]));
+}
+
+#[wasm_bindgen_test]
+async fn a_restored_session_about_to_expire_is_refreshed_at_once() {
+    reactive_setup();
+    let (tab_a, _, _) = signed_in_store("expiring", None).await;
+    let cfg = tab_a.config();
+    let mut p = tab_a.session_untracked().expect("session").to_persisted();
+    tab_a.clear_session();
+    p.expires_at = (js_sys::Date::now() / 1000.0) as i64 + 5; // inside the 90 s margin
+    LocalStorage::set(&cfg.storage_key, &p).expect("set");
+
+    let store = AuthStore::new(cfg);
+    assert!(store.is_signed_in().get_untracked());
+    let mut refreshed = false;
+    for _ in 0..40 {
+        sleep_ms(100).await;
+        if store.session_untracked().is_some_and(|s| s.refresh_token != p.refresh_token) {
+            refreshed = true;
+            break;
+        }
+    }
+    assert!(refreshed, "the restored session was not refreshed");
+    let token = store.access_token().await.expect("a valid access token");
+    api().get_user(&token).await.expect("accepted by the server");
+}
+
+#[wasm_bindgen_test]
+async fn step_up_guard_records_the_action_and_resume_runs_it_once() {
+    reactive_setup();
+    step_up::clear();
+    let secret = random_secret();
+    let (store, _, factors) = signed_in_store("stepup", Some(&secret)).await;
+    assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal1));
+    assert_eq!(store.next_aal().get_untracked(), Some(Aal::Aal2));
+
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    let ran_now = store.guard("change-password", &Requirement::AAL2, move || r.set(true));
+    assert!(!ran_now && !ran.get(), "not run at aal1");
+    let pending = step_up::peek().expect("a pending action in sessionStorage");
+    assert_eq!(pending.id, "change-password");
+    assert_eq!(pending.return_to, leptos_supabase_auth::components::browser::current_path());
+    assert!(SessionStorage::raw().get_item(step_up::PENDING_KEY).ok().flatten().is_some());
+    assert!(!store.resume("change-password", &Requirement::AAL2), "still aal1");
+    assert!(step_up::peek().is_some(), "resume at aal1 keeps it pending");
+
+    let (raised, _) = verify_totp(&store, &factors[0], &secret).await;
+    store.set_session(raised, AuthEvent::MfaChallengeVerified).expect("aal2");
+    assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal2));
+    assert!(!store.resume("something-else", &Requirement::AAL2), "another id");
+    assert!(store.resume("change-password", &Requirement::AAL2), "resumes once");
+    assert!(!store.resume("change-password", &Requirement::AAL2), "and only once");
+    assert!(step_up::peek().is_none());
+
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    assert!(store.guard("change-password", &Requirement::AAL2, move || r.set(true)));
+    assert!(ran.get(), "at aal2 the action runs at once");
+    assert!(step_up::peek().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn guard_runs_at_once_for_a_user_without_factors() {
+    reactive_setup();
+    step_up::clear();
+    let (store, _, _) = signed_in_store("nofactor", None).await;
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    assert!(store.guard("x", &Requirement::within_minutes(5), move || r.set(true)));
+    assert!(ran.get());
+    assert!(step_up::peek().is_none());
+}
