@@ -428,6 +428,33 @@ async fn refresh_after_a_server_side_logout_signs_out_cleanly() {
 }
 
 #[wasm_bindgen_test]
+async fn a_transient_refresh_failure_keeps_the_session_and_retries_by_itself() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("retry", None).await;
+    let key = store.config().storage_key;
+    let before = refresh_token(&store);
+    let fault = json!({"path": "/auth/v1/token", "method": "POST", "status": 503});
+    emu_post("/_emulator/faults", fault).await;
+
+    let err = store.refresh().await.expect_err("the injected 503");
+    assert!(err.is_network(), "{err:?}");
+    assert!(store.is_signed_in().get_untracked(), "a transient failure keeps the session");
+    assert_eq!(stored_session(&key).refresh_token, before, "and what is stored");
+
+    // The retry timer refreshes without anyone calling refresh().
+    let mut retried = false;
+    for _ in 0..100 {
+        sleep_ms(100).await;
+        if refresh_token(&store) != before {
+            retried = true;
+            break;
+        }
+    }
+    assert!(retried, "no retry within 10 s of a transient failure");
+    assert_eq!(stored_session(&key).refresh_token, refresh_token(&store));
+}
+
+#[wasm_bindgen_test]
 async fn sign_out_local_clears_storage_and_ends_the_server_session() {
     reactive_setup();
     let (store, email, _) = signed_in_store("signout", None).await;
