@@ -48,6 +48,7 @@ pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
                     let _ = auth.refresh().await;
                     let _ = auth.reload_user().await;
                     confirming.set(None);
+                    request_animation_frame(|| focus_id("lsa-factors-h"));
                     status.set(Some(s.factor_removed.replace("{name}", &factor_label(s, &f))));
                 } else if let Err(e) = result {
                     error.set(super::on_error(auth, &e, Op::Remove, &action, resumed, None));
@@ -73,7 +74,7 @@ pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
 
     view! {
         <section class="lsa-card" aria-labelledby="lsa-factors-h">
-            <h2 id="lsa-factors-h">{s.security_factors}</h2>
+            <h2 id="lsa-factors-h" tabindex="-1">{s.security_factors}</h2>
             <Show when=move || factors.with(Vec::is_empty)>
                 <p class="lsa-muted">{s.security_no_factors}</p>
             </Show>
@@ -115,7 +116,10 @@ pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
                                 {move || if pending.get() { s.working } else { s.remove_yes }}
                             </button>
                             <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
-                                on:click=move |_| confirming.set(None)>{s.cancel}</button>
+                                on:click=move |_| {
+                                    confirming.set(None);
+                                    focus_id("lsa-factors-h");
+                                }>{s.cancel}</button>
                         </div>
                     </div>
                 }

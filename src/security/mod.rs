@@ -70,7 +70,7 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
         <overview::Overview/>
         <factor_list::FactorList resume_remove=remove/>
         <section class="lsa-card" aria-labelledby="lsa-add-h">
-            <h2 id="lsa-add-h">{auth.strings().add_factor_title}</h2>
+            <h2 id="lsa-add-h" tabindex="-1">{auth.strings().add_factor_title}</h2>
             <add_totp::AddTotp resume=totp/>
             <add_phone::AddPhone resume=phone/>
         </section>

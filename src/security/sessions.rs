@@ -47,6 +47,7 @@ pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
                 Ok(()) if ends_here => auth.navigate(&auth.config().after_sign_out),
                 Ok(()) => {
                     confirming.set(None);
+                    request_animation_frame(|| focus_id("lsa-sessions-h"));
                     status.set(Some(s.others_signed_out.to_owned()));
                 }
                 Err(e) => {
@@ -66,7 +67,7 @@ pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
 
     view! {
         <section class="lsa-card" aria-labelledby="lsa-sessions-h">
-            <h2 id="lsa-sessions-h">{s.sessions_title}</h2>
+            <h2 id="lsa-sessions-h" tabindex="-1">{s.sessions_title}</h2>
             <div class="lsa-row">
                 {button(LogoutScope::Local, s.sign_out_here)}
                 {button(LogoutScope::Others, s.sign_out_others)}
@@ -82,7 +83,10 @@ pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
                             {move || if pending.get() { s.working } else { s.yes }}
                         </button>
                         <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
-                            on:click=move |_| confirming.set(None)>{s.cancel}</button>
+                            on:click=move |_| {
+                                confirming.set(None);
+                                focus_id("lsa-sessions-h");
+                            }>{s.cancel}</button>
                     </div>
                 </div>
             })}
