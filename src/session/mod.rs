@@ -57,6 +57,7 @@ pub struct AuthStore {
     listeners: StoredValue<Vec<Listener>>,
     epoch: StoredValue<u64>,
     timer: StoredValue<Option<TimeoutHandle>>,
+    retries: StoredValue<u32>,
     navigate: StoredValue<Navigate, LocalStorage>,
 }
 
@@ -70,6 +71,7 @@ impl AuthStore {
             listeners: StoredValue::new(Vec::new()),
             epoch: StoredValue::new(0),
             timer: StoredValue::new(None),
+            retries: StoredValue::new(0),
             navigate: StoredValue::new_local(Box::new(|_: &str| {})),
         };
         store.schedule_refresh();
@@ -285,6 +287,7 @@ impl AuthStore {
                 let still_same = self.epoch.get_value() == epoch
                     && self.session_untracked().is_some_and(|s| s.refresh_token == current.refresh_token);
                 if still_same {
+                    self.retries.set_value(0);
                     self.set_session(resp, AuthEvent::TokenRefreshed)?;
                 }
                 Ok(())
@@ -346,18 +349,17 @@ impl AuthStore {
         }
     }
 
+    /// After a transient refresh failure: try again with backoff (1 s, 2 s, 4 s … 30 s). The
+    /// session is kept; if the access token expires meanwhile, calls fail until a retry works.
     fn schedule_retry(&self) {
         #[cfg(target_arch = "wasm32")]
         {
-            let Some(session) = self.session_untracked() else { return };
-            if session.expires_at <= persist::now() {
-                // No valid access token left and the server is unreachable: keep the session
-                // (the refresh token may still work later) and try again on the next timer.
-            }
+            let attempt = self.retries.get_value();
+            self.retries.set_value(attempt.saturating_add(1));
             let store = *self;
             let handle = set_timeout_with_handle(
                 move || leptos::task::spawn_local(async move { let _ = store.refresh().await; }),
-                std::time::Duration::from_millis(state::retry_delay_ms(2) as u64),
+                std::time::Duration::from_millis(state::retry_delay_ms(attempt) as u64),
             );
             if let Some(t) = self.timer.get_value() {
                 t.clear();
