@@ -173,3 +173,67 @@ async fn signed_out_users_sign_in_first_and_keep_next() {
     b.close().await;
     env.stop().await;
 }
+
+#[tokio::test]
+async fn a_late_insufficient_aal_steps_up_and_resumes() {
+    let env = start_env().await;
+    env.create_user("late@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "late@example.com", PASSWORD).await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    b.text("verified with two steps").await;
+
+    // The client thinks the session is enough; the server disagrees once.
+    env.fault(serde_json::json!({
+        "path": "/auth/v1/user", "method": "PUT", "status": 401, "code": "insufficient_aal"
+    }))
+    .await;
+    fill_passwords(&b).await;
+    b.wait_path("/auth/mfa").await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    b.role_text("status", "Password changed.").await;
+    new_password_works(&env, "late@example.com").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_reauthentication_nonce_is_emailed_and_asked_for() {
+    let env = start_env().await;
+    env.create_user("nonce@example.com", PASSWORD, None, None).await;
+    let b = env.browser().await;
+    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "nonce@example.com", PASSWORD).await;
+    b.wait_path("/auth/security").await;
+
+    env.fault(serde_json::json!({
+        "path": "/auth/v1/user", "method": "PUT", "status": 400, "code": "reauthentication_needed"
+    }))
+    .await;
+    fill_passwords(&b).await;
+    b.role_text("status", "We emailed you a code to confirm this change.").await;
+    let nonce = env.latest_mail_code("nonce@example.com").await;
+
+    // A wrong code is explained; the typed passwords are kept for the retry.
+    env.fault(serde_json::json!({
+        "path": "/auth/v1/user", "method": "PUT", "status": 422, "code": "reauthentication_not_valid"
+    }))
+    .await;
+    b.fill("Code from the confirmation email", "000000").await;
+    b.click("Save password").await;
+    b.alert("That confirmation code is wrong or expired.").await;
+
+    b.fill("Code from the confirmation email", &nonce).await;
+    b.click("Save password").await;
+    b.role_text("status", "Password changed.").await;
+
+    let other = env.browser().await;
+    other
+        .sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "nonce@example.com", NEW_PASSWORD)
+        .await;
+    other.wait_path("/auth/security").await;
+    other.close().await;
+    b.close().await;
+    env.stop().await;
+}
