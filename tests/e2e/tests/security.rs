@@ -193,12 +193,79 @@ async fn sign_out_here_keeps_the_other_device() {
     a.wait_path("/").await;
     a.goto("/auth/security").await;
     a.wait_path("/auth/sign-in").await;
+    assert_eq!(a.path().await, "/auth/sign-in?next=%2Fauth%2Fsecurity", "comes back via next");
 
     b.reload().await;
     b.heading("Security").await;
     b.text("Account: here@example.com").await;
     assert_eq!(b.path().await, "/auth/security");
     a.close().await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn an_abandoned_enrolment_does_not_block_the_next_one() {
+    let env = start_env().await;
+    env.create_user("retry@example.com", PASSWORD, None, None).await;
+    let b = signed_in(&env, "retry@example.com").await;
+
+    b.click("Add an authenticator app").await;
+    b.fill("Name for this device", "Work phone").await;
+    b.click("Add").await;
+    let first = b.value("Setup key").await;
+    // Abandoned: the page is reloaded before the first code.
+    b.reload().await;
+    b.text("Not verified").await;
+
+    b.click("Add an authenticator app").await;
+    b.fill("Name for this device", "Work phone").await;
+    b.click("Add").await;
+    let secret: String = b.value("Setup key").await.split_whitespace().collect();
+    assert_ne!(secret, first.split_whitespace().collect::<String>(), "a new factor");
+    b.fill(
+        "Code from your authenticator app",
+        &gotrue_emulator::totp::code(&secret, env.now().await),
+    )
+    .await;
+    b.role_text("status", "Two-step verification is on.").await;
+    let body = b.text("Authenticator app (Work phone)").await;
+    assert_eq!(body.matches("Authenticator app (Work phone)").count(), 1, "{body}");
+    assert!(!body.contains("Not verified"), "{body}");
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn an_unverified_factor_is_removed_without_a_step_up() {
+    let env = start_env().await;
+    env.create_user("spare@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "spare@example.com", PASSWORD).await;
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    // At aal2 no step-up is needed to start another enrolment; leave it unfinished.
+    b.click("Add an authenticator app").await;
+    b.fill("Name for this device", "Spare").await;
+    b.click("Add").await;
+    b.field("Setup key").await;
+    b.reload().await;
+    b.text("Not verified").await;
+
+    // Back at aal1 (password only), the unverified factor can still go.
+    b.click("Sign out of this device").await;
+    b.click("Yes").await;
+    b.wait_path("/").await;
+    b.sign_in_with("/auth/sign-in", "spare@example.com", PASSWORD).await;
+    b.heading("Two-step verification").await;
+    b.goto("/auth/security").await;
+    b.text("verified with one step").await;
+    b.find("//button[@aria-label='Remove Authenticator app (Spare)']").await.click().await.unwrap();
+    b.text("Remove Authenticator app (Spare)?").await;
+    b.click("Yes, remove").await;
+    b.role_text("status", "Authenticator app (Spare) was removed.").await;
+    assert_eq!(b.path().await, "/auth/security", "no step-up for an unverified factor");
+    assert!(!b.text("Authenticator app").await.contains("Not verified"));
     b.close().await;
     env.stop().await;
 }
