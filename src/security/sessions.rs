@@ -1,6 +1,7 @@
 //! Sign-out scopes: this device, everywhere, or every other device, each confirmed first. The
 //! store clears its session (and storage, so other tabs follow) for the first two.
 
+use super::actions::{recovery, Recovery};
 use super::messages::{message, Op};
 use crate::api::LogoutScope;
 use crate::components::browser::focus_id;
@@ -52,6 +53,10 @@ pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
                 }
                 Err(e) => {
                     leaving.set_value(false);
+                    if recovery(&e, false) == Recovery::SignIn {
+                        // This session is already gone on the server.
+                        auth.clear_session();
+                    }
                     error.set(Some(message(s, Op::SignOut, &e)));
                 }
             }
