@@ -29,6 +29,9 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     assert!(secret.contains(' '), "grouped in fours: {secret}");
     let secret: String = secret.split_whitespace().collect();
     b.find("//img[contains(@alt,'QR code')]").await;
+    let csp: Vec<_> =
+        b.console().await.into_iter().filter(|l| l.contains("Content Security Policy")).collect();
+    assert!(csp.is_empty(), "the QR code and the page pass the strict CSP: {csp:?}");
     let link =
         b.find("//a[normalize-space(.)='Open in an authenticator app on this device']").await;
     assert!(link.attr("href").await.unwrap().unwrap().starts_with("otpauth://totp/"));
