@@ -243,7 +243,7 @@ strings! {
     /// Error: mfa_verification_failed.
     err_mfa_failed = "That code is not right. Check your app or message and try again.",
     /// Error: mfa_challenge_expired.
-    err_mfa_expired = "That verification expired. We started a new one; enter a fresh code.",
+    err_mfa_expired = "That verification expired. Please try again with a new code.",
     /// Error: weak_password.
     err_weak_password = "Choose a stronger password.",
     /// Error: same_password.
@@ -397,6 +397,10 @@ impl Strings {
                 self.err_link
             }
             ErrorCode::UserBanned => self.err_banned,
+            ErrorCode::MfaIpAddressMismatch => self.err_mfa_mismatch,
+            ErrorCode::MfaVerificationRejected => self.err_mfa_rejected,
+            ErrorCode::MfaFactorNotFound => self.err_factor_gone,
+            ErrorCode::UserSsoManaged => self.err_sso_managed,
             _ => self.err_unknown,
         };
         s(text)

@@ -269,7 +269,7 @@ impl AuthStore {
             return Ok(());
         };
         let key = self.storage_key();
-        match persist::load(&key).and_then(Session::from_persisted) {
+        match load_session(&key) {
             None => {
                 // Signed out in another tab while we waited.
                 self.end_locally();
@@ -321,7 +321,7 @@ impl AuthStore {
 
     /// Reacts to a change of the storage key made by another tab.
     pub fn sync_from_storage(&self) {
-        match persist::load(&self.storage_key()).and_then(Session::from_persisted) {
+        match load_session(&self.storage_key()) {
             Some(stored) => {
                 if self.session_untracked().as_ref() != Some(&stored) {
                     self.adopt(stored);
@@ -339,11 +339,13 @@ impl AuthStore {
             }
             let Some(session) = self.session_untracked() else { return };
             let margin = self.config.with_value(|c| c.refresh_margin_secs);
-            let secs = state::refresh_delay_secs(session.expires_at, persist::now(), margin);
+            // Milliseconds to an absolute instant, so every tab holding this session fires at
+            // the same moment; the cross-tab lock then lets exactly one of them refresh.
+            let ms = state::refresh_delay_ms(session.expires_at, js_sys::Date::now(), margin);
             let store = *self;
             let handle = set_timeout_with_handle(
                 move || leptos::task::spawn_local(async move { let _ = store.refresh().await; }),
-                std::time::Duration::from_secs(secs.min(i32::MAX as i64 / 1000) as u64),
+                std::time::Duration::from_millis(ms),
             );
             self.timer.set_value(handle.ok());
         }
@@ -419,11 +421,19 @@ fn not_signed_in() -> ApiError {
     })
 }
 
+/// The stored session, if valid. A value that parses but is inconsistent (old version, not a
+/// JWT, user not matching `sub`) is removed like a corrupt one: it will never become valid.
+fn load_session(key: &str) -> Option<Session> {
+    let session = persist::load(key).and_then(Session::from_persisted);
+    if session.is_none() {
+        persist::clear(key);
+    }
+    session
+}
+
 fn restore(config: &AuthConfig) -> AuthState {
     if cfg!(all(target_arch = "wasm32", not(feature = "ssr"), not(feature = "hydrate"))) {
-        persist::load(&config.storage_key)
-            .and_then(Session::from_persisted)
-            .map_or(AuthState::SignedOut, AuthState::SignedIn)
+        load_session(&config.storage_key).map_or(AuthState::SignedOut, AuthState::SignedIn)
     } else {
         AuthState::Loading
     }

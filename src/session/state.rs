@@ -160,9 +160,11 @@ pub fn retry_delay_ms(attempt: u32) -> u32 {
     1000u32.saturating_mul(1 << attempt.min(5)).min(30_000)
 }
 
-/// Seconds from `now` until the refresh should start.
-pub fn refresh_delay_secs(expires_at: i64, now: i64, margin: i64) -> i64 {
-    (expires_at - margin - now).max(0)
+/// Milliseconds from `now_ms` until the refresh should start (`margin` seconds before expiry),
+/// capped to what a browser timer can hold.
+pub fn refresh_delay_ms(expires_at: i64, now_ms: f64, margin: i64) -> u64 {
+    let due_ms = (expires_at - margin) as f64 * 1000.0;
+    (due_ms - now_ms).clamp(0.0, i32::MAX as f64) as u64
 }
 
 #[cfg(test)]
@@ -262,7 +264,9 @@ mod tests {
         assert_eq!(retry_delay_ms(0), 1000);
         assert_eq!(retry_delay_ms(3), 8000);
         assert_eq!(retry_delay_ms(40), 30_000);
-        assert_eq!(refresh_delay_secs(1000, 800, 90), 110);
-        assert_eq!(refresh_delay_secs(1000, 990, 90), 0);
+        assert_eq!(refresh_delay_ms(1000, 800_000.0, 90), 110_000);
+        assert_eq!(refresh_delay_ms(1000, 800_250.0, 90), 109_750);
+        assert_eq!(refresh_delay_ms(1000, 990_000.0, 90), 0);
+        assert_eq!(refresh_delay_ms(i64::MAX / 2000, 0.0, 0), i32::MAX as u64);
     }
 }

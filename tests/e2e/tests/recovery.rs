@@ -271,3 +271,35 @@ async fn session_lost_mid_wizard_starts_over_with_an_explanation() {
     assert_eq!(b.value("Email").await, email, "the email is kept");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn several_factors_pick_sms_and_an_expired_challenge_gets_a_new_one() {
+    let env = Env::start().await;
+    let email = "both@example.com";
+    let phone = "+15550002222";
+    env.create_user(email, OLD, Some(SECRET), Some(phone)).await;
+    let b = env.browser().await;
+    request_code(&b, email).await;
+    b.fill("Verification code", &env.latest_mail_code(email).await).await;
+    b.heading("Step 3 of 4").await;
+    b.text("Choose a verification method").await;
+    // The authenticator app is offered first; pick the phone instead.
+    b.field("Text message (SMS) (•••2222)").await.click().await.unwrap();
+    b.click("Text me a code").await;
+    let stale = env.latest_sms_code(phone).await;
+    env.advance_clock(301).await; // MFA challenges live 300 s
+    b.fill("Verification code", &stale).await;
+    b.alert("That verification expired").await;
+    b.click("Text me a code").await;
+    b.role_text("status", "2222").await;
+    eventually_new_sms(&env, phone, &stale).await;
+    b.fill("Verification code", &env.latest_sms_code(phone).await).await;
+    b.wait_aal("aal2").await;
+    choose_password(&b, NEW).await;
+    assert_done(&env, &b, email).await;
+    env.stop().await;
+}
+
+async fn eventually_new_sms(env: &Env, phone: &str, old: &str) {
+    e2e::eventually("a new SMS", || async { (env.latest_sms_code(phone).await != old).then_some(()) }).await;
+}
