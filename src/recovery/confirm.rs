@@ -6,6 +6,7 @@
 use super::flow::{Step, WizardState};
 use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::{Alert, Heading, SubmitButton};
+use crate::otp::LinkToken;
 use crate::redirect::{percent_decode, safe_next};
 use crate::session::AuthEvent;
 use crate::{AuthRoute, AuthStore};
@@ -96,15 +97,10 @@ fn forget_fragment() {
 async fn establish(auth: AuthStore, landing: Landing) -> Result<(), ApiError> {
     let api = auth.api();
     let resp = match landing {
-        Landing::TokenHash { token_hash, kind } => api.verify_token_hash(&token_hash, &kind).await?,
-        Landing::Code(code) => {
-            #[cfg(target_arch = "wasm32")]
-            let verifier = crate::api::pkce::take_verifier();
-            #[cfg(not(target_arch = "wasm32"))]
-            let verifier: Option<String> = None;
-            let verifier = verifier.ok_or_else(|| ApiError::Decode("pkce verifier missing".into()))?;
-            api.exchange_code(&code, &verifier).await?
+        Landing::TokenHash { token_hash, kind } => {
+            super::session_from_link(&api, LinkToken::TokenHash { token_hash, kind }).await?
         }
+        Landing::Code(code) => super::session_from_link(&api, LinkToken::Code(code)).await?,
         Landing::Tokens { access_token, refresh_token, expires_in } => {
             let user = api.get_user(&access_token).await?;
             TokenResponse { access_token, refresh_token, expires_in, expires_at: None, user }

@@ -54,6 +54,28 @@ fn notice_text(s: &crate::Strings, n: Notice) -> &'static str {
     }
 }
 
+/// Turns an emailed link's token into a session: `token_hash` through `POST /verify`, a PKCE
+/// `code` through the code exchange with this tab's verifier. A missing verifier (the link was
+/// opened in another browser or tab) is a `Decode` error.
+pub(crate) async fn session_from_link(
+    api: &crate::api::GoTrue,
+    link: crate::otp::LinkToken,
+) -> Result<crate::api::TokenResponse, crate::api::ApiError> {
+    use crate::otp::LinkToken;
+    match link {
+        LinkToken::TokenHash { token_hash, kind } => api.verify_token_hash(&token_hash, &kind).await,
+        LinkToken::Code(code) => {
+            #[cfg(target_arch = "wasm32")]
+            let verifier = crate::api::pkce::take_verifier();
+            #[cfg(not(target_arch = "wasm32"))]
+            let verifier: Option<String> = None;
+            let verifier = verifier
+                .ok_or_else(|| crate::api::ApiError::Decode("pkce verifier missing".into()))?;
+            api.exchange_code(&code, &verifier).await
+        }
+    }
+}
+
 /// Reads the saved wizard state (a corrupt value counts as none).
 pub(crate) fn load_state() -> Option<WizardState> {
     #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,7 @@
 
 use super::flow::Event;
 use super::Wizard;
-use crate::api::{ApiError, ErrorCode, TokenResponse};
+use crate::api::{ApiError, ErrorCode};
 use crate::components::{browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton};
 use crate::otp::{mask_email, LinkToken};
 use crate::session::AuthEvent;
@@ -84,17 +84,9 @@ pub fn EmailStep() -> impl IntoView {
 /// effect then moves the wizard on).
 async fn verify(auth: AuthStore, email: String, input: Input) -> Result<(), ApiError> {
     let api = auth.api();
-    let resp: TokenResponse = match input {
+    let resp = match input {
         Input::Code(code) => api.verify_email_code(&email, &code, "recovery").await?,
-        Input::Link(LinkToken::TokenHash { token_hash, kind }) => api.verify_token_hash(&token_hash, &kind).await?,
-        Input::Link(LinkToken::Code(code)) => {
-            #[cfg(target_arch = "wasm32")]
-            let verifier = crate::api::pkce::take_verifier();
-            #[cfg(not(target_arch = "wasm32"))]
-            let verifier: Option<String> = None;
-            let verifier = verifier.ok_or_else(|| ApiError::Decode("pkce verifier missing".into()))?;
-            api.exchange_code(&code, &verifier).await?
-        }
+        Input::Link(link) => super::session_from_link(&api, link).await?,
     };
     auth.set_session(resp, AuthEvent::PasswordRecovery)
 }

@@ -4,13 +4,13 @@ use crate::{Browser, Env};
 use serde_json::{json, Value};
 
 impl Env {
-    /// Signs in over the API (password grant); `Ok(body)` on 200, `Err(body)` otherwise.
-    pub async fn api_sign_in(&self, email: &str, password: &str) -> Result<Value, Value> {
+    /// POSTs JSON to the API as auth-js does; `Ok(body)` on 2xx, `Err(body)` otherwise.
+    async fn api_post(&self, path: &str, body: Value) -> Result<Value, Value> {
         let resp = self
             .http
-            .post(format!("{}/auth/v1/token?grant_type=password", self.origin))
+            .post(format!("{}/auth/v1{path}", self.origin))
             .header("X-Supabase-Api-Version", "2024-01-01")
-            .json(&json!({"email": email, "password": password}))
+            .json(&body)
             .send()
             .await
             .expect("emulator answers");
@@ -22,26 +22,15 @@ impl Env {
             Err(body)
         }
     }
-}
 
-impl Env {
-    /// Refreshes over the API; `Ok(body)` on 200 (the token was live), `Err(body)` otherwise.
+    /// Signs in over the API (password grant).
+    pub async fn api_sign_in(&self, email: &str, password: &str) -> Result<Value, Value> {
+        self.api_post("/token?grant_type=password", json!({"email": email, "password": password})).await
+    }
+
+    /// Refreshes over the API; `Ok` means the token was live.
     pub async fn api_refresh(&self, refresh_token: &str) -> Result<Value, Value> {
-        let resp = self
-            .http
-            .post(format!("{}/auth/v1/token?grant_type=refresh_token", self.origin))
-            .header("X-Supabase-Api-Version", "2024-01-01")
-            .json(&json!({ "refresh_token": refresh_token }))
-            .send()
-            .await
-            .expect("emulator answers");
-        let ok = resp.status().is_success();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
-        if ok {
-            Ok(body)
-        } else {
-            Err(body)
-        }
+        self.api_post("/token?grant_type=refresh_token", json!({ "refresh_token": refresh_token })).await
     }
 
     /// Removes every injected fault.
