@@ -24,8 +24,13 @@ pub enum AuthRoute {
 
 impl AuthRoute {
     /// Every route.
-    pub const ALL: [AuthRoute; 5] =
-        [AuthRoute::SignIn, AuthRoute::Recover, AuthRoute::Confirm, AuthRoute::Mfa, AuthRoute::Security];
+    pub const ALL: [AuthRoute; 5] = [
+        AuthRoute::SignIn,
+        AuthRoute::Recover,
+        AuthRoute::Confirm,
+        AuthRoute::Mfa,
+        AuthRoute::Security,
+    ];
 
     /// The path segment under the base.
     pub fn segment(self) -> &'static str {

@@ -393,9 +393,9 @@ impl Strings {
             | ErrorCode::MfaTotpVerifyNotEnabled
             | ErrorCode::MfaPhoneVerifyNotEnabled => self.err_factor_disabled,
             ErrorCode::MfaVerifiedFactorExists => self.err_phone_exists,
-            ErrorCode::FlowStateNotFound | ErrorCode::FlowStateExpired | ErrorCode::BadCodeVerifier => {
-                self.err_link
-            }
+            ErrorCode::FlowStateNotFound
+            | ErrorCode::FlowStateExpired
+            | ErrorCode::BadCodeVerifier => self.err_link,
             ErrorCode::UserBanned => self.err_banned,
             ErrorCode::MfaIpAddressMismatch => self.err_mfa_mismatch,
             ErrorCode::MfaVerificationRejected => self.err_mfa_rejected,

@@ -9,11 +9,11 @@ pub const VERIFIER_KEY: &str = "lsa.pkce.verifier";
 
 /// Base64url without padding.
 pub fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 2);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
+        let n =
+            chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -42,7 +42,10 @@ pub fn new_verifier() -> Result<String, ApiError> {
 #[cfg(target_arch = "wasm32")]
 pub async fn challenge_s256(verifier: &str) -> Result<String, ApiError> {
     let err = |_| ApiError::Transport("crypto unavailable".into());
-    let promise = crypto()?.subtle().digest_with_str_and_u8_array("SHA-256", verifier.as_bytes()).map_err(err)?;
+    let promise = crypto()?
+        .subtle()
+        .digest_with_str_and_u8_array("SHA-256", verifier.as_bytes())
+        .map_err(err)?;
     let digest = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(err)?;
     Ok(base64url(&js_sys::Uint8Array::new(&digest).to_vec()))
 }

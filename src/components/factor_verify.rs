@@ -17,7 +17,8 @@ const SMS_INTERVAL_SECS: u32 = 60;
 /// How a factor is named to the user: "Authenticator app (Work phone)", "Text message (SMS) (•••1111)".
 pub fn factor_label(s: &Strings, f: &Factor) -> String {
     if f.is_phone() {
-        let tail: String = f.phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String =
+            f.phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         [s.factor_phone, " (•••", &tail, ")"].concat()
     } else {
         match f.friendly_name.as_deref().filter(|n| !n.is_empty()) {
@@ -37,7 +38,8 @@ pub fn FactorVerify(
     let auth = crate::use_auth();
     let s = auth.strings();
     let factors = Memo::new(move |_| {
-        let mut fs: Vec<Factor> = auth.factors().get().into_iter().filter(Factor::is_verified).collect();
+        let mut fs: Vec<Factor> =
+            auth.factors().get().into_iter().filter(Factor::is_verified).collect();
         fs.sort_by_key(Factor::is_phone); // authenticator apps first
         fs
     });

@@ -3,8 +3,8 @@
 
 pub mod browser;
 mod factor_verify;
-mod fields;
 mod feedback;
+mod fields;
 mod password;
 mod qr;
 

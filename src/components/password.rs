@@ -104,12 +104,10 @@ pub fn NewPasswordFields(
             item(ok, s.pw_missing_chars.replace("{set}", &set))
         })
         .collect_view();
-    let mismatch = Signal::derive(move || {
-        confirm.with(|c| !c.is_empty()) && password.get() != confirm.get()
-    });
-    let pwned = Signal::derive(move || {
-        parse_reasons(&server_reasons.get()).contains(&ServerReason::Pwned)
-    });
+    let mismatch =
+        Signal::derive(move || confirm.with(|c| !c.is_empty()) && password.get() != confirm.get());
+    let pwned =
+        Signal::derive(move || parse_reasons(&server_reasons.get()).contains(&ServerReason::Pwned));
     view! {
         <input
             type="text"
@@ -144,5 +142,7 @@ pub fn NewPasswordFields(
 }
 
 fn has_missing(issues: &[PasswordIssue], index: usize) -> bool {
-    issues.iter().any(|i| matches!(i, PasswordIssue::MissingCharacters { set_index } if *set_index == index))
+    issues
+        .iter()
+        .any(|i| matches!(i, PasswordIssue::MissingCharacters { set_index } if *set_index == index))
 }

@@ -28,7 +28,8 @@ pub fn QrCode(
 mod tests {
     #[test]
     fn otpauth_uri_becomes_an_svg() {
-        let svg = super::svg_for("otpauth://totp/x:a@b.c?secret=JBSWY3DPEHPK3PXP&issuer=x").unwrap();
+        let svg =
+            super::svg_for("otpauth://totp/x:a@b.c?secret=JBSWY3DPEHPK3PXP&issuer=x").unwrap();
         assert!(svg.contains("<svg"));
         assert!(svg.contains("<path") || svg.contains("<rect"));
     }

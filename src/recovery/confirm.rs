@@ -50,12 +50,16 @@ fn pairs(s: &str) -> Vec<(String, String)> {
 /// Reads a landing from the URL's query and fragment (pure).
 pub fn parse_landing(query: &str, fragment: &str) -> Landing {
     let (q, f) = (pairs(query), pairs(fragment));
-    let get = |list: &[(String, String)], k: &str| list.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let get = |list: &[(String, String)], k: &str| {
+        list.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone())
+    };
     let any = |k: &str| get(&f, k).or_else(|| get(&q, k));
     if let Some(code) = any("error_code").or_else(|| any("error")) {
         return Landing::Error(ErrorCode::parse(&code));
     }
-    if let (Some(access_token), Some(refresh_token)) = (get(&f, "access_token"), get(&f, "refresh_token")) {
+    if let (Some(access_token), Some(refresh_token)) =
+        (get(&f, "access_token"), get(&f, "refresh_token"))
+    {
         let expires_in = get(&f, "expires_in").and_then(|v| v.parse().ok()).unwrap_or(0);
         return Landing::Tokens { access_token, refresh_token, expires_in };
     }
@@ -89,7 +93,11 @@ fn forget_fragment() {
         let path = w.location().pathname().unwrap_or_default();
         let search = w.location().search().unwrap_or_default();
         if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&[path, search].concat()));
+            let _ = h.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&[path, search].concat()),
+            );
         }
     }
 }
@@ -112,7 +120,13 @@ async fn establish(auth: AuthStore, landing: Landing) -> Result<(), ApiError> {
 }
 
 fn code_error(code: ErrorCode) -> crate::api::AuthError {
-    crate::api::AuthError { code, message: String::new(), status: 403, weak_reasons: vec![], retry_after_secs: None }
+    crate::api::AuthError {
+        code,
+        message: String::new(),
+        status: 403,
+        weak_reasons: vec![],
+        retry_after_secs: None,
+    }
 }
 
 /// The link landing page.
@@ -144,7 +158,11 @@ pub fn ConfirmPage() -> impl IntoView {
                 match result {
                     Ok(()) => {
                         let session = auth.session_untracked();
-                        let step = if session.as_ref().is_some_and(|s| s.needs_step_up()) { Step::SecondFactor } else { Step::NewPassword };
+                        let step = if session.as_ref().is_some_and(|s| s.needs_step_up()) {
+                            Step::SecondFactor
+                        } else {
+                            Step::NewPassword
+                        };
                         let email = session.map(|s| s.user.email).unwrap_or_default();
                         super::save_state(&WizardState { step, email });
                         auth.navigate(&recover_path);
@@ -223,14 +241,27 @@ mod tests {
     #[test]
     fn implicit_fragment_tokens() {
         let l = parse_landing("", "#access_token=a.b.c&expires_at=9&expires_in=3600&refresh_token=r1&sb=&token_type=bearer&type=recovery");
-        assert_eq!(l, Landing::Tokens { access_token: "a.b.c".into(), refresh_token: "r1".into(), expires_in: 3600 });
+        assert_eq!(
+            l,
+            Landing::Tokens {
+                access_token: "a.b.c".into(),
+                refresh_token: "r1".into(),
+                expires_in: 3600
+            }
+        );
     }
 
     #[test]
     fn error_redirects_win() {
-        let l = parse_landing("?error=access_denied&error_code=otp_expired", "#error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid");
+        let l = parse_landing(
+            "?error=access_denied&error_code=otp_expired",
+            "#error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid",
+        );
         assert_eq!(l, Landing::Error(ErrorCode::OtpExpired));
-        assert_eq!(parse_landing("", "#error=server_error"), Landing::Error(ErrorCode::parse("server_error")));
+        assert_eq!(
+            parse_landing("", "#error=server_error"),
+            Landing::Error(ErrorCode::parse("server_error"))
+        );
     }
 
     #[test]

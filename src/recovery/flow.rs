@@ -153,7 +153,13 @@ mod tests {
     use crate::api::AuthError;
 
     fn err(code: ErrorCode, status: u16) -> ApiError {
-        ApiError::Auth(AuthError { code, message: String::new(), status, weak_reasons: vec![], retry_after_secs: None })
+        ApiError::Auth(AuthError {
+            code,
+            message: String::new(),
+            status,
+            weak_reasons: vec![],
+            retry_after_secs: None,
+        })
     }
 
     fn at(step: Step) -> WizardState {
@@ -180,7 +186,10 @@ mod tests {
 
     #[test]
     fn a_late_insufficient_aal_goes_to_the_factor_step() {
-        let (s, n) = next(&at(Step::NewPassword), Event::PasswordFailed(err(ErrorCode::InsufficientAal, 401)));
+        let (s, n) = next(
+            &at(Step::NewPassword),
+            Event::PasswordFailed(err(ErrorCode::InsufficientAal, 401)),
+        );
         assert_eq!((s.step, n), (Step::SecondFactor, Some(Notice::StepUpRequired)));
     }
 
@@ -199,7 +208,10 @@ mod tests {
 
     #[test]
     fn a_lost_session_starts_over_with_the_email_kept() {
-        let (s, n) = next(&at(Step::NewPassword), Event::PasswordFailed(err(ErrorCode::SessionNotFound, 403)));
+        let (s, n) = next(
+            &at(Step::NewPassword),
+            Event::PasswordFailed(err(ErrorCode::SessionNotFound, 403)),
+        );
         assert_eq!((s, n), (at(Step::Email), Some(Notice::SessionLost)));
         let (s, n) = next(&at(Step::SecondFactor), Event::SessionLost);
         assert_eq!((s, n), (at(Step::Email), Some(Notice::SessionLost)));
@@ -214,7 +226,10 @@ mod tests {
     fn restore_rules() {
         assert_eq!(restore(at(Step::Code), false), (at(Step::Code), None));
         assert_eq!(restore(at(Step::NewPassword), true), (at(Step::NewPassword), None));
-        assert_eq!(restore(at(Step::NewPassword), false), (at(Step::Email), Some(Notice::SessionLost)));
+        assert_eq!(
+            restore(at(Step::NewPassword), false),
+            (at(Step::Email), Some(Notice::SessionLost))
+        );
         assert_eq!(restore(at(Step::SecondFactor), false).1, Some(Notice::SessionLost));
         assert_eq!(restore(at(Step::Done), false), (WizardState::default(), None));
     }

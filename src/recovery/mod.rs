@@ -63,7 +63,9 @@ pub(crate) async fn session_from_link(
 ) -> Result<crate::api::TokenResponse, crate::api::ApiError> {
     use crate::otp::LinkToken;
     match link {
-        LinkToken::TokenHash { token_hash, kind } => api.verify_token_hash(&token_hash, &kind).await,
+        LinkToken::TokenHash { token_hash, kind } => {
+            api.verify_token_hash(&token_hash, &kind).await
+        }
         LinkToken::Code(code) => {
             #[cfg(target_arch = "wasm32")]
             let verifier = crate::api::pkce::take_verifier();
@@ -105,7 +107,8 @@ pub fn RecoverPage() -> impl IntoView {
     let s = auth.strings();
     let query = use_query_map();
     let fallback = auth.config().after_sign_in;
-    let next = Signal::derive(move || safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    let next =
+        Signal::derive(move || safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
 
     let session = auth.session_untracked();
     let has_recovery = session.as_ref().is_some_and(|s| s.claims.is_recovery());
@@ -138,7 +141,9 @@ pub fn RecoverPage() -> impl IntoView {
                     wizard.apply(Event::Verified { needs_step_up: sess.needs_step_up() });
                 }
             }
-            None if step.needs_session() && !matches!(state, crate::session::state::AuthState::Loading) => {
+            None if step.needs_session()
+                && !matches!(state, crate::session::state::AuthState::Loading) =>
+            {
                 wizard.apply(Event::SessionLost);
             }
             _ => {}

@@ -4,7 +4,9 @@
 use super::flow::Event;
 use super::Wizard;
 use crate::api::{ApiError, UserUpdate};
-use crate::components::{password_acceptable, Alert, Heading, NewPasswordFields, Status, SubmitButton};
+use crate::components::{
+    password_acceptable, Alert, Heading, NewPasswordFields, Status, SubmitButton,
+};
 use crate::AuthStore;
 use leptos::{prelude::*, task::spawn_local};
 

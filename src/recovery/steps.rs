@@ -3,7 +3,9 @@
 use super::flow::Event;
 use super::Wizard;
 use crate::api::{ApiError, ErrorCode};
-use crate::components::{browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton};
+use crate::components::{
+    browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton,
+};
 use crate::otp::{mask_email, LinkToken};
 use crate::session::AuthEvent;
 use crate::{AuthRoute, AuthStore};
@@ -16,7 +18,11 @@ const EMAIL_INTERVAL_SECS: u32 = 60;
 /// only a network failure (or an invalid address) is reported.
 async fn send_code(auth: AuthStore, email: &str, wizard: Wizard) -> Result<(), ApiError> {
     let config = auth.config();
-    let redirect = [browser::origin(), AuthRoute::Confirm.path_with_next(&config.base, &wizard.next.get_untracked())].concat();
+    let redirect = [
+        browser::origin(),
+        AuthRoute::Confirm.path_with_next(&config.base, &wizard.next.get_untracked()),
+    ]
+    .concat();
     #[cfg(target_arch = "wasm32")]
     let challenge = if config.pkce { Some(crate::api::pkce::begin().await?) } else { None };
     #[cfg(not(target_arch = "wasm32"))]
@@ -62,7 +68,9 @@ pub fn EmailStep() -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(()) => wizard.apply(Event::CodeSent { email: value }),
-                Err(e) if e.is(&ErrorCode::ValidationFailed) => field_error.set(Some(s.err_email_invalid.to_owned())),
+                Err(e) if e.is(&ErrorCode::ValidationFailed) => {
+                    field_error.set(Some(s.err_email_invalid.to_owned()))
+                }
                 Err(e) => error.set(Some(s.error(&e))),
             }
         });
@@ -163,7 +171,10 @@ pub fn CodeStep() -> impl IntoView {
             });
         }
     };
-    let on_complete = { let run = run.clone(); Callback::new(move |c: String| run(Input::Code(c))) };
+    let on_complete = {
+        let run = run.clone();
+        Callback::new(move |c: String| run(Input::Code(c)))
+    };
     let on_link = Callback::new(move |l: LinkToken| run(Input::Link(l)));
     view! {
         <Heading text=s.recover_step_code/>
@@ -191,4 +202,3 @@ pub fn CodeStep() -> impl IntoView {
         <ResendButton seconds=wizard.resend pending=pending on_press=Callback::new(resend)/>
     }
 }
-

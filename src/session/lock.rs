@@ -92,9 +92,13 @@ mod lease {
                 let now = js_sys::Date::now();
                 let held = LocalStorage::get::<Holder>(&key).ok().filter(|h| h.until > now);
                 if held.is_none() {
-                    let _ = LocalStorage::set(&key, Holder { owner: owner.clone(), until: now + 10_000.0 });
+                    let _ = LocalStorage::set(
+                        &key,
+                        Holder { owner: owner.clone(), until: now + 10_000.0 },
+                    );
                     sleep_ms(30).await;
-                    let mine = LocalStorage::get::<Holder>(&key).ok().is_some_and(|h| h.owner == owner);
+                    let mine =
+                        LocalStorage::get::<Holder>(&key).ok().is_some_and(|h| h.owner == owner);
                     if mine {
                         break;
                     }

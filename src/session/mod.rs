@@ -228,7 +228,8 @@ impl AuthStore {
             return Ok(());
         };
         let result = self.api().logout(&session.access_token, scope).await;
-        let server_forgot = matches!(&result, Err(ApiError::Auth(e)) if matches!(e.status, 401 | 403 | 404));
+        let server_forgot =
+            matches!(&result, Err(ApiError::Auth(e)) if matches!(e.status, 401 | 403 | 404));
         if scope != LogoutScope::Others && (result.is_ok() || server_forgot) {
             self.clear_session();
             return Ok(());
@@ -260,7 +261,8 @@ impl AuthStore {
         let store = *self;
         let key = self.storage_key();
         let lock_name = [key.as_str(), ".refresh"].concat();
-        let result = lock::with_lock(&lock_name, move || async move { store.refresh_locked().await }).await;
+        let result =
+            lock::with_lock(&lock_name, move || async move { store.refresh_locked().await }).await;
         result.unwrap_or_else(|| Err(ApiError::Transport("lock unavailable".into())))
     }
 
@@ -285,7 +287,9 @@ impl AuthStore {
         match self.api().refresh(&current.refresh_token).await {
             Ok(resp) => {
                 let still_same = self.epoch.get_value() == epoch
-                    && self.session_untracked().is_some_and(|s| s.refresh_token == current.refresh_token);
+                    && self
+                        .session_untracked()
+                        .is_some_and(|s| s.refresh_token == current.refresh_token);
                 if still_same {
                     self.retries.set_value(0);
                     self.set_session(resp, AuthEvent::TokenRefreshed)?;
@@ -308,7 +312,9 @@ impl AuthStore {
     fn adopt(&self, session: Session) {
         let before = self.session_untracked();
         let event = match &before {
-            Some(b) if b.claims.session_id == session.claims.session_id => AuthEvent::TokenRefreshed,
+            Some(b) if b.claims.session_id == session.claims.session_id => {
+                AuthEvent::TokenRefreshed
+            }
             _ => AuthEvent::SignedIn,
         };
         if event == AuthEvent::SignedIn {
@@ -344,7 +350,11 @@ impl AuthStore {
             let ms = state::refresh_delay_ms(session.expires_at, js_sys::Date::now(), margin);
             let store = *self;
             let handle = set_timeout_with_handle(
-                move || leptos::task::spawn_local(async move { let _ = store.refresh().await; }),
+                move || {
+                    leptos::task::spawn_local(async move {
+                        let _ = store.refresh().await;
+                    })
+                },
                 std::time::Duration::from_millis(ms),
             );
             self.timer.set_value(handle.ok());
@@ -360,7 +370,11 @@ impl AuthStore {
             self.retries.set_value(attempt.saturating_add(1));
             let store = *self;
             let handle = set_timeout_with_handle(
-                move || leptos::task::spawn_local(async move { let _ = store.refresh().await; }),
+                move || {
+                    leptos::task::spawn_local(async move {
+                        let _ = store.refresh().await;
+                    })
+                },
                 std::time::Duration::from_millis(state::retry_delay_ms(attempt) as u64),
             );
             if let Some(t) = self.timer.get_value() {
@@ -400,7 +414,8 @@ impl AuthStore {
     pub fn step_up(&self, id: &str) {
         let here = crate::components::browser::current_path();
         step_up::set(&step_up::Pending { id: id.into(), return_to: here.clone() });
-        let target = self.config.with_value(|c| crate::AuthRoute::Mfa.path_with_next(&c.base, &here));
+        let target =
+            self.config.with_value(|c| crate::AuthRoute::Mfa.path_with_next(&c.base, &here));
         self.navigate(&target);
     }
 

@@ -25,12 +25,14 @@ impl Env {
 
     /// Signs in over the API (password grant).
     pub async fn api_sign_in(&self, email: &str, password: &str) -> Result<Value, Value> {
-        self.api_post("/token?grant_type=password", json!({"email": email, "password": password})).await
+        self.api_post("/token?grant_type=password", json!({"email": email, "password": password}))
+            .await
     }
 
     /// Refreshes over the API; `Ok` means the token was live.
     pub async fn api_refresh(&self, refresh_token: &str) -> Result<Value, Value> {
-        self.api_post("/token?grant_type=refresh_token", json!({ "refresh_token": refresh_token })).await
+        self.api_post("/token?grant_type=refresh_token", json!({ "refresh_token": refresh_token }))
+            .await
     }
 
     /// Removes every injected fault.
@@ -74,7 +76,8 @@ impl Browser {
 impl Browser {
     /// Saves a screenshot to `target/e2e-shots/<name>.png` (for looking at a failure).
     pub async fn screenshot(&self, name: &str) {
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
+        let dir =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
         let _ = std::fs::create_dir_all(&dir);
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);

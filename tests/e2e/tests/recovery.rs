@@ -60,7 +60,8 @@ async fn code_path_without_mfa_with_a_wrong_code_first_and_reloads() {
     b.reload().await;
     b.heading("Step 4 of 4").await;
     // The hidden username field carries the email for password managers.
-    let username = b.js("return document.querySelector('input[autocomplete=username]').value;").await;
+    let username =
+        b.js("return document.querySelector('input[autocomplete=username]').value;").await;
     assert_eq!(username, email);
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
@@ -221,7 +222,11 @@ async fn weak_and_same_passwords_are_explained_and_hostile_next_is_ignored() {
     choose_password(&b, NEW).await;
     b.heading("Your password was changed").await;
     let href = b.js("return document.querySelector('a.lsa-button').href;").await;
-    assert_eq!(href.as_str().unwrap(), format!("{}/", env.origin), "hostile next falls back to home");
+    assert_eq!(
+        href.as_str().unwrap(),
+        format!("{}/", env.origin),
+        "hostile next falls back to home"
+    );
     b.click_link("Continue").await;
     b.wait_path("/").await;
     env.stop().await;
@@ -301,5 +306,8 @@ async fn several_factors_pick_sms_and_an_expired_challenge_gets_a_new_one() {
 }
 
 async fn eventually_new_sms(env: &Env, phone: &str, old: &str) {
-    e2e::eventually("a new SMS", || async { (env.latest_sms_code(phone).await != old).then_some(()) }).await;
+    e2e::eventually("a new SMS", || async {
+        (env.latest_sms_code(phone).await != old).then_some(())
+    })
+    .await;
 }

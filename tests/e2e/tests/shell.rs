@@ -22,8 +22,10 @@ async fn deep_links_navigation_and_not_found() {
     b.heading("Page not found").await;
 
     let console = b.console().await;
-    let violations: Vec<_> =
-        console.iter().filter(|l| l.contains("Content Security Policy") || l.contains("Refused to")).collect();
+    let violations: Vec<_> = console
+        .iter()
+        .filter(|l| l.contains("Content Security Policy") || l.contains("Refused to"))
+        .collect();
     assert!(violations.is_empty(), "CSP violations: {violations:?}");
     b.close().await;
     env.stop().await;
