@@ -39,7 +39,8 @@ lint() {
 }
 
 native() {
-  cargo test --workspace --exclude e2e
+  cargo test --workspace --exclude e2e &&
+  cargo test -p leptos-supabase-auth --features ssr --test ssr
 }
 
 browser() {
@@ -62,6 +63,8 @@ browser() {
 
 e2e() {
   trunk build --release || return 1
+  # The host example (its own workspace and target dir, see examples/host-app/.cargo/config.toml).
+  (cd examples/host-app && trunk build --release) || return 1
   cargo test -p e2e -- --test-threads=1
 }
 

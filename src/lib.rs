@@ -27,12 +27,23 @@
 //!     }
 //! }
 //! ```
+//!
+//! [`use_auth`] gives the host the session as signals and commands (sign-out with a scope,
+//! refresh, [`AuthStore::on_event`]). [`RequireSignIn`], [`RequireAal`] and
+//! [`use_guarded_action`] guard the host's own routes and actions. The host picks the render
+//! mode (`csr`, `hydrate` or `ssr` features); under `ssr`, whatever depends on the session
+//! renders as a neutral loading state (the browser decides after hydration). The host links
+//! the stylesheet `style/lsa.css` (e.g. `<link data-trunk rel="css" href=".../lsa.css">`).
+//! The repository's `docs/embedding.md` walks through a complete host.
 #![forbid(unsafe_code)]
+// Server rendering (`ssr`) computes the layout of deeply nested view types.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod guards;
 pub mod otp;
 pub mod pages;
 pub mod password;
@@ -43,8 +54,11 @@ pub mod security;
 pub mod session;
 pub mod strings;
 
+pub use api::LogoutScope;
 pub use config::{AuthConfig, FactorTypes};
+pub use guards::{use_guarded_action, RequireAal, RequireSignIn};
 pub use routes::{AuthRoute, AuthRoutes};
+pub use session::aal::Requirement;
 pub use session::claims::Aal;
-pub use session::{use_auth, try_use_auth, AuthEvent, AuthProvider, AuthStore};
+pub use session::{try_use_auth, use_auth, AuthEvent, AuthProvider, AuthStore};
 pub use strings::Strings;

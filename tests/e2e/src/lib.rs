@@ -429,3 +429,4 @@ impl Browser {
 }
 
 mod flows;
+pub mod host;
