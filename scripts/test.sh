@@ -35,6 +35,7 @@ lint() {
   cargo clippy --workspace --all-targets -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --bins --tests --features csr --target wasm32-unknown-unknown -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features ssr -- -D warnings &&
+  cargo clippy -p leptos-supabase-auth --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos-supabase-auth -p gotrue-emulator --quiet
 }
 
@@ -46,7 +47,7 @@ native() {
 browser() {
   local out="$LOG_DIR/browser-emulator.out"
   cargo build -q -p gotrue-emulator || return 1
-  GOTRUE_JWT_EXP="${BROWSER_JWT_EXP:-3600}" target/debug/gotrue-emulator --port 0 --test-controls > "$out" 2>&1 &
+  GOTRUE_JWT_EXP="${BROWSER_JWT_EXP:-3600}" "${CARGO_TARGET_DIR:-target}/debug/gotrue-emulator" --port 0 --test-controls > "$out" 2>&1 &
   local pid=$!
   local url=""
   for _ in $(seq 100); do

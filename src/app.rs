@@ -26,17 +26,28 @@ pub fn config_from_page() -> Result<AuthConfig, String> {
         }
     };
     let origin = crate::components::browser::origin();
-    let url = match meta("supabase-url") {
-        Some(u) => u,
-        None => origin,
-    };
+    let key = meta("supabase-anon-key").unwrap_or_default();
+    check_backend(meta("supabase-url"), &key, &origin).map(|api| AuthConfig::new(api, key))
+}
+
+/// Decides the GoTrue URL from the `supabase-url` meta value (if any), the anon key and the
+/// page origin: no value means this origin (the emulator serving the app); a value must be an
+/// http(s) URL, and another origin (a Supabase project) needs an anon key. Pure.
+pub fn check_backend(url: Option<String>, anon_key: &str, origin: &str) -> Result<String, String> {
+    let url = url.unwrap_or_else(|| origin.to_owned());
     let url = url.trim_end_matches('/');
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
+    let host_start = url.find("://").map(|i| i + 3);
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && host_start.is_some_and(|i| url.len() > i && !url[i..].starts_with('/'));
+    if !valid {
         return Err(url.to_owned());
     }
-    let api = if url.ends_with("/auth/v1") { url.to_owned() } else { [url, "/auth/v1"].concat() };
-    let key = meta("supabase-anon-key").unwrap_or_default();
-    Ok(AuthConfig::new(api, key))
+    let same_origin =
+        !origin.is_empty() && (url == origin || url.starts_with(&[origin, "/"].concat()));
+    if !same_origin && anon_key.is_empty() {
+        return Err(url.to_owned());
+    }
+    Ok(if url.ends_with("/auth/v1") { url.to_owned() } else { [url, "/auth/v1"].concat() })
 }
 
 /// The standalone application.
@@ -115,5 +126,36 @@ fn ConfigError() -> impl IntoView {
                 <p>{s.config_error_text}</p>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_backend;
+
+    const ORIGIN: &str = "http://127.0.0.1:54321";
+
+    #[test]
+    fn same_origin_is_the_default() {
+        assert_eq!(check_backend(None, "", ORIGIN).unwrap(), "http://127.0.0.1:54321/auth/v1");
+    }
+
+    #[test]
+    fn a_project_url_needs_a_key() {
+        let url = Some("https://abc.supabase.co".to_owned());
+        assert_eq!(
+            check_backend(url.clone(), "anon", ORIGIN).unwrap(),
+            "https://abc.supabase.co/auth/v1"
+        );
+        assert!(check_backend(url, "", ORIGIN).is_err());
+        let full = Some("https://abc.supabase.co/auth/v1/".to_owned());
+        assert_eq!(check_backend(full, "anon", ORIGIN).unwrap(), "https://abc.supabase.co/auth/v1");
+    }
+
+    #[test]
+    fn invalid_urls_are_errors() {
+        for bad in ["abc.supabase.co", "javascript:alert(1)", "ftp://x", "https://", "http:///x"] {
+            assert!(check_backend(Some(bad.to_owned()), "anon", ORIGIN).is_err(), "{bad}");
+        }
     }
 }

@@ -88,11 +88,8 @@ fn auth_pages_render_their_headings() {
     assert!(html.contains(EN.mfa_title), "{html}");
 }
 
-/// Known gap: `ConfirmPage` calls `request_animation_frame` in its body (src/recovery/confirm.rs,
-/// when the URL carries no token to press for), a browser API that panics off wasm. Un-ignore
-/// once that call moves into an effect or behind `cfg(target_arch = "wasm32")`.
+/// The link page renders on the server without touching a browser API.
 #[test]
-#[ignore = "ConfirmPage calls request_animation_frame while rendering on the server"]
 fn confirm_page_renders_its_heading() {
     let html = render("/account/confirm?token_hash=abc&type=recovery");
     assert!(html.contains(EN.confirm_title), "{html}");

@@ -73,17 +73,10 @@ pub fn parse_landing(query: &str, fragment: &str) -> Landing {
     }
 }
 
+/// The current query and fragment, from the router (empty fragment when rendering on a server).
 fn location_parts() -> (String, String) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let loc = web_sys::window().map(|w| w.location());
-        let get = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
-            loc.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
-        };
-        (get(web_sys::Location::search), get(web_sys::Location::hash))
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    (String::new(), String::new())
+    let loc = leptos_router::hooks::use_location();
+    (loc.search.get_untracked(), loc.hash.get_untracked())
 }
 
 /// Removes tokens from the address bar (they must not linger in history).
@@ -185,9 +178,10 @@ pub fn ConfirmPage() -> impl IntoView {
     if !needs_press {
         forget_fragment();
         // Tokens were already issued by GoTrue's redirect, and errors need no press either.
+        // An effect runs only in the browser, once the page is mounted.
         let go = go.clone();
         let landing = landing.clone();
-        request_animation_frame(move || go(landing));
+        Effect::new(move |_| go(landing.clone()));
     }
     let use_code = move |_| {
         let email = super::load_state().map(|w| w.email).unwrap_or_default();

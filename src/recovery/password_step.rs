@@ -59,7 +59,8 @@ pub fn NewPasswordStep() -> impl IntoView {
     // Back from a step-up the server asked for: save again without another press.
     if wizard.retry_password.get_untracked() {
         wizard.retry_password.set(false);
-        request_animation_frame(attempt.clone());
+        let attempt = attempt.clone();
+        Effect::new(move |_| attempt());
     }
     view! {
         <Heading text=s.recover_step_password/>

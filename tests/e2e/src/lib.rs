@@ -27,7 +27,10 @@ pub fn dist_dir() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9515)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9515)
 }
 
 impl Env {
@@ -36,15 +39,18 @@ impl Env {
     pub async fn start_with(configure: impl FnOnce(&mut gotrue_emulator::Config)) -> Env {
         let dist = dist_dir();
         assert!(dist.join("index.html").exists(), "build the app first: trunk build --release");
-        let mut config = gotrue_emulator::Config::default();
-        config.port = 0;
-        config.serve_dir = Some(dist);
-        config.test_controls = true;
+        let mut config = gotrue_emulator::Config {
+            port: 0,
+            serve_dir: Some(dist),
+            test_controls: true,
+            ..Default::default()
+        };
         configure(&mut config);
         let emulator = gotrue_emulator::spawn(config).await.expect("emulator starts");
         let origin = format!("http://{}", emulator.addr);
         let port = free_port();
-        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let driver = Command::new(driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -106,7 +112,13 @@ impl Env {
     }
 
     /// Creates a confirmed user, optionally with a verified TOTP factor and/or phone factor.
-    pub async fn create_user(&self, email: &str, password: &str, totp: Option<&str>, phone: Option<&str>) -> Value {
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        totp: Option<&str>,
+        phone: Option<&str>,
+    ) -> Value {
         let mut body = json!({"email": email, "password": password});
         if let Some(t) = totp {
             body["totp_secret"] = json!(t);
@@ -139,15 +151,20 @@ impl Env {
 
     /// The text of the newest email to `to`.
     pub async fn latest_mail(&self, to: &str) -> String {
-        let list = self.control("GET", &format!("/_mail/api/v1/search?query=to:{to}"), Value::Null).await;
-        let id = list["messages"][0]["ID"].as_str().unwrap_or_else(|| panic!("no mail to {to}: {list}")).to_owned();
+        let list =
+            self.control("GET", &format!("/_mail/api/v1/search?query=to:{to}"), Value::Null).await;
+        let id = list["messages"][0]["ID"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no mail to {to}: {list}"))
+            .to_owned();
         let msg = self.control("GET", &format!("/_mail/api/v1/message/{id}"), Value::Null).await;
         msg["Text"].as_str().unwrap_or_default().to_owned()
     }
 
     /// How many emails were sent to `to`.
     pub async fn mail_count(&self, to: &str) -> usize {
-        let list = self.control("GET", &format!("/_mail/api/v1/search?query=to:{to}"), Value::Null).await;
+        let list =
+            self.control("GET", &format!("/_mail/api/v1/search?query=to:{to}"), Value::Null).await;
         list["messages"].as_array().map_or(0, Vec::len)
     }
 
@@ -170,14 +187,21 @@ impl Env {
     pub async fn latest_sms_code(&self, phone: &str) -> String {
         let list = self.control("GET", "/_sms/api/v1/messages", Value::Null).await;
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        let items = list.as_array().cloned().or_else(|| list["messages"].as_array().cloned()).unwrap_or_default();
+        let items = list
+            .as_array()
+            .cloned()
+            .or_else(|| list["messages"].as_array().cloned())
+            .unwrap_or_default();
         let body = items
             .iter()
             .find(|m| m["to"].as_str().unwrap_or_default().contains(&digits))
             .and_then(|m| m["body"].as_str())
             .unwrap_or_else(|| panic!("no SMS to {phone}: {list}"))
             .to_owned();
-        body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() >= 6).expect("code in SMS").to_owned()
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() >= 6)
+            .expect("code in SMS")
+            .to_owned()
     }
 
     /// Stops chromedriver.
@@ -295,7 +319,9 @@ impl Browser {
 
     /// Whether a visible button with this text exists now.
     pub async fn has_button(&self, text: &str) -> bool {
-        self.find_now(&format!("//button[normalize-space(.)={}]", xpath_literal(text))).await.is_some()
+        self.find_now(&format!("//button[normalize-space(.)={}]", xpath_literal(text)))
+            .await
+            .is_some()
     }
 
     /// Waits until the page's `<h1>` contains `text`; returns the heading text.
@@ -364,7 +390,11 @@ impl Browser {
 
     /// The id of the focused element.
     pub async fn focused_id(&self) -> String {
-        self.js("return document.activeElement && document.activeElement.id || '';").await.as_str().unwrap_or_default().to_owned()
+        self.js("return document.activeElement && document.activeElement.id || '';")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Reloads the page.
@@ -378,7 +408,11 @@ impl Browser {
         #[derive(Debug)]
         struct Logs;
         impl WebDriverCompatibleCommand for Logs {
-            fn endpoint(&self, base: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+            fn endpoint(
+                &self,
+                base: &url::Url,
+                session_id: Option<&str>,
+            ) -> Result<url::Url, url::ParseError> {
                 base.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
             }
             fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
@@ -386,7 +420,12 @@ impl Browser {
             }
         }
         let value = self.client.issue_cmd(Logs).await.unwrap_or(Value::Null);
-        value.as_array().into_iter().flatten().filter_map(|e| e["message"].as_str().map(str::to_owned)).collect()
+        value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// Closes the window.
