@@ -40,7 +40,7 @@ lint() {
 }
 
 native() {
-  cargo test --workspace --exclude e2e &&
+  cargo test --no-fail-fast --workspace --exclude e2e &&
   cargo test -p leptos-supabase-auth --features ssr --test ssr
 }
 
@@ -56,7 +56,7 @@ browser() {
   done
   [ -n "$url" ] || { echo "emulator did not start"; cat "$out"; kill $pid; return 1; }
   EMULATOR_URL="$url" WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test -p leptos-supabase-auth --target wasm32-unknown-unknown --features csr --tests
+    cargo test --no-fail-fast -p leptos-supabase-auth --target wasm32-unknown-unknown --features csr --tests
   local rc=$?
   kill $pid 2>/dev/null
   return $rc
@@ -66,7 +66,7 @@ e2e() {
   trunk build --release || return 1
   # The host example (its own workspace and target dir, see examples/host-app/.cargo/config.toml).
   (cd examples/host-app && trunk build --release) || return 1
-  cargo test -p e2e -- --test-threads=1
+  cargo test --no-fail-fast -p e2e -- --test-threads=1
 }
 
 for l in $LAYERS; do layer "$l" "$l"; done

@@ -45,14 +45,14 @@ struct Mounted {
     container: HtmlElement,
     handle: Option<Box<dyn std::any::Any>>,
     original_url: String,
-    meta: Option<Element>,
+    meta: Vec<Element>,
 }
 
 impl Drop for Mounted {
     fn drop(&mut self) {
         drop(self.handle.take());
         self.container.remove();
-        if let Some(m) = self.meta.take() {
+        for m in self.meta.drain(..) {
             m.remove();
         }
         let _ = web_sys::window()
@@ -63,8 +63,9 @@ impl Drop for Mounted {
     }
 }
 
-/// Mounts `leptos_supabase_auth::app::App` at `path`. With `backend`, a
-/// `<meta name="supabase-url">` points the app at the emulator first.
+/// Mounts `leptos_supabase_auth::app::App` at `path`. With `backend`, `<meta name="supabase-url">`
+/// points the app at the emulator first, with the `supabase-anon-key` a cross-origin backend needs
+/// (the test page and the emulator are different origins).
 fn mount_app(path: &str, backend: bool) -> Mounted {
     let window = web_sys::window().expect("window");
     let loc = window.location();
@@ -76,13 +77,25 @@ fn mount_app(path: &str, backend: bool) -> Mounted {
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
         .expect("replaceState");
     let doc = document();
-    let meta = backend.then(|| {
+    // A failed test never drops its `Mounted` (no unwinding in wasm): clear what it left.
+    for name in ["supabase-url", "supabase-anon-key"] {
+        let selector = ["meta[name=\"", name, "\"]"].concat();
+        while let Some(old) = doc.query_selector(&selector).ok().flatten() {
+            old.remove();
+        }
+    }
+    let add_meta = |name: &str, content: &str| {
         let m = doc.create_element("meta").expect("meta");
-        m.set_attribute("name", "supabase-url").expect("attr");
-        m.set_attribute("content", emulator()).expect("attr");
+        m.set_attribute("name", name).expect("attr");
+        m.set_attribute("content", content).expect("attr");
         doc.head().expect("head").append_child(&m).expect("append");
         m
-    });
+    };
+    let meta = if backend {
+        vec![add_meta("supabase-url", emulator()), add_meta("supabase-anon-key", "test-anon-key")]
+    } else {
+        Vec::new()
+    };
     let container = doc.create_element("div").expect("div").unchecked_into::<HtmlElement>();
     doc.body().expect("body").append_child(&container).expect("append");
     let handle = leptos::mount::mount_to(container.clone(), leptos_supabase_auth::app::App);

@@ -37,7 +37,6 @@ async fn refresh_race_and_sign_out_across_tabs() {
     // Let several refresh rounds happen with both tabs alive.
     let start = b.local_storage("lsa.session.v1").await.unwrap();
     tokio::time::sleep(std::time::Duration::from_secs(16)).await;
-    b.screenshot("tabs-after-refresh").await;
     let later = b.local_storage("lsa.session.v1").await.expect("still signed in after refreshes");
     assert_ne!(start, later, "the tokens were refreshed");
     for tab in [&first, &second] {
