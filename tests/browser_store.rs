@@ -1,5 +1,6 @@
 //! The session store (`AuthStore`) in headless Chromium against the emulator: persistence,
-//! restore, tampering, refresh (manual, scheduled, cross-tab), sign-out, storage sync, step-up.
+//! restore, tampering, refresh (manual, scheduled, cross-tab), sign-out, storage sync, step-up,
+//! and the `localStorage` lease that stands in for Web Locks.
 //!
 //! Needs `EMULATOR_URL` at compile time (scripts/test.sh sets it). Each test uses its own user
 //! and its own storage key, so tests do not see each other's sessions.
@@ -10,11 +11,12 @@ use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos_supabase_auth::api::{ErrorCode, GoTrue, LogoutScope, TokenResponse};
 use leptos_supabase_auth::session::aal::Requirement;
+use leptos_supabase_auth::session::lock::with_lease;
 use leptos_supabase_auth::session::state::{AuthState, Persisted};
 use leptos_supabase_auth::session::step_up;
 use leptos_supabase_auth::{Aal, AuthConfig, AuthEvent, AuthStore};
 use serde_json::{json, Value};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
@@ -662,4 +664,71 @@ async fn guard_runs_at_once_for_a_user_without_factors() {
     assert!(store.guard("x", &Requirement::within_minutes(5), move || r.set(true)));
     assert!(ran.get());
     assert!(step_up::peek().is_none());
+}
+
+// ---------------------------------------------------------------- the localStorage lease
+
+/// Records `tag:start` and `tag:end` around a 200 ms job.
+async fn recorded_job(log: Rc<RefCell<Vec<String>>>, tag: &'static str) {
+    log.borrow_mut().push([tag, ":start"].concat());
+    sleep_ms(200).await;
+    log.borrow_mut().push([tag, ":end"].concat());
+}
+
+#[wasm_bindgen_test]
+async fn lease_fallback_runs_jobs_one_at_a_time_and_releases() {
+    let name = ["lease-", &rand_digits(8)].concat();
+    let key = ["lsa.lock.", &name].concat();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let done = Rc::new(Cell::new(false));
+    let (l, d, n) = (log.clone(), done.clone(), name.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        with_lease(&n, || recorded_job(l, "b")).await;
+        d.set(true);
+    });
+    with_lease(&name, || recorded_job(log.clone(), "a")).await;
+    for _ in 0..100 {
+        if done.get() {
+            break;
+        }
+        sleep_ms(50).await;
+    }
+    let log = log.borrow().join(" ");
+    assert!(
+        log == "a:start a:end b:start b:end" || log == "b:start b:end a:start a:end",
+        "the jobs overlapped: {log}"
+    );
+    assert!(LocalStorage::raw().get_item(&key).ok().flatten().is_none(), "the lease is released");
+}
+
+#[wasm_bindgen_test]
+async fn lease_fallback_waits_for_another_tabs_lease_but_not_an_expired_one() {
+    let name = ["lease-", &rand_digits(8)].concat();
+    let key = ["lsa.lock.", &name].concat();
+    let now = js_sys::Date::now();
+
+    // Another tab's lease that has expired does not delay the job.
+    LocalStorage::set(&key, json!({"owner": "other-tab", "until": now - 1.0})).expect("set");
+    let started = js_sys::Date::now();
+    with_lease(&name, || async {}).await;
+    assert!(js_sys::Date::now() - started < 1_000.0, "an expired lease is taken over");
+
+    // A live one is waited for until the other tab lets go.
+    LocalStorage::set(&key, json!({"owner": "other-tab", "until": now + 10_000.0})).expect("set");
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    let n = name.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        with_lease(&n, || async move { r.set(true) }).await;
+    });
+    sleep_ms(500).await;
+    assert!(!ran.get(), "the job waits while another tab holds the lease");
+    LocalStorage::delete(&key);
+    for _ in 0..40 {
+        if ran.get() {
+            break;
+        }
+        sleep_ms(50).await;
+    }
+    assert!(ran.get(), "the job runs once the other tab releases the lease");
 }

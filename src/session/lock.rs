@@ -50,8 +50,20 @@ where
         return Some(v);
     }
     let job = job.borrow_mut().take()?;
+    Some(with_lease(name, job).await)
+}
+
+/// The fallback of [`with_lock`] for browsers without Web Locks: runs `job` while this tab holds
+/// a lease on `name` in `localStorage` (key `lsa.lock.<name>`, 10 s, released when the job ends).
+/// A lease that is held waits for its holder (or its expiry, at most ~10 s).
+#[cfg(target_arch = "wasm32")]
+pub async fn with_lease<T, Fut, F>(name: &str, job: F) -> T
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = T>,
+{
     let _lease = lease::Lease::acquire(name).await;
-    Some(job().await)
+    job().await
 }
 
 /// Off the browser there is one "tab": run the job.

@@ -6,7 +6,7 @@
 
 pub mod aal;
 pub mod claims;
-mod lock;
+pub mod lock;
 pub mod persist;
 pub mod state;
 pub mod step_up;
