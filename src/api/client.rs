@@ -33,11 +33,25 @@ pub(super) enum Method {
 
 impl GoTrue {
     /// A client for the GoTrue API at `base` (e.g. `https://x.supabase.co/auth/v1`).
+    ///
+    /// ```
+    /// use leptos_supabase_auth::api::GoTrue;
+    /// let api = GoTrue::new("https://project.supabase.co/auth/v1/", "anon-key");
+    /// assert_eq!(api.base(), "https://project.supabase.co/auth/v1"); // trailing `/` dropped
+    /// assert_eq!(api.clone(), api); // clones share the same strings
+    /// ```
     pub fn new(base: &str, anon_key: &str) -> Self {
         Self { base: base.trim_end_matches('/').into(), anon_key: anon_key.into() }
     }
 
     /// The API base URL, without a trailing slash.
+    ///
+    /// ```
+    /// use leptos_supabase_auth::api::GoTrue;
+    /// let api = GoTrue::new("http://127.0.0.1:54321/auth/v1", "anon-key");
+    /// let settings = format!("{}/settings", api.base());
+    /// assert_eq!(settings, "http://127.0.0.1:54321/auth/v1/settings");
+    /// ```
     pub fn base(&self) -> &str {
         &self.base
     }

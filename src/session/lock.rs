@@ -8,6 +8,15 @@ use std::future::Future;
 /// Runs `job` while holding the lock `name` in every tab of this origin.
 ///
 /// Returns `None` only if the lock machinery itself failed and the job did not run.
+///
+/// ```no_run
+/// use leptos_supabase_auth::session::lock::with_lock;
+/// # async fn demo() {
+/// // One tab at a time runs its job under this name; the others wait for their turn.
+/// let token = with_lock("lsa.session.v1.refresh", || async { "rotated" }).await;
+/// assert_eq!(token, Some("rotated"));
+/// # }
+/// ```
 #[cfg(target_arch = "wasm32")]
 pub async fn with_lock<T, Fut, F>(name: &str, job: F) -> Option<T>
 where
@@ -56,6 +65,14 @@ where
 /// The fallback of [`with_lock`] for browsers without Web Locks: runs `job` while this tab holds
 /// a lease on `name` in `localStorage` (key `lsa.lock.<name>`, 10 s, released when the job ends).
 /// A lease that is held waits for its holder (or its expiry, at most ~10 s).
+///
+/// ```no_run
+/// use leptos_supabase_auth::session::lock::with_lease;
+/// # async fn demo() {
+/// let token = with_lease("lsa.session.v1.refresh", || async { "rotated" }).await;
+/// assert_eq!(token, "rotated");
+/// # }
+/// ```
 #[cfg(target_arch = "wasm32")]
 pub async fn with_lease<T, Fut, F>(name: &str, job: F) -> T
 where
@@ -67,6 +84,19 @@ where
 }
 
 /// Off the browser there is one "tab": run the job.
+///
+/// ```
+/// use leptos_supabase_auth::session::lock::with_lock;
+/// # use std::{future::Future, pin::pin, task::{Context, Poll, Waker}};
+/// # fn block_on<F: Future>(f: F) -> F::Output {
+/// #     match pin!(f).poll(&mut Context::from_waker(Waker::noop())) {
+/// #         Poll::Ready(v) => v,
+/// #         Poll::Pending => unreachable!("the job here is ready at once"),
+/// #     }
+/// # }
+/// let token = block_on(with_lock("lsa.session.v1.refresh", || async { "rotated" }));
+/// assert_eq!(token, Some("rotated"));
+/// ```
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn with_lock<T, Fut, F>(_name: &str, job: F) -> Option<T>
 where

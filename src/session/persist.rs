@@ -4,6 +4,15 @@
 use super::state::Persisted;
 
 /// Reads the persisted session. A missing value is `None`; a corrupt one is removed and `None`.
+///
+/// ```no_run
+/// use leptos_supabase_auth::session::persist;
+/// // In a browser: a value that is not a valid session is removed and reads as none.
+/// let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+/// storage.set_item("lsa.session.v1", "{not json").unwrap();
+/// assert_eq!(persist::load("lsa.session.v1"), None);
+/// assert_eq!(storage.get_item("lsa.session.v1").unwrap(), None);
+/// ```
 pub fn load(key: &str) -> Option<Persisted> {
     #[cfg(target_arch = "wasm32")]
     {
@@ -25,6 +34,14 @@ pub fn load(key: &str) -> Option<Persisted> {
 }
 
 /// Writes the session (tokens, expiry, user).
+///
+/// ```no_run
+/// use leptos_supabase_auth::{api::User, session::{persist, state::Persisted}};
+/// let p = Persisted { v: Persisted::VERSION, access_token: "h.e30.s".into(),
+///     refresh_token: "r1".into(), expires_at: 3600, user: User::default() };
+/// persist::save("lsa.session.v1", &p);
+/// assert_eq!(persist::load("lsa.session.v1"), Some(p)); // in a browser
+/// ```
 pub fn save(key: &str, value: &Persisted) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -36,6 +53,16 @@ pub fn save(key: &str, value: &Persisted) {
 }
 
 /// Removes the session.
+///
+/// ```no_run
+/// # use leptos_supabase_auth::{api::User, session::state::Persisted};
+/// # let p = Persisted { v: Persisted::VERSION, access_token: "h.e30.s".into(),
+/// #     refresh_token: "r1".into(), expires_at: 3600, user: User::default() };
+/// use leptos_supabase_auth::session::persist;
+/// persist::save("lsa.session.v1", &p);
+/// persist::clear("lsa.session.v1");
+/// assert_eq!(persist::load("lsa.session.v1"), None);
+/// ```
 pub fn clear(key: &str) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -47,6 +74,12 @@ pub fn clear(key: &str) {
 }
 
 /// Current unix time in seconds (the browser's clock).
+///
+/// ```
+/// use leptos_supabase_auth::session::persist;
+/// let now = persist::now();
+/// assert!(now > 1_700_000_000); // unix seconds: after November 2023
+/// ```
 pub fn now() -> i64 {
     #[cfg(target_arch = "wasm32")]
     {

@@ -6,6 +6,30 @@ use crate::api::{ApiError, ErrorCode, TokenResponse, User};
 use serde::{Deserialize, Serialize};
 
 /// A signed-in session: tokens, the user, and the claims decoded from the access token.
+///
+/// ```
+/// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+/// # use leptos_supabase_auth::session::state::Session;
+/// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+/// # // for a user with a verified or an unverified TOTP factor.
+/// # let session = |aal: &str, verified: bool| {
+/// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+/// #     let status = if verified { "verified" } else { "unverified" };
+/// #     let factor =
+/// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+/// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+/// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+/// #     let resp = TokenResponse {
+/// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+/// #         user,
+/// #     };
+/// #     Session::from_response(resp, 0).unwrap()
+/// # };
+/// let s = session("aal1", true);
+/// assert_eq!(s.claims.sub, s.user.id); // claims come from `access_token`
+/// assert_eq!((s.refresh_token.as_str(), s.expires_at), ("r1", 3600));
+/// assert!(s.user.has_verified_factor());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     /// The access token (JWT).
@@ -24,6 +48,20 @@ impl Session {
     /// Builds a session from a token response received at local time `now`.
     ///
     /// The expiry is taken from `expires_in` so that a skewed local clock does not matter.
+    ///
+    /// ```
+    /// use leptos_supabase_auth::api::{pkce::base64url, ApiError, TokenResponse, User};
+    /// use leptos_supabase_auth::session::state::Session;
+    /// let payload = base64url(br#"{"sub": "u1", "iat": 1000, "exp": 4600}"#);
+    /// let access_token = format!("h.{payload}.s");
+    /// let user = User { id: "u1".into(), ..User::default() };
+    /// let resp = TokenResponse { access_token, refresh_token: "r1".into(), expires_in: 3600,
+    ///     expires_at: Some(4600), user };
+    /// let session = Session::from_response(resp.clone(), 100).unwrap();
+    /// assert_eq!(session.expires_at, 3700); // local `now` + `expires_in`, not the server's `exp`
+    /// let opaque = TokenResponse { access_token: "opaque".into(), ..resp };
+    /// assert!(matches!(Session::from_response(opaque, 100), Err(ApiError::Decode(_))));
+    /// ```
     pub fn from_response(resp: TokenResponse, now: i64) -> Result<Session, ApiError> {
         let claims = Claims::decode(&resp.access_token)
             .map_err(|_| ApiError::Decode("access token is not a JWT".into()))?;
@@ -38,6 +76,31 @@ impl Session {
     }
 
     /// Restores a session from storage; `None` when the value is inconsistent (tampered/corrupt).
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// let s = session("aal1", false);
+    /// assert_eq!(Session::from_persisted(s.to_persisted()), Some(s.clone()));
+    /// let mut tampered = s.to_persisted();
+    /// tampered.user.id = "someone-else".into(); // no longer the token's `sub`
+    /// assert_eq!(Session::from_persisted(tampered), None);
+    /// ```
     pub fn from_persisted(p: Persisted) -> Option<Session> {
         if p.v != Persisted::VERSION || p.refresh_token.is_empty() {
             return None;
@@ -56,6 +119,31 @@ impl Session {
     }
 
     /// What is written to storage: tokens, expiry and the user; claims are derived again.
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// use leptos_supabase_auth::session::state::Persisted;
+    /// let p = session("aal1", false).to_persisted();
+    /// assert_eq!((p.v, p.refresh_token.as_str(), p.expires_at), (Persisted::VERSION, "r1", 3600));
+    /// let json = serde_json::to_string(&p).unwrap();
+    /// assert!(json.contains(r#""refresh_token":"r1""#) && !json.contains("claims"));
+    /// ```
     pub fn to_persisted(&self) -> Persisted {
         Persisted {
             v: Persisted::VERSION,
@@ -67,27 +155,128 @@ impl Session {
     }
 
     /// The session's assurance level (the access token's `aal` claim).
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// use leptos_supabase_auth::Aal;
+    /// assert_eq!(session("aal1", true).current_level(), Aal::Aal1);
+    /// assert_eq!(session("aal2", true).current_level(), Aal::Aal2);
+    /// ```
     pub fn current_level(&self) -> Aal {
         self.claims.aal
     }
 
     /// `aal2` when the user has a verified factor, else the current level (as supabase-js).
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// use leptos_supabase_auth::Aal;
+    /// assert_eq!(session("aal1", true).next_level(), Aal::Aal2);
+    /// assert_eq!(session("aal1", false).next_level(), Aal::Aal1); // the factor is unverified
+    /// ```
     pub fn next_level(&self) -> Aal {
         super::aal::next_level(self.claims.aal, self.user.has_verified_factor())
     }
 
     /// Whether the user must verify a second factor to reach their highest level.
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// assert!(session("aal1", true).needs_step_up());
+    /// assert!(!session("aal2", true).needs_step_up());
+    /// assert!(!session("aal1", false).needs_step_up());
+    /// ```
     pub fn needs_step_up(&self) -> bool {
         super::aal::needs_step_up(self.claims.aal, self.user.has_verified_factor())
     }
 
     /// Whether the access token expires within `margin` seconds of `now`.
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// let s = session("aal1", false); // expires at t = 3600
+    /// assert!(!s.expires_within(3000, 90));
+    /// assert!(s.expires_within(3510, 90));
+    /// ```
     pub fn expires_within(&self, now: i64, margin: i64) -> bool {
         self.expires_at - now <= margin
     }
 }
 
 /// The persisted session, under one versioned key. Never holds codes, nonces or TOTP secrets.
+///
+/// ```
+/// use leptos_supabase_auth::{api::User, session::state::Persisted};
+/// let p = Persisted { v: Persisted::VERSION, access_token: "h.e30.s".into(),
+///     refresh_token: "r1".into(), expires_at: 3600, user: User::default() };
+/// let json = serde_json::to_string(&p).unwrap();
+/// assert!(json.starts_with(r#"{"v":1,"access_token":"h.e30.s","refresh_token":"r1","#));
+/// assert_eq!(serde_json::from_str::<Persisted>(&json).unwrap(), p);
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Persisted {
     /// Schema version.
@@ -104,10 +293,34 @@ pub struct Persisted {
 
 impl Persisted {
     /// The current schema version.
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, User};
+    /// use leptos_supabase_auth::session::state::{Persisted, Session};
+    /// # let access_token = format!("h.{}.s", base64url(br#"{"sub": "u1"}"#));
+    /// # let user = User { id: "u1".into(), ..User::default() };
+    /// let mut p = Persisted { v: Persisted::VERSION, access_token, refresh_token: "r1".into(),
+    ///     expires_at: 3600, user };
+    /// assert!(Session::from_persisted(p.clone()).is_some());
+    /// p.v = Persisted::VERSION + 1; // written by another version of the crate
+    /// assert!(Session::from_persisted(p).is_none());
+    /// ```
     pub const VERSION: u32 = 1;
 }
 
 /// The state of the store.
+///
+/// ```
+/// use leptos_supabase_auth::session::state::AuthState;
+/// fn greeting(state: &AuthState) -> &str {
+///     match state {
+///         AuthState::Loading => "",
+///         AuthState::SignedOut => "Sign in",
+///         AuthState::SignedIn(session) => &session.user.email,
+///     }
+/// }
+/// assert_eq!(greeting(&AuthState::SignedOut), "Sign in");
+/// ```
 // One value per app: boxing the session would only add an indirection.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -122,6 +335,30 @@ pub enum AuthState {
 
 impl AuthState {
     /// The session, if signed in.
+    ///
+    /// ```
+    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
+    /// # use leptos_supabase_auth::session::state::Session;
+    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
+    /// # // for a user with a verified or an unverified TOTP factor.
+    /// # let session = |aal: &str, verified: bool| {
+    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
+    /// #     let status = if verified { "verified" } else { "unverified" };
+    /// #     let factor =
+    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
+    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
+    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
+    /// #     let resp = TokenResponse {
+    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
+    /// #         user,
+    /// #     };
+    /// #     Session::from_response(resp, 0).unwrap()
+    /// # };
+    /// use leptos_supabase_auth::session::state::AuthState;
+    /// let s = session("aal1", false);
+    /// assert_eq!(AuthState::SignedIn(s.clone()).session(), Some(&s));
+    /// assert_eq!(AuthState::Loading.session(), None);
+    /// ```
     pub fn session(&self) -> Option<&Session> {
         match self {
             AuthState::SignedIn(s) => Some(s),
@@ -131,6 +368,16 @@ impl AuthState {
 }
 
 /// What to do after a refresh failed.
+///
+/// ```
+/// use leptos_supabase_auth::api::ApiError;
+/// use leptos_supabase_auth::session::state::{classify_refresh_error, RefreshFailure};
+/// let offline = ApiError::Transport("offline".into());
+/// match classify_refresh_error(&offline) {
+///     RefreshFailure::SignOut => unreachable!("a network error never ends the session"),
+///     RefreshFailure::Retry => {} // try again later with the same refresh token
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefreshFailure {
     /// The session is gone on the server: sign out locally.
@@ -140,6 +387,15 @@ pub enum RefreshFailure {
 }
 
 /// Classifies a refresh error by its code (never by its text).
+///
+/// ```
+/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
+/// use leptos_supabase_auth::session::state::{classify_refresh_error, RefreshFailure};
+/// let reused = parse_error(400, None, r#"{"code": "refresh_token_already_used", "message": ""}"#);
+/// assert_eq!(classify_refresh_error(&ApiError::Auth(reused)), RefreshFailure::SignOut);
+/// let busy = parse_error(409, None, r#"{"code": "conflict", "message": "Try again"}"#);
+/// assert_eq!(classify_refresh_error(&ApiError::Auth(busy)), RefreshFailure::Retry);
+/// ```
 pub fn classify_refresh_error(err: &ApiError) -> RefreshFailure {
     match err.code() {
         Some(
@@ -156,12 +412,26 @@ pub fn classify_refresh_error(err: &ApiError) -> RefreshFailure {
 }
 
 /// Backoff before retry number `attempt` (0-based): 1 s, 2 s, 4 s ... capped at 30 s.
+///
+/// ```
+/// use leptos_supabase_auth::session::state::retry_delay_ms;
+/// assert_eq!(retry_delay_ms(0), 1_000);
+/// assert_eq!(retry_delay_ms(2), 4_000);
+/// assert_eq!(retry_delay_ms(10), 30_000);
+/// ```
 pub fn retry_delay_ms(attempt: u32) -> u32 {
     1000u32.saturating_mul(1 << attempt.min(5)).min(30_000)
 }
 
 /// Milliseconds from `now_ms` until the refresh should start (`margin` seconds before expiry),
 /// capped to what a browser timer can hold.
+///
+/// ```
+/// use leptos_supabase_auth::session::state::refresh_delay_ms;
+/// // Expires at t = 1000 s, refresh 90 s early; it is now t = 800 s (given in milliseconds).
+/// assert_eq!(refresh_delay_ms(1000, 800_000.0, 90), 110_000);
+/// assert_eq!(refresh_delay_ms(1000, 990_000.0, 90), 0); // already due
+/// ```
 pub fn refresh_delay_ms(expires_at: i64, now_ms: f64, margin: i64) -> u64 {
     let due_ms = (expires_at - margin) as f64 * 1000.0;
     (due_ms - now_ms).clamp(0.0, i32::MAX as f64) as u64
