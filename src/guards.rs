@@ -19,6 +19,23 @@ use leptos_router::{
 const SENT_KEY: &str = "lsa.guard.sent";
 
 /// What a guard shows for the store's state.
+///
+/// ```
+/// # use leptos_supabase_auth::api::{pkce::base64url, TokenResponse, User};
+/// # use leptos_supabase_auth::session::state::Session;
+/// # let access_token = format!("h.{}.s", base64url(br#"{"sub": "u1", "aal": "aal1"}"#));
+/// # let user = User { id: "u1".into(), ..User::default() };
+/// # let resp = TokenResponse {
+/// #     access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None, user,
+/// # };
+/// # let session = Session::from_response(resp, 0).unwrap();
+/// use leptos_supabase_auth::guards::{gate, Gate};
+/// use leptos_supabase_auth::session::state::AuthState;
+/// let signed_in = AuthState::SignedIn(session);
+/// assert_eq!(gate(&signed_in, true, || false), Gate::Open);
+/// assert_eq!(gate(&signed_in, false, || false), Gate::StepUp);
+/// assert_eq!(gate(&signed_in, false, || true), Gate::Declined); // back without verifying
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gate {
     /// The session is not known yet (storage unread, or server rendering): the neutral fallback.

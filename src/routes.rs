@@ -8,6 +8,13 @@ use leptos_router::{
 };
 
 /// Every page of the auth section.
+///
+/// ```
+/// use leptos_supabase_auth::AuthRoute;
+/// assert_eq!(AuthRoute::SignIn.path("/auth"), "/auth/sign-in");
+/// let mfa = AuthRoute::Mfa.path_with_next("/auth", "/billing");
+/// assert_eq!(mfa, "/auth/mfa?next=%2Fbilling");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthRoute {
     /// Email + password, then MFA if the user has a factor.
@@ -24,6 +31,16 @@ pub enum AuthRoute {
 
 impl AuthRoute {
     /// Every route.
+    ///
+    /// ```
+    /// use leptos_supabase_auth::AuthRoute;
+    /// let paths: Vec<String> = AuthRoute::ALL.iter().map(|r| r.path("/account")).collect();
+    /// assert_eq!(
+    ///     paths,
+    ///     ["/account/sign-in", "/account/recover", "/account/confirm", "/account/mfa",
+    ///         "/account/security"]
+    /// );
+    /// ```
     pub const ALL: [AuthRoute; 5] = [
         AuthRoute::SignIn,
         AuthRoute::Recover,
@@ -33,6 +50,13 @@ impl AuthRoute {
     ];
 
     /// The path segment under the base.
+    ///
+    /// ```
+    /// use leptos_supabase_auth::AuthRoute;
+    /// assert_eq!(AuthRoute::SignIn.segment(), "sign-in");
+    /// assert_eq!(AuthRoute::Security.segment(), "security");
+    /// assert!(AuthRoute::ALL.iter().all(|r| !r.segment().contains('/')));
+    /// ```
     pub fn segment(self) -> &'static str {
         match self {
             AuthRoute::SignIn => "sign-in",
@@ -54,6 +78,12 @@ impl AuthRoute {
     }
 
     /// The path with a `next` query (the value is percent-encoded).
+    ///
+    /// ```
+    /// use leptos_supabase_auth::AuthRoute;
+    /// let url = AuthRoute::SignIn.path_with_next("/auth/", "/billing?tab=2");
+    /// assert_eq!(url, "/auth/sign-in?next=%2Fbilling%3Ftab%3D2");
+    /// ```
     pub fn path_with_next(self, base: &str, next: &str) -> String {
         [self.path(base), "?next=".into(), crate::api::encode_query(next)].concat()
     }

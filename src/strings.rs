@@ -13,12 +13,28 @@ use crate::api::{ApiError, ErrorCode};
 macro_rules! strings {
     ($($(#[doc = $doc:literal])* $name:ident = $en:literal,)*) => {
         /// The text table. Every field is one message; see [`Strings::EN`] for the defaults.
+        ///
+        /// ```
+        /// use leptos_supabase_auth::{AuthConfig, Strings};
+        /// static DE: Strings = Strings { sign_in_title: "Anmelden", ..Strings::EN };
+        /// let config = AuthConfig::new("https://abc.supabase.co/auth/v1", "anon-key")
+        ///     .with_strings(&DE);
+        /// assert_eq!(config.strings.sign_in_title, "Anmelden");
+        /// assert_eq!(config.strings.cancel, Strings::EN.cancel); // the rest stays English
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct Strings {
             $($(#[doc = $doc])* pub $name: &'static str,)*
         }
         impl Strings {
             /// English.
+            ///
+            /// ```
+            /// use leptos_supabase_auth::Strings;
+            /// assert_eq!(Strings::EN.sign_in_title, "Sign in");
+            /// let hint = Strings::EN.code_hint.replace("{n}", "6"); // `{n}`: a placeholder
+            /// assert_eq!(hint, "Enter the 6-digit code, or paste the link from the email.");
+            /// ```
             pub const EN: Strings = Strings { $($name: $en,)* };
         }
     };
@@ -353,6 +369,17 @@ strings! {
 
 impl Strings {
     /// The message for an API error, chosen by its code (never by the server's text).
+    ///
+    /// ```
+    /// use leptos_supabase_auth::api::{error::parse_error, ApiError};
+    /// use leptos_supabase_auth::Strings;
+    /// let s = &Strings::EN;
+    /// let body = r#"{"code": "invalid_credentials", "msg": "Invalid login credentials"}"#;
+    /// assert_eq!(s.error(&parse_error(400, None, body).into()), "Wrong email or password.");
+    /// let limited = parse_error(429, Some("30"), r#"{"code": "over_request_rate_limit"}"#);
+    /// assert_eq!(s.error(&limited.into()), "Too many requests. Try again in 30 seconds.");
+    /// assert_eq!(s.error(&ApiError::Transport("offline".into())), s.err_network);
+    /// ```
     pub fn error(&self, err: &ApiError) -> String {
         let s = |t: &str| t.to_owned();
         if err.is_network() {

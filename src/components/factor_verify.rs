@@ -15,6 +15,19 @@ const FACTOR_CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
 
 /// How a factor is named to the user: "Authenticator app (Work phone)", "Text message (SMS) (•••1111)".
+///
+/// ```
+/// use leptos_supabase_auth::{api::Factor, components::factor_label, Strings};
+/// let s = &Strings::EN;
+/// let app = Factor { factor_type: "totp".into(), friendly_name: Some("Work phone".into()),
+///     ..Factor::default() };
+/// assert_eq!(factor_label(s, &app), "Authenticator app (Work phone)");
+/// let sms = Factor { factor_type: "phone".into(), phone: "15551231111".into(),
+///     ..Factor::default() };
+/// assert_eq!(factor_label(s, &sms), "Text message (SMS) (•••1111)");
+/// let unnamed = Factor { factor_type: "totp".into(), ..Factor::default() };
+/// assert_eq!(factor_label(s, &unnamed), "Authenticator app");
+/// ```
 pub fn factor_label(s: &Strings, f: &Factor) -> String {
     if f.is_phone() {
         let tail: String =
@@ -30,6 +43,16 @@ pub fn factor_label(s: &Strings, f: &Factor) -> String {
 
 /// Verifies one of the user's verified factors; on success the store holds the aal2 session
 /// (event `MfaChallengeVerified`) and `on_verified` runs.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::components::FactorVerify;
+/// # fn step_up() -> impl IntoView {
+/// // Inside `AuthProvider`, for a signed-in user with a verified factor.
+/// let verified = RwSignal::new(false);
+/// view! { <FactorVerify on_verified=Callback::new(move |_| verified.set(true))/> }
+/// # }
+/// ```
 #[component]
 pub fn FactorVerify(
     /// Called once the session is aal2.

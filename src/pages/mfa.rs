@@ -13,6 +13,18 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
 /// Verifies a second factor, then resumes the pending action.
+///
+/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/mfa`, where
+/// [`AuthStore::step_up`](crate::AuthStore::step_up) sends users. Rendered elsewhere, it needs an
+/// `<AuthProvider>` (and the `<Router>` around it) above it:
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::pages::MfaPage;
+/// # fn host() -> impl IntoView {
+/// view! { <main class="account"><MfaPage/></main> }
+/// # }
+/// ```
 #[component]
 pub fn MfaPage() -> impl IntoView {
     let auth = crate::use_auth();

@@ -33,6 +33,17 @@ pub fn arrival(state: &AuthState) -> Arrival {
 }
 
 /// Email + password sign-in, then MFA when the user has a factor.
+///
+/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/sign-in`. Rendered elsewhere, it
+/// needs an `<AuthProvider>` (and the `<Router>` around it) above it:
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::pages::SignInPage;
+/// # fn host() -> impl IntoView {
+/// view! { <main class="account"><SignInPage/></main> }
+/// # }
+/// ```
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = crate::use_auth();

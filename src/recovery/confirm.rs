@@ -123,6 +123,18 @@ fn code_error(code: ErrorCode) -> crate::api::AuthError {
 }
 
 /// The link landing page.
+///
+/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/confirm`, where the emailed links
+/// point. Rendered elsewhere, it needs an `<AuthProvider>` (and the `<Router>` around it) above
+/// it:
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::recovery::ConfirmPage;
+/// # fn host() -> impl IntoView {
+/// view! { <main class="account"><ConfirmPage/></main> }
+/// # }
+/// ```
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let auth = crate::use_auth();

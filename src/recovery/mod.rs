@@ -16,6 +16,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// `sessionStorage` key of the wizard's step and email (no codes, no tokens).
+///
+/// ```
+/// use gloo_storage::{SessionStorage, Storage};
+/// use leptos_supabase_auth::recovery::{flow::WizardState, WIZARD_KEY};
+/// assert_eq!(WIZARD_KEY, "lsa.recover.v1");
+/// // In the browser, the saved step and email (if any) of the wizard in this tab:
+/// let saved = || SessionStorage::get::<WizardState>(WIZARD_KEY).ok();
+/// # let _ = saved;
+/// ```
 pub const WIZARD_KEY: &str = "lsa.recover.v1";
 
 /// The wizard shared by its steps: state, notices, the validated `next`, the resend countdown,
@@ -101,6 +110,17 @@ pub(crate) fn save_state(state: &WizardState) {
 }
 
 /// The wizard page.
+///
+/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/recover`. Rendered elsewhere, it
+/// needs an `<AuthProvider>` (and the `<Router>` around it) above it:
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::recovery::RecoverPage;
+/// # fn host() -> impl IntoView {
+/// view! { <main class="account"><RecoverPage/></main> }
+/// # }
+/// ```
 #[component]
 pub fn RecoverPage() -> impl IntoView {
     let auth = crate::use_auth();

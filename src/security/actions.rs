@@ -7,6 +7,14 @@ use crate::session::state::{classify_refresh_error, RefreshFailure};
 use crate::strings::Strings;
 
 /// How recent the second factor must be for a password change (minutes).
+///
+/// ```
+/// use leptos_supabase_auth::security::actions::{Action, FRESH_MINUTES};
+/// use leptos_supabase_auth::Requirement;
+/// let req = Action::ChangePassword.requirement(&[]);
+/// assert_eq!(req, Requirement::within_minutes(FRESH_MINUTES));
+/// assert_eq!(req.max_age_secs, Some(600));
+/// ```
 pub const FRESH_MINUTES: i64 = 10;
 
 const PASSWORD_ID: &str = "lsa.security.password";
@@ -15,6 +23,13 @@ const PHONE_ID: &str = "lsa.security.add-phone";
 const REMOVE_PREFIX: &str = "lsa.security.remove:";
 
 /// An action of the security screen that may need a step-up first.
+///
+/// ```
+/// use leptos_supabase_auth::security::actions::Action;
+/// let action = Action::Remove("f1".into());
+/// // The id recorded before the step-up page gives the same action back afterwards.
+/// assert_eq!(Action::parse(&action.id()), Some(action));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Change the password.
@@ -29,6 +44,13 @@ pub enum Action {
 
 impl Action {
     /// The id recorded while the step-up is pending.
+    ///
+    /// ```
+    /// use leptos_supabase_auth::security::actions::Action;
+    /// assert_eq!(Action::ChangePassword.id(), "lsa.security.password");
+    /// assert_eq!(Action::AddTotp.id(), "lsa.security.add-totp");
+    /// assert_eq!(Action::Remove("f1".into()).id(), "lsa.security.remove:f1");
+    /// ```
     pub fn id(&self) -> String {
         match self {
             Action::ChangePassword => PASSWORD_ID.into(),
@@ -39,6 +61,14 @@ impl Action {
     }
 
     /// The action a pending id stands for (`None` for ids of other pages).
+    ///
+    /// ```
+    /// use leptos_supabase_auth::security::actions::Action;
+    /// assert_eq!(Action::parse("lsa.security.add-phone"), Some(Action::AddPhone));
+    /// assert_eq!(Action::parse("lsa.security.remove:f1"), Some(Action::Remove("f1".into())));
+    /// assert_eq!(Action::parse("lsa.security.remove:"), None); // no factor id
+    /// assert_eq!(Action::parse("billing.pay"), None); // the host's own action
+    /// ```
     pub fn parse(id: &str) -> Option<Action> {
         match id {
             PASSWORD_ID => Some(Action::ChangePassword),
@@ -53,6 +83,18 @@ impl Action {
 
     /// What the session must meet before the action runs. `factors` are the user's factors
     /// (removing an unverified factor needs nothing; a verified one needs aal2).
+    ///
+    /// ```
+    /// use leptos_supabase_auth::{api::Factor, security::actions::Action, Requirement};
+    /// let factor = |id: &str, status: &str| {
+    ///     Factor { id: id.into(), status: status.into(), ..Factor::default() }
+    /// };
+    /// let factors = [factor("app", "verified"), factor("half", "unverified")];
+    /// assert_eq!(Action::Remove("app".into()).requirement(&factors), Requirement::AAL2);
+    /// assert_eq!(Action::Remove("half".into()).requirement(&factors), Requirement::ANY);
+    /// assert_eq!(Action::AddTotp.requirement(&factors), Requirement::AAL2);
+    /// assert_eq!(Action::ChangePassword.requirement(&[]), Requirement::within_minutes(10));
+    /// ```
     pub fn requirement(&self, factors: &[Factor]) -> Requirement {
         match self {
             Action::ChangePassword => Requirement::within_minutes(FRESH_MINUTES),
@@ -66,6 +108,15 @@ impl Action {
 }
 
 /// Why the step-up page asks, for the pending action `id` (`None` for other pages' actions).
+///
+/// ```
+/// use leptos_supabase_auth::security::actions::{step_up_reason, Action};
+/// use leptos_supabase_auth::Strings;
+/// let s = &Strings::EN;
+/// let reason = step_up_reason(s, &Action::AddTotp.id());
+/// assert_eq!(reason, Some("Confirm it's you to add a new verification method."));
+/// assert_eq!(step_up_reason(s, "host.checkout"), None); // not an action of this screen
+/// ```
 pub fn step_up_reason(s: &Strings, id: &str) -> Option<&'static str> {
     Some(match Action::parse(id)? {
         Action::ChangePassword => s.step_up_reason_password,
@@ -75,6 +126,19 @@ pub fn step_up_reason(s: &Strings, id: &str) -> Option<&'static str> {
 }
 
 /// What to do after a request of the security screen failed.
+///
+/// ```
+/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
+/// use leptos_supabase_auth::security::actions::{recovery, Recovery};
+/// let err: ApiError = parse_error(401, None, r#"{"code": "insufficient_aal"}"#).into();
+/// let next = match recovery(&err, false) {
+///     Recovery::StepUp => "verify a second factor, then run the action again",
+///     Recovery::SendNonce => "email a nonce and ask for it",
+///     Recovery::SignIn => "forget the session and sign in",
+///     Recovery::Show => "show a message",
+/// };
+/// assert_eq!(next, "verify a second factor, then run the action again");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recovery {
     /// The server wants aal2: verify a second factor, then run the action again.
@@ -89,6 +153,19 @@ pub enum Recovery {
 
 /// Decides by error code (never by text). `resumed` says the action already ran again after a
 /// step-up: a second `insufficient_aal` is then shown instead of looping through step-up.
+///
+/// ```
+/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
+/// use leptos_supabase_auth::security::actions::{recovery, Recovery};
+/// let err = |code: &str| -> ApiError {
+///     parse_error(400, None, &format!(r#"{{"code": "{code}"}}"#)).into()
+/// };
+/// assert_eq!(recovery(&err("insufficient_aal"), false), Recovery::StepUp);
+/// assert_eq!(recovery(&err("insufficient_aal"), true), Recovery::Show); // no second round
+/// assert_eq!(recovery(&err("reauthentication_needed"), false), Recovery::SendNonce);
+/// assert_eq!(recovery(&err("session_not_found"), false), Recovery::SignIn);
+/// assert_eq!(recovery(&err("weak_password"), false), Recovery::Show);
+/// ```
 pub fn recovery(err: &ApiError, resumed: bool) -> Recovery {
     match err.code() {
         Some(ErrorCode::InsufficientAal) if !resumed => Recovery::StepUp,

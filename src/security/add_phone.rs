@@ -15,6 +15,17 @@ const CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
 
 /// The "add a phone" panel. `resume`: the enrolment was waiting for a step-up.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::security::SecurityPage;
+/// # fn route() -> impl IntoView {
+/// // `AddPhone` is private to the security screen, which places it as
+/// // `<add_phone::AddPhone resume=false/>`.
+/// // A host shows it through the page (inside `AuthProvider`):
+/// view! { <SecurityPage/> }
+/// # }
+/// ```
 #[component]
 pub fn AddPhone(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();

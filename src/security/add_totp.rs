@@ -15,6 +15,17 @@ use leptos::{prelude::*, task::spawn_local};
 const CODE_LEN: usize = 6;
 
 /// The "add an authenticator app" panel. `resume`: the enrolment was waiting for a step-up.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::security::SecurityPage;
+/// # fn route() -> impl IntoView {
+/// // `AddTotp` is private to the security screen, which places it as
+/// // `<add_totp::AddTotp resume=false/>`.
+/// // A host shows it through the page (inside `AuthProvider`):
+/// view! { <SecurityPage/> }
+/// # }
+/// ```
 #[component]
 pub fn AddTotp(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();

@@ -13,6 +13,17 @@ use crate::session::AuthStore;
 use leptos::{prelude::*, task::spawn_local};
 
 /// The change-password form. `resume`: the change was waiting for a step-up.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::security::SecurityPage;
+/// # fn route() -> impl IntoView {
+/// // `ChangePassword` is private to the security screen, which places it as
+/// // `<change_password::ChangePassword resume=false/>`.
+/// // A host shows it through the page (inside `AuthProvider`):
+/// view! { <SecurityPage/> }
+/// # }
+/// ```
 #[component]
 pub fn ChangePassword(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();

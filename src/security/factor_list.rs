@@ -12,6 +12,17 @@ use leptos::{prelude::*, task::spawn_local};
 
 /// The user's factors, each with a remove button. `resume_remove` is a factor whose removal
 /// was confirmed before a step-up: it is removed now.
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::security::SecurityPage;
+/// # fn route() -> impl IntoView {
+/// // `FactorList` is private to the security screen, which places it as
+/// // `<factor_list::FactorList resume_remove=None/>`.
+/// // A host shows it through the page (inside `AuthProvider`):
+/// view! { <SecurityPage/> }
+/// # }
+/// ```
 #[component]
 pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
     let auth = crate::use_auth();

@@ -28,6 +28,15 @@ use leptos::prelude::*;
 use messages::Op;
 
 /// The security screen at `{base}/security` (signed-in only; others go to sign-in and back).
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::security::SecurityPage;
+/// # fn route() -> impl IntoView {
+/// // Inside `AuthProvider`; `AuthRoutes` already mounts it at `{base}/security`.
+/// view! { <SecurityPage/> }
+/// # }
+/// ```
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let auth = crate::use_auth();

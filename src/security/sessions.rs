@@ -20,6 +20,17 @@ pub fn question(s: &Strings, scope: LogoutScope) -> &'static str {
 
 /// The sessions card. `leaving` is set before a sign-out that ends this session, so the page
 /// does not send the user to sign-in (it goes to `after_sign_out` instead).
+///
+/// ```no_run
+/// # use leptos::prelude::*;
+/// use leptos_supabase_auth::security::SecurityPage;
+/// # fn route() -> impl IntoView {
+/// // `Sessions` is private to the security screen, which places it as
+/// // `<sessions::Sessions leaving/>`.
+/// // A host shows it through the page (inside `AuthProvider`):
+/// view! { <SecurityPage/> }
+/// # }
+/// ```
 #[component]
 pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
     let auth = crate::use_auth();
