@@ -8,4 +8,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . scripts/env.sh
 (cd examples/host-app && trunk build --release)
+# Codes last an hour, like a Supabase project and as the auth section says (GoTrue's own: a day).
+export GOTRUE_MAILER_OTP_EXP="${GOTRUE_MAILER_OTP_EXP:-3600}"
 exec cargo run -q -p gotrue-emulator -- --serve-dir examples/host-app/dist --seed-demo "$@"

@@ -49,6 +49,9 @@ pub struct AuthConfig {
     pub refresh_margin_secs: i64,
     /// Length of emailed and SMS codes (6 to 10; GoTrue's `MAILER_OTP_LENGTH`).
     pub otp_length: usize,
+    /// How long an emailed code stays valid, in seconds (GoTrue's `MAILER_OTP_EXP`, default
+    /// 3600; Supabase's "Email OTP Expiration"). The code step says so; 0 says nothing.
+    pub otp_expiry_secs: u32,
     /// The password rules the server enforces (GoTrue does not publish them).
     pub password_policy: PasswordPolicy,
     /// Enabled factor types.
@@ -71,6 +74,7 @@ impl AuthConfig {
     /// let config = AuthConfig::new("https://project.supabase.co/auth/v1", "anon-key");
     /// assert_eq!(config.base, "/auth");
     /// assert_eq!(config.otp_length, 6);
+    /// assert_eq!(config.otp_expiry_secs, 3600); // GoTrue's default: one hour
     /// assert_eq!(config.storage_key, "lsa.session.v1");
     /// assert!(!config.pkce);
     /// ```
@@ -82,6 +86,7 @@ impl AuthConfig {
             storage_key: "lsa.session.v1".into(),
             refresh_margin_secs: 90,
             otp_length: 6,
+            otp_expiry_secs: 3600,
             password_policy: PasswordPolicy::default(),
             factor_types: FactorTypes::default(),
             pkce: false,

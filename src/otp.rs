@@ -146,6 +146,20 @@ pub fn extract_link_token(raw: &str) -> Option<LinkToken> {
     }
 }
 
+/// Whole minutes an emailed code lasts, for telling the user (rounded down, at least 1);
+/// `None` when the lifetime is not configured (0).
+///
+/// ```
+/// use leptos_supabase_auth::otp::expiry_minutes;
+/// assert_eq!(expiry_minutes(3600), Some(60)); // GoTrue's default
+/// assert_eq!(expiry_minutes(90), Some(1)); // never more than it is
+/// assert_eq!(expiry_minutes(30), Some(1));
+/// assert_eq!(expiry_minutes(0), None);
+/// ```
+pub fn expiry_minutes(secs: u32) -> Option<u32> {
+    (secs > 0).then(|| (secs / 60).max(1))
+}
+
 /// Masks an email for display: `jane.doe@example.com` → `j•••@example.com`.
 ///
 /// Without an `@` the whole value is hidden (`•••`).
@@ -169,6 +183,15 @@ pub fn mask_email(email: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiry_in_minutes() {
+        assert_eq!(expiry_minutes(600), Some(10));
+        assert_eq!(expiry_minutes(119), Some(1));
+        assert_eq!(expiry_minutes(120), Some(2));
+        assert_eq!(expiry_minutes(1), Some(1));
+        assert_eq!(expiry_minutes(0), None);
+    }
 
     #[test]
     fn normalize() {

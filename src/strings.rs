@@ -103,6 +103,10 @@ strings! {
     recover_sent = "If an account exists for that address, we sent a code to {email}.",
     /// Wizard step 2 heading.
     recover_step_code = "Step 2 of 4 — Enter the code",
+    /// How long the emailed code lasts (`{minutes}`: 2 or more).
+    code_expiry = "The code is valid for {minutes} minutes. A new code replaces the old one.",
+    /// How long the emailed code lasts, when it is one minute.
+    code_expiry_minute = "The code is valid for 1 minute. A new code replaces the old one.",
     /// Change email link.
     change_email = "Use a different email",
     /// Wizard step 3 heading.

@@ -6,7 +6,7 @@ use crate::api::{ApiError, ErrorCode};
 use crate::components::{
     browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton,
 };
-use crate::otp::{mask_email, LinkToken};
+use crate::otp::{expiry_minutes, mask_email, LinkToken};
 use crate::session::AuthEvent;
 use crate::{AuthRoute, AuthStore};
 use leptos::{prelude::*, task::spawn_local};
@@ -110,6 +110,10 @@ pub fn CodeStep() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let len = auth.config().otp_length;
+    let expiry = expiry_minutes(auth.config().otp_expiry_secs).map(|m| match m {
+        1 => s.code_expiry_minute.to_owned(),
+        m => s.code_expiry.replace("{minutes}", &m.to_string()),
+    });
     let wizard = expect_context::<Wizard>();
     let email = wizard.state.with_untracked(|w| w.email.clone());
     let code = RwSignal::new(String::new());
@@ -180,6 +184,7 @@ pub fn CodeStep() -> impl IntoView {
         <Heading text=s.recover_step_code/>
         <Status message=status/>
         <Status message=wizard.notice/>
+        {expiry.map(|text| view! { <p class="lsa-muted">{text}</p> })}
         <p>
             <button type="button" class="lsa-link-button" on:click=move |_| wizard.apply(Event::ChangeEmail)>
                 {s.change_email}

@@ -35,7 +35,8 @@ fn free_port() -> u16 {
 
 impl Env {
     /// Starts the emulator (test controls on, serving `dist/`) with `configure` applied, and
-    /// chromedriver.
+    /// chromedriver. Emailed codes last an hour, as on a Supabase project (hosted or CLI) and as
+    /// the app's default `otp_expiry_secs` says; GoTrue's bare default would be a day.
     pub async fn start_with(configure: impl FnOnce(&mut gotrue_emulator::Config)) -> Env {
         let dist = dist_dir();
         assert!(dist.join("index.html").exists(), "build the app first: trunk build --release");
@@ -43,6 +44,7 @@ impl Env {
             port: 0,
             serve_dir: Some(dist),
             test_controls: true,
+            mailer_otp_exp: 3600,
             ..Default::default()
         };
         configure(&mut config);
@@ -73,8 +75,18 @@ impl Env {
     }
 
     /// A fresh browser (own profile: its own localStorage), like a second device.
+    ///
+    /// Each profile directory is new (process id + a counter + the time): a reused one may still
+    /// be locked by a Chromium that has not exited yet. A Chromium that dies while starting
+    /// (it happens on a loaded machine) is started again, at most three times.
     pub async fn browser(&self) -> Browser {
-        let profile = std::env::temp_dir().join(format!("lsa-e2e-{}", free_port()));
+        static PROFILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = PROFILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let profile =
+            std::env::temp_dir().join(format!("lsa-e2e-{}-{n}-{nanos}", std::process::id()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -89,11 +101,23 @@ impl Env {
             }),
         );
         caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&self.driver_url)
-            .await
-            .expect("webdriver session");
+        let mut attempt = 1;
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&self.driver_url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 3 => {
+                    eprintln!("browser did not start (attempt {attempt}): {e}");
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("webdriver session: {e:?}"),
+            }
+        };
         Browser { client, origin: self.origin.clone() }
     }
 

@@ -41,6 +41,7 @@ async fn code_path_without_mfa_with_a_wrong_code_first_and_reloads() {
     request_code(&b, email).await;
     assert_eq!(b.focused_id().await, "lsa-heading", "focus moves to the step heading");
     b.text("p•••@example.com").await;
+    b.text("The code is valid for 60 minutes.").await; // GoTrue's default MAILER_OTP_EXP
 
     // Reload keeps the step and the email.
     b.reload().await;
@@ -132,7 +133,8 @@ async fn expired_code_then_resend_and_rate_limited_resend_countdown() {
     let countdown = b.text("You can request a new code in").await;
     assert!(countdown.contains(" s"), "{countdown}");
 
-    env.advance_clock(86_401).await; // GoTrue's default OTP lifetime is one day
+    b.text("The code is valid for 60 minutes.").await;
+    env.advance_clock(3_601).await; // the hour the page announced is over
     b.fill("Verification code", &first).await;
     b.alert("wrong or has expired").await;
 
