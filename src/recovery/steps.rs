@@ -109,8 +109,9 @@ enum Input {
 pub fn CodeStep() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let len = auth.config().otp_length;
-    let expiry = expiry_minutes(auth.config().otp_expiry_secs).map(|m| match m {
+    let config = auth.config();
+    let len = config.otp_length;
+    let expiry = expiry_minutes(config.otp_expiry_secs).map(|m| match m {
         1 => s.code_expiry_minute.to_owned(),
         m => s.code_expiry.replace("{minutes}", &m.to_string()),
     });
