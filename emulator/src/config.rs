@@ -98,6 +98,21 @@ pub struct Config {
     pub mfa_max_verified_factors: usize,
     /// PKCE flow-state lifetime in seconds, at least 300 (`GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION`).
     pub flow_state_expiry: f64,
+    /// `GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED` (GoTrue's default: false).
+    pub mfa_webauthn_enroll_enabled: bool,
+    /// `GOTRUE_MFA_WEB_AUTHN_VERIFY_ENABLED` (GoTrue's default: false).
+    pub mfa_webauthn_verify_enabled: bool,
+    /// Passkey sign-in and management under `/passkeys` (`GOTRUE_PASSKEY_ENABLED`).
+    pub passkey_enabled: bool,
+    /// Passkey challenge lifetime in seconds (`GOTRUE_PASSKEY_CHALLENGE_EXPIRY_DURATION`, 300).
+    pub passkey_challenge_expiry: f64,
+    /// WebAuthn relying-party id: a host name, never an IP address (`GOTRUE_WEBAUTHN_RP_ID`).
+    pub webauthn_rp_id: String,
+    /// Relying-party name shown by authenticators (`GOTRUE_WEBAUTHN_RP_DISPLAY_NAME`).
+    pub webauthn_rp_display_name: String,
+    /// Origins WebAuthn responses may come from (`GOTRUE_WEBAUTHN_RP_ORIGINS`, comma separated;
+    /// `*` wildcards allowed here, e.g. `http://localhost:*`).
+    pub webauthn_rp_origins: Vec<String>,
     /// bcrypt cost of stored passwords (`GOTRUE_EMULATOR_BCRYPT_COST`; GoTrue uses 10).
     pub bcrypt_cost: u32,
     /// Largest accepted request body in bytes (GoTrue: 1 MB).
@@ -151,6 +166,13 @@ impl Default for Config {
             mfa_max_enrolled_factors: 10,
             mfa_max_verified_factors: 10,
             flow_state_expiry: 300.0,
+            mfa_webauthn_enroll_enabled: false,
+            mfa_webauthn_verify_enabled: false,
+            passkey_enabled: false,
+            passkey_challenge_expiry: 300.0,
+            webauthn_rp_id: "localhost".into(),
+            webauthn_rp_display_name: "gotrue-emulator".into(),
+            webauthn_rp_origins: vec!["http://localhost:*".into()],
             bcrypt_cost: 10,
             max_body_bytes: 1024 * 1024,
         }
@@ -216,6 +238,13 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("GOTRUE_MFA_MAX_ENROLLED_FACTORS", "(10)"),
     ("GOTRUE_MFA_MAX_VERIFIED_FACTORS", "(10)"),
     ("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION", "PKCE flow state lifetime (300s)"),
+    ("GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED", "WebAuthn MFA factors (false)"),
+    ("GOTRUE_MFA_WEB_AUTHN_VERIFY_ENABLED", "WebAuthn MFA challenges (false)"),
+    ("GOTRUE_PASSKEY_ENABLED", "passkeys under /passkeys (false)"),
+    ("GOTRUE_PASSKEY_CHALLENGE_EXPIRY_DURATION", "passkey challenge lifetime (300s)"),
+    ("GOTRUE_WEBAUTHN_RP_ID", "WebAuthn RP id, a host name (localhost)"),
+    ("GOTRUE_WEBAUTHN_RP_DISPLAY_NAME", "WebAuthn RP name (gotrue-emulator)"),
+    ("GOTRUE_WEBAUTHN_RP_ORIGINS", "allowed WebAuthn origins, '*' wildcards (http://localhost:*)"),
 ];
 
 fn env(name: &str) -> Option<String> {
@@ -329,6 +358,13 @@ impl Config {
         set!(c.mfa_max_enrolled_factors, env_num("GOTRUE_MFA_MAX_ENROLLED_FACTORS"));
         set!(c.mfa_max_verified_factors, env_num("GOTRUE_MFA_MAX_VERIFIED_FACTORS"));
         set!(c.flow_state_expiry, env_secs("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION"));
+        set!(c.mfa_webauthn_enroll_enabled, env_bool("GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED"));
+        set!(c.mfa_webauthn_verify_enabled, env_bool("GOTRUE_MFA_WEB_AUTHN_VERIFY_ENABLED"));
+        set!(c.passkey_enabled, env_bool("GOTRUE_PASSKEY_ENABLED"));
+        set!(c.passkey_challenge_expiry, env_secs("GOTRUE_PASSKEY_CHALLENGE_EXPIRY_DURATION"));
+        set!(c.webauthn_rp_id, env("GOTRUE_WEBAUTHN_RP_ID"));
+        set!(c.webauthn_rp_display_name, env("GOTRUE_WEBAUTHN_RP_DISPLAY_NAME"));
+        set!(c.webauthn_rp_origins, env_list("GOTRUE_WEBAUTHN_RP_ORIGINS"));
         c
     }
 

@@ -1,7 +1,7 @@
 //! A GoTrue-compatible (Supabase Auth) local server for development and tests.
 //!
 //! It serves GoTrue's API under `/auth/v1` (sign-up, password / refresh / PKCE grants, recovery,
-//! verification links, user updates with the AAL rules, TOTP and phone MFA, logout scopes, a bit
+//! verification links, user updates with the AAL rules, TOTP, phone and WebAuthn MFA, passkeys, logout scopes, a bit
 //! of the admin API), a Mailpit-compatible mail outbox at `/_mail`, an SMS outbox at `/_sms`,
 //! optional test controls at `/_emulator` (clock, faults, reset, seeded users) and optionally a
 //! built single-page app at `/`.
@@ -27,6 +27,7 @@ pub mod state;
 pub mod store;
 pub mod totp;
 pub mod util;
+pub mod webauthn;
 
 pub use clock::Clock;
 pub use config::Config;

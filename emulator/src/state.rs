@@ -461,6 +461,8 @@ impl AppState {
                     updated_at: now,
                     last_challenged_at: None,
                     seeded: true,
+                    webauthn_credential: None,
+                    last_webauthn_challenge_data: None,
                 });
                 factors.push((id, factor_type.to_string()));
             };
@@ -519,5 +521,11 @@ pub fn factor_json(f: &Factor) -> Value {
     m.insert("factor_type".into(), json!(f.factor_type));
     m.insert("phone".into(), json!(f.phone));
     m.insert("last_challenged_at".into(), json!(f.last_challenged_at.map(rfc3339)));
+    if let Some(c) = &f.webauthn_credential {
+        m.insert("web_authn_aaguid".into(), json!(c.aaguid));
+    }
+    if let Some(d) = &f.last_webauthn_challenge_data {
+        m.insert("last_webauthn_challenge_data".into(), d.clone());
+    }
     Value::Object(m)
 }

@@ -106,6 +106,12 @@ pub struct Factor {
     pub last_challenged_at: Option<Micros>,
     /// Created by the seed or `/_emulator/users` (its code is shown on the inbox page).
     pub seeded: bool,
+    /// The credential of a verified `webauthn` factor.
+    #[serde(default)]
+    pub webauthn_credential: Option<crate::webauthn::StoredCredential>,
+    /// `last_webauthn_challenge_data`: the last verified challenge and its parsed response.
+    #[serde(default)]
+    pub last_webauthn_challenge_data: Option<Value>,
 }
 
 /// An MFA challenge.
@@ -123,6 +129,54 @@ pub struct Challenge {
     pub ip: String,
     /// The SMS code for phone challenges.
     pub otp_code: String,
+    /// WebAuthn challenges: `create` or `request` and go-webauthn's session data.
+    #[serde(default)]
+    pub webauthn: Option<WebauthnSession>,
+}
+
+/// The WebAuthn side of an MFA challenge.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WebauthnSession {
+    /// `create` (unverified factor) or `request` (verified factor).
+    pub kind: String,
+    /// The challenge, base64url.
+    pub challenge: String,
+    /// go-webauthn's `SessionData` JSON (shown back in `last_webauthn_challenge_data`).
+    pub session_data: Value,
+}
+
+/// A passkey (a discoverable WebAuthn credential that signs in on its own, at aal1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Passkey {
+    /// UUID.
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// `friendly_name` (`Passkey` unless renamed).
+    pub friendly_name: String,
+    /// The credential.
+    pub credential: crate::webauthn::StoredCredential,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated.
+    pub updated_at: Micros,
+    /// Last sign-in with it.
+    pub last_used_at: Option<Micros>,
+}
+
+/// A passkey registration or sign-in challenge (spent by the first verify attempt).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    /// UUID.
+    pub id: String,
+    /// `registration` or `authentication`.
+    pub kind: String,
+    /// The user registering (`None` for sign-in).
+    pub user_id: Option<String>,
+    /// The challenge, base64url.
+    pub challenge: String,
+    /// Created.
+    pub created_at: Micros,
 }
 
 /// One `mfa_amr_claims` row.
@@ -240,6 +294,12 @@ pub struct Db {
     pub flow_states: Vec<FlowState>,
     /// Next refresh-token id.
     pub next_token_id: u64,
+    /// Passkeys.
+    #[serde(default)]
+    pub passkeys: Vec<Passkey>,
+    /// Pending passkey challenges.
+    #[serde(default)]
+    pub passkey_challenges: Vec<PasskeyChallenge>,
 }
 
 impl Db {
@@ -292,6 +352,8 @@ impl Db {
             self.delete_factor(&f);
         }
         self.flow_states.retain(|f| f.user_id != user_id);
+        self.passkeys.retain(|p| p.user_id != user_id);
+        self.passkey_challenges.retain(|c| c.user_id.as_deref() != Some(user_id));
         self.users.retain(|u| u.id != user_id);
     }
     /// Creates a session with one AMR claim and its first refresh token; returns both.
@@ -352,8 +414,16 @@ impl Db {
     }
 }
 
-const TABLES: &[&str] =
-    &["users", "factors", "challenges", "sessions", "refresh_tokens", "flow_states"];
+const TABLES: &[&str] = &[
+    "users",
+    "factors",
+    "challenges",
+    "sessions",
+    "refresh_tokens",
+    "flow_states",
+    "passkeys",
+    "passkey_challenges",
+];
 
 /// Write-through persistence of a [`Db`] into a SQLite file.
 pub struct Persist {
@@ -414,6 +484,8 @@ impl Persist {
             sessions: rows(c, "sessions")?,
             refresh_tokens: rows(c, "refresh_tokens")?,
             flow_states: rows(c, "flow_states")?,
+            passkeys: rows(c, "passkeys")?,
+            passkey_challenges: rows(c, "passkey_challenges")?,
             next_token_id: next.and_then(|s| s.parse().ok()).unwrap_or(0),
         })
     }
@@ -443,6 +515,8 @@ impl Persist {
         put(&tx, "sessions", &db.sessions, |s| s.id.clone())?;
         put(&tx, "refresh_tokens", &db.refresh_tokens, |t| t.id.to_string())?;
         put(&tx, "flow_states", &db.flow_states, |f| f.id.clone())?;
+        put(&tx, "passkeys", &db.passkeys, |p| p.id.clone())?;
+        put(&tx, "passkey_challenges", &db.passkey_challenges, |c| c.id.clone())?;
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_token_id', ?1)",
             [db.next_token_id.to_string()],

@@ -11,8 +11,8 @@ use crate::auth::AuthUser;
 use crate::clock::secs;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{Challenge, Factor};
-use crate::util;
+use crate::store::{Challenge, Factor, WebauthnSession};
+use crate::{util, webauthn};
 
 #[derive(Deserialize)]
 struct EnrollParams {
@@ -112,6 +112,8 @@ fn new_factor(
         updated_at: now,
         last_challenged_at: None,
         seeded: false,
+        webauthn_credential: None,
+        last_webauthn_challenge_data: None,
     }
 }
 
@@ -195,10 +197,20 @@ pub async fn enroll(st: St, auth: AuthUser, body: RawBody) -> Result<Response, A
                 json!({"id": id, "type": "phone", "friendly_name": name, "phone": raw_phone}),
             ))
         }
-        "webauthn" => Err(ApiError::unprocessable(
-            "mfa_webauthn_enroll_not_enabled",
-            "MFA enroll is disabled for WebAuthn",
-        )),
+        "webauthn" => {
+            if !st.config.mfa_webauthn_enroll_enabled {
+                return Err(ApiError::unprocessable(
+                    "mfa_webauthn_enroll_not_enabled",
+                    "MFA enroll is disabled for WebAuthn",
+                ));
+            }
+            validate_factors(&st, &auth, &name)?;
+            let factor =
+                new_factor(&st, &auth.user.id, "webauthn", &name, String::new(), String::new());
+            let id = factor.id.clone();
+            st.write(|inner| inner.db.factors.push(factor));
+            Ok(ok_json(json!({"id": id, "type": "webauthn", "friendly_name": name})))
+        }
         _ => Err(ApiError::validation("factor_type needs to be totp, phone, or webauthn")),
     }
 }
@@ -224,6 +236,10 @@ fn verify_enabled(st: &AppState, f: &Factor) -> Result<(), ApiError> {
             "mfa_phone_verify_not_enabled",
             "MFA verification is disabled for Phone",
         )),
+        "webauthn" if !st.config.mfa_webauthn_verify_enabled => Err(ApiError::unprocessable(
+            "mfa_webauthn_verify_not_enabled",
+            "MFA verification is disabled for WebAuthn",
+        )),
         _ => Ok(()),
     }
 }
@@ -245,8 +261,11 @@ pub async fn challenge(
     let factor = load_factor(&st, &auth.user.id, &id)?;
     verify_enabled(&st, &factor)?;
     let is_phone = factor.factor_type == "phone";
-    if is_phone {
-        // Only the phone challenge reads the body, so only it fails on bad JSON.
+    if factor.factor_type == "webauthn" {
+        // GoTrue parses the body (an empty one is bad JSON) but takes the RP from its settings.
+        let _: ChallengeParams = body.json()?;
+    } else if is_phone {
+        // Only the phone and WebAuthn challenges read the body, so only they fail on bad JSON.
         let p: ChallengeParams = body.json()?;
         let channel = s(&p.channel);
         if !channel.is_empty() && channel != "sms" {
@@ -283,6 +302,12 @@ pub async fn challenge(
                 .replace("{{.Code}}", &otp);
             st.send_sms(inner, &current.phone, text);
         }
+        let (webauthn, options) = if current.factor_type == "webauthn" {
+            let (w, o) = webauthn_challenge(&st, &inner.db, &auth.user, &current);
+            (Some(w), Some(o))
+        } else {
+            (None, None)
+        };
         let ch = Challenge {
             id: util::uuid_v4(),
             factor_id: factor.id.clone(),
@@ -290,9 +315,13 @@ pub async fn challenge(
             verified_at: None,
             ip: ctx.ip.clone(),
             otp_code: otp,
+            webauthn,
         };
         let expires_at = (now + secs(st.config.mfa_challenge_expiry)).div_euclid(1_000_000);
-        let resp = json!({"id": ch.id, "type": factor.factor_type, "expires_at": expires_at});
+        let mut resp = json!({"id": ch.id, "type": factor.factor_type, "expires_at": expires_at});
+        if let Some(o) = options {
+            resp["webauthn"] = o;
+        }
         inner.db.challenges.push(ch);
         if let Some(f) = inner.db.factors.iter_mut().find(|f| f.id == factor.id) {
             f.last_challenged_at = Some(now);
@@ -302,10 +331,134 @@ pub async fn challenge(
     })
 }
 
+/// The WebAuthn part of an MFA challenge: `create` options for an unverified factor (the user's
+/// other WebAuthn credentials excluded), `request` options for a verified one (the user's
+/// WebAuthn credentials allowed). Returns the session to store and the `webauthn` JSON.
+fn webauthn_challenge(
+    st: &AppState,
+    db: &crate::store::Db,
+    user: &crate::store::User,
+    factor: &Factor,
+) -> (WebauthnSession, Value) {
+    let c = &st.config;
+    let challenge = webauthn::new_challenge();
+    let creds: Vec<&webauthn::StoredCredential> = db
+        .factors_of(&user.id)
+        .into_iter()
+        .filter(|f| f.factor_type == "webauthn" && f.status == "verified")
+        .filter_map(|f| f.webauthn_credential.as_ref())
+        .collect();
+    if factor.status == "verified" {
+        let allow: Vec<Value> =
+            creds.iter().map(|k| webauthn::descriptor(&k.id, &k.transports)).collect();
+        let ids: Vec<String> = creds.iter().map(|k| k.id.clone()).collect();
+        let options = webauthn::request_options(&c.webauthn_rp_id, &challenge, &allow, None);
+        let session = webauthn::session_data(&challenge, &c.webauthn_rp_id, &user.id, Some(&ids));
+        (
+            WebauthnSession { kind: "request".into(), challenge, session_data: session },
+            json!({"type": "request", "credential_options": {"publicKey": options}}),
+        )
+    } else {
+        let usb_nfc = ["usb".to_string(), "nfc".to_string()];
+        let exclude: Vec<Value> =
+            creds.iter().map(|k| webauthn::descriptor(&k.id, &usb_nfc)).collect();
+        let options = webauthn::creation_options(
+            &c.webauthn_rp_id,
+            &c.webauthn_rp_display_name,
+            &user.id,
+            &user.email,
+            &challenge,
+            &exclude,
+            json!({}),
+            false,
+        );
+        let session = webauthn::session_data(&challenge, &c.webauthn_rp_id, &user.id, None);
+        (
+            WebauthnSession { kind: "create".into(), challenge, session_data: session },
+            json!({"type": "create", "credential_options": {"publicKey": options}}),
+        )
+    }
+}
+
 #[derive(Deserialize)]
 struct VerifyParams {
     challenge_id: Option<String>,
     code: Option<String>,
+    webauthn: Option<WebauthnParams>,
+}
+
+#[derive(Deserialize)]
+struct WebauthnParams {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    credential_response: Option<Value>,
+}
+
+/// The WebAuthn checks of `POST /factors/{id}/verify` (GoTrue's order: the `webauthn` object,
+/// its type, its credential, then the challenge).
+fn webauthn_params(p: Option<WebauthnParams>) -> Result<(String, Value), ApiError> {
+    let w = p.ok_or_else(|| ApiError::validation("WebAuthn config required"))?;
+    let kind = s(&w.kind);
+    if kind != "create" && kind != "request" {
+        return Err(ApiError::validation("WebAuthn type must be create or request"));
+    }
+    match w.credential_response {
+        None | Some(Value::Null) => Err(ApiError::validation("credential_response required")),
+        Some(c) => Ok((kind, c)),
+    }
+}
+
+/// Verifies the credential of a WebAuthn MFA challenge: on `create` the new credential, on
+/// `request` an assertion by one of the user's WebAuthn factors. Returns the credential to
+/// keep (with its new counter) and the parsed response GoTrue records.
+fn check_webauthn(
+    st: &AppState,
+    db: &crate::store::Db,
+    user_id: &str,
+    ch: &Challenge,
+    kind: &str,
+    cred: &Value,
+) -> Result<(String, webauthn::StoredCredential, Value), ApiError> {
+    let c = &st.config;
+    let session =
+        ch.webauthn.as_ref().ok_or_else(|| ApiError::internal("Challenge missing session data"))?;
+    let expect = webauthn::Expect {
+        challenge: &session.challenge,
+        rp_id: &c.webauthn_rp_id,
+        origins: &c.webauthn_rp_origins,
+        require_uv: false,
+    };
+    let invalid = |_| ApiError::validation("Invalid credential_response");
+    if kind == "create" {
+        let parsed = webauthn::parse_registration(cred).map_err(invalid)?;
+        let generic = || {
+            ApiError::internal("Unexpected failure, please check server logs for more information")
+        };
+        if session.kind != "create" {
+            return Err(generic());
+        }
+        let stored = webauthn::verify_registration(&parsed, &expect).map_err(|_| generic())?;
+        Ok((ch.factor_id.clone(), stored, webauthn::parsed_json(&parsed)))
+    } else {
+        let parsed = webauthn::parse_assertion(cred).map_err(invalid)?;
+        let failed = || ApiError::internal("Failed to validate WebAuthn MFA response");
+        if session.kind != "request" {
+            return Err(failed());
+        }
+        let id = webauthn::b64url(&parsed.raw_id);
+        let owner = db
+            .factors_of(user_id)
+            .into_iter()
+            .find(|f| {
+                f.factor_type == "webauthn"
+                    && f.webauthn_credential.as_ref().is_some_and(|k| k.id == id)
+            })
+            .ok_or_else(failed)?;
+        let mut stored = owner.webauthn_credential.clone().ok_or_else(failed)?;
+        stored.sign_count =
+            webauthn::verify_assertion(&parsed, &expect, &stored).map_err(|_| failed())?;
+        Ok((owner.id.clone(), stored, webauthn::parsed_json(&parsed)))
+    }
 }
 
 /// Checks the code; on success raises the caller's session to aal2 with new tokens and deletes
@@ -328,11 +481,13 @@ pub async fn verify(
             challenge_id.len()
         )));
     }
-    verify_enabled(&st, &factor)?;
     let code = s(&p.code);
-    if code.is_empty() {
+    if code.is_empty() && factor.factor_type != "webauthn" {
         return Err(ApiError::validation("Code needs to be non-empty"));
     }
+    verify_enabled(&st, &factor)?;
+    let webauthn_input =
+        if factor.factor_type == "webauthn" { Some(webauthn_params(p.webauthn)?) } else { None };
     let session = auth
         .session
         .clone()
@@ -357,7 +512,11 @@ pub async fn verify(
                 format!("MFA challenge {} has expired, verify against another challenge or create a new challenge.", ch.id),
             ));
         }
-        let (valid, method, failure) = if factor.factor_type == "phone" {
+        let mut webauthn_result = None;
+        let (valid, method, failure) = if let Some((kind, cred)) = &webauthn_input {
+            webauthn_result = Some(check_webauthn(&st, &inner.db, &auth.user.id, &ch, kind, cred)?);
+            (true, "mfa/webauthn", "")
+        } else if factor.factor_type == "phone" {
             (!ch.otp_code.is_empty() && ch.otp_code == code, "mfa/phone", "Invalid MFA Phone code entered")
         } else {
             let t = now.div_euclid(1_000_000).max(0) as u64;
@@ -366,7 +525,31 @@ pub async fn verify(
         if !valid {
             return Err(ApiError::unprocessable("mfa_verification_failed", failure));
         }
-        if let Some(c) = inner.db.challenges.iter_mut().find(|c| c.id == ch.id) {
+        if let Some((owner, stored, parsed)) = webauthn_result {
+            // GoTrue deletes a WebAuthn challenge once it verifies.
+            inner.db.challenges.retain(|c| c.id != ch.id);
+            let kind = webauthn_input.as_ref().map(|(k, _)| k.clone()).unwrap_or_default();
+            let session = ch.webauthn.as_ref().map(|w| w.session_data.clone()).unwrap_or(Value::Null);
+            let data = json!({
+                "challenge": {
+                    "challenge_id": ch.id,
+                    "factor_id": ch.factor_id,
+                    "created_at": util::rfc3339(ch.created_at),
+                    "ip_address": ch.ip,
+                    "web_authn_session_data": session,
+                },
+                "type": kind,
+                "credential_response": parsed,
+            });
+            if let Some(f) = inner.db.factors.iter_mut().find(|f| f.id == owner) {
+                f.webauthn_credential = Some(stored.clone());
+            }
+            if let Some(f) = inner.db.factors.iter_mut().find(|f| f.id == factor.id) {
+                f.last_webauthn_challenge_data = Some(data);
+                f.webauthn_credential.get_or_insert(stored);
+                f.updated_at = now;
+            }
+        } else if let Some(c) = inner.db.challenges.iter_mut().find(|c| c.id == ch.id) {
             c.verified_at = Some(now);
         }
         if let Some(f) = inner.db.factors.iter_mut().find(|f| f.id == factor.id) {
@@ -433,8 +616,11 @@ pub async fn unenroll(
 
 /// Deletes a factor and downgrades the sessions it raised (GoTrue's `DowngradeSessionsToAAL1`).
 pub fn remove_factor(inner: &mut crate::state::Inner, factor: &Factor) {
-    let method =
-        if factor.factor_type == "phone" { "mfa/phone" } else { factor.factor_type.as_str() };
+    let method = match factor.factor_type.as_str() {
+        "phone" => "mfa/phone",
+        "webauthn" => "mfa/webauthn",
+        other => other,
+    };
     inner.db.delete_factor(&factor.id);
     for sess in inner.db.sessions.iter_mut().filter(|x| x.factor_id.as_deref() == Some(&factor.id))
     {

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
@@ -22,6 +22,7 @@ pub mod admin;
 pub mod controls;
 pub mod factors;
 pub mod mailbox;
+pub mod passkeys;
 pub mod recover;
 pub mod settings;
 pub mod signup;
@@ -48,6 +49,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/factors/{id}", delete(factors::unenroll))
         .route("/factors/{id}/challenge", post(factors::challenge))
         .route("/factors/{id}/verify", post(factors::verify))
+        .route("/passkeys", get(passkeys::list))
+        .route("/passkeys/registration/options", post(passkeys::registration_options))
+        .route("/passkeys/registration/verify", post(passkeys::registration_verify))
+        .route("/passkeys/authentication/options", post(passkeys::authentication_options))
+        .route("/passkeys/authentication/verify", post(passkeys::authentication_verify))
+        .route("/passkeys/{id}", patch(passkeys::rename).delete(passkeys::remove))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{uid}", get(admin::get_user).delete(admin::delete_user))
         .route("/admin/users/{uid}/factors/{fid}", delete(admin::delete_factor))

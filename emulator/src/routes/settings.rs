@@ -46,6 +46,6 @@ pub async fn get(st: St) -> Response {
         "sms_provider": "",
         "saml_enabled": false,
         "saml_private_key_next_configured": true,
-        "passkeys_enabled": false,
+        "passkeys_enabled": st.config.passkey_enabled,
     }))
 }
