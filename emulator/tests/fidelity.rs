@@ -759,6 +759,249 @@ fn assert_matches(reference: &str, transcript: &[Value]) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The steps of the shared `webauthn.mjs`, with a software authenticator instead of Chromium's
+// virtual one and the clock control instead of the five-minute wait.
+
+const ORIGIN: &str = "http://localhost:28100";
+
+fn mfa_options(ch: &Value) -> Value {
+    ch["webauthn"]["credential_options"]["publicKey"].clone()
+}
+
+fn garbage() -> Value {
+    json!({"id": "garbage", "rawId": "garbage", "type": "public-key", "response": {"clientDataJSON": "e30"}})
+}
+
+fn verify_body(ch: &str, kind: &str, cred: &Value) -> Value {
+    json!({"challenge_id": ch, "webauthn": {"type": kind, "credential_response": cred}})
+}
+
+fn aal(s: &Value) -> String {
+    common::claims(s["access_token"].as_str().unwrap_or(""))["aal"].as_str().unwrap_or("").into()
+}
+
+async fn section_webauthn(r: &mut Recorder) {
+    let c = r.c.clone();
+    let mut key = common::authenticator::Authenticator::default();
+    let rp = json!({"rp_id": "localhost", "rp_origins": [ORIGIN]});
+    let id = gotrue_emulator::util::uuid_v4;
+
+    // a) settings, sign-up, password sign-in
+    let (_, settings) = r.call("GET", "/settings", None, None).await;
+    assert_eq!(settings["passkeys_enabled"], true);
+    let (email_a, _) = new_user(r).await;
+    let pw = "Correct-Horse-9";
+    let login = |e: &str, p: &str| json!({"email": e, "password": p});
+    let grant = "/token?grant_type=password";
+    let (_, s1) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let at1 = s(&s1, "access_token");
+
+    // b) WebAuthn MFA enrolment
+    let factor = json!({"factor_type": "webauthn", "friendly_name": "security key"});
+    let (_, f) = r.call("POST", "/factors", Some(factor.clone()), Some(&at1)).await;
+    let fid = s(&f, "id");
+    let (challenge, verify) =
+        (format!("/factors/{fid}/challenge"), format!("/factors/{fid}/verify"));
+    r.call("GET", "/user", None, Some(&at1)).await;
+    let (_, ch1) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&at1)).await;
+    assert_eq!(ch1["webauthn"]["type"], "create");
+    let cred_a = key.create(&mfa_options(&ch1), ORIGIN);
+    let (_, ch2) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&at1)).await;
+    let (ch1_id, ch2_id) = (s(&ch1, "id"), s(&ch2, "id"));
+    r.call("POST", &verify, Some(json!({"challenge_id": ch1_id})), Some(&at1)).await;
+    r.call("POST", &verify, Some(verify_body(&ch1_id, "create", &garbage())), Some(&at1)).await;
+    r.call("POST", &verify, Some(verify_body(&ch2_id, "create", &cred_a)), Some(&at1)).await;
+    r.call("POST", &verify, Some(verify_body(&id(), "create", &cred_a)), Some(&at1)).await;
+    let (_, s2) =
+        r.call("POST", &verify, Some(verify_body(&ch1_id, "create", &cred_a)), Some(&at1)).await;
+    assert_eq!(aal(&s2), "aal2", "{s2}");
+    let at2 = s(&s2, "access_token");
+    r.call("GET", "/user", None, Some(&at2)).await;
+    r.call("POST", &verify, Some(verify_body(&ch1_id, "create", &cred_a)), Some(&at2)).await;
+
+    // c) a new password sign-in, step up with an assertion
+    let (_, s3) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let at3 = s(&s3, "access_token");
+    let (_, ch3) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&at3)).await;
+    assert_eq!(ch3["webauthn"]["type"], "request");
+    let ch3_id = s(&ch3, "id");
+    let as3 = key.get(&mfa_options(&ch3), ORIGIN);
+    r.call("POST", &verify, Some(verify_body(&ch3_id, "request", &garbage())), Some(&at3)).await;
+    let bad = common::authenticator::tamper_signature(&as3);
+    r.call("POST", &verify, Some(verify_body(&ch3_id, "request", &bad)), Some(&at3)).await;
+    r.call("POST", &verify, Some(verify_body(&id(), "request", &as3)), Some(&at3)).await;
+    r.call("POST", &verify, Some(verify_body(&ch3_id, "bogus", &as3)), Some(&at3)).await;
+    let (_, s4) =
+        r.call("POST", &verify, Some(verify_body(&ch3_id, "request", &as3)), Some(&at3)).await;
+    assert_eq!(aal(&s4), "aal2", "{s4}");
+    let at4 = s(&s4, "access_token");
+    r.call("GET", "/user", None, Some(&at4)).await;
+
+    // d) challenge bodies, an expiring challenge, second factors
+    let (_, ch4) = r.call("POST", &challenge, Some(json!({})), Some(&at4)).await;
+    let as4 = key.get(&mfa_options(&ch4), ORIGIN);
+    let (_, s4b) = r
+        .call("POST", &verify, Some(verify_body(&s(&ch4, "id"), "request", &as4)), Some(&at4))
+        .await;
+    assert_eq!(aal(&s4b), "aal2", "{s4b}");
+    let at4 = s(&s4b, "access_token");
+    r.call("POST", &challenge, None, Some(&at4)).await;
+    let (_, ch_exp) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&at4)).await;
+    let as_exp = key.get(&mfa_options(&ch_exp), ORIGIN);
+    r.call("POST", "/factors", Some(factor.clone()), Some(&at4)).await;
+    let (_, s5) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let second = json!({"factor_type": "webauthn", "friendly_name": "second key"});
+    r.call("POST", "/factors", Some(second.clone()), Some(&s(&s5, "access_token"))).await;
+    let (_, f2) = r.call("POST", "/factors", Some(second), Some(&at4)).await;
+    let f2_id = s(&f2, "id");
+    let (_, ch5) = r
+        .call(
+            "POST",
+            &format!("/factors/{f2_id}/challenge"),
+            Some(json!({"webauthn": rp})),
+            Some(&at4),
+        )
+        .await;
+    assert_eq!(mfa_options(&ch5)["excludeCredentials"].as_array().map(Vec::len), Some(1));
+    r.call("DELETE", &format!("/factors/{f2_id}"), None, Some(&at4)).await;
+
+    // e) recovery: aal1 recovery session, password change needs aal2, webauthn step-up
+    r.call("POST", "/recover", Some(json!({"email": email_a})), None).await;
+    let (code, _) = mail_for(&c, &email_a).await;
+    let (_, rs) = r
+        .call(
+            "POST",
+            "/verify",
+            Some(json!({"type": "recovery", "email": email_a, "token": code})),
+            None,
+        )
+        .await;
+    let rs_at = s(&rs, "access_token");
+    let new_pw = json!({"password": "Fresh-Battery-5"});
+    r.call("PUT", "/user", Some(new_pw.clone()), Some(&rs_at)).await;
+    let (_, ch6) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&rs_at)).await;
+    let as6 = key.get(&mfa_options(&ch6), ORIGIN);
+    let (_, rup) = r
+        .call("POST", &verify, Some(verify_body(&s(&ch6, "id"), "request", &as6)), Some(&rs_at))
+        .await;
+    let rup_at = s(&rup, "access_token");
+    r.call("PUT", "/user", Some(new_pw), Some(&rup_at)).await;
+    let pw = "Fresh-Battery-5";
+
+    // f) passkeys: a user without MFA
+    let (_, sb) = new_user(r).await;
+    let sb_at = s(&sb, "access_token");
+    let sb_id = s(&sb["user"], "id");
+    let (_, ro) =
+        r.call("POST", "/passkeys/registration/options", Some(json!({})), Some(&sb_at)).await;
+    let pk_b = key.create(&ro["options"], ORIGIN);
+    let reg = |ch: &str, cred: &Value| json!({"challenge_id": ch, "credential": cred});
+    let reg_verify = "/passkeys/registration/verify";
+    r.call("POST", reg_verify, Some(reg(&id(), &pk_b)), Some(&sb_at)).await;
+    let (_, pk) =
+        r.call("POST", reg_verify, Some(reg(&s(&ro, "challenge_id"), &pk_b)), Some(&sb_at)).await;
+    let pk_id = s(&pk, "id");
+    r.call("POST", reg_verify, Some(reg(&s(&ro, "challenge_id"), &pk_b)), Some(&sb_at)).await;
+    r.call("GET", "/passkeys", None, Some(&sb_at)).await;
+    let pk_path = format!("/passkeys/{pk_id}");
+    r.call("PATCH", &pk_path, Some(json!({"friendly_name": "Laptop"})), Some(&sb_at)).await;
+    r.call("PATCH", &pk_path, Some(json!({"friendly_name": ""})), Some(&sb_at)).await;
+    r.call(
+        "PATCH",
+        &format!("/passkeys/{}", id()),
+        Some(json!({"friendly_name": "Other"})),
+        Some(&sb_at),
+    )
+    .await;
+    let (auth_options, auth_verify) =
+        ("/passkeys/authentication/options", "/passkeys/authentication/verify");
+    let (_, ao1) = r.call("POST", auth_options, Some(json!({})), None).await;
+    let pa1 = key.get(&ao1["options"], ORIGIN);
+    r.call("POST", auth_verify, Some(reg(&s(&ao1, "challenge_id"), &garbage())), None).await;
+    r.call("POST", auth_verify, Some(reg(&s(&ao1, "challenge_id"), &pa1)), None).await;
+    let (_, ao2) = r.call("POST", auth_options, Some(json!({})), None).await;
+    let pa2 = common::authenticator::tamper_signature(&key.get(&ao2["options"], ORIGIN));
+    r.call("POST", auth_verify, Some(reg(&s(&ao2, "challenge_id"), &pa2)), None).await;
+    let (_, ao3) = r.call("POST", auth_options, Some(json!({})), None).await;
+    let pa3 = key.get(&ao3["options"], ORIGIN);
+    let (_, spb) =
+        r.call("POST", auth_verify, Some(reg(&s(&ao3, "challenge_id"), &pa3)), None).await;
+    assert_eq!(aal(&spb), "aal1", "{spb}");
+    r.call("POST", auth_verify, Some(reg(&s(&ao3, "challenge_id"), &pa3)), None).await;
+    r.call("GET", "/passkeys", None, Some(&s(&spb, "access_token"))).await;
+    r.call("DELETE", &pk_path, None, Some(&sb_at)).await;
+    r.call("GET", "/passkeys", None, Some(&sb_at)).await;
+    let (_, ao4) = r.call("POST", auth_options, Some(json!({})), None).await;
+    let pa4 = key.get(&ao4["options"], ORIGIN);
+    r.call("POST", auth_verify, Some(reg(&s(&ao4, "challenge_id"), &pa4)), None).await;
+    key.remove_user(&sb_id);
+
+    // f) passkeys: the MFA user
+    let (_, sa1) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    r.call(
+        "POST",
+        "/passkeys/registration/options",
+        Some(json!({})),
+        Some(&s(&sa1, "access_token")),
+    )
+    .await;
+    let (_, ro_a) =
+        r.call("POST", "/passkeys/registration/options", Some(json!({})), Some(&rup_at)).await;
+    let pk_ac = key.create(&ro_a["options"], ORIGIN);
+    let (_, pk_a) = r
+        .call("POST", reg_verify, Some(reg(&s(&ro_a, "challenge_id"), &pk_ac)), Some(&rup_at))
+        .await;
+    let pk_a_path = format!("/passkeys/{}", s(&pk_a, "id"));
+    let (_, ao_exp) = r.call("POST", auth_options, Some(json!({})), None).await;
+    let pa_exp = key.get(&ao_exp["options"], ORIGIN);
+    let (_, ao5) = r.call("POST", auth_options, Some(json!({})), None).await;
+    let pa5 = key.get(&ao5["options"], ORIGIN);
+    let (_, spa) =
+        r.call("POST", auth_verify, Some(reg(&s(&ao5, "challenge_id"), &pa5)), None).await;
+    assert_eq!(aal(&spa), "aal1", "{spa}");
+    let spa_at = s(&spa, "access_token");
+    r.call("DELETE", &pk_a_path, None, Some(&spa_at)).await;
+    let (_, ch7) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&spa_at)).await;
+    let as7 = key.get(&mfa_options(&ch7), ORIGIN);
+    let (_, spa2) = r
+        .call("POST", &verify, Some(verify_body(&s(&ch7, "id"), "request", &as7)), Some(&spa_at))
+        .await;
+    assert_eq!(aal(&spa2), "aal2", "{spa2}");
+    let spa2_at = s(&spa2, "access_token");
+
+    // d/f) the challenges left to expire: the clock moves instead of a five-minute wait
+    let until =
+        ch_exp["expires_at"].as_i64().unwrap().max(ao_exp["expires_at"].as_i64().unwrap()) + 2;
+    c.advance((until - c.now().await as i64) as f64).await;
+    let exp_body = verify_body(&s(&ch_exp, "id"), "request", &as_exp);
+    r.call("POST", &verify, Some(exp_body.clone()), Some(&spa2_at)).await;
+    r.call("POST", &verify, Some(exp_body), Some(&spa2_at)).await;
+    r.call("POST", auth_verify, Some(reg(&s(&ao_exp, "challenge_id"), &pa_exp)), None).await;
+
+    // g) unenrol the webauthn factor at aal2
+    r.call("DELETE", &format!("/factors/{fid}"), None, Some(&spa2_at)).await;
+    r.call("GET", "/user", None, Some(&spa2_at)).await;
+    let (_, rr) = r
+        .call(
+            "POST",
+            "/token?grant_type=refresh_token",
+            Some(json!({"refresh_token": s(&spa2, "refresh_token")})),
+            None,
+        )
+        .await;
+    r.call("DELETE", &pk_a_path, None, Some(&s(&rr, "access_token"))).await;
+}
+
+fn webauthn_config(cfg: &mut gotrue_emulator::Config) {
+    cfg.mfa_webauthn_enroll_enabled = true;
+    cfg.mfa_webauthn_verify_enabled = true;
+    cfg.passkey_enabled = true;
+    cfg.webauthn_rp_id = "localhost".into();
+    cfg.webauthn_rp_display_name = "Fidelity".into();
+    cfg.webauthn_rp_origins = vec![ORIGIN.into()];
+}
+
+// ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn default_scenario_matches_real_gotrue() {
@@ -774,6 +1017,15 @@ async fn current_password_scenario_matches_real_gotrue() {
     let mut r = Recorder { c, out: Vec::new() };
     section_current_password(&mut r).await;
     assert_matches(include_str!("data/current-password.jsonl"), &r.out);
+}
+
+/// WebAuthn MFA and passkeys (`webauthn.mjs`'s steps) with a software authenticator.
+#[tokio::test]
+async fn webauthn_scenario_matches_real_gotrue() {
+    let (_srv, c) = start_with(webauthn_config).await;
+    let mut r = Recorder { c, out: Vec::new() };
+    section_webauthn(&mut r).await;
+    assert_matches(include_str!("data/webauthn.jsonl"), &r.out);
 }
 
 /// The comparison itself catches differences (a changed status, code or key).

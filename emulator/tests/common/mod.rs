@@ -1,6 +1,8 @@
 //! Test support: an emulator on a free port and a minimal HTTP/1.1 client over TCP.
 #![allow(dead_code)]
 
+pub mod authenticator;
+
 use std::net::SocketAddr;
 
 use base64::Engine;
