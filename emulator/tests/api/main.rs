@@ -10,3 +10,4 @@ mod more_errors;
 mod otp;
 mod refresh;
 mod scenario;
+mod webauthn;
