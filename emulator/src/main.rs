@@ -20,6 +20,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("--jwt-secret S", "GOTRUE_JWT_SECRET"),
     ("--require-current-password", "GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD=true"),
     ("--require-reauthentication", "GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION=true"),
+    ("--webauthn", "WebAuthn MFA enroll + verify and passkeys on (GOTRUE_WEBAUTHN_RP_* set the RP)"),
     ("--no-csp", "do not send the Content-Security-Policy header on served pages"),
     ("--help", "show this help"),
 ];
@@ -67,6 +68,11 @@ fn parse(args: &[String], mut c: Config) -> Result<Option<Config>, String> {
             "--jwt-secret" => c.jwt_secret = value()?,
             "--require-current-password" => c.update_password_require_current_password = true,
             "--require-reauthentication" => c.update_password_require_reauthentication = true,
+            "--webauthn" => {
+                c.mfa_webauthn_enroll_enabled = true;
+                c.mfa_webauthn_verify_enabled = true;
+                c.passkey_enabled = true;
+            }
             "--no-csp" => c.csp = false,
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }

@@ -255,7 +255,7 @@ fn cbor_int(v: &Cbor) -> Option<i128> {
     v.as_integer().map(i128::from)
 }
 
-fn cbor_map_get<'a>(m: &'a [(Cbor, Cbor)], key: i128) -> Option<&'a Cbor> {
+fn cbor_map_get(m: &[(Cbor, Cbor)], key: i128) -> Option<&Cbor> {
     m.iter().find(|(k, _)| cbor_int(k) == Some(key)).map(|(_, v)| v)
 }
 
