@@ -4,116 +4,32 @@
 //! `gotrue-emulator --port 0 --test-controls` and sets it). Every test uses its own user.
 #![cfg(target_arch = "wasm32")]
 
-use gloo_net::http::Request;
+mod support;
+
 use leptos_supabase_auth::api::{
     ApiError, ErrorCode, GoTrue, LogoutScope, TokenResponse, UserUpdate,
 };
 use leptos_supabase_auth::session::claims::{Aal, Claims};
-use serde_json::{json, Value};
+use serde_json::json;
+use support::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PASSWORD: &str = "correct-horse-1";
-
-// ---------------------------------------------------------------- helpers
-
-fn emulator() -> &'static str {
-    match option_env!("EMULATOR_URL") {
-        Some(url) => url.trim_end_matches('/'),
-        None => panic!("EMULATOR_URL must be set at compile time (run through scripts/test.sh)"),
-    }
-}
-
-fn api() -> GoTrue {
-    GoTrue::new(&[emulator(), "/auth/v1"].concat(), "anon")
-}
-
-fn rand_digits(n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + (js_sys::Math::random() * 10.0) as u8 % 10)).collect()
-}
-
-fn unique_email(tag: &str) -> String {
-    format!("api-{tag}-{}@example.com", rand_digits(10))
-}
+// ---------------------------------------------------------------- helpers (see also support/)
 
 fn unique_phone() -> String {
     ["1555", &rand_digits(7)].concat()
-}
-
-async fn sleep_ms(ms: i32) {
-    leptos_supabase_auth::components::browser::sleep_ms(ms).await
-}
-
-async fn emu_get(path: &str) -> Value {
-    let resp =
-        Request::get(&[emulator(), path].concat()).send().await.expect("GET reaches the emulator");
-    assert!(resp.ok(), "GET {path}: status {}", resp.status());
-    resp.json().await.expect("JSON answer")
-}
-
-async fn emu_post(path: &str, body: Value) -> Value {
-    let resp = Request::post(&[emulator(), path].concat())
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .expect("request")
-        .send()
-        .await
-        .expect("POST reaches the emulator");
-    assert!(resp.ok(), "POST {path}: status {}", resp.status());
-    resp.json().await.expect("JSON answer")
-}
-
-/// A confirmed user through the test controls; returns its id and the ids of seeded factors.
-async fn create_user(
-    email: &str,
-    totp_secret: Option<&str>,
-    phone: Option<&str>,
-) -> (String, Vec<String>) {
-    let mut body = json!({"email": email, "password": PASSWORD});
-    if let Some(s) = totp_secret {
-        body["totp_secret"] = json!(s);
-    }
-    if let Some(p) = phone {
-        body["phone"] = json!(p);
-    }
-    let v = emu_post("/_emulator/users", body).await;
-    let id = v["id"].as_str().expect("user id").to_owned();
-    let factors = v["factors"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|f| f["id"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default();
-    (id, factors)
 }
 
 async fn sign_in(email: &str) -> TokenResponse {
     api().sign_in_password(email, PASSWORD).await.expect("sign-in works")
 }
 
-/// The text of the newest mail to `email` whose subject contains `subject_word`.
-async fn latest_mail(email: &str, subject_word: &str) -> String {
-    let query = js_sys::encode_uri_component(&format!("to:{email} subject:{subject_word}"));
-    for _ in 0..30 {
-        let list = emu_get(&format!("/_mail/api/v1/search?query={query}")).await;
-        if let Some(id) = list["messages"][0]["ID"].as_str() {
-            let msg = emu_get(&format!("/_mail/api/v1/message/{id}")).await;
-            return msg["Text"].as_str().expect("Text").to_owned();
-        }
-        sleep_ms(100).await;
-    }
-    panic!("no mail to {email} with {subject_word:?} in the subject");
-}
-
 async fn mail_count(email: &str) -> usize {
     let query = js_sys::encode_uri_component(&format!("to:{email}"));
     let list = emu_get(&format!("/_mail/api/v1/search?query={query}")).await;
     list["messages"].as_array().map_or(0, Vec::len)
-}
-
-/// The digits after `Code: ` in a mail.
-fn code_in(text: &str) -> String {
-    let rest = text.split("Code: ").nth(1).expect("a `Code: ` line");
-    rest.chars().take_while(char::is_ascii_digit).collect()
 }
 
 /// The `token=` value (the token hash) of the link in a mail.
@@ -140,10 +56,6 @@ async fn sms_code(phone: &str) -> String {
     panic!("no SMS to {to}");
 }
 
-async fn emulator_now() -> u64 {
-    emu_get("/_emulator/clock").await["now"].as_i64().expect("now") as u64
-}
-
 fn claims(token: &str) -> Claims {
     Claims::decode(token).expect("the access token is a JWT")
 }
@@ -154,97 +66,6 @@ fn expect_code<T: std::fmt::Debug>(result: Result<T, ApiError>, code: ErrorCode)
         Err(e) if e.is(&code) => e,
         other => panic!("expected {code:?}, got {other:?}"),
     }
-}
-
-// RFC 6238 TOTP (SHA1, 6 digits, 30 s): a tiny SHA1 + HMAC, enough for test codes.
-
-fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&(data.len() as u64 * 8).to_be_bytes());
-    for block in msg.chunks(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in block.chunks(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let t =
-                a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
-            (e, d, c, b, a) = (d, c, b.rotate_left(30), a, t);
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (chunk, x) in out.chunks_mut(4).zip(h) {
-        chunk.copy_from_slice(&x.to_be_bytes());
-    }
-    out
-}
-
-fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..20].copy_from_slice(&sha1(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
-    inner.extend_from_slice(msg);
-    let mut outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    outer.extend_from_slice(&sha1(&inner));
-    sha1(&outer)
-}
-
-fn base32_decode(s: &str) -> Vec<u8> {
-    let (mut bits, mut n, mut out) = (0u32, 0u32, Vec::new());
-    for c in s.bytes().filter(|c| *c != b'=' && *c != b' ') {
-        let v = match c.to_ascii_uppercase() {
-            c @ b'A'..=b'Z' => c - b'A',
-            c @ b'2'..=b'7' => c - b'2' + 26,
-            other => panic!("not base32: {}", other as char),
-        };
-        bits = (bits << 5) | u32::from(v);
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
-}
-
-fn totp(secret: &str, unix: u64) -> String {
-    let h = hmac_sha1(&base32_decode(secret), &(unix / 30).to_be_bytes());
-    let o = usize::from(h[19] & 0x0f);
-    let bin = u32::from_be_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]) & 0x7fff_ffff;
-    format!("{:06}", bin % 1_000_000)
-}
-
-/// The current code of `secret` by the emulator's clock (which tests may have moved).
-async fn totp_now(secret: &str) -> String {
-    totp(secret, emulator_now().await)
-}
-
-/// A base32 secret of 20 random bytes.
-fn random_secret() -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    (0..32).map(|_| A[(js_sys::Math::random() * 32.0) as usize % 32] as char).collect()
 }
 
 /// Signs in a user with a seeded TOTP factor and raises the session to aal2.

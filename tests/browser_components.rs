@@ -5,28 +5,21 @@
 //! time (scripts/test.sh sets it).
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use gloo_storage::{LocalStorage, Storage};
-use leptos_supabase_auth::api::GoTrue;
 use leptos_supabase_auth::session::state::Session;
 use leptos_supabase_auth::{AuthConfig, AuthRoute, Strings};
-use serde_json::json;
+use support::{api, create_user, emulator, sleep_ms, unique_email, PASSWORD};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PASSWORD: &str = "correct-horse-1";
 const S: &Strings = &Strings::EN;
 
-// ---------------------------------------------------------------- helpers
-
-fn emulator() -> &'static str {
-    match option_env!("EMULATOR_URL") {
-        Some(url) => url.trim_end_matches('/'),
-        None => panic!("EMULATOR_URL must be set at compile time (run through scripts/test.sh)"),
-    }
-}
+// ---------------------------------------------------------------- helpers (see also support/)
 
 fn document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("document")
@@ -34,10 +27,6 @@ fn document() -> web_sys::Document {
 
 fn default_key() -> String {
     AuthConfig::new("http://x", "k").storage_key
-}
-
-async fn sleep_ms(ms: i32) {
-    leptos_supabase_auth::components::browser::sleep_ms(ms).await
 }
 
 /// The app mounted at `path` in a fresh container; unmounted and the URL restored on drop.
@@ -207,17 +196,9 @@ async fn a_corrupt_stored_session_still_renders_and_the_key_is_removed() {
 
 #[wasm_bindgen_test]
 async fn a_stored_session_renders_signed_in_until_another_tab_signs_out() {
-    let email = format!("comp-{}@example.com", (js_sys::Math::random() * 1e10) as u64);
-    let resp = gloo_net::http::Request::post(&[emulator(), "/_emulator/users"].concat())
-        .header("Content-Type", "application/json")
-        .body(json!({"email": email, "password": PASSWORD}).to_string())
-        .expect("request")
-        .send()
-        .await
-        .expect("emulator reachable");
-    assert!(resp.ok());
-    let api = GoTrue::new(&[emulator(), "/auth/v1"].concat(), "anon");
-    let tokens = api.sign_in_password(&email, PASSWORD).await.expect("sign in");
+    let email = unique_email("session");
+    create_user(&email, None, None).await;
+    let tokens = api().sign_in_password(&email, PASSWORD).await.expect("sign in");
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let session = Session::from_response(tokens, now).expect("session");
     let key = default_key();
@@ -265,15 +246,8 @@ async fn the_sign_in_form_has_labelled_fields_with_autocomplete() {
 #[wasm_bindgen_test]
 async fn signing_in_through_the_form_reaches_the_home_page() {
     LocalStorage::delete(default_key());
-    let email = format!("comp-form-{}@example.com", (js_sys::Math::random() * 1e10) as u64);
-    let resp = gloo_net::http::Request::post(&[emulator(), "/_emulator/users"].concat())
-        .header("Content-Type", "application/json")
-        .body(json!({"email": email, "password": PASSWORD}).to_string())
-        .expect("request")
-        .send()
-        .await
-        .expect("emulator reachable");
-    assert!(resp.ok());
+    let email = unique_email("form");
+    create_user(&email, None, None).await;
     let m = mount_app("/auth/sign-in", true);
     let email_input = find(|| input_by_label(&m, S.email_label)).await.expect("Email field");
     let password_input = input_by_label(&m, S.password_label).expect("Password field");

@@ -6,50 +6,27 @@
 //! and its own storage key, so tests do not see each other's sessions.
 #![cfg(target_arch = "wasm32")]
 
-use gloo_net::http::Request;
+mod support;
+
 use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::prelude::*;
-use leptos_supabase_auth::api::{ErrorCode, GoTrue, LogoutScope, TokenResponse};
+use leptos_supabase_auth::api::{ErrorCode, LogoutScope, TokenResponse};
 use leptos_supabase_auth::session::aal::Requirement;
 use leptos_supabase_auth::session::lock::with_lease;
 use leptos_supabase_auth::session::state::{AuthState, Persisted};
 use leptos_supabase_auth::session::step_up;
 use leptos_supabase_auth::{Aal, AuthConfig, AuthEvent, AuthStore};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
+use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const PASSWORD: &str = "correct-horse-1";
-
-// ---------------------------------------------------------------- helpers
-
-fn emulator() -> &'static str {
-    match option_env!("EMULATOR_URL") {
-        Some(url) => url.trim_end_matches('/'),
-        None => panic!("EMULATOR_URL must be set at compile time (run through scripts/test.sh)"),
-    }
-}
-
-fn api_url() -> String {
-    [emulator(), "/auth/v1"].concat()
-}
-
-fn api() -> GoTrue {
-    GoTrue::new(&api_url(), "anon")
-}
-
-fn rand_digits(n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + (js_sys::Math::random() * 10.0) as u8 % 10)).collect()
-}
-
-fn unique_email(tag: &str) -> String {
-    format!("store-{tag}-{}@example.com", rand_digits(10))
-}
+// ---------------------------------------------------------------- helpers (see also support/)
 
 /// A configuration for the emulator with a storage key of its own.
 fn config() -> AuthConfig {
@@ -67,61 +44,6 @@ fn reactive_setup() {
     let owner = Owner::new();
     owner.set();
     std::mem::forget(owner);
-}
-
-async fn sleep_ms(ms: i32) {
-    leptos_supabase_auth::components::browser::sleep_ms(ms).await
-}
-
-async fn emu_get(path: &str) -> Value {
-    let resp =
-        Request::get(&[emulator(), path].concat()).send().await.expect("GET reaches the emulator");
-    assert!(resp.ok(), "GET {path}: status {}", resp.status());
-    resp.json().await.expect("JSON answer")
-}
-
-async fn emu_post(path: &str, body: Value) -> Value {
-    let resp = Request::post(&[emulator(), path].concat())
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .expect("request")
-        .send()
-        .await
-        .expect("POST reaches the emulator");
-    assert!(resp.ok(), "POST {path}: status {}", resp.status());
-    resp.json().await.expect("JSON answer")
-}
-
-/// A confirmed user; returns the ids of its seeded (verified) factors.
-async fn create_user(email: &str, totp_secret: Option<&str>) -> Vec<String> {
-    let mut body = json!({"email": email, "password": PASSWORD});
-    if let Some(s) = totp_secret {
-        body["totp_secret"] = json!(s);
-    }
-    let v = emu_post("/_emulator/users", body).await;
-    v["factors"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|f| f["id"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
-}
-
-async fn latest_mail_code(email: &str, subject_word: &str) -> String {
-    let query = js_sys::encode_uri_component(&format!("to:{email} subject:{subject_word}"));
-    for _ in 0..30 {
-        let list = emu_get(&format!("/_mail/api/v1/search?query={query}")).await;
-        if let Some(id) = list["messages"][0]["ID"].as_str() {
-            let msg = emu_get(&format!("/_mail/api/v1/message/{id}")).await;
-            let text = msg["Text"].as_str().expect("Text");
-            let rest = text.split("Code: ").nth(1).expect("a `Code: ` line");
-            return rest.chars().take_while(char::is_ascii_digit).collect();
-        }
-        sleep_ms(100).await;
-    }
-    panic!("no mail to {email} with {subject_word:?} in the subject");
-}
-
-async fn emulator_now() -> u64 {
-    emu_get("/_emulator/clock").await["now"].as_i64().expect("now") as u64
 }
 
 fn stored(key: &str) -> Option<String> {
@@ -170,84 +92,10 @@ fn is_signed_out(store: &AuthStore) -> bool {
 
 async fn signed_in_store(tag: &str, totp_secret: Option<&str>) -> (AuthStore, String, Vec<String>) {
     let email = unique_email(tag);
-    let factors = create_user(&email, totp_secret).await;
+    let (_, factors) = create_user(&email, totp_secret, None).await;
     let store = AuthStore::new(config());
     store.sign_in_password(&email, PASSWORD).await.expect("sign-in through the store");
     (store, email, factors)
-}
-
-// RFC 6238 TOTP (SHA1, 6 digits, 30 s); checked against the RFC vectors in browser_api.rs.
-
-fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&(data.len() as u64 * 8).to_be_bytes());
-    for block in msg.chunks(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in block.chunks(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let t =
-                a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
-            (e, d, c, b, a) = (d, c, b.rotate_left(30), a, t);
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (chunk, x) in out.chunks_mut(4).zip(h) {
-        chunk.copy_from_slice(&x.to_be_bytes());
-    }
-    out
-}
-
-fn totp(secret: &str, unix: u64) -> String {
-    let mut key = Vec::new();
-    let (mut bits, mut n) = (0u32, 0u32);
-    for c in secret.bytes().filter(|c| *c != b'=') {
-        let v = match c.to_ascii_uppercase() {
-            c @ b'A'..=b'Z' => c - b'A',
-            c @ b'2'..=b'7' => c - b'2' + 26,
-            other => panic!("not base32: {}", other as char),
-        };
-        bits = (bits << 5) | u32::from(v);
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            key.push((bits >> n) as u8);
-        }
-    }
-    let mut k = [0u8; 64];
-    k[..key.len()].copy_from_slice(&key);
-    let mut inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
-    inner.extend_from_slice(&(unix / 30).to_be_bytes());
-    let mut outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    outer.extend_from_slice(&sha1(&inner));
-    let h = sha1(&outer);
-    let o = usize::from(h[19] & 0x0f);
-    let bin = u32::from_be_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]) & 0x7fff_ffff;
-    format!("{:06}", bin % 1_000_000)
-}
-
-fn random_secret() -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    (0..32).map(|_| A[(js_sys::Math::random() * 32.0) as usize % 32] as char).collect()
 }
 
 /// Challenges and verifies `factor_id` with the store's token; returns the aal2 response and
@@ -255,7 +103,7 @@ fn random_secret() -> String {
 async fn verify_totp(store: &AuthStore, factor_id: &str, secret: &str) -> (TokenResponse, String) {
     let token = store.access_token().await.expect("access token");
     let ch = store.api().challenge(&token, factor_id).await.expect("challenge");
-    let code = totp(secret, emulator_now().await);
+    let code = totp_now(secret).await;
     let resp = store.api().verify_factor(&token, factor_id, &ch.id, &code).await.expect("verify");
     (resp, code)
 }
@@ -266,7 +114,7 @@ async fn verify_totp(store: &AuthStore, factor_id: &str, secret: &str) -> (Token
 async fn sign_in_persists_under_the_configured_key_and_a_new_store_restores_it() {
     reactive_setup();
     let email = unique_email("persist");
-    create_user(&email, None).await;
+    create_user(&email, None, None).await;
     let cfg = config();
     let key = cfg.storage_key.clone();
     let store = AuthStore::new(cfg.clone());
@@ -485,7 +333,7 @@ async fn sign_out_local_clears_storage_and_ends_the_server_session() {
 async fn sync_from_storage_follows_another_tab() {
     reactive_setup();
     let email = unique_email("sync");
-    create_user(&email, None).await;
+    create_user(&email, None, None).await;
     let cfg = config();
     let key = cfg.storage_key.clone();
     let tab_a = AuthStore::new(cfg.clone());
@@ -565,7 +413,7 @@ async fn concurrent_refreshes_in_two_tabs_rotate_once() {
 async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
     reactive_setup();
     let email = unique_email("timer");
-    create_user(&email, None).await;
+    create_user(&email, None, None).await;
     // The emulator's token lifetime (3600 s unless BROWSER_JWT_EXP says otherwise).
     let lifetime = api().sign_in_password(&email, PASSWORD).await.expect("sign in").expires_in;
     let mut cfg = config();
