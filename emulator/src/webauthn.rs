@@ -52,6 +52,19 @@ pub struct Expect<'a> {
     pub require_uv: bool,
 }
 
+impl<'a> Expect<'a> {
+    /// A ceremony of this server: the configured RP id and origins, user verification not
+    /// required (GoTrue's "preferred").
+    pub fn with_config(config: &'a crate::config::Config, challenge: &'a str) -> Self {
+        Expect {
+            challenge,
+            rp_id: &config.webauthn_rp_id,
+            origins: &config.webauthn_rp_origins,
+            require_uv: false,
+        }
+    }
+}
+
 /// Why a response was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
