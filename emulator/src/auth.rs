@@ -59,6 +59,11 @@ pub fn claims_of(state: &AppState, token: &str) -> Result<Value, ApiError> {
     })
 }
 
+/// The verified claims of the request's bearer token.
+fn verified_claims(parts: &Parts, state: &AppState) -> Result<Value, ApiError> {
+    claims_of(state, &bearer(parts)?)
+}
+
 impl FromRequestParts<Arc<AppState>> for AuthUser {
     type Rejection = ApiError;
 
@@ -66,8 +71,7 @@ impl FromRequestParts<Arc<AppState>> for AuthUser {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let token = bearer(parts)?;
-        let claims = claims_of(state, &token)?;
+        let claims = verified_claims(parts, state)?;
         let (user, session) = caller_from_claims(state, &claims)?;
         Ok(AuthUser { user, session, claims })
     }
@@ -87,8 +91,7 @@ impl FromRequestParts<Arc<AppState>> for AdminUser {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let token = bearer(parts)?;
-        let claims = claims_of(state, &token)?;
+        let claims = verified_claims(parts, state)?;
         let role = claims.get("role").and_then(Value::as_str).unwrap_or("");
         if !state.config.jwt_admin_roles.iter().any(|r| r == role) {
             return Err(ApiError::forbidden("not_admin", "User not allowed"));

@@ -9,7 +9,10 @@ use serde_json::Value;
 use super::{ok_json, or_empty, RawBody, RequestInfo, SharedState};
 use crate::auth::AuthUser;
 use crate::domain::factors::{self, Enrollment, VerifyInput, WebauthnAnswer};
+use crate::domain::sessions::Caller;
 use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::Factor;
 
 #[derive(Deserialize)]
 struct EnrollParams {
@@ -36,6 +39,17 @@ pub async fn enroll(
     Ok(ok_json(factors::enroll(&state, auth.caller(), input)?))
 }
 
+/// The caller (not anonymous) and its factor `id`.
+fn own_factor<'a>(
+    state: &AppState,
+    auth: &'a AuthUser,
+    id: &str,
+) -> Result<(Caller<'a>, Factor), ApiError> {
+    let caller = auth.caller();
+    caller.require_not_anonymous()?;
+    Ok((caller, factors::load(state, &caller.user.id, id)?))
+}
+
 #[derive(Deserialize)]
 struct ChallengeParams {
     channel: Option<String>,
@@ -49,9 +63,7 @@ pub async fn challenge(
     Path(id): Path<String>,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    let caller = auth.caller();
-    caller.require_not_anonymous()?;
-    let factor = factors::load(&state, &caller.user.id, &id)?;
+    let (caller, factor) = own_factor(&state, &auth, &id)?;
     factors::check_verify_enabled(&state, &factor)?;
     let channel = if factors::challenge_reads_body(&factor) {
         let p: ChallengeParams = body.json()?;
@@ -84,9 +96,7 @@ pub async fn verify(
     Path(id): Path<String>,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    let caller = auth.caller();
-    caller.require_not_anonymous()?;
-    let factor = factors::load(&state, &caller.user.id, &id)?;
+    let (caller, factor) = own_factor(&state, &auth, &id)?;
     let p: VerifyParams = body.json()?;
     let input = VerifyInput {
         challenge_id: or_empty(&p.challenge_id),

@@ -11,6 +11,7 @@ use super::{ok_json, or_empty, RawBody, SharedState};
 use crate::auth::AuthUser;
 use crate::domain::passkeys::{self, CeremonyAnswer};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 struct VerifyBody {
@@ -34,14 +35,19 @@ struct RenameBody {
     friendly_name: Option<String>,
 }
 
+/// Passkeys on, and a caller that is not anonymous.
+fn check_may_register(state: &AppState, auth: &AuthUser) -> Result<(), ApiError> {
+    passkeys::check_enabled(state)?;
+    auth.caller().require_not_anonymous()
+}
+
 /// Creation options for a new passkey.
 pub async fn registration_options(
     state: SharedState,
     auth: AuthUser,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    passkeys::check_enabled(&state)?;
-    auth.caller().require_not_anonymous()?;
+    check_may_register(&state, &auth)?;
     let _: Value = body.json()?;
     Ok(ok_json(passkeys::registration_options(&state, auth.caller())?))
 }
@@ -52,8 +58,7 @@ pub async fn registration_verify(
     auth: AuthUser,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    passkeys::check_enabled(&state)?;
-    auth.caller().require_not_anonymous()?;
+    check_may_register(&state, &auth)?;
     let p: VerifyBody = body.json()?;
     Ok(ok_json(passkeys::register(&state, auth.caller(), p.answer())?))
 }
