@@ -1,4 +1,5 @@
-//! The bearer-token extractors: the signed-in user (with its session) and the admin caller.
+//! The bearer-token extractors (HTTP side): the signed-in user with its session, and the admin
+//! caller. Who a token's claims name is decided in [`crate::domain::sessions`].
 
 use std::sync::Arc;
 
@@ -6,6 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde_json::Value;
 
+use crate::domain::sessions::{caller_from_claims, Caller};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{Session, User};
@@ -23,20 +25,9 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
-    /// The session's stored AAL is aal2.
-    pub fn is_aal2(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| s.aal == "aal2")
-    }
-
-    /// 403 `no_authorization` for anonymous users (GoTrue's `requireNotAnonymous`).
-    pub fn require_not_anonymous(&self) -> Result<(), ApiError> {
-        if self.user.is_anonymous {
-            return Err(ApiError::forbidden(
-                "no_authorization",
-                "Anonymous user not allowed to perform these actions",
-            ));
-        }
-        Ok(())
+    /// The caller as the domain sees it.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller { user: &self.user, session: self.session.as_ref() }
     }
 }
 
@@ -59,8 +50,8 @@ pub fn bearer(parts: &Parts) -> Result<String, ApiError> {
 }
 
 /// Verifies a JWT with the server's secret and clock (403 `bad_jwt` on failure).
-pub fn claims_of(st: &AppState, token: &str) -> Result<Value, ApiError> {
-    crate::jwt::verify(token, &st.config.jwt_secret, st.clock.now_secs()).map_err(|e| {
+pub fn claims_of(state: &AppState, token: &str) -> Result<Value, ApiError> {
+    crate::jwt::verify(token, &state.config.jwt_secret, state.clock.now_secs()).map_err(|e| {
         ApiError::forbidden(
             "bad_jwt",
             format!("invalid JWT: unable to parse or verify signature, {e}"),
@@ -68,46 +59,21 @@ pub fn claims_of(st: &AppState, token: &str) -> Result<Value, ApiError> {
     })
 }
 
+/// The verified claims of the request's bearer token.
+fn verified_claims(parts: &Parts, state: &AppState) -> Result<Value, ApiError> {
+    claims_of(state, &bearer(parts)?)
+}
+
 impl FromRequestParts<Arc<AppState>> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, ApiError> {
-        let token = bearer(parts)?;
-        let claims = claims_of(st, &token)?;
-        let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
-        if sub.is_empty() {
-            return Err(ApiError::forbidden("bad_jwt", "invalid claim: missing sub claim"));
-        }
-        if !crate::util::is_uuid(sub) {
-            return Err(ApiError::bad_request(
-                "bad_jwt",
-                "invalid claim: sub claim must be a UUID",
-            ));
-        }
-        let sid = claims.get("session_id").and_then(Value::as_str).unwrap_or("").to_string();
-        let sub = sub.to_lowercase();
-        st.read(|inner| {
-            let user = inner.db.user(&sub).cloned().ok_or_else(|| {
-                ApiError::forbidden("user_not_found", "User from sub claim in JWT does not exist")
-            })?;
-            let session = if sid.is_empty() || sid == "00000000-0000-0000-0000-000000000000" {
-                None
-            } else {
-                if !crate::util::is_uuid(&sid) {
-                    return Err(ApiError::forbidden(
-                        "bad_jwt",
-                        "invalid claim: session_id claim must be a UUID",
-                    ));
-                }
-                Some(inner.db.session(&sid.to_lowercase()).cloned().ok_or_else(|| {
-                    ApiError::forbidden(
-                        "session_not_found",
-                        "Session from session_id claim in JWT does not exist",
-                    )
-                })?)
-            };
-            Ok(AuthUser { user, session, claims: claims.clone() })
-        })
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let claims = verified_claims(parts, state)?;
+        let (user, session) = caller_from_claims(state, &claims)?;
+        Ok(AuthUser { user, session, claims })
     }
 }
 
@@ -121,11 +87,13 @@ pub struct AdminUser {
 impl FromRequestParts<Arc<AppState>> for AdminUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, ApiError> {
-        let token = bearer(parts)?;
-        let claims = claims_of(st, &token)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let claims = verified_claims(parts, state)?;
         let role = claims.get("role").and_then(Value::as_str).unwrap_or("");
-        if !st.config.jwt_admin_roles.iter().any(|r| r == role) {
+        if !state.config.jwt_admin_roles.iter().any(|r| r == role) {
             return Err(ApiError::forbidden("not_admin", "User not allowed"));
         }
         Ok(AdminUser { claims })

@@ -247,25 +247,35 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("GOTRUE_WEBAUTHN_RP_ORIGINS", "allowed WebAuthn origins, '*' wildcards (http://localhost:*)"),
 ];
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// Reads the settings' variables from some source (the process environment, or a map in tests).
+/// Blank values count as unset.
+struct EnvSource<F: Fn(&str) -> Option<String>> {
+    lookup: F,
 }
 
-fn env_bool(name: &str) -> Option<bool> {
-    env(name).map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
-}
+impl<F: Fn(&str) -> Option<String>> EnvSource<F> {
+    fn text(&self, name: &str) -> Option<String> {
+        (self.lookup)(name).filter(|v| !v.trim().is_empty())
+    }
 
-fn env_num<T: std::str::FromStr>(name: &str) -> Option<T> {
-    env(name).and_then(|v| v.trim().parse().ok())
-}
+    fn flag(&self, name: &str) -> Option<bool> {
+        self.text(name)
+            .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    }
 
-fn env_secs(name: &str) -> Option<f64> {
-    env(name).and_then(|v| parse_duration_secs(&v))
-}
+    /// A number; an unparsable value counts as unset (the default stays).
+    fn number<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
+        self.text(name).and_then(|v| v.trim().parse().ok())
+    }
 
-fn env_list(name: &str) -> Option<Vec<String>> {
-    env(name)
-        .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    fn seconds(&self, name: &str) -> Option<f64> {
+        self.text(name).and_then(|v| parse_duration_secs(&v))
+    }
+
+    fn list(&self, name: &str) -> Option<Vec<String>> {
+        self.text(name)
+            .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    }
 }
 
 /// Splits GoTrue's `GOTRUE_PASSWORD_REQUIRED_CHARACTERS` on unescaped `:`.
@@ -289,8 +299,19 @@ pub fn parse_required_characters(v: &str) -> Vec<String> {
 }
 
 impl Config {
-    /// Defaults overridden by the environment variables listed in [`ENV_VARS`].
+    /// Defaults overridden by the process environment's variables listed in [`ENV_VARS`].
     pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Defaults overridden by the variables of [`ENV_VARS`] that `lookup` finds. Blank values
+    /// are ignored, and so are numbers and durations that do not parse.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let vars = EnvSource { lookup };
+        let env = |n: &str| vars.text(n);
+        let env_bool = |n: &str| vars.flag(n);
+        let env_secs = |n: &str| vars.seconds(n);
+        let env_list = |n: &str| vars.list(n);
         let mut c = Config::default();
         macro_rules! set {
             ($field:expr, $value:expr) => {
@@ -300,7 +321,7 @@ impl Config {
             };
         }
         set!(c.host, env("GOTRUE_EMULATOR_HOST"));
-        set!(c.port, env_num("GOTRUE_EMULATOR_PORT"));
+        set!(c.port, vars.number("GOTRUE_EMULATOR_PORT"));
         c.serve_dir = env("GOTRUE_EMULATOR_SERVE_DIR").map(PathBuf::from).or(c.serve_dir);
         c.db_path = env("GOTRUE_EMULATOR_DB").map(PathBuf::from).or(c.db_path);
         c.anon_key = env("GOTRUE_EMULATOR_ANON_KEY").or(c.anon_key);
@@ -308,9 +329,9 @@ impl Config {
         set!(c.test_controls, env_bool("GOTRUE_EMULATOR_TEST_CONTROLS"));
         set!(c.seed_demo, env_bool("GOTRUE_EMULATOR_SEED_DEMO"));
         set!(c.csp, env_bool("GOTRUE_EMULATOR_CSP"));
-        set!(c.bcrypt_cost, env_num("GOTRUE_EMULATOR_BCRYPT_COST"));
+        set!(c.bcrypt_cost, vars.number("GOTRUE_EMULATOR_BCRYPT_COST"));
         set!(c.jwt_secret, env("GOTRUE_JWT_SECRET"));
-        set!(c.jwt_exp, env_num("GOTRUE_JWT_EXP"));
+        set!(c.jwt_exp, vars.number("GOTRUE_JWT_EXP"));
         set!(c.jwt_aud, env("GOTRUE_JWT_AUD"));
         c.jwt_issuer = env("GOTRUE_JWT_ISSUER").or(c.jwt_issuer);
         c.jwt_key_id = env("GOTRUE_JWT_KEY_ID").or(c.jwt_key_id);
@@ -321,12 +342,12 @@ impl Config {
         set!(c.uri_allow_list, env_list("GOTRUE_URI_ALLOW_LIST"));
         set!(c.disable_signup, env_bool("GOTRUE_DISABLE_SIGNUP"));
         set!(c.mailer_autoconfirm, env_bool("GOTRUE_MAILER_AUTOCONFIRM"));
-        set!(c.mailer_otp_exp, env_num("GOTRUE_MAILER_OTP_EXP"));
-        set!(c.mailer_otp_length, env_num("GOTRUE_MAILER_OTP_LENGTH"));
+        set!(c.mailer_otp_exp, vars.number("GOTRUE_MAILER_OTP_EXP"));
+        set!(c.mailer_otp_length, vars.number("GOTRUE_MAILER_OTP_LENGTH"));
         set!(c.smtp_max_frequency, env_secs("GOTRUE_SMTP_MAX_FREQUENCY"));
         set!(c.smtp_admin_email, env("GOTRUE_SMTP_ADMIN_EMAIL"));
-        set!(c.rate_limit_email_sent, env_num("GOTRUE_RATE_LIMIT_EMAIL_SENT"));
-        set!(c.password_min_length, env_num("GOTRUE_PASSWORD_MIN_LENGTH"));
+        set!(c.rate_limit_email_sent, vars.number("GOTRUE_RATE_LIMIT_EMAIL_SENT"));
+        set!(c.password_min_length, vars.number("GOTRUE_PASSWORD_MIN_LENGTH"));
         if let Some(v) = env("GOTRUE_PASSWORD_REQUIRED_CHARACTERS") {
             c.password_required_characters = parse_required_characters(&v);
         }
@@ -344,19 +365,19 @@ impl Config {
         );
         set!(
             c.refresh_token_reuse_interval,
-            env_num("GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL")
+            vars.number("GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL")
         );
         set!(c.mfa_totp_enroll_enabled, env_bool("GOTRUE_MFA_TOTP_ENROLL_ENABLED"));
         set!(c.mfa_totp_verify_enabled, env_bool("GOTRUE_MFA_TOTP_VERIFY_ENABLED"));
         set!(c.mfa_phone_enroll_enabled, env_bool("GOTRUE_MFA_PHONE_ENROLL_ENABLED"));
         set!(c.mfa_phone_verify_enabled, env_bool("GOTRUE_MFA_PHONE_VERIFY_ENABLED"));
         set!(c.mfa_phone_max_frequency, env_secs("GOTRUE_MFA_PHONE_MAX_FREQUENCY"));
-        set!(c.mfa_phone_otp_length, env_num("GOTRUE_MFA_PHONE_OTP_LENGTH"));
+        set!(c.mfa_phone_otp_length, vars.number("GOTRUE_MFA_PHONE_OTP_LENGTH"));
         set!(c.mfa_phone_template, env("GOTRUE_MFA_PHONE_TEMPLATE"));
         set!(c.mfa_challenge_expiry, env_secs("GOTRUE_MFA_CHALLENGE_EXPIRY_DURATION"));
         set!(c.mfa_factor_expiry, env_secs("GOTRUE_MFA_FACTOR_EXPIRY_DURATION"));
-        set!(c.mfa_max_enrolled_factors, env_num("GOTRUE_MFA_MAX_ENROLLED_FACTORS"));
-        set!(c.mfa_max_verified_factors, env_num("GOTRUE_MFA_MAX_VERIFIED_FACTORS"));
+        set!(c.mfa_max_enrolled_factors, vars.number("GOTRUE_MFA_MAX_ENROLLED_FACTORS"));
+        set!(c.mfa_max_verified_factors, vars.number("GOTRUE_MFA_MAX_VERIFIED_FACTORS"));
         set!(c.flow_state_expiry, env_secs("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION"));
         set!(c.mfa_webauthn_enroll_enabled, env_bool("GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED"));
         set!(c.mfa_webauthn_verify_enabled, env_bool("GOTRUE_MFA_WEB_AUTHN_VERIFY_ENABLED"));
@@ -379,5 +400,100 @@ impl Config {
         self.flow_state_expiry = self.flow_state_expiry.max(300.0);
         self.bcrypt_cost = self.bcrypt_cost.clamp(4, 31);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> Config {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_vars(|n| map.get(n).cloned())
+    }
+
+    #[test]
+    fn no_variables_give_the_defaults() {
+        let c = from(&[]);
+        let d = Config::default();
+        assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", 54321));
+        assert_eq!(c.cors_origins, d.cors_origins);
+        assert!(c.mailer_autoconfirm && !c.test_controls && c.csp);
+        assert_eq!(c.smtp_max_frequency, 60.0);
+        assert_eq!(c.jwt_secret, d.jwt_secret);
+        assert!(c.site_url.is_none() && c.db_path.is_none());
+    }
+
+    #[test]
+    fn variables_override_defaults() {
+        let c = from(&[
+            ("GOTRUE_EMULATOR_PORT", "9999"),
+            ("GOTRUE_EMULATOR_TEST_CONTROLS", "TRUE"),
+            ("GOTRUE_EMULATOR_CSP", "off"),
+            ("GOTRUE_EMULATOR_DB", "/tmp/x.db"),
+            ("GOTRUE_JWT_ISSUER", "me"),
+            ("GOTRUE_JWT_ADMIN_ROLES", " a , ,b "),
+            ("GOTRUE_SMTP_MAX_FREQUENCY", "1m30s"),
+            ("GOTRUE_MFA_PHONE_MAX_FREQUENCY", "5"),
+            ("GOTRUE_PASSWORD_REQUIRED_CHARACTERS", "abc:0123\\:x"),
+            ("GOTRUE_PASSKEY_ENABLED", "1"),
+        ]);
+        assert_eq!(c.port, 9999);
+        assert!(c.test_controls && !c.csp && c.passkey_enabled);
+        assert_eq!(c.db_path, Some(PathBuf::from("/tmp/x.db")));
+        assert_eq!(c.jwt_issuer.as_deref(), Some("me"));
+        assert_eq!(c.jwt_admin_roles, vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(c.smtp_max_frequency, 90.0);
+        assert_eq!(c.mfa_phone_max_frequency, 5.0);
+        assert_eq!(c.password_required_characters, vec!["abc".to_string(), "0123:x".to_string()]);
+    }
+
+    #[test]
+    fn bad_or_blank_values_keep_the_defaults() {
+        let c = from(&[
+            ("GOTRUE_EMULATOR_PORT", "eighty"),
+            ("GOTRUE_JWT_EXP", "-"),
+            ("GOTRUE_SMTP_MAX_FREQUENCY", "soon"),
+            ("GOTRUE_EMULATOR_HOST", "   "),
+            ("GOTRUE_SITE_URL", ""),
+        ]);
+        assert_eq!(c.port, 54321);
+        assert_eq!(c.jwt_exp, 3600);
+        assert_eq!(c.smtp_max_frequency, 60.0);
+        assert_eq!(c.host, "127.0.0.1");
+        assert!(c.site_url.is_none());
+        // A boolean that is not a yes turns the setting off.
+        assert!(!from(&[("GOTRUE_MAILER_AUTOCONFIRM", "maybe")]).mailer_autoconfirm);
+    }
+
+    #[test]
+    fn normalized_applies_gotrue_floors() {
+        let c = Config {
+            password_min_length: 2,
+            mailer_otp_length: 12,
+            mfa_challenge_expiry: 10.0,
+            bcrypt_cost: 1,
+            ..Config::default()
+        }
+        .normalized();
+        assert_eq!(c.password_min_length, 6);
+        assert_eq!(c.mailer_otp_length, 10);
+        assert_eq!(c.mfa_challenge_expiry, 300.0);
+        assert_eq!(c.bcrypt_cost, 4);
+    }
+
+    #[test]
+    fn every_read_variable_is_documented() {
+        let src = include_str!("config.rs");
+        let body =
+            &src[src.find("pub fn from_vars").unwrap()..src.find("pub fn normalized").unwrap()];
+        for part in body.split('"').skip(1).step_by(2) {
+            if part.starts_with("GOTRUE_") || part == "API_EXTERNAL_URL" {
+                assert!(ENV_VARS.iter().any(|(v, _)| *v == part), "{part} missing from ENV_VARS");
+            }
+        }
     }
 }

@@ -14,18 +14,18 @@ const ALLOW_HEADERS: &str =
     "apikey, authorization, content-type, x-supabase-api-version, x-client-info";
 const ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 
-fn allowed(st: &AppState, origin: &str) -> bool {
-    origin == st.origin
-        || st.config.cors_origins.iter().any(|p| p == "*" || wildcard_match(p, origin))
+fn allowed(state: &AppState, origin: &str) -> bool {
+    origin == state.origin
+        || state.config.cors_origins.iter().any(|p| p == "*" || wildcard_match(p, origin))
 }
 
 /// Middleware: answers preflights and adds the CORS headers for allowed origins.
-pub async fn cors_layer(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+pub async fn cors_layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let origin = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
-        .filter(|o| allowed(&st, o))
+        .filter(|o| allowed(&state, o))
         .and_then(|o| HeaderValue::from_str(o).ok());
     let preflight = req.method() == Method::OPTIONS
         && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);

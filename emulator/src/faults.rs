@@ -59,21 +59,35 @@ impl Fault {
     }
 }
 
+impl Fault {
+    /// The fault as `GET /_emulator/faults` lists it.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "path": self.path,
+            "method": self.method,
+            "status": self.status,
+            "delay_ms": self.delay_ms,
+            "drop": self.drop,
+            "count": self.count,
+        })
+    }
+}
+
 /// Marks a response whose connection must be closed without sending it.
 #[derive(Debug, Clone, Copy)]
 pub struct DropConnection;
 
 /// Middleware applying the first matching fault.
-pub async fn fault_layer(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let fault = st.volatile(|inner| {
-        let i = inner
+pub async fn fault_layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let fault = state.volatile(|data| {
+        let i = data
             .faults
             .iter()
             .position(|f| f.count > 0 && f.matches(req.method(), req.uri().path()))?;
-        let f = inner.faults[i].clone();
-        inner.faults[i].count -= 1;
-        if inner.faults[i].count == 0 {
-            inner.faults.remove(i);
+        let f = data.faults[i].clone();
+        data.faults[i].count -= 1;
+        if data.faults[i].count == 0 {
+            data.faults.remove(i);
         }
         Some(f)
     });

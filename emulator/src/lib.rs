@@ -14,13 +14,14 @@
 //! ```
 
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod cors;
+pub mod domain;
 pub mod error;
 pub mod faults;
 pub mod jwt;
-pub mod outbox;
 pub mod routes;
 pub mod server;
 pub mod state;
@@ -31,5 +32,6 @@ pub mod webauthn;
 
 pub use clock::Clock;
 pub use config::Config;
+pub use domain::outbox;
 pub use error::ApiError;
 pub use server::{app, spawn, Running};

@@ -316,6 +316,10 @@ impl Db {
         let e = email.to_lowercase();
         self.users.iter().find(|u| u.email == e && u.aud == aud && !e.is_empty())
     }
+    /// The user with this phone (without `+`) and audience.
+    pub fn user_by_phone(&self, phone: &str, aud: &str) -> Option<&User> {
+        self.users.iter().find(|u| !u.phone.is_empty() && u.phone == phone && u.aud == aud)
+    }
     /// The session with this id.
     pub fn session(&self, id: &str) -> Option<&Session> {
         self.sessions.iter().find(|s| s.id == id)
@@ -400,6 +404,14 @@ impl Db {
         t.updated_at = now;
         let (uid, sid) = (t.user_id.clone(), t.session_id.clone());
         Some(self.grant_token(&uid, &sid, old_token, now))
+    }
+    /// Revokes every unrevoked token of a session (reuse of a revoked token).
+    pub fn revoke_session_tokens(&mut self, session_id: &str, now: Micros) {
+        for t in self.refresh_tokens.iter_mut().filter(|t| t.session_id == session_id && !t.revoked)
+        {
+            t.revoked = true;
+            t.updated_at = now;
+        }
     }
     /// The newest unrevoked token of a session.
     pub fn active_token(&self, session_id: &str) -> Option<&RefreshToken> {

@@ -52,6 +52,19 @@ pub struct Expect<'a> {
     pub require_uv: bool,
 }
 
+impl<'a> Expect<'a> {
+    /// A ceremony of this server: the configured RP id and origins, user verification not
+    /// required (GoTrue's "preferred").
+    pub fn with_config(config: &'a crate::config::Config, challenge: &'a str) -> Self {
+        Expect {
+            challenge,
+            rp_id: &config.webauthn_rp_id,
+            origins: &config.webauthn_rp_origins,
+            require_uv: false,
+        }
+    }
+}
+
 /// Why a response was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
@@ -370,9 +383,34 @@ fn raw_json(v: &Value, response: Map<String, Value>) -> Value {
     Value::Object(m)
 }
 
+/// A [`Parsed`] from the parts both ceremonies have (no attestation, signature, user handle or
+/// transports yet).
+fn assemble(
+    v: &Value,
+    (id, raw_id, client_data_json, client_data): (String, Vec<u8>, Vec<u8>, ClientData),
+    response: Map<String, Value>,
+    auth_data_raw: Vec<u8>,
+    auth_data: AuthData,
+) -> Parsed {
+    Parsed {
+        raw: raw_json(v, response),
+        id,
+        raw_id,
+        attachment: str_field(v, "authenticatorAttachment").unwrap_or("").into(),
+        client_data_json,
+        client_data,
+        auth_data_raw,
+        auth_data,
+        attestation: None,
+        signature: Vec::new(),
+        user_handle: Vec::new(),
+        transports: Vec::new(),
+    }
+}
+
 /// Parses a registration response (`navigator.credentials.create(...).toJSON()`).
 pub fn parse_registration(v: &Value) -> Result<Parsed, Error> {
-    let (id, raw_id, client_data_json, client_data) = parse_common(v)?;
+    let common = parse_common(v)?;
     let resp = &v["response"];
     let att = b64_field(resp, "attestationObject")?;
     let obj: Cbor =
@@ -410,24 +448,15 @@ pub fn parse_registration(v: &Value) -> Result<Parsed, Error> {
         resp.get("publicKeyAlgorithm").cloned().unwrap_or(json!(0)),
     );
     Ok(Parsed {
-        raw: raw_json(v, r),
-        id,
-        raw_id,
-        attachment: str_field(v, "authenticatorAttachment").unwrap_or("").into(),
-        client_data_json,
-        client_data,
-        auth_data_raw,
-        auth_data,
         attestation: Some((fmt.to_string(), stmt)),
-        signature: Vec::new(),
-        user_handle: Vec::new(),
         transports,
+        ..assemble(v, common, r, auth_data_raw, auth_data)
     })
 }
 
 /// Parses an assertion (`navigator.credentials.get(...).toJSON()`).
 pub fn parse_assertion(v: &Value) -> Result<Parsed, Error> {
-    let (id, raw_id, client_data_json, client_data) = parse_common(v)?;
+    let common = parse_common(v)?;
     let resp = &v["response"];
     let auth_data_raw = b64_field(resp, "authenticatorData")?;
     let auth_data = parse_auth_data(&auth_data_raw)?;
@@ -445,20 +474,7 @@ pub fn parse_assertion(v: &Value) -> Result<Parsed, Error> {
     if !user_handle.is_empty() {
         r.insert("userHandle".into(), resp["userHandle"].clone());
     }
-    Ok(Parsed {
-        raw: raw_json(v, r),
-        id,
-        raw_id,
-        attachment: str_field(v, "authenticatorAttachment").unwrap_or("").into(),
-        client_data_json,
-        client_data,
-        auth_data_raw,
-        auth_data,
-        attestation: None,
-        signature,
-        user_handle,
-        transports: Vec::new(),
-    })
+    Ok(Parsed { signature, user_handle, ..assemble(v, common, r, auth_data_raw, auth_data) })
 }
 
 fn origin_allowed(origin: &str, allowed: &[String]) -> bool {

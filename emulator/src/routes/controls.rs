@@ -8,7 +8,8 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ok_json, s, RawBody, St};
+use super::{ok_json, or_empty, RawBody, SharedState};
+use crate::domain::{self, users};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::state::AppState;
@@ -23,8 +24,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/users", post(create_user))
 }
 
-async fn clock(st: St) -> Response {
-    ok_json(json!({"now": st.clock.now_secs()}))
+async fn clock(state: SharedState) -> Response {
+    ok_json(json!({"now": state.clock.now_secs()}))
 }
 
 #[derive(Deserialize)]
@@ -32,41 +33,30 @@ struct Advance {
     seconds: f64,
 }
 
-async fn advance(st: St, body: RawBody) -> Result<Response, ApiError> {
+async fn advance(state: SharedState, body: RawBody) -> Result<Response, ApiError> {
     let a: Advance = body.json()?;
-    st.clock.advance(a.seconds);
-    Ok(ok_json(json!({"now": st.clock.now_secs()})))
+    state.clock.advance(a.seconds);
+    Ok(ok_json(json!({"now": state.clock.now_secs()})))
 }
 
-async fn add_fault(st: St, body: RawBody) -> Result<Response, ApiError> {
+async fn add_fault(state: SharedState, body: RawBody) -> Result<Response, ApiError> {
     let f: Fault = body.json()?;
-    st.volatile(|i| i.faults.push(f));
+    state.volatile(|data| data.faults.push(f));
     Ok(ok_json(json!({})))
 }
 
-async fn list_faults(st: St) -> Response {
-    let faults: Vec<_> = st.read(|i| {
-        i.faults.iter().map(|f| json!({"path": f.path, "method": f.method, "status": f.status, "delay_ms": f.delay_ms, "drop": f.drop, "count": f.count})).collect()
-    });
+async fn list_faults(state: SharedState) -> Response {
+    let faults: Vec<_> = state.read(|data| data.faults.iter().map(Fault::summary).collect());
     ok_json(json!(faults))
 }
 
-async fn clear_faults(st: St) -> Response {
-    st.volatile(|i| i.faults.clear());
+async fn clear_faults(state: SharedState) -> Response {
+    state.volatile(|data| data.faults.clear());
     ok_json(json!({}))
 }
 
-async fn reset(st: St) -> Response {
-    st.write(|i| {
-        i.db = Default::default();
-        i.outbox = Default::default();
-        i.faults.clear();
-        i.email_sent.clear();
-    });
-    st.clock.reset();
-    if st.config.seed_demo {
-        st.seed_demo();
-    }
+async fn reset(state: SharedState) -> Response {
+    domain::reset(&state);
     ok_json(json!({}))
 }
 
@@ -78,10 +68,10 @@ struct NewUser {
     phone: Option<String>,
 }
 
-async fn create_user(st: St, body: RawBody) -> Result<Response, ApiError> {
+async fn create_user(state: SharedState, body: RawBody) -> Result<Response, ApiError> {
     let p: NewUser = body.json()?;
-    let email = super::validate_email(&s(&p.email))?;
-    let password = s(&p.password);
+    let email = users::validate_email(&or_empty(&p.email))?;
+    let password = or_empty(&p.password);
     if password.is_empty() {
         return Err(ApiError::validation("password is required"));
     }
@@ -92,12 +82,12 @@ async fn create_user(st: St, body: RawBody) -> Result<Response, ApiError> {
         }
     }
     let phone = match p.phone.filter(|x| !x.is_empty()) {
-        Some(ph) => Some(super::validate_phone(&ph)?),
+        Some(ph) => Some(users::validate_phone(&ph)?),
         None => None,
     };
     let (id, factors) =
-        st.create_seeded_user(&email, &password, secret.as_deref(), phone.as_deref())?;
+        users::create_seeded_user(&state, &email, &password, secret.as_deref(), phone.as_deref())?;
     let factors: Vec<_> =
-        factors.into_iter().map(|(id, t)| json!({"id": id, "factor_type": t})).collect();
+        factors.iter().map(|f| json!({"id": f.id, "factor_type": f.factor_type})).collect();
     Ok(ok_json(json!({"id": id, "factors": factors})))
 }

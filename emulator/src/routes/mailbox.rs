@@ -9,9 +9,10 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{ok_json, Ctx, St};
+use super::{ok_json, RequestInfo, SharedState};
+use crate::domain::factors;
+use crate::domain::outbox::Mail;
 use crate::error::ApiError;
-use crate::outbox::Mail;
 use crate::state::AppState;
 use crate::util::{html_escape, rfc3339, short_time};
 
@@ -39,59 +40,42 @@ fn listing(mails: Vec<&Mail>, total: usize) -> Value {
     })
 }
 
-async fn list(st: St) -> Response {
-    st.read(|i| {
-        let mails: Vec<&Mail> = i.outbox.mails.iter().rev().collect();
-        ok_json(listing(mails, i.outbox.mails.len()))
+async fn list(state: SharedState) -> Response {
+    state.read(|data| {
+        let mails: Vec<&Mail> = data.outbox.mails.iter().rev().collect();
+        ok_json(listing(mails, data.outbox.mails.len()))
     })
 }
 
-/// Mailpit search terms: `to:`, `from:`, `subject:` and plain words (case-insensitive, quotes ok).
-fn matches(m: &Mail, query: &str) -> bool {
-    query.split_whitespace().all(|term| {
-        let term = term.to_lowercase();
-        let unquote = |v: &str| v.trim_matches('"').to_string();
-        if let Some(v) = term.strip_prefix("to:") {
-            m.to.to_lowercase().contains(&unquote(v))
-        } else if let Some(v) = term.strip_prefix("from:") {
-            m.from.to_lowercase().contains(&unquote(v))
-        } else if let Some(v) = term.strip_prefix("subject:") {
-            m.subject.to_lowercase().contains(&unquote(v))
-        } else {
-            let t = unquote(&term);
-            m.subject.to_lowercase().contains(&t) || m.text.to_lowercase().contains(&t)
-        }
+async fn search(state: SharedState, request: RequestInfo) -> Response {
+    let q = request.query_value("query");
+    state.read(|data| {
+        let mails: Vec<&Mail> =
+            data.outbox.mails.iter().rev().filter(|m| m.matches_search(&q)).collect();
+        ok_json(listing(mails, data.outbox.mails.len()))
     })
 }
 
-async fn search(st: St, ctx: Ctx) -> Response {
-    let q = ctx.q("query");
-    st.read(|i| {
-        let mails: Vec<&Mail> = i.outbox.mails.iter().rev().filter(|m| matches(m, &q)).collect();
-        ok_json(listing(mails, i.outbox.mails.len()))
-    })
-}
-
-async fn message(st: St, Path(id): Path<String>) -> Result<Response, ApiError> {
-    st.read(|i| {
+async fn message(state: SharedState, Path(id): Path<String>) -> Result<Response, ApiError> {
+    state.read(|data| {
         let m = if id == "latest" {
-            i.outbox.mails.last()
+            data.outbox.mails.last()
         } else {
-            i.outbox.mails.iter().find(|m| m.id == id)
+            data.outbox.mails.iter().find(|m| m.id == id)
         };
         m.map(|m| ok_json(m.full()))
             .ok_or_else(|| ApiError::not_found("not_found", "message not found"))
     })
 }
 
-async fn clear(st: St) -> Response {
-    st.volatile(|i| i.outbox.mails.clear());
+async fn clear(state: SharedState) -> Response {
+    state.volatile(|data| data.outbox.mails.clear());
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()
 }
 
-async fn sms_list(st: St) -> Response {
-    st.read(|i| {
-        let messages: Vec<Value> = i
+async fn sms_list(state: SharedState) -> Response {
+    state.read(|data| {
+        let messages: Vec<Value> = data
             .outbox
             .sms
             .iter()
@@ -102,8 +86,8 @@ async fn sms_list(st: St) -> Response {
     })
 }
 
-async fn sms_clear(st: St) -> Response {
-    st.volatile(|i| i.outbox.sms.clear());
+async fn sms_clear(state: SharedState) -> Response {
+    state.volatile(|data| data.outbox.sms.clear());
     ok_json(json!({}))
 }
 
@@ -112,35 +96,33 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 
 /// The inbox page for people: mails and SMS newest first, current TOTP codes of seeded factors.
 /// Plain server-rendered HTML (no script, no inline style) so it works under the CSP.
-async fn page(st: St) -> Response {
-    let now = st.clock.now_secs();
+async fn page(state: SharedState) -> Response {
+    let now = state.clock.now_secs();
     let mut html = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"refresh\" content=\"5\"><title>Emulator inbox</title></head><body>\n\
          <h1>Emulator inbox</h1>\n",
     );
-    st.read(|i| {
-        let seeded: Vec<_> =
-            i.db.factors.iter().filter(|f| f.seeded && f.factor_type == "totp").collect();
-        if !seeded.is_empty() {
-            html.push_str("<h2>Authenticator codes</h2>\n<ul>\n");
-            for f in seeded {
-                let email = i.db.user(&f.user_id).map(|u| u.email.clone()).unwrap_or_default();
-                html.push_str(&format!(
-                    "<li><strong>{}</strong> ({}): <code>{}</code>, {} s left</li>\n",
-                    html_escape(&email),
-                    html_escape(&f.friendly_name),
-                    crate::totp::code(&f.secret, now.max(0) as u64),
-                    30 - now.rem_euclid(30)
-                ));
-            }
-            html.push_str("</ul>\n");
+    let codes = factors::seeded_totp_codes(&state, now);
+    if !codes.is_empty() {
+        html.push_str("<h2>Authenticator codes</h2>\n<ul>\n");
+        for c in codes {
+            html.push_str(&format!(
+                "<li><strong>{}</strong> ({}): <code>{}</code>, {} s left</li>\n",
+                html_escape(&c.email),
+                html_escape(&c.friendly_name),
+                c.code,
+                30 - now.rem_euclid(30)
+            ));
         }
-        html.push_str(&format!("<h2>Mail ({})</h2>\n", i.outbox.mails.len()));
-        if i.outbox.mails.is_empty() {
+        html.push_str("</ul>\n");
+    }
+    state.read(|data| {
+        html.push_str(&format!("<h2>Mail ({})</h2>\n", data.outbox.mails.len()));
+        if data.outbox.mails.is_empty() {
             html.push_str("<p>No mail yet.</p>\n");
         }
-        for m in i.outbox.mails.iter().rev() {
+        for m in data.outbox.mails.iter().rev() {
             html.push_str(&format!(
                 "<article><h3>{}</h3><p>To {} at {}</p><pre>{}</pre></article>\n",
                 html_escape(&m.subject),
@@ -149,12 +131,12 @@ async fn page(st: St) -> Response {
                 linkify(&m.text)
             ));
         }
-        html.push_str(&format!("<h2>SMS ({})</h2>\n", i.outbox.sms.len()));
-        if i.outbox.sms.is_empty() {
+        html.push_str(&format!("<h2>SMS ({})</h2>\n", data.outbox.sms.len()));
+        if data.outbox.sms.is_empty() {
             html.push_str("<p>No SMS yet.</p>\n");
         }
         html.push_str("<ul>\n");
-        for m in i.outbox.sms.iter().rev() {
+        for m in data.outbox.sms.iter().rev() {
             html.push_str(&format!(
                 "<li>To {} at {}: {}</li>\n",
                 html_escape(&m.to),
@@ -169,7 +151,7 @@ async fn page(st: St) -> Response {
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if st.config.csp {
+    if state.config.csp {
         resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     }
     resp

@@ -1,4 +1,7 @@
-//! The HTTP surface: GoTrue's API under `/auth/v1`, the outboxes, test controls, static files.
+//! The HTTP layer: GoTrue's API under `/auth/v1`, the outboxes, test controls, static files.
+//!
+//! Handlers parse the request (body, path, query, bearer token), call [`crate::domain`] and
+//! wrap its answer; the rules themselves live there.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,8 +34,8 @@ pub mod token;
 pub mod user;
 pub mod verify;
 
-/// Shared state as handlers see it.
-pub type St = State<Arc<AppState>>;
+/// The server's state as handlers extract it.
+pub type SharedState = State<Arc<AppState>>;
 
 /// The whole service.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -78,8 +81,8 @@ async fn api_not_found() -> ApiError {
 /// With a configured anon key, requests under `/auth/v1` need `apikey` (header or query) equal to
 /// it or a JWT signed with the secret, like the hosted gateway; `GET /verify` (the emailed link)
 /// stays open.
-async fn apikey_layer(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let Some(expected) = &st.config.anon_key else { return next.run(req).await };
+async fn apikey_layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let Some(expected) = &state.config.anon_key else { return next.run(req).await };
     if req.uri().path().ends_with("/verify") && req.method() == axum::http::Method::GET {
         return next.run(req).await;
     }
@@ -100,7 +103,7 @@ async fn apikey_layer(State(st): State<Arc<AppState>>, req: Request, next: Next)
             .into_response(),
         Some(k)
             if &k == expected
-                || crate::jwt::verify(&k, &st.config.jwt_secret, st.clock.now_secs()).is_ok() =>
+                || crate::jwt::verify(&k, &state.config.jwt_secret, state.clock.now_secs()).is_ok() =>
         {
             next.run(req).await
         }
@@ -121,8 +124,8 @@ const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 impl FromRequest<Arc<AppState>> for RawBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, ApiError> {
-        let limit = st.config.max_body_bytes;
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        let limit = state.config.max_body_bytes;
         let too_large = || {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -175,8 +178,8 @@ impl RawBody {
     }
 }
 
-/// Request context: caller IP, query pairs and headers.
-pub struct Ctx {
+/// What handlers read besides the body: the caller's IP, the query and the headers.
+pub struct RequestInfo {
     /// Caller IP (first `X-Forwarded-For` entry, else the peer address).
     pub ip: String,
     /// Decoded query pairs.
@@ -185,14 +188,28 @@ pub struct Ctx {
     pub headers: HeaderMap,
 }
 
-impl Ctx {
+impl RequestInfo {
     /// A query value (`""` when absent).
-    pub fn q(&self, key: &str) -> String {
+    pub fn query_value(&self, key: &str) -> String {
         self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
+    /// Where emailed links and redirects lead (GoTrue's `GetReferrer`): the `redirect_to`
+    /// header, else the `redirect_to` query value, else `Referer` — the first valid one — else
+    /// the site URL.
+    pub fn redirect_target(&self, state: &AppState) -> String {
+        let requested = self.header("redirect_to").or_else(|| {
+            self.query.iter().find(|(k, _)| k == "redirect_to").map(|(_, v)| v.clone())
+        });
+        crate::domain::mailer::redirect_target(state, requested, self.header("referer"))
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
@@ -204,7 +221,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty());
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(Ctx {
+        Ok(RequestInfo {
             ip: forwarded.or(peer).unwrap_or_else(|| "127.0.0.1".into()),
             query: parts.uri.query().map(crate::util::parse_query).unwrap_or_default(),
             headers: parts.headers.clone(),
@@ -212,57 +229,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// Reads an optional string field as GoTrue does (absent or null = `""`).
-pub fn s(v: &Option<String>) -> String {
+/// An optional string field as GoTrue reads it (absent or null = `""`).
+pub fn or_empty(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
-}
-
-/// GoTrue's `validateEmail`: required, at most 255 characters, checkmail's format; lowercased.
-pub fn validate_email(email: &str) -> Result<String, ApiError> {
-    if email.is_empty() {
-        return Err(ApiError::validation("An email address is required"));
-    }
-    if email.len() > 255 {
-        return Err(ApiError::validation("An email address is too long"));
-    }
-    if !crate::util::valid_email_format(email) {
-        return Err(ApiError::validation("Unable to validate email address: invalid format"));
-    }
-    Ok(email.to_lowercase())
-}
-
-/// GoTrue's `validatePhone`: strips `+` and spaces, then E.164 digits.
-pub fn validate_phone(phone: &str) -> Result<String, ApiError> {
-    let p: String = phone.chars().filter(|c| *c != ' ' && *c != '+').collect();
-    let ok =
-        (2..=15).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) && !p.starts_with('0');
-    if ok {
-        Ok(p)
-    } else {
-        Err(ApiError::validation("Invalid phone number format (E.164 required)"))
-    }
-}
-
-/// GoTrue's `validatePKCEParams`.
-pub fn validate_pkce(method: &str, challenge: &str) -> Result<(), ApiError> {
-    if challenge.is_empty() != method.is_empty() {
-        return Err(ApiError::validation(
-            "PKCE flow requires code_challenge_method and code_challenge",
-        ));
-    }
-    if !challenge.is_empty() {
-        let ok_chars = challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-        if !(43..=128).contains(&challenge.len()) {
-            return Err(ApiError::validation(format!(
-                "code challenge has to be between {} and {} characters",
-                43, 128
-            )));
-        }
-        if !ok_chars {
-            return Err(ApiError::validation("code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes"));
-        }
-    }
-    Ok(())
 }
 
 /// A JSON response with status 200.

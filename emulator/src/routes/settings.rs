@@ -3,10 +3,10 @@
 use axum::response::Response;
 use serde_json::json;
 
-use super::{ok_json, St};
+use super::{ok_json, SharedState};
 
 /// The public settings, in GoTrue's shape.
-pub async fn get(st: St) -> Response {
+pub async fn get(state: SharedState) -> Response {
     let mut external = serde_json::Map::new();
     for p in [
         "anonymous_users",
@@ -40,12 +40,12 @@ pub async fn get(st: St) -> Response {
     }
     ok_json(json!({
         "external": external,
-        "disable_signup": st.config.disable_signup,
-        "mailer_autoconfirm": st.config.mailer_autoconfirm,
+        "disable_signup": state.config.disable_signup,
+        "mailer_autoconfirm": state.config.mailer_autoconfirm,
         "phone_autoconfirm": false,
         "sms_provider": "",
         "saml_enabled": false,
         "saml_private_key_next_configured": true,
-        "passkeys_enabled": st.config.passkey_enabled,
+        "passkeys_enabled": state.config.passkey_enabled,
     }))
 }

@@ -6,7 +6,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::St;
+use super::SharedState;
 use crate::error::ApiError;
 
 fn content_type(path: &Path) -> &'static str {
@@ -45,12 +45,12 @@ fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
 }
 
 /// Serves a file, or `index.html` for any other GET (deep links), with the CSP header.
-pub async fn serve(st: St, req: Request) -> Response {
+pub async fn serve(state: SharedState, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let api = ["/auth/v1", "/_mail", "/_sms", "/_emulator"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    let Some(root) = st.config.serve_dir.clone().filter(|_| !api) else {
+    let Some(root) = state.config.serve_dir.clone().filter(|_| !api) else {
         return ApiError::not_found("not_found", "404 page not found").into_response();
     };
     if req.method() != Method::GET && req.method() != Method::HEAD {
@@ -75,7 +75,7 @@ pub async fn serve(st: St, req: Request) -> Response {
     if file.file_name().is_some_and(|n| n == "index.html") {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
-    if st.config.csp {
+    if state.config.csp {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(super::mailbox::CSP));
     }
     resp

@@ -69,6 +69,24 @@ impl Mail {
         })
     }
 
+    /// Mailpit search terms: `to:`, `from:`, `subject:` and plain words (case-insensitive, quotes ok).
+    pub fn matches_search(&self, query: &str) -> bool {
+        query.split_whitespace().all(|term| {
+            let term = term.to_lowercase();
+            let unquote = |v: &str| v.trim_matches('"').to_string();
+            if let Some(v) = term.strip_prefix("to:") {
+                self.to.to_lowercase().contains(&unquote(v))
+            } else if let Some(v) = term.strip_prefix("from:") {
+                self.from.to_lowercase().contains(&unquote(v))
+            } else if let Some(v) = term.strip_prefix("subject:") {
+                self.subject.to_lowercase().contains(&unquote(v))
+            } else {
+                let t = unquote(&term);
+                self.subject.to_lowercase().contains(&t) || self.text.to_lowercase().contains(&t)
+            }
+        })
+    }
+
     /// The full Mailpit message (`/api/v1/message/{ID}`).
     pub fn full(&self) -> Value {
         json!({

@@ -1,0 +1,240 @@
+//! What GoTrue sends: emailed one-time codes and links, SMS codes, and the limits on sending
+//! them — the per-recipient interval ([`check_frequency`], the one check for every mail and SMS)
+//! and the global hourly email budget.
+
+use crate::clock::secs;
+use crate::domain::outbox::{render, Mail, MailKind, Sms};
+use crate::error::ApiError;
+use crate::state::{AppState, ServerData};
+use crate::store::Micros;
+use crate::util;
+
+/// GoTrue's minimum interval between two messages of one kind to one recipient: refuses with
+/// 429 `code` ("... after N seconds") while `interval_secs` have not passed since `last_sent`.
+pub fn check_frequency(
+    last_sent: Option<Micros>,
+    now: Micros,
+    interval_secs: f64,
+    code: &'static str,
+) -> Result<(), ApiError> {
+    if let Some(sent) = last_sent {
+        let until = sent + secs(interval_secs);
+        if now < until {
+            return Err(ApiError::frequency(code, (until - now) / 1_000_000));
+        }
+    }
+    Ok(())
+}
+
+/// [`check_frequency`] for emails (`GOTRUE_SMTP_MAX_FREQUENCY`, `over_email_send_rate_limit`).
+pub fn check_email_frequency(state: &AppState, last_sent: Option<Micros>) -> Result<(), ApiError> {
+    check_frequency(
+        last_sent,
+        state.now(),
+        state.config.smtp_max_frequency,
+        "over_email_send_rate_limit",
+    )
+}
+
+/// [`check_frequency`] for SMS to a phone factor (`GOTRUE_MFA_PHONE_MAX_FREQUENCY`,
+/// `over_sms_send_rate_limit`).
+pub fn check_sms_frequency(state: &AppState, last_sent: Option<Micros>) -> Result<(), ApiError> {
+    check_frequency(
+        last_sent,
+        state.now(),
+        state.config.mfa_phone_max_frequency,
+        "over_sms_send_rate_limit",
+    )
+}
+
+/// GoTrue's global email budget (`GOTRUE_RATE_LIMIT_EMAIL_SENT` per hour; only when autoconfirm
+/// is off).
+pub fn check_email_budget(state: &AppState, data: &mut ServerData) -> Result<(), ApiError> {
+    if state.config.mailer_autoconfirm {
+        return Ok(());
+    }
+    let hour_ago = state.now() - 3_600_000_000;
+    data.email_sent.retain(|t| *t > hour_ago);
+    if data.email_sent.len() as u64 >= u64::from(state.config.rate_limit_email_sent) {
+        return Err(ApiError::too_many("over_email_send_rate_limit", "email rate limit exceeded"));
+    }
+    Ok(())
+}
+
+/// Both email limits, in GoTrue's order: the recipient's interval, then the global budget.
+pub fn check_can_email(
+    state: &AppState,
+    data: &mut ServerData,
+    last_sent: Option<Micros>,
+) -> Result<(), ApiError> {
+    check_email_frequency(state, last_sent)?;
+    check_email_budget(state, data)
+}
+
+/// An emailed one-time code and the hash GoTrue stores for it.
+#[derive(Debug, Clone)]
+pub struct EmailOtp {
+    /// The digits in the mail.
+    pub code: String,
+    /// `hex(sha224(identifier + code))`.
+    pub hash: String,
+}
+
+impl EmailOtp {
+    /// A fresh code of `GOTRUE_MAILER_OTP_LENGTH` digits for `identifier` (an email address).
+    pub fn new(state: &AppState, identifier: &str) -> Self {
+        let code = util::random_digits(state.config.mailer_otp_length);
+        let hash = util::token_hash(identifier, &code);
+        EmailOtp { code, hash }
+    }
+}
+
+/// The emailed link: `<external>/verify?token=<hash>&type=<type>&redirect_to=<redirect>`.
+pub fn verify_link(state: &AppState, token_hash: &str, kind: &str, redirect_to: &str) -> String {
+    format!(
+        "{}/verify?token={}&type={}&redirect_to={}",
+        state.external_url,
+        util::query_escape(token_hash),
+        kind,
+        util::query_escape(redirect_to)
+    )
+}
+
+/// True when `url` is the site's host or matches `GOTRUE_URI_ALLOW_LIST`.
+pub fn is_redirect_valid(state: &AppState, url: &str) -> bool {
+    if url.is_empty() {
+        return false;
+    }
+    let same_host = matches!(
+        (util::url_hostname(&state.site_url), util::url_hostname(url)),
+        (Some(a), Some(b)) if a == b
+    );
+    same_host || state.config.uri_allow_list.iter().any(|p| util::glob_match(p, url))
+}
+
+/// GoTrue's `GetReferrer`: the requested `redirect_to` when valid, else a valid `Referer`, else
+/// the site URL.
+pub fn redirect_target(
+    state: &AppState,
+    requested: Option<String>,
+    referer: Option<String>,
+) -> String {
+    [requested, referer]
+        .into_iter()
+        .flatten()
+        .find(|candidate| is_redirect_valid(state, candidate))
+        .unwrap_or_else(|| state.site_url.clone())
+}
+
+/// Puts a mail in the outbox (and counts it against the budget).
+pub fn send_mail(
+    state: &AppState,
+    data: &mut ServerData,
+    to: &str,
+    kind: MailKind,
+    code: &str,
+    link: Option<&str>,
+) {
+    let now = state.now();
+    let (subject, text, html) = render(kind, code, link);
+    data.outbox.mails.push(Mail {
+        id: util::uuid_v4(),
+        to: to.to_string(),
+        from: state.config.smtp_admin_email.clone(),
+        subject,
+        text,
+        html,
+        created: now,
+    });
+    data.email_sent.push(now);
+}
+
+/// Sends a new SMS code of `GOTRUE_MFA_PHONE_OTP_LENGTH` digits with
+/// `GOTRUE_MFA_PHONE_TEMPLATE`; returns the code.
+pub fn send_sms_code(state: &AppState, data: &mut ServerData, phone: &str) -> String {
+    let code = util::random_digits(state.config.mfa_phone_otp_length);
+    let body =
+        state.config.mfa_phone_template.replace("{{ .Code }}", &code).replace("{{.Code}}", &code);
+    data.outbox.sms.push(Sms {
+        to: format!("+{}", phone.trim_start_matches('+')),
+        body,
+        created: state.now(),
+    });
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::test_state;
+
+    #[test]
+    fn frequency_counts_down_to_zero() {
+        let code = "over_email_send_rate_limit";
+        assert!(check_frequency(None, 5, 60.0, code).is_ok());
+        let e = check_frequency(Some(0), 1_500_000, 60.0, code).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code.as_ref()), (429, code));
+        assert_eq!(e.message, "For security purposes, you can only request this after 58 seconds.");
+        assert!(check_frequency(Some(0), 60_000_000, 60.0, code).is_ok());
+        assert!(check_frequency(Some(0), 59_999_999, 60.0, code).is_err());
+    }
+
+    #[test]
+    fn budget_only_without_autoconfirm() {
+        let state = test_state(|c| c.rate_limit_email_sent = 2);
+        state.volatile(|data| {
+            data.email_sent = vec![state.now(); 5];
+            assert!(check_email_budget(&state, data).is_ok());
+        });
+        let state = test_state(|c| {
+            c.mailer_autoconfirm = false;
+            c.rate_limit_email_sent = 2;
+        });
+        state.volatile(|data| {
+            send_mail(&state, data, "a@example.com", MailKind::Recovery, "1", None);
+            assert!(check_email_budget(&state, data).is_ok());
+            send_mail(&state, data, "a@example.com", MailKind::Recovery, "2", None);
+            let e = check_email_budget(&state, data).unwrap_err();
+            assert_eq!(e.message, "email rate limit exceeded");
+            // Sends older than an hour no longer count.
+            data.email_sent = vec![state.now() - 3_600_000_001; 2];
+            assert!(check_email_budget(&state, data).is_ok());
+            assert!(data.email_sent.is_empty());
+        });
+    }
+
+    #[test]
+    fn links_and_redirects() {
+        let state = test_state(|_| {});
+        assert_eq!(
+            verify_link(&state, "ab c", "recovery", "http://localhost:3000/x?y=1"),
+            "http://127.0.0.1:9999/auth/v1/verify?token=ab+c&type=recovery&redirect_to=http%3A%2F%2Flocalhost%3A3000%2Fx%3Fy%3D1"
+        );
+        let target = |r: Option<&str>, f: Option<&str>| {
+            redirect_target(&state, r.map(str::to_string), f.map(str::to_string))
+        };
+        assert_eq!(target(None, None), "http://127.0.0.1:9999");
+        assert_eq!(target(Some("http://evil.test/"), None), "http://127.0.0.1:9999");
+        assert_eq!(
+            target(Some("http://evil.test/"), Some("http://localhost:1/a")),
+            "http://localhost:1/a"
+        );
+        assert_eq!(
+            target(Some("http://127.0.0.1:5/b"), Some("http://localhost:1/a")),
+            "http://127.0.0.1:5/b"
+        );
+    }
+
+    #[test]
+    fn otp_and_sms() {
+        let state = test_state(|c| c.mfa_phone_template = "Code {{.Code}}!".into());
+        let otp = EmailOtp::new(&state, "a@example.com");
+        assert_eq!(otp.code.len(), 6);
+        assert_eq!(otp.hash, util::token_hash("a@example.com", &otp.code));
+        state.volatile(|data| {
+            let code = send_sms_code(&state, data, "15550001");
+            assert_eq!(data.outbox.sms[0].to, "+15550001");
+            assert_eq!(data.outbox.sms[0].body, format!("Code {code}!"));
+        });
+    }
+}
