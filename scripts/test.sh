@@ -33,7 +33,7 @@ layer() {
 lint() {
   cargo fmt --all --check &&
   cargo clippy --workspace --all-targets -- -D warnings &&
-  cargo clippy -p leptos-supabase-auth --lib --bins --tests --features csr --target wasm32-unknown-unknown -- -D warnings &&
+  cargo clippy -p leptos-supabase-auth --lib --bins --tests --features csr,test-internals --target wasm32-unknown-unknown -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features ssr -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos-supabase-auth -p gotrue-emulator --quiet
@@ -56,7 +56,7 @@ browser() {
   done
   [ -n "$url" ] || { echo "emulator did not start"; cat "$out"; kill $pid; return 1; }
   EMULATOR_URL="$url" WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test --no-fail-fast -p leptos-supabase-auth --target wasm32-unknown-unknown --features csr --tests
+    cargo test --no-fail-fast -p leptos-supabase-auth --target wasm32-unknown-unknown --features csr,test-internals --tests
   local rc=$?
   kill $pid 2>/dev/null
   return $rc

@@ -11,16 +11,6 @@ use leptos_router::{
 /// Reads the runtime configuration from `<meta name="supabase-url">` and
 /// `<meta name="supabase-anon-key">`. Without them the API is the page's own origin +
 /// `/auth/v1` (the emulator serving the app). An invalid URL is an error message.
-///
-/// ```no_run
-/// use leptos_supabase_auth::app::config_from_page;
-/// // In the browser, on a page whose `<head>` has
-/// // `<meta name="supabase-url" content="https://abc.supabase.co">` and
-/// // `<meta name="supabase-anon-key" content="anon-key">`:
-/// let config = config_from_page().expect("valid meta tags");
-/// assert_eq!(config.gotrue_url, "https://abc.supabase.co/auth/v1");
-/// assert_eq!(config.anon_key, "anon-key");
-/// ```
 pub fn config_from_page() -> Result<AuthConfig, String> {
     let meta = |name: &str| -> Option<String> {
         #[cfg(target_arch = "wasm32")]
@@ -43,18 +33,6 @@ pub fn config_from_page() -> Result<AuthConfig, String> {
 /// Decides the GoTrue URL from the `supabase-url` meta value (if any), the anon key and the
 /// page origin: no value means this origin (the emulator serving the app); a value must be an
 /// http(s) URL, and another origin (a Supabase project) needs an anon key. Pure.
-///
-/// ```
-/// use leptos_supabase_auth::app::check_backend;
-/// let origin = "http://127.0.0.1:54321";
-/// assert_eq!(check_backend(None, "", origin).unwrap(), "http://127.0.0.1:54321/auth/v1");
-/// let project = Some("https://abc.supabase.co/".to_owned());
-/// let api = check_backend(project.clone(), "anon-key", origin);
-/// assert_eq!(api.unwrap(), "https://abc.supabase.co/auth/v1");
-/// let no_key = check_backend(project, "", origin); // another origin needs an anon key
-/// assert_eq!(no_key, Err("https://abc.supabase.co".to_owned()));
-/// assert!(check_backend(Some("ftp://abc.supabase.co".into()), "anon-key", origin).is_err());
-/// ```
 pub fn check_backend(url: Option<String>, anon_key: &str, origin: &str) -> Result<String, String> {
     let url = url.unwrap_or_else(|| origin.to_owned());
     let url = url.trim_end_matches('/');
@@ -76,11 +54,6 @@ pub fn check_backend(url: Option<String>, anon_key: &str, origin: &str) -> Resul
 ///
 /// It brings its own `<Router>` and `<AuthProvider>`, so it is the root of the page (as in the
 /// crate's binary), not something to nest in a host's router:
-///
-/// ```no_run
-/// use leptos_supabase_auth::app::App;
-/// leptos::mount::mount_to_body(App);
-/// ```
 #[component]
 pub fn App() -> impl IntoView {
     match config_from_page() {

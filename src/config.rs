@@ -4,14 +4,6 @@ use crate::password::PasswordPolicy;
 use crate::strings::Strings;
 
 /// Which factor types users may enrol and use (GoTrue's `/settings` does not say).
-///
-/// ```
-/// use leptos_supabase_auth::{AuthConfig, FactorTypes};
-/// let mut config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key");
-/// assert_eq!(config.factor_types, FactorTypes { totp: true, phone: true });
-/// config.factor_types = FactorTypes { phone: false, ..FactorTypes::default() }; // no SMS
-/// assert!(config.factor_types.totp && !config.factor_types.phone);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FactorTypes {
     /// Authenticator apps (TOTP).
@@ -27,14 +19,6 @@ impl Default for FactorTypes {
 }
 
 /// Configuration of the auth section, given to [`crate::AuthProvider`].
-///
-/// ```
-/// use leptos_supabase_auth::AuthConfig;
-/// let config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key")
-///     .with_base("/account")
-///     .with_otp_length(8);
-/// assert_eq!(config.base, "/account");
-/// ```
 #[derive(Clone, Debug)]
 pub struct AuthConfig {
     /// GoTrue API base URL, ending in `/auth/v1` on Supabase.
@@ -68,16 +52,6 @@ pub struct AuthConfig {
 
 impl AuthConfig {
     /// A configuration with defaults for everything but the backend.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthConfig;
-    /// let config = AuthConfig::new("https://project.supabase.co/auth/v1", "anon-key");
-    /// assert_eq!(config.base, "/auth");
-    /// assert_eq!(config.otp_length, 6);
-    /// assert_eq!(config.otp_expiry_secs, 3600); // GoTrue's default: one hour
-    /// assert_eq!(config.storage_key, "lsa.session.v1");
-    /// assert!(!config.pkce);
-    /// ```
     pub fn new(gotrue_url: impl Into<String>, anon_key: impl Into<String>) -> Self {
         Self {
             gotrue_url: gotrue_url.into(),
@@ -97,72 +71,30 @@ impl AuthConfig {
     }
 
     /// Mounts the auth pages under `base` (one segment, e.g. `/account`).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthConfig;
-    /// let config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key");
-    /// assert_eq!(config.clone().with_base("/account").base, "/account");
-    /// assert_eq!(config.with_base("account/").base, "/account"); // slashes are normalised
-    /// ```
     pub fn with_base(mut self, base: &str) -> Self {
         self.base = ["/", base.trim_matches('/')].concat();
         self
     }
 
     /// Sets the code length (clamped to 6..=10).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthConfig;
-    /// let config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key");
-    /// assert_eq!(config.clone().with_otp_length(8).otp_length, 8);
-    /// assert_eq!(config.with_otp_length(4).otp_length, 6);
-    /// ```
     pub fn with_otp_length(mut self, len: usize) -> Self {
         self.otp_length = crate::otp::clamp_otp_length(len);
         self
     }
 
     /// Replaces the password policy.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::{password::PasswordPolicy, AuthConfig};
-    /// // Mirror `GOTRUE_PASSWORD_MIN_LENGTH=10` and `..._REQUIRED_CHARACTERS=0123456789`.
-    /// let digits = PasswordPolicy::with_required("0123456789");
-    /// let policy = PasswordPolicy { min_length: 10, ..digits };
-    /// let config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key")
-    ///     .with_password_policy(policy);
-    /// assert!(config.password_policy.check("correct horse 7").is_empty());
-    /// assert!(!config.password_policy.check("secret7").is_empty());
-    /// ```
     pub fn with_password_policy(mut self, policy: PasswordPolicy) -> Self {
         self.password_policy = policy;
         self
     }
 
     /// Replaces the strings (for another language).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::{AuthConfig, Strings};
-    /// static DE: Strings = Strings { sign_in_title: "Anmelden", ..Strings::EN };
-    /// let config =
-    ///     AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key").with_strings(&DE);
-    /// assert_eq!(config.strings.sign_in_title, "Anmelden");
-    /// assert_eq!(config.strings.cancel, Strings::EN.cancel); // the rest stays English
-    /// ```
     pub fn with_strings(mut self, strings: &'static Strings) -> Self {
         self.strings = strings;
         self
     }
 
     /// Sets where users land after signing in.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthConfig;
-    /// let config = AuthConfig::new("http://127.0.0.1:54321/auth/v1", "anon-key")
-    ///     .with_after_sign_in("/dashboard");
-    /// assert_eq!(config.after_sign_in, "/dashboard");
-    /// assert_eq!(config.after_sign_out, "/"); // unchanged
-    /// ```
     pub fn with_after_sign_in(mut self, path: &str) -> Self {
         self.after_sign_in = path.into();
         self

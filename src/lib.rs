@@ -39,26 +39,40 @@
 // Server rendering (`ssr`) computes the layout of deeply nested view types.
 #![recursion_limit = "256"]
 
-pub mod api;
+mod api;
+#[doc(hidden)]
 pub mod app;
-pub mod components;
-pub mod config;
-pub mod guards;
-pub mod otp;
-pub mod pages;
-pub mod password;
-pub mod recovery;
-pub mod redirect;
-pub mod routes;
-pub mod security;
-pub mod session;
-pub mod strings;
+mod components;
+mod config;
+mod guards;
+mod otp;
+mod pages;
+mod password;
+mod recovery;
+mod redirect;
+mod routes;
+mod security;
+mod session;
+mod storage;
+mod strings;
 
-pub use api::LogoutScope;
+pub use api::{ApiError, AuthError, ErrorCode, Factor, LogoutScope, User};
 pub use config::{AuthConfig, FactorTypes};
 pub use guards::{use_guarded_action, RequireAal, RequireSignIn};
+pub use password::PasswordPolicy;
 pub use routes::{AuthRoute, AuthRoutes};
 pub use session::aal::Requirement;
-pub use session::claims::Aal;
-pub use session::{try_use_auth, use_auth, AuthEvent, AuthProvider, AuthStore};
+pub use session::claims::{Aal, AmrEntry, Claims};
+pub use session::state::{AuthState, Session};
+pub use session::{try_use_auth, use_auth, AuthEvent, AuthProvider, AuthStore, Resume};
 pub use strings::Strings;
+
+/// Internals for this repository's browser tests (feature `test-internals`); not an API.
+#[cfg(feature = "test-internals")]
+#[doc(hidden)]
+pub mod __internal {
+    pub use crate::api::{pkce, types, GoTrue, TokenResponse};
+    pub use crate::components::browser;
+    pub use crate::session::{lock, persist, state, step_up};
+    pub use crate::storage;
+}

@@ -6,25 +6,11 @@
 use crate::redirect::percent_decode;
 
 /// Shortest and longest OTP length GoTrue can be configured with.
-///
-/// ```
-/// use leptos_supabase_auth::otp::{clamp_otp_length, OTP_LENGTH_RANGE};
-/// assert!(OTP_LENGTH_RANGE.contains(&8));
-/// assert_eq!(clamp_otp_length(4), *OTP_LENGTH_RANGE.start());
-/// ```
 pub const OTP_LENGTH_RANGE: std::ops::RangeInclusive<usize> = 6..=10;
 
 /// Keeps only digits (ASCII, fullwidth, Arabic-Indic, Devanagari; mapped to ASCII), at most `len`.
 ///
 /// Spaces, dashes, dots, NBSP and anything else are dropped.
-///
-/// ```
-/// use leptos_supabase_auth::otp::normalize_code;
-/// assert_eq!(normalize_code("123 456", 6), "123456");
-/// assert_eq!(normalize_code("Your code: 424-242.", 6), "424242");
-/// assert_eq!(normalize_code("\u{FF11}\u{FF12}\u{FF13}", 6), "123"); // fullwidth digits
-/// assert_eq!(normalize_code("1234567890", 6), "123456"); // cut to `len`
-/// ```
 pub fn normalize_code(raw: &str, len: usize) -> String {
     let mut out = String::with_capacity(len.min(raw.len()));
     for c in raw.chars() {
@@ -48,42 +34,16 @@ fn digit_value(c: char) -> Option<u8> {
 }
 
 /// True if `code` is exactly `len` ASCII digits (and `len > 0`).
-///
-/// ```
-/// use leptos_supabase_auth::otp::{is_complete, normalize_code};
-/// assert!(is_complete(&normalize_code("123 456", 6), 6));
-/// assert!(!is_complete("12345", 6));
-/// assert!(!is_complete("12345a", 6));
-/// assert!(!is_complete("", 0));
-/// ```
 pub fn is_complete(code: &str, len: usize) -> bool {
     len > 0 && code.len() == len && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Clamps a configured OTP length to GoTrue's 6..=10.
-///
-/// ```
-/// use leptos_supabase_auth::otp::clamp_otp_length;
-/// assert_eq!(clamp_otp_length(8), 8);
-/// assert_eq!(clamp_otp_length(4), 6);
-/// assert_eq!(clamp_otp_length(12), 10);
-/// ```
 pub fn clamp_otp_length(n: usize) -> usize {
     n.clamp(*OTP_LENGTH_RANGE.start(), *OTP_LENGTH_RANGE.end())
 }
 
 /// The token carried by a pasted email link.
-///
-/// ```
-/// use leptos_supabase_auth::otp::{extract_link_token, LinkToken};
-/// let pasted = "https://app.example.com/auth/confirm?token_hash=ab12&type=recovery";
-/// match extract_link_token(pasted) {
-///     Some(LinkToken::TokenHash { token_hash, kind }) => {
-///         assert_eq!((token_hash.as_str(), kind.as_str()), ("ab12", "recovery"))
-///     }
-///     other => panic!("unexpected {other:?}"),
-/// }
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkToken {
     /// `token`/`token_hash` plus `type`: verify with `POST /verify {token_hash, type}`.
@@ -103,19 +63,6 @@ pub enum LinkToken {
 /// [`LinkToken::TokenHash`] (a `type` is required); `…?code=UUID` gives [`LinkToken::Code`].
 /// Parameters are read from the query and the fragment and percent-decoded. Plain codes and
 /// other text give `None`.
-///
-/// ```
-/// use leptos_supabase_auth::otp::{extract_link_token, LinkToken};
-/// let link = "http://127.0.0.1:54321/auth/v1/verify?token=pkce_4f2a&type=recovery\
-///             &redirect_to=http%3A%2F%2Flocalhost%3A3000";
-/// assert_eq!(
-///     extract_link_token(link),
-///     Some(LinkToken::TokenHash { token_hash: "pkce_4f2a".into(), kind: "recovery".into() })
-/// );
-/// let callback = "http://localhost:3000/auth/callback?code=0b5c6e3e";
-/// assert_eq!(extract_link_token(callback), Some(LinkToken::Code("0b5c6e3e".into())));
-/// assert_eq!(extract_link_token("123456"), None); // a plain code, not a link
-/// ```
 pub fn extract_link_token(raw: &str) -> Option<LinkToken> {
     let raw = raw.trim();
     let query = match raw.split_once('?') {
@@ -148,14 +95,6 @@ pub fn extract_link_token(raw: &str) -> Option<LinkToken> {
 
 /// Whole minutes an emailed code lasts, for telling the user (rounded down, at least 1);
 /// `None` when the lifetime is not configured (0).
-///
-/// ```
-/// use leptos_supabase_auth::otp::expiry_minutes;
-/// assert_eq!(expiry_minutes(3600), Some(60)); // GoTrue's default
-/// assert_eq!(expiry_minutes(90), Some(1)); // never more than it is
-/// assert_eq!(expiry_minutes(30), Some(1));
-/// assert_eq!(expiry_minutes(0), None);
-/// ```
 pub fn expiry_minutes(secs: u32) -> Option<u32> {
     (secs > 0).then(|| (secs / 60).max(1))
 }
@@ -163,12 +102,6 @@ pub fn expiry_minutes(secs: u32) -> Option<u32> {
 /// Masks an email for display: `jane.doe@example.com` → `j•••@example.com`.
 ///
 /// Without an `@` the whole value is hidden (`•••`).
-///
-/// ```
-/// use leptos_supabase_auth::otp::mask_email;
-/// assert_eq!(mask_email("jane.doe@example.com"), "j•••@example.com");
-/// assert_eq!(mask_email("not an address"), "•••");
-/// ```
 pub fn mask_email(email: &str) -> String {
     let Some((local, domain)) = email.trim().rsplit_once('@') else {
         return "•••".to_owned();

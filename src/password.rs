@@ -6,33 +6,12 @@
 //! The server stays the authority (it may also check HaveIBeenPwned); see [`parse_reasons`].
 
 /// GoTrue's default (and lowest) `GOTRUE_PASSWORD_MIN_LENGTH`.
-///
-/// ```
-/// use leptos_supabase_auth::password::{PasswordPolicy, DEFAULT_MIN_LENGTH};
-/// assert_eq!(PasswordPolicy::default().min_length, DEFAULT_MIN_LENGTH);
-/// assert!(PasswordPolicy::default().check(&"x".repeat(DEFAULT_MIN_LENGTH)).is_empty());
-/// ```
 pub const DEFAULT_MIN_LENGTH: usize = 6;
 
 /// Longest password GoTrue accepts, in bytes (bcrypt limit).
-///
-/// ```
-/// use leptos_supabase_auth::password::{PasswordIssue, PasswordPolicy, MAX_PASSWORD_BYTES};
-/// let policy = PasswordPolicy::default();
-/// assert!(policy.check(&"é".repeat(MAX_PASSWORD_BYTES / 2)).is_empty()); // 36 chars, 72 bytes
-/// assert_eq!(policy.check(&"a".repeat(MAX_PASSWORD_BYTES + 1)), [PasswordIssue::TooLong]);
-/// ```
 pub const MAX_PASSWORD_BYTES: usize = 72;
 
 /// Password rules, as configured on the server.
-///
-/// ```
-/// use leptos_supabase_auth::password::{PasswordIssue, PasswordPolicy};
-/// // A server with `GOTRUE_PASSWORD_MIN_LENGTH=8` that requires a digit.
-/// let policy = PasswordPolicy { min_length: 8, required_characters: vec!["0123456789".into()] };
-/// assert!(policy.check("correct horse 9").is_empty());
-/// assert_eq!(policy.check("12345"), [PasswordIssue::TooShort { min: 8 }]);
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswordPolicy {
     /// Minimum length in bytes (`GOTRUE_PASSWORD_MIN_LENGTH`).
@@ -48,17 +27,6 @@ impl Default for PasswordPolicy {
 }
 
 /// One problem with a candidate password.
-///
-/// ```
-/// use leptos_supabase_auth::password::{PasswordIssue, PasswordPolicy};
-/// let policy = PasswordPolicy::with_required("0123456789");
-/// match policy.check("abc").as_slice() {
-///     [PasswordIssue::TooShort { min }, PasswordIssue::MissingCharacters { set_index: 0 }] => {
-///         assert_eq!(*min, 6)
-///     }
-///     other => panic!("unexpected {other:?}"),
-/// }
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PasswordIssue {
     /// Shorter than `min` bytes.
@@ -83,13 +51,6 @@ impl PasswordPolicy {
     /// Default minimum length plus the sets in `GOTRUE_PASSWORD_REQUIRED_CHARACTERS` format:
     /// sets separated by `:`, a literal `:` written `\:` (parsed exactly like GoTrue's
     /// `PasswordRequiredCharacters.Decode`; empty sets are dropped).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::password::PasswordPolicy;
-    /// let policy = PasswordPolicy::with_required("abcdefghijklmnopqrstuvwxyz:0123456789:!\\:");
-    /// assert_eq!(policy.required_characters, ["abcdefghijklmnopqrstuvwxyz", "0123456789", "!:"]);
-    /// assert_eq!(policy.min_length, 6);
-    /// ```
     pub fn with_required(sets: &str) -> PasswordPolicy {
         let mut parts: Vec<String> = sets.split(':').map(str::to_owned).collect();
         for i in 0..parts.len().saturating_sub(1) {
@@ -106,19 +67,6 @@ impl PasswordPolicy {
     }
 
     /// All rule violations of `password`, in order: too short, missing sets, too long.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::password::{PasswordIssue::*, PasswordPolicy};
-    /// let policy = PasswordPolicy::with_required("ABCDEFGHIJKLMNOPQRSTUVWXYZ:0123456789");
-    /// assert!(policy.check("Secret42").is_empty());
-    /// assert_eq!(policy.check("Secret"), [MissingCharacters { set_index: 1 }]);
-    /// assert_eq!(policy.check("ab"), [
-    ///     TooShort { min: 6 },
-    ///     MissingCharacters { set_index: 0 },
-    ///     MissingCharacters { set_index: 1 }
-    /// ]);
-    /// assert!(policy.check("ééé1A").is_empty()); // lengths are UTF-8 bytes: 8, not 5
-    /// ```
     pub fn check(&self, password: &str) -> Vec<PasswordIssue> {
         let mut out = Vec::new();
         if password.len() < self.min_length {
@@ -137,15 +85,6 @@ impl PasswordPolicy {
 
     /// Like [`check`](Self::check) for a new-password form: an empty password gives only
     /// `Empty`; `Mismatch` is added once `confirm` is non-empty and differs.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::password::{PasswordIssue::*, PasswordPolicy};
-    /// let policy = PasswordPolicy::default();
-    /// assert_eq!(policy.check_pair("", ""), [Empty]);
-    /// assert!(policy.check_pair("secret1", "").is_empty()); // confirmation not typed yet
-    /// assert!(policy.check_pair("secret1", "secret1").is_empty());
-    /// assert_eq!(policy.check_pair("abc", "abd"), [TooShort { min: 6 }, Mismatch]);
-    /// ```
     pub fn check_pair(&self, password: &str, confirm: &str) -> Vec<PasswordIssue> {
         let mut out =
             if password.is_empty() { vec![PasswordIssue::Empty] } else { self.check(password) };
@@ -157,13 +96,6 @@ impl PasswordPolicy {
 }
 
 /// A `weak_password.reasons` entry from the server.
-///
-/// ```
-/// use leptos_supabase_auth::password::{parse_reasons, ServerReason};
-/// let reasons = parse_reasons(&["pwned".to_owned()]);
-/// assert!(reasons.contains(&ServerReason::Pwned));
-/// assert_ne!(reasons[0], ServerReason::Other("pwned".into()));
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ServerReason {
     /// `length`: too short.
@@ -177,17 +109,6 @@ pub enum ServerReason {
 }
 
 /// Maps server `weak_password.reasons` strings to [`ServerReason`]s.
-///
-/// ```
-/// use leptos_supabase_auth::password::{parse_reasons, ServerReason};
-/// // From a 422 `weak_password` answer: `"weak_password": {"reasons": ["length", "pwned"]}`.
-/// let reasons = ["length", "pwned", "entropy"].map(String::from);
-/// assert_eq!(parse_reasons(&reasons), [
-///     ServerReason::Length,
-///     ServerReason::Pwned,
-///     ServerReason::Other("entropy".into())
-/// ]);
-/// ```
 pub fn parse_reasons(reasons: &[String]) -> Vec<ServerReason> {
     reasons
         .iter()

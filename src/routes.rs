@@ -8,13 +8,6 @@ use leptos_router::{
 };
 
 /// Every page of the auth section.
-///
-/// ```
-/// use leptos_supabase_auth::AuthRoute;
-/// assert_eq!(AuthRoute::SignIn.path("/auth"), "/auth/sign-in");
-/// let mfa = AuthRoute::Mfa.path_with_next("/auth", "/billing");
-/// assert_eq!(mfa, "/auth/mfa?next=%2Fbilling");
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthRoute {
     /// Email + password, then MFA if the user has a factor.
@@ -31,16 +24,6 @@ pub enum AuthRoute {
 
 impl AuthRoute {
     /// Every route.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthRoute;
-    /// let paths: Vec<String> = AuthRoute::ALL.iter().map(|r| r.path("/account")).collect();
-    /// assert_eq!(
-    ///     paths,
-    ///     ["/account/sign-in", "/account/recover", "/account/confirm", "/account/mfa",
-    ///         "/account/security"]
-    /// );
-    /// ```
     pub const ALL: [AuthRoute; 5] = [
         AuthRoute::SignIn,
         AuthRoute::Recover,
@@ -50,13 +33,6 @@ impl AuthRoute {
     ];
 
     /// The path segment under the base.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthRoute;
-    /// assert_eq!(AuthRoute::SignIn.segment(), "sign-in");
-    /// assert_eq!(AuthRoute::Security.segment(), "security");
-    /// assert!(AuthRoute::ALL.iter().all(|r| !r.segment().contains('/')));
-    /// ```
     pub fn segment(self) -> &'static str {
         match self {
             AuthRoute::SignIn => "sign-in",
@@ -68,22 +44,11 @@ impl AuthRoute {
     }
 
     /// The full path under `base`, e.g. `AuthRoute::Mfa.path("/auth") == "/auth/mfa"`.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthRoute;
-    /// assert_eq!(AuthRoute::Recover.path("/account"), "/account/recover");
-    /// ```
     pub fn path(self, base: &str) -> String {
         [base.trim_end_matches('/'), "/", self.segment()].concat()
     }
 
     /// The path with a `next` query (the value is percent-encoded).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::AuthRoute;
-    /// let url = AuthRoute::SignIn.path_with_next("/auth/", "/billing?tab=2");
-    /// assert_eq!(url, "/auth/sign-in?next=%2Fbilling%3Ftab%3D2");
-    /// ```
     pub fn path_with_next(self, base: &str, next: &str) -> String {
         [self.path(base), "?next=".into(), crate::api::encode_query(next)].concat()
     }
@@ -95,15 +60,6 @@ fn base_segment(base: &str) -> &'static str {
 }
 
 /// All auth pages under the configured base, for the host's `<Routes>` (inside `<AuthProvider>`).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// # use leptos_router::{components::{Route, Routes}, path};
-/// # use leptos_supabase_auth::AuthRoutes;
-/// # fn host() -> impl IntoView {
-/// view! { <Routes fallback=|| "Not found"><Route path=path!("/") view=|| "Home"/><AuthRoutes/></Routes> }
-/// # }
-/// ```
 #[component(transparent)]
 pub fn AuthRoutes() -> impl MatchNestedRoutes + Clone {
     let base = crate::session::use_auth().config().base;

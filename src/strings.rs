@@ -1,40 +1,18 @@
 //! Every user-facing text, in one overridable table ([`Strings`]), with English defaults.
 //!
 //! A host translates by building its own `static` value from [`Strings::EN`]:
-//!
-//! ```
-//! use leptos_supabase_auth::Strings;
-//! static FR: Strings = Strings { sign_in_title: "Connexion", ..Strings::EN };
-//! assert_eq!(FR.sign_in_title, "Connexion");
-//! ```
 
 use crate::api::{ApiError, ErrorCode};
 
 macro_rules! strings {
     ($($(#[doc = $doc:literal])* $name:ident = $en:literal,)*) => {
         /// The text table. Every field is one message; see [`Strings::EN`] for the defaults.
-        ///
-        /// ```
-        /// use leptos_supabase_auth::{AuthConfig, Strings};
-        /// static DE: Strings = Strings { sign_in_title: "Anmelden", ..Strings::EN };
-        /// let config = AuthConfig::new("https://abc.supabase.co/auth/v1", "anon-key")
-        ///     .with_strings(&DE);
-        /// assert_eq!(config.strings.sign_in_title, "Anmelden");
-        /// assert_eq!(config.strings.cancel, Strings::EN.cancel); // the rest stays English
-        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct Strings {
             $($(#[doc = $doc])* pub $name: &'static str,)*
         }
         impl Strings {
             /// English.
-            ///
-            /// ```
-            /// use leptos_supabase_auth::Strings;
-            /// assert_eq!(Strings::EN.sign_in_title, "Sign in");
-            /// let hint = Strings::EN.code_hint.replace("{n}", "6"); // `{n}`: a placeholder
-            /// assert_eq!(hint, "Enter the 6-digit code, or paste the link from the email.");
-            /// ```
             pub const EN: Strings = Strings { $($name: $en,)* };
         }
     };
@@ -135,6 +113,18 @@ strings! {
     confirm_other_browser = "This link was opened in a different browser or tab than the one that requested it. Request a code instead.",
     /// Request code instead.
     use_code_instead = "Request a code instead",
+    /// Link page: whose account the verified link is for.
+    confirm_link_for = "This link resets the password of {email}.",
+    /// Link page: another account is signed in on this device.
+    confirm_replaces = "You are signed in here as {email}. Continuing signs you out of that account on this device.",
+    /// Link page: adopt the link's session.
+    confirm_continue_as = "Continue as {email}",
+    /// Link page: tokens of a kind this page does not handle.
+    confirm_wrong_type = "This link is not a password-reset link, so it was not used. Open the link from your password-reset email, or request a code.",
+    /// PKCE: how long the link works, and where.
+    code_expiry_pkce = "The link in the email works for 5 minutes, in this browser only.",
+    /// Storage is blocked: the session lives in this tab only.
+    storage_blocked = "Your browser blocks storage for this site: you stay signed in only until this tab is closed or reloaded.",
 
     /// MFA heading (sign-in and step-up).
     mfa_title = "Two-step verification",
@@ -373,17 +363,6 @@ strings! {
 
 impl Strings {
     /// The message for an API error, chosen by its code (never by the server's text).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-    /// use leptos_supabase_auth::Strings;
-    /// let s = &Strings::EN;
-    /// let body = r#"{"code": "invalid_credentials", "msg": "Invalid login credentials"}"#;
-    /// assert_eq!(s.error(&parse_error(400, None, body).into()), "Wrong email or password.");
-    /// let limited = parse_error(429, Some("30"), r#"{"code": "over_request_rate_limit"}"#);
-    /// assert_eq!(s.error(&limited.into()), "Too many requests. Try again in 30 seconds.");
-    /// assert_eq!(s.error(&ApiError::Transport("offline".into())), s.err_network);
-    /// ```
     pub fn error(&self, err: &ApiError) -> String {
         let s = |t: &str| t.to_owned();
         if err.is_network() {

@@ -6,10 +6,9 @@
 
 mod support;
 
-use leptos_supabase_auth::api::{
-    ApiError, ErrorCode, GoTrue, LogoutScope, TokenResponse, UserUpdate,
-};
-use leptos_supabase_auth::session::claims::{Aal, Claims};
+use leptos_supabase_auth::__internal::{types::UserUpdate, GoTrue, TokenResponse};
+use leptos_supabase_auth::{Aal, Claims};
+use leptos_supabase_auth::{ApiError, ErrorCode, LogoutScope};
 use serde_json::json;
 use support::*;
 use wasm_bindgen_test::*;

@@ -8,7 +8,7 @@
 mod support;
 
 use gloo_storage::{LocalStorage, Storage};
-use leptos_supabase_auth::session::state::Session;
+use leptos_supabase_auth::Session;
 use leptos_supabase_auth::{AuthConfig, AuthRoute, Strings};
 use support::{api, create_user, emulator, sleep_ms, unique_email, PASSWORD};
 use wasm_bindgen::JsCast;

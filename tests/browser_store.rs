@@ -10,18 +10,18 @@ mod support;
 
 use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::prelude::*;
-use leptos_supabase_auth::api::{ErrorCode, LogoutScope, TokenResponse};
-use leptos_supabase_auth::session::aal::Requirement;
-use leptos_supabase_auth::session::lock::with_lease;
-use leptos_supabase_auth::session::state::{AuthState, Persisted};
-use leptos_supabase_auth::session::step_up;
-use leptos_supabase_auth::{Aal, AuthConfig, AuthEvent, AuthStore};
+use leptos_supabase_auth::__internal::lock::with_lease;
+use leptos_supabase_auth::__internal::step_up;
+use leptos_supabase_auth::__internal::{ErrorCode, LogoutScope, TokenResponse};
+use leptos_supabase_auth::Requirement;
+use leptos_supabase_auth::{__internal::state::Persisted, AuthState};
+use leptos_supabase_auth::{Aal, AuthConfig, AuthEvent, AuthStore, Resume};
 use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use support::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -102,9 +102,9 @@ async fn signed_in_store(tag: &str, totp_secret: Option<&str>) -> (AuthStore, St
 /// the code used.
 async fn verify_totp(store: &AuthStore, factor_id: &str, secret: &str) -> (TokenResponse, String) {
     let token = store.access_token().await.expect("access token");
-    let ch = store.api().challenge(&token, factor_id).await.expect("challenge");
+    let ch = store.__api().challenge(&token, factor_id).await.expect("challenge");
     let code = totp_now(secret).await;
-    let resp = store.api().verify_factor(&token, factor_id, &ch.id, &code).await.expect("verify");
+    let resp = store.__api().verify_factor(&token, factor_id, &ch.id, &code).await.expect("verify");
     (resp, code)
 }
 
@@ -142,6 +142,76 @@ async fn sign_in_persists_under_the_configured_key_and_a_new_store_restores_it()
     assert_eq!(user.email, email);
 }
 
+/// A rolling deploy: a tab of a newer build stored its own format. This build reads it as
+/// signed out but leaves it alone, so that the newer tab (and every other) stays signed in.
+#[wasm_bindgen_test]
+async fn a_newer_builds_session_is_left_alone() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("newer", None).await;
+    let key = store.config().storage_key;
+    let mut newer =
+        serde_json::to_value(store.session_untracked().expect("session").to_persisted())
+            .expect("json");
+    newer["v"] = json!(Persisted::VERSION + 1);
+    newer["something_new"] = json!({"a": 1});
+    let text = newer.to_string();
+    LocalStorage::raw().set_item(&key, &text).expect("set");
+    let restored = AuthStore::new(config());
+    assert!(is_signed_out(&restored), "not ours to read");
+    assert_eq!(stored(&key).as_deref(), Some(text.as_str()), "not deleted on restore");
+    store.__sync_from_storage();
+    assert_eq!(stored(&key).as_deref(), Some(text.as_str()), "not deleted on sync");
+    LocalStorage::delete(&key);
+}
+
+/// Storage the browser refuses (its getter throws, as with blocked site data): the store
+/// works for this tab from memory and says that sessions will not survive a reload.
+#[wasm_bindgen_test]
+async fn blocked_storage_falls_back_to_memory_without_panicking() {
+    reactive_setup();
+    let email = unique_email("blocked");
+    create_user(&email, None, None).await;
+    let window = web_sys::window().expect("window");
+    let win: &js_sys::Object = window.unchecked_ref();
+    let blocked =
+        js_sys::Function::new_no_args("throw new DOMException('blocked', 'SecurityError')");
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"get".into(), &blocked).expect("getter");
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).expect("configurable");
+    let originals: Vec<_> = ["localStorage", "sessionStorage"]
+        .into_iter()
+        .map(|area| {
+            let own = js_sys::Object::get_own_property_descriptor(win, &area.into());
+            js_sys::Object::define_property(win, &area.into(), &descriptor);
+            (area, own)
+        })
+        .collect();
+    assert!(js_sys::Reflect::get(win, &"localStorage".into()).is_err(), "the getter throws");
+
+    let store = AuthStore::new(config());
+    assert!(is_signed_out(&store));
+    store.sign_in_password(&email, PASSWORD).await.expect("sign-in without storage");
+    assert!(store.is_signed_in().get_untracked());
+    assert!(!store.storage_persists(), "the UI is told sessions stay in this tab");
+    // Step-up bookkeeping (sessionStorage) and refresh (the lock's lease) keep working too.
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    assert!(store.guard("x", &Requirement::AAL2, move || r.set(true)));
+    store.refresh().await.expect("refresh without storage");
+    store.sign_out(LogoutScope::Local).await.expect("sign-out without storage");
+    assert!(is_signed_out(&store));
+
+    // Put the real storage back for the other tests.
+    for (area, own) in originals {
+        if own.is_undefined() {
+            js_sys::Reflect::delete_property(win, &area.into()).expect("restore");
+        } else {
+            js_sys::Object::define_property(win, &area.into(), own.unchecked_ref());
+        }
+    }
+    assert!(window.local_storage().is_ok());
+}
+
 #[wasm_bindgen_test]
 async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
     reactive_setup();
@@ -155,7 +225,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
     let cases: Vec<(&str, String)> = vec![
         ("garbage JSON", "{not json".into()),
         ("wrong shape", r#"{"v":1,"hello":"world"}"#.into()),
-        ("wrong version", with(&|p| p.v = Persisted::VERSION + 1)),
+        ("unknown old version", with(&|p| p.v = 0)),
         ("non-JWT access token", with(&|p| p.access_token = "not-a-jwt".into())),
         (
             "user id not matching sub",
@@ -182,7 +252,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
     for (name, value) in &cases {
         LocalStorage::raw().set_item(&key, value).expect("set");
         let before = store.session_untracked();
-        store.sync_from_storage();
+        store.__sync_from_storage();
         if store.is_signed_in().get_untracked() {
             failures.push(format!("sync, {name}: still signed in"));
         }
@@ -192,7 +262,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
         // Sign the store back in for the next case.
         if let Some(s) = before {
             LocalStorage::set(&key, s.to_persisted()).expect("set");
-            store.sync_from_storage();
+            store.__sync_from_storage();
         }
     }
     assert!(failures.is_empty(), "tampered values not cleaned up:\n{}", failures.join("\n"));
@@ -206,26 +276,26 @@ async fn no_code_nonce_or_secret_ever_lands_in_storage() {
 
     // TOTP enrolment: secret + URI shown once, a code verified.
     let token = store.access_token().await.expect("token");
-    let enrolled = store.api().enroll_totp(&token, "Authenticator").await.expect("enroll");
+    let enrolled = store.__api().enroll_totp(&token, "Authenticator").await.expect("enroll");
     let info = enrolled.totp.clone().expect("totp details");
     secrets.push(info.secret.clone());
     secrets.push(info.uri.clone());
     store.reload_user().await.expect("reload user with the unverified factor");
     let (raised, code) = verify_totp(&store, &enrolled.id, &info.secret).await;
     secrets.push(code);
-    store.set_session(raised, AuthEvent::MfaChallengeVerified).expect("aal2 session");
+    store.__adopt(raised, AuthEvent::MfaChallengeVerified).expect("aal2 session");
     assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal2));
 
     // A reauthentication nonce and a recovery code.
     let token = store.access_token().await.expect("token");
-    store.api().reauthenticate(&token).await.expect("reauthenticate");
+    store.__api().reauthenticate(&token).await.expect("reauthenticate");
     secrets.push(latest_mail_code(&email, "reauthentication").await);
-    store.api().recover(&email, None, None).await.expect("recover");
+    store.__api().recover(&email, None, None).await.expect("recover");
     let code = latest_mail_code(&email, "reset").await;
     let recovered =
-        store.api().verify_email_code(&email, &code, "recovery").await.expect("verify code");
+        store.__api().verify_email_code(&email, &code, "recovery").await.expect("verify code");
     secrets.push(code);
-    store.set_session(recovered, AuthEvent::PasswordRecovery).expect("recovery session");
+    store.__adopt(recovered, AuthEvent::PasswordRecovery).expect("recovery session");
     store.reload_user().await.expect("reload");
 
     let everything = all_storage();
@@ -343,23 +413,23 @@ async fn sync_from_storage_follows_another_tab() {
     // Another tab signs in: this one adopts the session.
     tab_a.sign_in_password(&email, PASSWORD).await.expect("sign in in tab A");
     assert!(!tab_b.is_signed_in().get_untracked(), "no sync without an event");
-    tab_b.sync_from_storage();
+    tab_b.__sync_from_storage();
     assert_eq!(tab_b.session_untracked(), tab_a.session_untracked());
     assert_eq!(taken(&events_b), [AuthEvent::SignedIn]);
 
     // Another tab refreshes: the new tokens are adopted as a refresh.
     tab_a.refresh().await.expect("refresh in tab A");
-    tab_b.sync_from_storage();
+    tab_b.__sync_from_storage();
     assert_eq!(refresh_token(&tab_b), refresh_token(&tab_a));
     assert_eq!(taken(&events_b), [AuthEvent::TokenRefreshed]);
 
     // Unchanged storage: nothing happens.
-    tab_b.sync_from_storage();
+    tab_b.__sync_from_storage();
     assert_eq!(taken(&events_b), []);
 
     // Another tab signs out (removes the key): this one signs out too.
     LocalStorage::delete(&key);
-    tab_b.sync_from_storage();
+    tab_b.__sync_from_storage();
     assert!(is_signed_out(&tab_b));
     assert_eq!(taken(&events_b), [AuthEvent::SignedOut]);
 }
@@ -434,7 +504,7 @@ async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
     }
     // Stop the 2-second refresh loop before asserting.
     let now = store.session_untracked();
-    store.clear_session();
+    store.__clear_session();
     assert!(refreshed, "no refresh within 10 s of a 2 s timer");
     let now = now.expect("still signed in");
     assert_ne!(now.access_token, first.access_token, "a new access token");
@@ -448,7 +518,7 @@ async fn a_restored_session_about_to_expire_is_refreshed_at_once() {
     let (tab_a, _, _) = signed_in_store("expiring", None).await;
     let cfg = tab_a.config();
     let mut p = tab_a.session_untracked().expect("session").to_persisted();
-    tab_a.clear_session();
+    tab_a.__clear_session();
     p.expires_at = (js_sys::Date::now() / 1000.0) as i64 + 5; // inside the 90 s margin
     LocalStorage::set(&cfg.storage_key, &p).expect("set");
 
@@ -480,26 +550,42 @@ async fn step_up_guard_records_the_action_and_resume_runs_it_once() {
     let r = ran.clone();
     let ran_now = store.guard("change-password", &Requirement::AAL2, move || r.set(true));
     assert!(!ran_now && !ran.get(), "not run at aal1");
-    let pending = step_up::peek().expect("a pending action in sessionStorage");
+    let pending = step_up::load().expect("a pending action in sessionStorage");
     assert_eq!(pending.id, "change-password");
-    assert_eq!(pending.return_to, leptos_supabase_auth::components::browser::current_path());
+    assert_eq!(pending.return_to, leptos_supabase_auth::__internal::browser::current_path());
     assert!(SessionStorage::raw().get_item(step_up::PENDING_KEY).ok().flatten().is_some());
-    assert!(!store.resume("change-password", &Requirement::AAL2), "still aal1");
-    assert!(step_up::peek().is_some(), "resume at aal1 keeps it pending");
+    assert_eq!(
+        store.resume_step_up("change-password", &Requirement::AAL2),
+        Resume::Waiting,
+        "still aal1"
+    );
+    assert!(step_up::load().is_some(), "resume at aal1 keeps it pending");
 
     let (raised, _) = verify_totp(&store, &factors[0], &secret).await;
-    store.set_session(raised, AuthEvent::MfaChallengeVerified).expect("aal2");
+    store.__adopt(raised, AuthEvent::MfaChallengeVerified).expect("aal2");
     assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal2));
-    assert!(!store.resume("something-else", &Requirement::AAL2), "another id");
-    assert!(store.resume("change-password", &Requirement::AAL2), "resumes once");
-    assert!(!store.resume("change-password", &Requirement::AAL2), "and only once");
-    assert!(step_up::peek().is_none());
+    assert_eq!(
+        store.resume_step_up("something-else", &Requirement::AAL2),
+        Resume::Nothing,
+        "another id"
+    );
+    assert_eq!(
+        store.resume_step_up("change-password", &Requirement::AAL2),
+        Resume::Run,
+        "resumes once"
+    );
+    assert_eq!(
+        store.resume_step_up("change-password", &Requirement::AAL2),
+        Resume::Nothing,
+        "and only once"
+    );
+    assert!(step_up::load().is_none());
 
     let ran = Rc::new(Cell::new(false));
     let r = ran.clone();
     assert!(store.guard("change-password", &Requirement::AAL2, move || r.set(true)));
     assert!(ran.get(), "at aal2 the action runs at once");
-    assert!(step_up::peek().is_none());
+    assert!(step_up::load().is_none());
 }
 
 #[wasm_bindgen_test]
@@ -511,7 +597,7 @@ async fn guard_runs_at_once_for_a_user_without_factors() {
     let r = ran.clone();
     assert!(store.guard("x", &Requirement::within_minutes(5), move || r.set(true)));
     assert!(ran.get());
-    assert!(step_up::peek().is_none());
+    assert!(step_up::load().is_none());
 }
 
 // ---------------------------------------------------------------- the localStorage lease
@@ -579,4 +665,110 @@ async fn lease_fallback_waits_for_another_tabs_lease_but_not_an_expired_one() {
         sleep_ms(50).await;
     }
     assert!(ran.get(), "the job runs once the other tab releases the lease");
+}
+
+// ---------------------------------------------------------------- rotation safety
+
+/// How many refresh requests this page has sent so far (the browser's resource timing).
+fn refreshes_sent() -> usize {
+    let count = js_sys::Function::new_no_args(
+        "performance.setResourceTimingBufferSize(100000); \
+         return performance.getEntriesByType('resource')\
+         .filter(e => e.name.includes('grant_type=refresh_token')).length",
+    );
+    count.call0(&JsValue::NULL).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as usize
+}
+
+/// Another tab rotated the refresh token (this page gets no storage event for its own writes,
+/// so the store keeps a stale copy); writing the user in the stale store must keep the newer
+/// token, and the next refresh must work instead of burning the session.
+#[wasm_bindgen_test]
+async fn a_stale_store_writing_its_user_keeps_the_rotated_token() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("stale", None).await;
+    let key = store.config().storage_key;
+    let old = store.session_untracked().expect("session");
+    sleep_ms(1_100).await; // the rotated token must be issued in a later second
+    let rotated = api().refresh(&old.refresh_token).await.expect("the other tab's refresh");
+    let newer = leptos_supabase_auth::Session::from_response(
+        rotated,
+        (js_sys::Date::now() / 1000.0) as i64,
+    )
+    .expect("session");
+    LocalStorage::set(&key, newer.to_persisted()).expect("the other tab stores it");
+    assert_eq!(store.session_untracked().map(|s| s.refresh_token), Some(old.refresh_token.clone()));
+
+    store.reload_user().await.expect("reload the user in the stale tab");
+    let p = stored_session(&key);
+    assert_eq!(p.refresh_token, newer.refresh_token, "the rotated token stays stored");
+    assert_eq!(
+        store.session_untracked().map(|s| s.refresh_token),
+        Some(newer.refresh_token.clone())
+    );
+    store.refresh().await.expect("the next refresh uses the rotated token");
+    assert!(store.is_signed_in().get_untracked(), "still signed in");
+    assert_ne!(stored_session(&key).refresh_token, newer.refresh_token, "rotated once more");
+}
+
+/// Several callers waiting for the lock make one refresh, not one each.
+#[wasm_bindgen_test]
+async fn concurrent_refreshes_rotate_once() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("single", None).await;
+    let before = refreshes_sent();
+    let (a, b, c) = futures_join3(store.refresh(), store.refresh(), store.refresh()).await;
+    a.and(b).and(c).expect("every caller succeeds");
+    assert_eq!(refreshes_sent() - before, 1, "one request for three callers");
+    assert!(store.is_signed_in().get_untracked());
+}
+
+/// A refresh whose request hangs gives up after the request timeout and releases the lock:
+/// the next refresh goes through.
+#[wasm_bindgen_test]
+async fn a_hung_refresh_times_out_and_releases_the_lock() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("hung", None).await;
+    let fault = json!({"path": "/auth/v1/token", "delay_ms": 60_000, "count": 1});
+    emu_post("/_emulator/faults", fault).await;
+    let started = js_sys::Date::now();
+    let err = store.refresh().await.expect_err("the hung request gives up");
+    let waited = js_sys::Date::now() - started;
+    assert!(err.is_network(), "{err:?}");
+    assert!((14_000.0..30_000.0).contains(&waited), "gave up after {waited} ms");
+    assert!(store.is_signed_in().get_untracked(), "a timeout keeps the session");
+    store.refresh().await.expect("the lock was released: the next refresh works");
+}
+
+/// Polls three futures to completion together (no extra dependency).
+async fn futures_join3<A: std::future::Future, B: std::future::Future, C: std::future::Future>(
+    a: A,
+    b: B,
+    c: C,
+) -> (A::Output, B::Output, C::Output) {
+    use std::task::Poll;
+    let (mut a, mut b, mut c) = (Box::pin(a), Box::pin(b), Box::pin(c));
+    let (mut ra, mut rb, mut rc) = (None, None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if rc.is_none() {
+            if let Poll::Ready(v) = c.as_mut().poll(cx) {
+                rc = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() && rc.is_some() {
+            Poll::Ready((ra.take().unwrap(), rb.take().unwrap(), rc.take().unwrap()))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }

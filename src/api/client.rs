@@ -8,14 +8,6 @@ use std::rc::Rc;
 /// A GoTrue client for one project: its base URL (ending in `/auth/v1`) and anon key.
 ///
 /// Cheap to clone. Every method is one HTTP request; nothing is cached.
-///
-/// ```no_run
-/// # async fn demo() -> Result<(), leptos_supabase_auth::api::ApiError> {
-/// use leptos_supabase_auth::api::GoTrue;
-/// let api = GoTrue::new("http://127.0.0.1:54321/auth/v1", "anon-key");
-/// api.recover("user@example.com", None, None).await?;
-/// # Ok(()) }
-/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoTrue {
     base: Rc<str>,
@@ -33,27 +25,8 @@ pub(super) enum Method {
 
 impl GoTrue {
     /// A client for the GoTrue API at `base` (e.g. `https://x.supabase.co/auth/v1`).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::api::GoTrue;
-    /// let api = GoTrue::new("https://project.supabase.co/auth/v1/", "anon-key");
-    /// assert_eq!(api.base(), "https://project.supabase.co/auth/v1"); // trailing `/` dropped
-    /// assert_eq!(api.clone(), api); // clones share the same strings
-    /// ```
     pub fn new(base: &str, anon_key: &str) -> Self {
         Self { base: base.trim_end_matches('/').into(), anon_key: anon_key.into() }
-    }
-
-    /// The API base URL, without a trailing slash.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::api::GoTrue;
-    /// let api = GoTrue::new("http://127.0.0.1:54321/auth/v1", "anon-key");
-    /// let settings = format!("{}/settings", api.base());
-    /// assert_eq!(settings, "http://127.0.0.1:54321/auth/v1/settings");
-    /// ```
-    pub fn base(&self) -> &str {
-        &self.base
     }
 
     fn builder(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {

@@ -47,17 +47,6 @@ pub(crate) fn encode_query(value: &str) -> String {
 impl GoTrue {
     /// `POST /recover`: asks GoTrue to email a recovery code and link. Answers `{}` whether or
     /// not the address is registered. `code_challenge` (S256) switches the link to PKCE.
-    ///
-    /// ```no_run
-    /// # use leptos_supabase_auth::api::{ApiError, GoTrue};
-    /// # async fn example(api: &GoTrue, challenge: &str) -> Result<(), ApiError> {
-    /// // Code + plain link, back to the app's confirm page:
-    /// let confirm = Some("https://app.example.com/auth/confirm");
-    /// api.recover("jane@example.com", confirm, None).await?;
-    /// // PKCE link (`challenge` from `api::pkce::begin`): only this tab can use it.
-    /// api.recover("jane@example.com", confirm, Some(challenge)).await?;
-    /// # Ok(()) }
-    /// ```
     pub async fn recover(
         &self,
         email: &str,
@@ -77,16 +66,6 @@ impl GoTrue {
     }
 
     /// `POST /verify` with the emailed code: a new aal1 session (amr `otp`).
-    ///
-    /// ```no_run
-    /// # use leptos_supabase_auth::api::{ApiError, GoTrue};
-    /// use leptos_supabase_auth::otp::normalize_code;
-    /// # async fn example(api: &GoTrue) -> Result<(), ApiError> {
-    /// let code = normalize_code("123 456", 6); // as typed by the user
-    /// let session = api.verify_email_code("jane@example.com", &code, "recovery").await?;
-    /// // `session.access_token` can now set a new password (after MFA, if the user has it).
-    /// # Ok(()) }
-    /// ```
     pub async fn verify_email_code(
         &self,
         email: &str,
@@ -98,17 +77,6 @@ impl GoTrue {
     }
 
     /// `POST /verify` with a link's `token_hash`: a new aal1 session.
-    ///
-    /// ```no_run
-    /// # use leptos_supabase_auth::api::{ApiError, GoTrue};
-    /// use leptos_supabase_auth::otp::{extract_link_token, LinkToken};
-    /// # async fn example(api: &GoTrue) -> Result<(), ApiError> {
-    /// let pasted = "https://app.example.com/auth/confirm?token_hash=ab12cd&type=recovery";
-    /// if let Some(LinkToken::TokenHash { token_hash, kind }) = extract_link_token(pasted) {
-    ///     let session = api.verify_token_hash(&token_hash, &kind).await?;
-    /// }
-    /// # Ok(()) }
-    /// ```
     pub async fn verify_token_hash(
         &self,
         token_hash: &str,

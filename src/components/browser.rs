@@ -1,13 +1,6 @@
 //! Small browser helpers shared by components and the store (timers, focus, location).
 
 /// Resolves after `ms` milliseconds (a `setTimeout` promise).
-///
-/// ```no_run
-/// # async fn retry_later() {
-/// use leptos_supabase_auth::components::browser::sleep_ms;
-/// sleep_ms(250).await; // a `setTimeout` of 250 ms
-/// # }
-/// ```
 #[cfg(target_arch = "wasm32")]
 pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -18,25 +11,7 @@ pub async fn sleep_ms(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Off the browser: returns at once.
-///
-/// ```
-/// use leptos_supabase_auth::components::browser::sleep_ms;
-/// use std::{future::Future, pin::pin, task::{Context, Waker}};
-/// let mut cx = Context::from_waker(Waker::noop());
-/// assert!(pin!(sleep_ms(60_000)).poll(&mut cx).is_ready()); // no waiting off the browser
-/// ```
-#[cfg(not(target_arch = "wasm32"))]
-pub async fn sleep_ms(_ms: i32) {}
-
 /// Moves keyboard focus to the element with this id (used for step headings).
-///
-/// ```no_run
-/// use leptos::prelude::request_animation_frame;
-/// use leptos_supabase_auth::components::browser::focus_id;
-/// // After switching steps, focus the new step's heading once it is in the page.
-/// request_animation_frame(|| focus_id("lsa-heading"));
-/// ```
 pub fn focus_id(id: &str) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -54,14 +29,6 @@ pub fn focus_id(id: &str) {
 }
 
 /// The page origin, e.g. `http://127.0.0.1:54321` (empty off the browser).
-///
-/// ```
-/// use leptos_supabase_auth::components::browser::origin;
-/// // An absolute `redirect_to` for emailed links: `https://app.example.com/account/confirm`
-/// // in the browser; off the browser the origin is empty.
-/// let redirect_to = [origin().as_str(), "/account/confirm"].concat();
-/// assert_eq!(redirect_to, "/account/confirm");
-/// ```
 pub fn origin() -> String {
     #[cfg(target_arch = "wasm32")]
     {
@@ -72,13 +39,6 @@ pub fn origin() -> String {
 }
 
 /// The current path with query and fragment, e.g. `/billing?tab=1` (`/` off the browser).
-///
-/// ```
-/// use leptos_supabase_auth::{components::browser::current_path, AuthRoute};
-/// // Sign in, then come back here (`/billing?tab=1` in the browser; `/` off it).
-/// let sign_in = AuthRoute::SignIn.path_with_next("/account", &current_path());
-/// assert_eq!(sign_in, "/account/sign-in?next=%2F");
-/// ```
 pub fn current_path() -> String {
     #[cfg(target_arch = "wasm32")]
     {
@@ -89,4 +49,28 @@ pub fn current_path() -> String {
         }
     }
     "/".into()
+}
+
+/// Waits for `fut` at most `ms` milliseconds: `None` when it took longer (the future is
+/// dropped, so whatever it held, such as the cross-tab refresh lock, is released).
+pub async fn timeout<T>(ms: i32, fut: impl std::future::Future<Output = T>) -> Option<T> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use std::future::Future;
+        use std::task::Poll;
+        let mut fut = std::pin::pin!(fut);
+        let mut timer = std::pin::pin!(sleep_ms(ms));
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(v) = fut.as_mut().poll(cx) {
+                return Poll::Ready(Some(v));
+            }
+            timer.as_mut().poll(cx).map(|()| None)
+        })
+        .await
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = ms;
+        Some(fut.await)
+    }
 }

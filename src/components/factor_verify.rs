@@ -4,10 +4,9 @@
 //! (a new challenge), rate limits (countdown from the server's seconds), and a lost device.
 
 use super::{Alert, CodeField, ResendButton, Status, SubmitButton};
-use crate::api::{ApiError, Challenge, ErrorCode, Factor};
-use crate::session::AuthEvent;
+use crate::api::{Challenge, ErrorCode, Factor};
 use crate::strings::Strings;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// Digits of TOTP and (GoTrue default) SMS factor codes.
 const FACTOR_CODE_LEN: usize = 6;
@@ -15,19 +14,6 @@ const FACTOR_CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
 
 /// How a factor is named to the user: "Authenticator app (Work phone)", "Text message (SMS) (•••1111)".
-///
-/// ```
-/// use leptos_supabase_auth::{api::Factor, components::factor_label, Strings};
-/// let s = &Strings::EN;
-/// let app = Factor { factor_type: "totp".into(), friendly_name: Some("Work phone".into()),
-///     ..Factor::default() };
-/// assert_eq!(factor_label(s, &app), "Authenticator app (Work phone)");
-/// let sms = Factor { factor_type: "phone".into(), phone: "15551231111".into(),
-///     ..Factor::default() };
-/// assert_eq!(factor_label(s, &sms), "Text message (SMS) (•••1111)");
-/// let unnamed = Factor { factor_type: "totp".into(), ..Factor::default() };
-/// assert_eq!(factor_label(s, &unnamed), "Authenticator app");
-/// ```
 pub fn factor_label(s: &Strings, f: &Factor) -> String {
     if f.is_phone() {
         let tail: String =
@@ -43,16 +29,6 @@ pub fn factor_label(s: &Strings, f: &Factor) -> String {
 
 /// Verifies one of the user's verified factors; on success the store holds the aal2 session
 /// (event `MfaChallengeVerified`) and `on_verified` runs.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::FactorVerify;
-/// # fn step_up() -> impl IntoView {
-/// // Inside `AuthProvider`, for a signed-in user with a verified factor.
-/// let verified = RwSignal::new(false);
-/// view! { <FactorVerify on_verified=Callback::new(move |_| verified.set(true))/> }
-/// # }
-/// ```
 #[component]
 pub fn FactorVerify(
     /// Called once the session is aal2.
@@ -79,67 +55,53 @@ pub fn FactorVerify(
     let pending = RwSignal::new(false);
     let resend = RwSignal::new(0u32);
 
-    let challenge_now = move |factor_id: String| async move {
-        let token = auth.access_token().await?;
-        auth.api().challenge(&token, &factor_id).await
-    };
-
     let send_sms = move || {
         let Some(f) = current() else { return };
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            match challenge_now(f.id.clone()).await {
-                Ok(c) => {
-                    challenge.set(Some(c));
-                    status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
-                    resend.set(SMS_INTERVAL_SECS);
-                }
-                Err(e) => {
-                    if let Some(n) = e.retry_after_secs() {
-                        resend.set(n);
-                    }
-                    error.set(Some(s.error(&e)));
-                }
+        let id = f.id.clone();
+        super::task::run(pending, async move { auth.challenge(&id).await }, move |r| match r {
+            Ok(c) => {
+                challenge.set(Some(c));
+                status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
+                resend.set(SMS_INTERVAL_SECS);
             }
-            pending.set(false);
+            Err(e) => {
+                if let Some(n) = e.retry_after_secs() {
+                    resend.set(n);
+                }
+                error.set(Some(s.error(&e)));
+            }
         });
     };
 
     let verify = move |entered: String| {
         let Some(f) = current() else { return };
-        if pending.get_untracked() || entered.len() < FACTOR_CODE_LEN {
+        if entered.len() < FACTOR_CODE_LEN {
             return;
         }
-        pending.set(true);
         error.set(None);
         field_error.set(None);
-        spawn_local(async move {
-            let result = verify_once(auth, &f, challenge, &entered).await;
-            let result = match result {
-                // A TOTP challenge is free: make a new one and try the same code once more.
-                Err(e) if e.is(&ErrorCode::MfaChallengeExpired) && !f.is_phone() => {
+        let open = challenge.get_untracked();
+        let work = async move {
+            match open {
+                Some(ch) => auth.verify_challenge(&f.id, &ch.id, &entered).await,
+                None => auth.verify_totp(&f.id, &entered).await,
+            }
+        };
+        super::task::run(pending, work, move |result| match result {
+            Ok(()) => {
+                challenge.set(None);
+                on_verified.run(());
+            }
+            Err(e) => {
+                if e.is(&ErrorCode::MfaChallengeExpired) {
                     challenge.set(None);
-                    verify_once(auth, &f, challenge, &entered).await
+                    resend.set(0);
                 }
-                other => other,
-            };
-            pending.set(false);
-            match result {
-                Ok(()) => on_verified.run(()),
-                Err(e) => {
-                    if e.is(&ErrorCode::MfaChallengeExpired) {
-                        challenge.set(None);
-                        resend.set(0);
-                    }
-                    if e.is(&ErrorCode::MfaVerificationFailed) {
-                        field_error.set(Some(s.error(&e)));
-                    } else {
-                        error.set(Some(s.error(&e)));
-                    }
+                if e.is(&ErrorCode::MfaVerificationFailed) {
+                    field_error.set(Some(s.error(&e)));
+                } else {
+                    error.set(Some(s.error(&e)));
                 }
             }
         });
@@ -197,26 +159,4 @@ pub fn FactorVerify(
             <p>{s.mfa_lost_device_help}</p>
         </details>
     }
-}
-
-/// Challenges (when there is no open challenge) and verifies `code` for factor `f`.
-async fn verify_once(
-    auth: crate::AuthStore,
-    f: &Factor,
-    challenge: RwSignal<Option<Challenge>>,
-    code: &str,
-) -> Result<(), ApiError> {
-    let token = auth.access_token().await?;
-    let api = auth.api();
-    let ch = match challenge.get_untracked() {
-        Some(c) => c,
-        None => {
-            let c = api.challenge(&token, &f.id).await?;
-            challenge.set(Some(c.clone()));
-            c
-        }
-    };
-    let resp = api.verify_factor(&token, &f.id, &ch.id, code).await?;
-    challenge.set(None);
-    auth.set_session(resp, AuthEvent::MfaChallengeVerified)
 }

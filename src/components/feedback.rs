@@ -4,14 +4,6 @@ use leptos::{html, prelude::*};
 
 /// The page or step heading (`<h1>`); takes keyboard focus when it appears, so screen readers
 /// announce each step.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::Heading;
-/// # fn step() -> impl IntoView {
-/// view! { <Heading text="Reset your password"/> }
-/// # }
-/// ```
 #[component]
 pub fn Heading(
     /// The heading text.
@@ -30,15 +22,6 @@ pub fn Heading(
 }
 
 /// An error region (`role="alert"`): always in the page, empty when there is nothing to say.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::Alert;
-/// # fn form() -> impl IntoView {
-/// let error = RwSignal::new(None::<String>); // set it to show a message
-/// view! { <Alert message=error id="lsa-form-error"/> }
-/// # }
-/// ```
 #[component]
 pub fn Alert(
     /// The message, if any.
@@ -52,15 +35,6 @@ pub fn Alert(
 }
 
 /// A polite status region (`role="status"`, `aria-live="polite"`).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::Status;
-/// # fn form() -> impl IntoView {
-/// let status = RwSignal::new(Some("We sent you a code.".to_owned()));
-/// view! { <Status message=status/> }
-/// # }
-/// ```
 #[component]
 pub fn Status(
     /// The message, if any.
@@ -71,16 +45,6 @@ pub fn Status(
 }
 
 /// A submit button that shows a pending state and cannot be pressed twice.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::SubmitButton;
-/// # fn form() -> impl IntoView {
-/// // Inside `AuthProvider` (the pending label comes from its strings).
-/// let pending = RwSignal::new(false);
-/// view! { <form><SubmitButton label="Save" pending=pending class="lsa-button-danger"/></form> }
-/// # }
-/// ```
 #[component]
 pub fn SubmitButton(
     /// The button text.

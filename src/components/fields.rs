@@ -5,18 +5,6 @@ use leptos::prelude::*;
 
 /// A labelled input bound to `value`, with an optional hint and error tied by
 /// `aria-describedby` (the error also sets `aria-invalid`).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::Field;
-/// # fn form() -> impl IntoView {
-/// let (email, error) = (RwSignal::new(String::new()), RwSignal::new(None::<String>));
-/// view! {
-///     <Field id="email" label="Email" value=email kind="email" autocomplete="email"
-///         hint="We send the code here".to_owned() error=error/>
-/// }
-/// # }
-/// ```
 #[component]
 pub fn Field(
     /// Input id (unique on the page).
@@ -78,16 +66,6 @@ pub fn Field(
 /// The one-time-code input: one field, numeric keyboard, `autocomplete="one-time-code"`.
 /// Pasted codes are cleaned (spaces, dashes, other digit scripts); a pasted emailed link is
 /// handed to `on_link`; a complete code calls `on_complete` (submit on completion).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::CodeField;
-/// # fn form() -> impl IntoView {
-/// let code = RwSignal::new(String::new());
-/// let verify = Callback::new(move |code: String| leptos::logging::log!("verify {code}"));
-/// view! { <CodeField id="code" label="Emailed code" value=code len=6 on_complete=verify/> }
-/// # }
-/// ```
 #[component]
 pub fn CodeField(
     /// Input id.
@@ -161,17 +139,6 @@ pub fn CodeField(
 
 /// A "send a new code" button that counts down `seconds` (shown and announced once when it
 /// starts); disabled while counting or while `pending`.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::ResendButton;
-/// # fn form() -> impl IntoView {
-/// // Inside `AuthProvider` (the labels come from its strings).
-/// let (seconds, pending) = (RwSignal::new(60u32), RwSignal::new(false));
-/// let resend = Callback::new(move |_| seconds.set(60)); // and send a new code
-/// view! { <ResendButton seconds=seconds pending=pending on_press=resend/> }
-/// # }
-/// ```
 #[component]
 pub fn ResendButton(
     /// Seconds left before another code may be requested.

@@ -7,6 +7,7 @@ mod feedback;
 mod fields;
 mod password;
 mod qr;
+pub(crate) mod task;
 
 pub use factor_verify::{factor_label, FactorVerify};
 pub use feedback::{Alert, Heading, Status, SubmitButton};

@@ -6,19 +6,6 @@ use crate::password::{parse_reasons, PasswordIssue, ServerReason};
 use leptos::prelude::*;
 
 /// A password input with a visible label and a show/hide toggle (`aria-pressed`).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::PasswordField;
-/// # fn form() -> impl IntoView {
-/// // Inside `AuthProvider` (the show/hide labels come from its strings).
-/// let current = RwSignal::new(String::new());
-/// view! {
-///     <PasswordField id="current" label="Current password" value=current
-///         autocomplete="current-password"/>
-/// }
-/// # }
-/// ```
 #[component]
 pub fn PasswordField(
     /// Input id.
@@ -70,34 +57,12 @@ pub fn PasswordField(
 }
 
 /// Whether `password` and `confirm` satisfy `policy` and match.
-///
-/// ```
-/// use leptos_supabase_auth::{components::password_acceptable, password::PasswordPolicy};
-/// let policy = PasswordPolicy::default();
-/// assert!(password_acceptable(&policy, "n3w secret", "n3w secret"));
-/// assert!(!password_acceptable(&policy, "n3w secret", "")); // not confirmed yet
-/// assert!(!password_acceptable(&policy, "abc", "abc")); // shorter than 6 bytes
-/// assert!(!password_acceptable(&policy, "", ""));
-/// ```
 pub fn acceptable(policy: &crate::password::PasswordPolicy, password: &str, confirm: &str) -> bool {
     !password.is_empty() && policy.check_pair(password, confirm).is_empty() && password == confirm
 }
 
 /// New password + confirmation, with a hidden username field (so password managers save the
 /// right account) and a live checklist of the policy and the server's reasons.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::NewPasswordFields;
-/// # fn form() -> impl IntoView {
-/// // Inside `AuthProvider` (the policy and labels come from its config).
-/// let (password, confirm) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-/// let reasons = RwSignal::new(Vec::<String>::new()); // from the last `weak_password` answer
-/// view! {
-///     <NewPasswordFields password confirm username="jane@example.com" server_reasons=reasons/>
-/// }
-/// # }
-/// ```
 #[component]
 pub fn NewPasswordFields(
     /// The new password.

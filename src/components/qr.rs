@@ -12,15 +12,6 @@ pub fn svg_for(data: &str) -> Option<String> {
 }
 
 /// An `<img>` showing the QR code of `data` with `alt` text.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::components::QrCode;
-/// # fn scan() -> impl IntoView {
-/// let uri = "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP&issuer=Example";
-/// view! { <QrCode data=uri alt="QR code: scan it with your authenticator app"/> }
-/// # }
-/// ```
 #[component]
 pub fn QrCode(
     /// What to encode (the `otpauth://` URI).

@@ -6,25 +6,13 @@
 
 use crate::components::{FactorVerify, Heading};
 use crate::redirect::safe_next;
-use crate::security::actions::step_up_reason;
-use crate::session::{state::AuthState, step_up};
+use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
-/// Verifies a second factor, then resumes the pending action.
-///
-/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/mfa`, where
-/// [`AuthStore::step_up`](crate::AuthStore::step_up) sends users. Rendered elsewhere, it needs an
-/// `<AuthProvider>` (and the `<Router>` around it) above it:
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::pages::MfaPage;
-/// # fn host() -> impl IntoView {
-/// view! { <main class="account"><MfaPage/></main> }
-/// # }
-/// ```
+/// The step-up page (`{base}/mfa?next=…`): verify a second factor, then back to `next`, where
+/// the action that asked resumes. Cancel, or leaving without verifying, forgets that action.
 #[component]
 pub fn MfaPage() -> impl IntoView {
     let auth = crate::use_auth();
@@ -32,15 +20,23 @@ pub fn MfaPage() -> impl IntoView {
     let query = use_query_map();
     let fallback = auth.config().after_sign_in;
     let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    // Set once a factor is verified: leaving then is the way back, not an abandonment.
+    let verified = StoredValue::new(false);
     // Also called from async tasks: once the page is gone (`next` disposed) it does nothing.
     let go_next = move || {
         if let Some(path) = next.try_get_untracked() {
             auth.navigate(&path);
         }
     };
+    on_cleanup(move || {
+        if !verified.try_get_value().unwrap_or(true) {
+            auth.cancel_step_up();
+        }
+    });
 
     // Signed out (here or in another tab): sign in first, keeping where to go afterwards.
-    let (state, signed_in, factors) = (auth.state(), auth.is_signed_in(), auth.factors());
+    let (state, factors) = (auth.state(), auth.factors());
+    let has_session = Memo::new(move |_| state.with(|st| st.session().is_some()));
     Effect::new(move |_| {
         if state.with(|st| matches!(st, AuthState::SignedOut)) {
             let base = auth.config().base;
@@ -50,7 +46,7 @@ pub fn MfaPage() -> impl IntoView {
     // Fresh factors: a user without a verified factor has nothing to verify and goes on.
     let checked = RwSignal::new(false);
     Effect::new(move |_| {
-        if signed_in.get() && !checked.get_untracked() {
+        if has_session.get() && !checked.get_untracked() {
             checked.set(true);
             spawn_local(async move {
                 let _ = auth.reload_user().await;
@@ -61,19 +57,22 @@ pub fn MfaPage() -> impl IntoView {
         }
     });
 
-    let reason =
-        step_up::peek().and_then(|p| step_up_reason(s, &p.id)).unwrap_or(s.mfa_step_up_intro);
+    let reason = auth.step_up_reason().unwrap_or(s.mfa_step_up_intro);
     let cancel = move |_| {
-        step_up::clear();
+        auth.cancel_step_up();
         go_next();
     };
+    let done = Callback::new(move |_| {
+        verified.set_value(true);
+        go_next();
+    });
     let has_factor = move || factors.with(|fs| fs.iter().any(|f| f.is_verified()));
     view! {
         <section class="lsa-card">
             <Heading text=s.mfa_title/>
             <p>{reason}</p>
             <Show when=has_factor>
-                <FactorVerify on_verified=Callback::new(move |_| go_next())/>
+                <FactorVerify on_verified=done/>
             </Show>
             <p>
                 <button type="button" class="lsa-button lsa-button-secondary" on:click=cancel>{s.cancel}</button>

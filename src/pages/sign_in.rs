@@ -27,7 +27,7 @@ pub fn arrival(state: &AuthState) -> Arrival {
     match state {
         AuthState::Loading => Arrival::Wait,
         AuthState::SignedOut => Arrival::Form,
-        AuthState::SignedIn(s) if s.needs_step_up() => Arrival::SecondFactor,
+        AuthState::SecondFactorPending(_) => Arrival::SecondFactor,
         AuthState::SignedIn(_) => Arrival::Done,
     }
 }
@@ -36,14 +36,6 @@ pub fn arrival(state: &AuthState) -> Arrival {
 ///
 /// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/sign-in`. Rendered elsewhere, it
 /// needs an `<AuthProvider>` (and the `<Router>` around it) above it:
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::pages::SignInPage;
-/// # fn host() -> impl IntoView {
-/// view! { <main class="account"><SignInPage/></main> }
-/// # }
-/// ```
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = crate::use_auth();
@@ -78,26 +70,23 @@ fn PasswordStep() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let submit = move || {
-        if pending.get_untracked() {
-            return;
-        }
         let (e, p) = (email.get_untracked().trim().to_owned(), password.get_untracked());
         if e.is_empty() || p.is_empty() {
             error.set(Some(s.err_sign_in_fields.to_owned()));
             return;
         }
         error.set(None);
-        pending.set(true);
-        spawn_local(async move {
-            // On success the page moves on by itself (see `arrival`); the inputs stay otherwise.
-            if let Err(err) = auth.sign_in_password(&e, &p).await {
+        // On success the page moves on by itself (see `arrival`); the inputs stay otherwise.
+        let work = async move { auth.sign_in_password(&e, &p).await };
+        crate::components::task::run(pending, work, move |r| {
+            if let Err(err) = r {
                 error.set(Some(s.error(&err)));
             }
-            pending.set(false);
         });
     };
     view! {
         <Heading text=s.sign_in_title/>
+        {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <Field id="lsa-email" label=s.email_label value=email kind="email" autocomplete="email"/>
             <PasswordField id="lsa-password" label=s.password_label value=password autocomplete="current-password"/>
@@ -169,7 +158,7 @@ mod tests {
             expires_at: None,
             user: User { id: "u".into(), factors, ..User::default() },
         };
-        AuthState::SignedIn(Session::from_response(resp, 0).unwrap())
+        AuthState::from_session(Session::from_response(resp, 0).unwrap())
     }
 
     #[test]

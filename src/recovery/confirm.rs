@@ -5,35 +5,36 @@
 
 use super::flow::{Step, WizardState};
 use crate::api::{ApiError, ErrorCode, TokenResponse};
-use crate::components::{Alert, Heading, SubmitButton};
+use crate::components::{task::run, Alert, Heading, SubmitButton};
 use crate::otp::LinkToken;
 use crate::redirect::{percent_decode, safe_next};
-use crate::session::AuthEvent;
 use crate::{AuthRoute, AuthStore};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
-/// What the link brought.
+/// What a link brought to the landing page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Landing {
-    /// `?token_hash=…&type=…`.
+    /// `?token_hash=…&type=…` (verified on a press).
     TokenHash {
-        /// The hash.
+        /// The hashed token.
         token_hash: String,
-        /// The verification type (`recovery`).
+        /// Its `type`.
         kind: String,
     },
-    /// `?code=…` (PKCE).
+    /// `?code=…` of a PKCE flow.
     Code(String),
-    /// `#access_token=…&refresh_token=…&expires_in=…` (implicit redirect from GoTrue).
+    /// `#access_token=…&refresh_token=…&type=…` of GoTrue's implicit redirect.
     Tokens {
-        /// Access token.
+        /// The access token.
         access_token: String,
-        /// Refresh token.
+        /// The refresh token.
         refresh_token: String,
         /// Lifetime in seconds.
         expires_in: i64,
+        /// The `type` GoTrue put beside them.
+        kind: String,
     },
-    /// `#error=…&error_code=…` (used or expired link).
+    /// GoTrue's error redirect.
     Error(ErrorCode),
     /// Nothing usable.
     Nothing,
@@ -47,7 +48,7 @@ fn pairs(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Reads a landing from the URL's query and fragment (pure).
+/// Reads the query and fragment of the landing URL.
 pub fn parse_landing(query: &str, fragment: &str) -> Landing {
     let (q, f) = (pairs(query), pairs(fragment));
     let get = |list: &[(String, String)], k: &str| {
@@ -61,7 +62,8 @@ pub fn parse_landing(query: &str, fragment: &str) -> Landing {
         (get(&f, "access_token"), get(&f, "refresh_token"))
     {
         let expires_in = get(&f, "expires_in").and_then(|v| v.parse().ok()).unwrap_or(0);
-        return Landing::Tokens { access_token, refresh_token, expires_in };
+        let kind = get(&f, "type").unwrap_or_default();
+        return Landing::Tokens { access_token, refresh_token, expires_in, kind };
     }
     if let Some(token_hash) = get(&q, "token_hash").filter(|t| !t.is_empty()) {
         let kind = get(&q, "type").unwrap_or_else(|| "recovery".into());
@@ -73,158 +75,182 @@ pub fn parse_landing(query: &str, fragment: &str) -> Landing {
     }
 }
 
-/// The current query and fragment, from the router (empty fragment when rendering on a server).
-fn location_parts() -> (String, String) {
-    let loc = leptos_router::hooks::use_location();
-    (loc.search.get_untracked(), loc.hash.get_untracked())
+/// Whether this page handles the landing (password-reset links only).
+fn expected(landing: &Landing) -> bool {
+    match landing {
+        Landing::Tokens { kind, .. } | Landing::TokenHash { kind, .. } => kind == "recovery",
+        _ => true,
+    }
 }
 
-/// Removes tokens from the address bar (they must not linger in history).
-fn forget_fragment() {
+/// Removes the link's tokens from the address bar and the history entry.
+fn forget_tokens() {
     #[cfg(target_arch = "wasm32")]
     if let Some(w) = web_sys::window() {
         let path = w.location().pathname().unwrap_or_default();
-        let search = w.location().search().unwrap_or_default();
         if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&[path, search].concat()),
-            );
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
         }
     }
 }
 
-async fn establish(auth: AuthStore, landing: Landing) -> Result<(), ApiError> {
-    let api = auth.api();
-    let resp = match landing {
-        Landing::TokenHash { token_hash, kind } => {
-            super::session_from_link(&api, LinkToken::TokenHash { token_hash, kind }).await?
-        }
-        Landing::Code(code) => super::session_from_link(&api, LinkToken::Code(code)).await?,
-        Landing::Tokens { access_token, refresh_token, expires_in } => {
-            let user = api.get_user(&access_token).await?;
-            TokenResponse { access_token, refresh_token, expires_in, expires_at: None, user }
-        }
-        Landing::Error(code) => return Err(ApiError::from(code_error(code))),
-        Landing::Nothing => return Err(ApiError::from(code_error(ErrorCode::OtpExpired))),
-    };
-    auth.set_session(resp, AuthEvent::PasswordRecovery)
+/// Where the page is.
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    /// Waiting for the press (a mail scanner's GET spends nothing).
+    Ready,
+    /// Verified: shows whose link it is and waits for the press that adopts it.
+    Account(TokenResponse),
+    /// Nothing to do but request a code.
+    Failed,
 }
 
-fn code_error(code: ErrorCode) -> crate::api::AuthError {
-    crate::api::AuthError {
-        code,
-        message: String::new(),
-        status: 403,
-        weak_reasons: vec![],
-        retry_after_secs: None,
-    }
-}
-
-/// The link landing page.
-///
-/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/confirm`, where the emailed links
-/// point. Rendered elsewhere, it needs an `<AuthProvider>` (and the `<Router>` around it) above
-/// it:
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::recovery::ConfirmPage;
-/// # fn host() -> impl IntoView {
-/// view! { <main class="account"><ConfirmPage/></main> }
-/// # }
-/// ```
+/// The link landing page (`{base}/confirm`): a press verifies the link, the page says whose
+/// account it is for, asks before replacing another signed-in account, and only then adopts
+/// the recovery session and moves on in the wizard.
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let config = auth.config();
-    let (query, fragment) = location_parts();
+    let loc = leptos_router::hooks::use_location();
+    let (query, fragment) = (loc.search.get_untracked(), loc.hash.get_untracked());
     let landing = parse_landing(&query, &fragment);
     let next_raw = pairs(&query).into_iter().find(|(k, _)| k == "next").map(|(_, v)| v);
     let next = safe_next(next_raw.as_deref(), &config.after_sign_in);
     let recover_path = AuthRoute::Recover.path_with_next(&config.base, &next);
+    forget_tokens();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    let failed = RwSignal::new(false);
+    let stage = RwSignal::new(Stage::Ready);
+    let fail = move |msg: String| {
+        stage.set(Stage::Failed);
+        error.set(Some(msg));
+    };
+    let failed_with = move |e: &ApiError| match e {
+        ApiError::Decode(_) => s.confirm_other_browser.to_owned(),
+        e if e.is_network() => s.error(e),
+        _ => s.confirm_link_invalid.to_owned(),
+    };
 
-    let go = {
+    let adopt = {
         let recover_path = recover_path.clone();
-        move |landing: Landing| {
-            if pending.get_untracked() {
-                return;
-            }
-            pending.set(true);
-            let recover_path = recover_path.clone();
-            spawn_local(async move {
-                let result = establish(auth, landing).await;
-                pending.set(false);
-                match result {
-                    Ok(()) => {
-                        let session = auth.session_untracked();
-                        let step = if session.as_ref().is_some_and(|s| s.needs_step_up()) {
-                            Step::SecondFactor
-                        } else {
-                            Step::NewPassword
-                        };
-                        let email = session.map(|s| s.user.email).unwrap_or_default();
-                        super::save_state(&WizardState { step, email });
-                        auth.navigate(&recover_path);
-                    }
-                    Err(e) => {
-                        failed.set(true);
-                        let msg = match &e {
-                            ApiError::Decode(_) => s.confirm_other_browser.to_owned(),
-                            e if e.is_network() => s.error(e),
-                            _ => s.confirm_link_invalid.to_owned(),
-                        };
-                        error.set(Some(msg));
-                    }
+        move |resp: TokenResponse| match auth.adopt_recovery(resp) {
+            Ok(()) => enter_wizard(auth, &recover_path),
+            Err(e) => fail(failed_with(&e)),
+        }
+    };
+    // A verified link: straight on when nobody else is signed in here, else ask first.
+    let verified = {
+        let adopt = adopt.clone();
+        move |resp: TokenResponse| match other_account(auth, &resp) {
+            None => adopt(resp),
+            Some(_) => stage.set(Stage::Account(resp)),
+        }
+    };
+    let press = {
+        let landing = landing.clone();
+        move || {
+            error.set(None);
+            let link = match landing.clone() {
+                Landing::TokenHash { token_hash, kind } => {
+                    Some(LinkToken::TokenHash { token_hash, kind })
                 }
-            });
+                Landing::Code(code) => Some(LinkToken::Code(code)),
+                _ => None,
+            };
+            if let Some(link) = link {
+                let work = async move { auth.verify_link(link).await };
+                let verified = verified.clone();
+                run(pending, work, move |r| match r {
+                    Ok(resp) => verified(resp),
+                    Err(e) => error.set(Some(failed_with(&e))),
+                });
+            }
         }
     };
 
-    let needs_press = matches!(landing, Landing::TokenHash { .. } | Landing::Code(_));
-    if !needs_press {
-        forget_fragment();
-        // Tokens were already issued by GoTrue's redirect, and errors need no press either.
-        // An effect runs only in the browser, once the page is mounted.
-        let go = go.clone();
-        let landing = landing.clone();
-        Effect::new(move |_| go(landing.clone()));
+    match landing.clone() {
+        l if !expected(&l) => fail(s.confirm_wrong_type.to_owned()),
+        Landing::Error(_) | Landing::Nothing => fail(s.confirm_link_invalid.to_owned()),
+        Landing::Tokens { access_token, refresh_token, expires_in, .. } => {
+            // Already issued by GoTrue's redirect: read whose they are (in the browser only),
+            // then wait for the press.
+            Effect::new(move |_| {
+                let (a, r) = (access_token.clone(), refresh_token.clone());
+                let work = async move { auth.inspect_tokens(a, r, expires_in).await };
+                run(pending, work, move |r| match r {
+                    Ok(resp) => stage.set(Stage::Account(resp)),
+                    Err(e) => fail(failed_with(&e)),
+                });
+            });
+        }
+        Landing::TokenHash { .. } | Landing::Code(_) => {}
     }
+
     let use_code = move |_| {
         let email = super::load_state().map(|w| w.email).unwrap_or_default();
         super::save_state(&WizardState { step: Step::Email, email });
     };
+    let needs_press = matches!(landing, Landing::TokenHash { .. } | Landing::Code(_));
+    let account = move || match stage.get() {
+        Stage::Account(resp) => {
+            let email = resp.user.email.clone();
+            let other = other_account(auth, &resp);
+            let adopt = adopt.clone();
+            view! {
+                <p role="status">{s.confirm_link_for.replace("{email}", &email)}</p>
+                {other.map(|o| view! { <p class="lsa-alert">{s.confirm_replaces.replace("{email}", &o)}</p> })}
+                <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); adopt(resp.clone()); }>
+                    <button type="submit" class="lsa-button" disabled=move || pending.get()>
+                        {s.confirm_continue_as.replace("{email}", &email)}
+                    </button>
+                </form>
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
+    };
     view! {
         <section class="lsa-card">
             <Heading text=s.confirm_title/>
-            <Show when=move || !failed.get() && needs_press fallback=|| ()>
+            <Show when=move || stage.get() == Stage::Ready && needs_press fallback=|| ()>
                 <p>{s.confirm_text}</p>
+                <form class="lsa-form" on:submit={
+                    let press = press.clone();
+                    move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); press(); }
+                }>
+                    <SubmitButton label=s.continue_ pending=pending/>
+                </form>
             </Show>
-            <Show when=move || !failed.get() && !needs_press fallback=|| ()>
+            <Show when=move || stage.get() == Stage::Ready && !needs_press fallback=|| ()>
                 <p role="status">{s.confirm_verifying}</p>
             </Show>
+            {account}
             <Alert message=error/>
-            <Show when=move || !failed.get() && needs_press fallback=|| ()>
-                {
-                    let go = go.clone();
-                    let landing = landing.clone();
-                    view! {
-                        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); go(landing.clone()); }>
-                            <SubmitButton label=s.continue_ pending=pending/>
-                        </form>
-                    }
-                }
-            </Show>
-            <Show when=move || failed.get() fallback=|| ()>
+            <Show when=move || stage.get() == Stage::Failed fallback=|| ()>
                 <a class="lsa-button" href=recover_path.clone() on:click=use_code>{s.use_code_instead}</a>
             </Show>
         </section>
     }
+}
+
+/// The email of another account signed in here, which the link's session would replace.
+fn other_account(auth: AuthStore, resp: &TokenResponse) -> Option<String> {
+    auth.session_untracked().filter(|s| s.user.id != resp.user.id).map(|s| s.user.email)
+}
+
+/// Moves on in the wizard with the adopted recovery session.
+fn enter_wizard(auth: AuthStore, recover_path: &str) {
+    let session = auth.session_untracked();
+    let step = if session.as_ref().is_some_and(|s| s.needs_step_up()) {
+        Step::SecondFactor
+    } else {
+        Step::NewPassword
+    };
+    let email = session.map(|s| s.user.email).unwrap_or_default();
+    super::save_state(&WizardState { step, email });
+    auth.navigate(recover_path);
 }
 
 #[cfg(test)]
@@ -252,9 +278,11 @@ mod tests {
             Landing::Tokens {
                 access_token: "a.b.c".into(),
                 refresh_token: "r1".into(),
-                expires_in: 3600
+                expires_in: 3600,
+                kind: "recovery".into(),
             }
         );
+        assert!(expected(&l));
     }
 
     #[test]
@@ -268,6 +296,17 @@ mod tests {
             parse_landing("", "#error=server_error"),
             Landing::Error(ErrorCode::parse("server_error"))
         );
+    }
+
+    #[test]
+    fn other_link_types_are_refused() {
+        let signup = parse_landing("", "#access_token=a.b.c&refresh_token=r&type=signup");
+        assert!(!expected(&signup));
+        let untyped = parse_landing("", "#access_token=a.b.c&refresh_token=r");
+        assert!(!expected(&untyped), "tokens without a type are not a reset link");
+        assert!(!expected(&parse_landing("?token_hash=x&type=magiclink", "")));
+        assert!(expected(&parse_landing("?token_hash=x", "")), "the documented link's type");
+        assert!(expected(&parse_landing("?code=c", "")));
     }
 
     #[test]

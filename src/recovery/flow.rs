@@ -5,14 +5,6 @@ use crate::api::{ApiError, ErrorCode};
 use serde::{Deserialize, Serialize};
 
 /// The wizard's steps, in order.
-///
-/// ```
-/// use leptos_supabase_auth::recovery::flow::{step_number, Step};
-/// let steps = [Step::Email, Step::Code, Step::SecondFactor, Step::NewPassword];
-/// let numbers: Vec<u8> = steps.into_iter().filter_map(step_number).collect();
-/// assert_eq!(numbers, [1, 2, 3, 4]);
-/// assert_eq!(step_number(Step::Done), None); // not numbered
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
     /// 1. Ask for the email, send the code.
@@ -29,14 +21,6 @@ pub enum Step {
 
 impl Step {
     /// Whether this step needs a recovery session.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::recovery::flow::Step;
-    /// assert!(Step::SecondFactor.needs_session());
-    /// assert!(Step::NewPassword.needs_session());
-    /// assert!(!Step::Email.needs_session());
-    /// assert!(!Step::Code.needs_session()); // the session comes from the code
-    /// ```
     pub fn needs_session(self) -> bool {
         matches!(self, Step::SecondFactor | Step::NewPassword)
     }
@@ -44,15 +28,6 @@ impl Step {
 
 /// What the wizard keeps between steps and across reloads (in `sessionStorage`): the step and
 /// the email. Never codes, nonces, tokens or passwords.
-///
-/// ```
-/// use leptos_supabase_auth::recovery::flow::{Step, WizardState};
-/// assert_eq!(WizardState::default(), WizardState { step: Step::Email, email: String::new() });
-/// let saved = WizardState { step: Step::Code, email: "a@b.c".into() };
-/// let json = serde_json::to_string(&saved).unwrap();
-/// assert_eq!(json, r#"{"step":"Code","email":"a@b.c"}"#);
-/// assert_eq!(serde_json::from_str::<WizardState>(&json).unwrap(), saved);
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WizardState {
     /// The current step.
@@ -68,14 +43,6 @@ impl Default for WizardState {
 }
 
 /// Something that happened in a step.
-///
-/// ```
-/// use leptos_supabase_auth::recovery::flow::{next, Event, Step, WizardState};
-/// let sent = Event::CodeSent { email: "a@b.c".into() };
-/// let (state, _) = next(&WizardState::default(), sent);
-/// let (state, _) = next(&state, Event::Verified { needs_step_up: true });
-/// assert_eq!(state, WizardState { step: Step::SecondFactor, email: "a@b.c".into() });
-/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// `/recover` answered (or was rate limited): always move on, never reveal the account.
@@ -102,14 +69,6 @@ pub enum Event {
 }
 
 /// Why the wizard moved somewhere unexpected (shown to the user).
-///
-/// ```
-/// use leptos_supabase_auth::recovery::flow::{next, Event, Notice, Step, WizardState};
-/// let at_password = WizardState { step: Step::NewPassword, email: "a@b.c".into() };
-/// let (state, notice) = next(&at_password, Event::SessionLost);
-/// assert_eq!((state.step, notice), (Step::Email, Some(Notice::SessionLost)));
-/// assert_eq!(state.email, "a@b.c"); // kept for the new attempt
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// The session expired: start again.
@@ -119,19 +78,6 @@ pub enum Notice {
 }
 
 /// The transition function: the next state and an optional notice.
-///
-/// ```
-/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-/// use leptos_supabase_auth::recovery::flow::{next, Event, Notice, Step, WizardState};
-/// let sent = Event::CodeSent { email: "a@b.c".into() };
-/// let (s, notice) = next(&WizardState::default(), sent);
-/// assert_eq!((s.step, notice), (Step::Code, None));
-/// let (s, _) = next(&s, Event::Verified { needs_step_up: false }); // no MFA: skip step 3
-/// assert_eq!(s.step, Step::NewPassword);
-/// let late = ApiError::from(parse_error(401, None, r#"{"code": "insufficient_aal"}"#));
-/// let (s, notice) = next(&s, Event::PasswordFailed(late));
-/// assert_eq!((s.step, notice), (Step::SecondFactor, Some(Notice::StepUpRequired)));
-/// ```
 pub fn next(state: &WizardState, event: Event) -> (WizardState, Option<Notice>) {
     let with = |step: Step| WizardState { step, email: state.email.clone() };
     match event {
@@ -152,16 +98,6 @@ pub fn next(state: &WizardState, event: Event) -> (WizardState, Option<Notice>) 
 
 /// Where a restored (reloaded) state may resume: a step that needs a session falls back to the
 /// first step when there is none; `Done` needs one too (else start over quietly).
-///
-/// ```
-/// use leptos_supabase_auth::recovery::flow::{restore, Notice, Step, WizardState};
-/// let at = |step| WizardState { step, email: "a@b.c".into() };
-/// assert_eq!(restore(at(Step::Code), false), (at(Step::Code), None));
-/// assert_eq!(restore(at(Step::NewPassword), true), (at(Step::NewPassword), None));
-/// let lost = restore(at(Step::NewPassword), false);
-/// assert_eq!(lost, (at(Step::Email), Some(Notice::SessionLost)));
-/// assert_eq!(restore(at(Step::Done), false), (WizardState::default(), None));
-/// ```
 pub fn restore(saved: WizardState, has_recovery_session: bool) -> (WizardState, Option<Notice>) {
     match saved.step {
         s if s.needs_session() && !has_recovery_session => {
@@ -173,18 +109,6 @@ pub fn restore(saved: WizardState, has_recovery_session: bool) -> (WizardState, 
 }
 
 /// What a failed `PUT /user` means for the wizard.
-///
-/// ```
-/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-/// use leptos_supabase_auth::recovery::flow::{password_failure, PasswordFailure};
-/// let err = ApiError::from(parse_error(401, None, r#"{"code": "insufficient_aal"}"#));
-/// let what = match password_failure(&err) {
-///     PasswordFailure::StepUp => "verify a factor, then save again",
-///     PasswordFailure::SessionLost => "start over",
-///     PasswordFailure::Stay => "show the message",
-/// };
-/// assert_eq!(what, "verify a factor, then save again");
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PasswordFailure {
     /// `insufficient_aal`: verify a factor, then retry.
@@ -196,19 +120,6 @@ pub enum PasswordFailure {
 }
 
 /// Classifies a `PUT /user` error by code.
-///
-/// ```
-/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-/// use leptos_supabase_auth::recovery::flow::{password_failure, PasswordFailure};
-/// let failure = |code: &str| {
-///     let body = format!(r#"{{"code": "{code}"}}"#);
-///     password_failure(&ApiError::from(parse_error(403, None, &body)))
-/// };
-/// assert_eq!(failure("insufficient_aal"), PasswordFailure::StepUp);
-/// assert_eq!(failure("session_expired"), PasswordFailure::SessionLost);
-/// assert_eq!(failure("weak_password"), PasswordFailure::Stay);
-/// assert_eq!(password_failure(&ApiError::Transport("offline".into())), PasswordFailure::Stay);
-/// ```
 pub fn password_failure(err: &ApiError) -> PasswordFailure {
     match err.code() {
         Some(ErrorCode::InsufficientAal) => PasswordFailure::StepUp,
@@ -222,24 +133,6 @@ pub fn password_failure(err: &ApiError) -> PasswordFailure {
             | ErrorCode::RefreshTokenAlreadyUsed,
         ) => PasswordFailure::SessionLost,
         _ => PasswordFailure::Stay,
-    }
-}
-
-/// The heading number of a step ("Step N of 4"), `None` for `Done`.
-///
-/// ```
-/// use leptos_supabase_auth::recovery::flow::{step_number, Step};
-/// assert_eq!(step_number(Step::Email), Some(1));
-/// assert_eq!(step_number(Step::NewPassword), Some(4));
-/// assert_eq!(step_number(Step::Done), None);
-/// ```
-pub fn step_number(step: Step) -> Option<u8> {
-    match step {
-        Step::Email => Some(1),
-        Step::Code => Some(2),
-        Step::SecondFactor => Some(3),
-        Step::NewPassword => Some(4),
-        Step::Done => None,
     }
 }
 
@@ -332,8 +225,6 @@ mod tests {
 
     #[test]
     fn numbering_and_serialisation() {
-        assert_eq!(step_number(Step::Code), Some(2));
-        assert_eq!(step_number(Step::Done), None);
         let json = serde_json::to_string(&at(Step::Code)).unwrap();
         assert!(!json.contains("token") && json.contains("a@b.c"));
         assert_eq!(serde_json::from_str::<WizardState>(&json).unwrap(), at(Step::Code));

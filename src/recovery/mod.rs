@@ -11,21 +11,13 @@ pub use confirm::ConfirmPage;
 
 use crate::components::{FactorVerify, Heading, Status};
 use crate::redirect::safe_next;
+use crate::storage::{self, Area};
 use flow::{Event, Notice, Step, WizardState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// `sessionStorage` key of the wizard's step and email (no codes, no tokens).
-///
-/// ```
-/// use gloo_storage::{SessionStorage, Storage};
-/// use leptos_supabase_auth::recovery::{flow::WizardState, WIZARD_KEY};
-/// assert_eq!(WIZARD_KEY, "lsa.recover.v1");
-/// // In the browser, the saved step and email (if any) of the wizard in this tab:
-/// let saved = || SessionStorage::get::<WizardState>(WIZARD_KEY).ok();
-/// # let _ = saved;
-/// ```
-pub const WIZARD_KEY: &str = "lsa.recover.v1";
+pub(crate) const WIZARD_KEY: &str = "lsa.recover.v1";
 
 /// The wizard shared by its steps: state, notices, the validated `next`, the resend countdown,
 /// and the new password (in memory only) so a step-up in the middle loses nothing.
@@ -63,64 +55,16 @@ fn notice_text(s: &crate::Strings, n: Notice) -> &'static str {
     }
 }
 
-/// Turns an emailed link's token into a session: `token_hash` through `POST /verify`, a PKCE
-/// `code` through the code exchange with this tab's verifier. A missing verifier (the link was
-/// opened in another browser or tab) is a `Decode` error.
-pub(crate) async fn session_from_link(
-    api: &crate::api::GoTrue,
-    link: crate::otp::LinkToken,
-) -> Result<crate::api::TokenResponse, crate::api::ApiError> {
-    use crate::otp::LinkToken;
-    match link {
-        LinkToken::TokenHash { token_hash, kind } => {
-            api.verify_token_hash(&token_hash, &kind).await
-        }
-        LinkToken::Code(code) => {
-            #[cfg(target_arch = "wasm32")]
-            let verifier = crate::api::pkce::take_verifier();
-            #[cfg(not(target_arch = "wasm32"))]
-            let verifier: Option<String> = None;
-            let verifier = verifier
-                .ok_or_else(|| crate::api::ApiError::Decode("pkce verifier missing".into()))?;
-            api.exchange_code(&code, &verifier).await
-        }
-    }
-}
-
-/// Reads the saved wizard state (a corrupt value counts as none).
+/// The wizard's place (step and email, never a code), kept for this tab across reloads.
 pub(crate) fn load_state() -> Option<WizardState> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use gloo_storage::{SessionStorage, Storage};
-        SessionStorage::get::<WizardState>(WIZARD_KEY).ok()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    None
+    storage::get_json(Area::Session, WIZARD_KEY)
 }
 
-/// Saves the wizard state for a reload or for the link page to hand over.
+/// Saves the wizard's place.
 pub(crate) fn save_state(state: &WizardState) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use gloo_storage::{SessionStorage, Storage};
-        let _ = SessionStorage::set(WIZARD_KEY, state);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = state;
+    storage::set_json(Area::Session, WIZARD_KEY, state);
 }
 
-/// The wizard page.
-///
-/// [`AuthRoutes`](crate::AuthRoutes) mounts it at `{base}/recover`. Rendered elsewhere, it
-/// needs an `<AuthProvider>` (and the `<Router>` around it) above it:
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::recovery::RecoverPage;
-/// # fn host() -> impl IntoView {
-/// view! { <main class="account"><RecoverPage/></main> }
-/// # }
-/// ```
 #[component]
 pub fn RecoverPage() -> impl IntoView {
     let auth = crate::use_auth();

@@ -3,22 +3,13 @@
 
 use super::flow::Event;
 use super::Wizard;
-use crate::api::{ApiError, UserUpdate};
+use crate::api::ApiError;
+use crate::components::task::run;
 use crate::components::{
     password_acceptable, Alert, Heading, NewPasswordFields, Status, SubmitButton,
 };
-use crate::AuthStore;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
-async fn save(auth: AuthStore, password: String) -> Result<(), ApiError> {
-    let token = auth.access_token().await?;
-    let update = UserUpdate { password: Some(password), ..UserUpdate::default() };
-    let user = auth.api().update_user(&token, &update).await?;
-    auth.set_user(user);
-    Ok(())
-}
-
-/// Step 4.
 #[component]
 pub fn NewPasswordStep() -> impl IntoView {
     let auth = crate::use_auth();
@@ -36,23 +27,16 @@ pub fn NewPasswordStep() -> impl IntoView {
             error.set(Some(s.err_password_checks.to_owned()));
             return;
         }
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result = save(auth, pw).await;
-            pending.set(false);
-            match result {
-                Ok(()) => wizard.apply(Event::PasswordSaved),
-                Err(e) => {
-                    if let ApiError::Auth(a) = &e {
-                        reasons.set(a.weak_reasons.clone());
-                    }
-                    error.set(Some(s.error(&e)));
-                    wizard.apply(Event::PasswordFailed(e));
+        let work = async move { auth.update_password(&pw, None, None).await };
+        run(pending, work, move |result| match result {
+            Ok(()) => wizard.apply(Event::PasswordSaved),
+            Err(e) => {
+                if let ApiError::Auth(a) = &e {
+                    reasons.set(a.weak_reasons.clone());
                 }
+                error.set(Some(s.error(&e)));
+                wizard.apply(Event::PasswordFailed(e));
             }
         });
     };

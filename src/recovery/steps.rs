@@ -3,13 +3,13 @@
 use super::flow::Event;
 use super::Wizard;
 use crate::api::{ApiError, ErrorCode};
+use crate::components::task::run;
 use crate::components::{
     browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton,
 };
 use crate::otp::{expiry_minutes, mask_email, LinkToken};
-use crate::session::AuthEvent;
 use crate::{AuthRoute, AuthStore};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// GoTrue's default minimum interval between two recovery emails to one user.
 const EMAIL_INTERVAL_SECS: u32 = 60;
@@ -23,11 +23,7 @@ async fn send_code(auth: AuthStore, email: &str, wizard: Wizard) -> Result<(), A
         AuthRoute::Confirm.path_with_next(&config.base, &wizard.next.get_untracked()),
     ]
     .concat();
-    #[cfg(target_arch = "wasm32")]
-    let challenge = if config.pkce { Some(crate::api::pkce::begin().await?) } else { None };
-    #[cfg(not(target_arch = "wasm32"))]
-    let challenge: Option<String> = None;
-    match auth.api().recover(email, Some(&redirect), challenge.as_deref()).await {
+    match auth.send_recovery(email, &redirect).await {
         Ok(()) => {
             wizard.resend.set(EMAIL_INTERVAL_SECS);
             Ok(())
@@ -40,7 +36,6 @@ async fn send_code(auth: AuthStore, email: &str, wizard: Wizard) -> Result<(), A
     }
 }
 
-/// Step 1: the email.
 #[component]
 pub fn EmailStep() -> impl IntoView {
     let auth = crate::use_auth();
@@ -57,22 +52,18 @@ pub fn EmailStep() -> impl IntoView {
             field_error.set(Some(s.err_email_invalid.to_owned()));
             return;
         }
-        if pending.get_untracked() {
-            return;
-        }
         field_error.set(None);
         error.set(None);
-        pending.set(true);
-        spawn_local(async move {
-            let result = send_code(auth, &value, wizard).await;
-            pending.set(false);
-            match result {
-                Ok(()) => wizard.apply(Event::CodeSent { email: value }),
-                Err(e) if e.is(&ErrorCode::ValidationFailed) => {
-                    field_error.set(Some(s.err_email_invalid.to_owned()))
-                }
-                Err(e) => error.set(Some(s.error(&e))),
+        let work = {
+            let value = value.clone();
+            async move { send_code(auth, &value, wizard).await }
+        };
+        run(pending, work, move |result| match result {
+            Ok(()) => wizard.apply(Event::CodeSent { email: value }),
+            Err(e) if e.is(&ErrorCode::ValidationFailed) => {
+                field_error.set(Some(s.err_email_invalid.to_owned()))
             }
+            Err(e) => error.set(Some(s.error(&e))),
         });
     };
     view! {
@@ -91,12 +82,10 @@ pub fn EmailStep() -> impl IntoView {
 /// Verifies the emailed code or a pasted link and adopts the recovery session (the page's
 /// effect then moves the wizard on).
 async fn verify(auth: AuthStore, email: String, input: Input) -> Result<(), ApiError> {
-    let api = auth.api();
-    let resp = match input {
-        Input::Code(code) => api.verify_email_code(&email, &code, "recovery").await?,
-        Input::Link(link) => super::session_from_link(&api, link).await?,
-    };
-    auth.set_session(resp, AuthEvent::PasswordRecovery)
+    match input {
+        Input::Code(code) => auth.verify_recovery_code(&email, &code).await,
+        Input::Link(link) => auth.adopt_recovery(auth.verify_link(link).await?),
+    }
 }
 
 enum Input {
@@ -123,35 +112,27 @@ pub fn CodeStep() -> impl IntoView {
     let status = RwSignal::new(Some(s.recover_sent.replace("{email}", &mask_email(&email))));
     let pending = RwSignal::new(false);
 
-    let run = {
+    let attempt = {
         let email = email.clone();
         move |input: Input| {
-            if pending.get_untracked() {
-                return;
-            }
-            pending.set(true);
             error.set(None);
             field_error.set(None);
-            let email = email.clone();
-            spawn_local(async move {
-                let result = verify(auth, email, input).await;
-                pending.set(false);
-                match result {
-                    Err(e) if e.is(&ErrorCode::OtpExpired) => field_error.set(Some(s.error(&e))),
-                    Err(ApiError::Decode(_)) => error.set(Some(s.confirm_other_browser.to_owned())),
-                    Err(e) => error.set(Some(s.error(&e))),
-                    Ok(()) => {}
-                }
+            let work = verify(auth, email.clone(), input);
+            run(pending, work, move |result| match result {
+                Err(e) if e.is(&ErrorCode::OtpExpired) => field_error.set(Some(s.error(&e))),
+                Err(ApiError::Decode(_)) => error.set(Some(s.confirm_other_browser.to_owned())),
+                Err(e) => error.set(Some(s.error(&e))),
+                Ok(()) => {}
             });
         }
     };
     let submit = {
-        let run = run.clone();
+        let attempt = attempt.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let c = code.get_untracked();
             if crate::otp::is_complete(&c, len) {
-                run(Input::Code(c));
+                attempt(Input::Code(c));
             } else {
                 field_error.set(Some(s.code_hint.replace("{n}", &len.to_string())));
             }
@@ -160,32 +141,26 @@ pub fn CodeStep() -> impl IntoView {
     let resend = {
         let email = email.clone();
         move |_| {
-            if pending.get_untracked() {
-                return;
-            }
-            pending.set(true);
             error.set(None);
             let email = email.clone();
-            spawn_local(async move {
-                let result = send_code(auth, &email, wizard).await;
-                pending.set(false);
-                match result {
-                    Ok(()) => status.set(Some(s.code_resent.to_owned())),
-                    Err(e) => error.set(Some(s.error(&e))),
-                }
+            let work = async move { send_code(auth, &email, wizard).await };
+            run(pending, work, move |result| match result {
+                Ok(()) => status.set(Some(s.code_resent.to_owned())),
+                Err(e) => error.set(Some(s.error(&e))),
             });
         }
     };
     let on_complete = {
-        let run = run.clone();
-        Callback::new(move |c: String| run(Input::Code(c)))
+        let attempt = attempt.clone();
+        Callback::new(move |c: String| attempt(Input::Code(c)))
     };
-    let on_link = Callback::new(move |l: LinkToken| run(Input::Link(l)));
+    let on_link = Callback::new(move |l: LinkToken| attempt(Input::Link(l)));
     view! {
         <Heading text=s.recover_step_code/>
         <Status message=status/>
         <Status message=wizard.notice/>
         {expiry.map(|text| view! { <p class="lsa-muted">{text}</p> })}
+        {config.pkce.then(|| view! { <p class="lsa-muted">{s.code_expiry_pkce}</p> })}
         <p>
             <button type="button" class="lsa-link-button" on:click=move |_| wizard.apply(Event::ChangeEmail)>
                 {s.change_email}

@@ -7,25 +7,14 @@ use super::messages::Op;
 use super::phone::{mask, normalize_e164, to_remove, PhoneStep};
 use crate::api::{ApiError, ErrorCode};
 use crate::components::browser::focus_id;
+use crate::components::task::run;
 use crate::components::{Alert, CodeField, Field, ResendButton, Status, SubmitButton};
-use crate::session::{AuthEvent, AuthStore};
 use leptos::{prelude::*, task::spawn_local};
 
 const CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
 
 /// The "add a phone" panel. `resume`: the enrolment was waiting for a step-up.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // `AddPhone` is private to the security screen, which places it as
-/// // `<add_phone::AddPhone resume=false/>`.
-/// // A host shows it through the page (inside `AuthProvider`):
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
 #[component]
 pub fn AddPhone(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
@@ -51,12 +40,12 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
 
     // Sends the SMS for `factor_id` (first time and resends).
     let send = move |factor_id: String, phone: String| {
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result =
-                async { auth.api().challenge(&auth.access_token().await?, &factor_id).await }.await;
-            pending.set(false);
+        let work = {
+            let factor_id = factor_id.clone();
+            async move { auth.challenge(&factor_id).await }
+        };
+        run(pending, work, move |result| {
             let challenge_id = match result {
                 Ok(c) => {
                     resend.set(SMS_INTERVAL_SECS);
@@ -73,9 +62,6 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
     };
 
     let start = move |resumed: bool| {
-        if pending.get_untracked() {
-            return;
-        }
         let Some(phone) = normalize_e164(&number.get_untracked()) else {
             field_error.set(Some(s.err_phone_invalid.to_owned()));
             return;
@@ -83,19 +69,19 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
         field_error.set(None);
         error.set(None);
         let keep = Draft::Phone { phone: phone.clone() };
-        super::guarded(auth, &Action::AddPhone, Some(keep.clone()), move || {
-            pending.set(true);
-            spawn_local(async move {
-                let result = enroll(auth, &phone).await;
-                pending.set(false);
-                match result {
-                    Ok(factor_id) => {
-                        code.set(String::new());
-                        send(factor_id, phone);
-                        request_animation_frame(|| focus_id("lsa-phone-h"));
-                    }
-                    Err(e) => failed(&e, Op::Enroll, resumed, Some(keep)),
+        super::guard(auth, &Action::AddPhone, Some(keep.clone()), move || {
+            let remove = to_remove(&super::factors_now(auth), &phone);
+            let work = {
+                let phone = phone.clone();
+                async move { auth.enroll_phone(&phone, &remove).await }
+            };
+            run(pending, work, move |result| match result {
+                Ok(factor_id) => {
+                    code.set(String::new());
+                    send(factor_id, phone);
+                    request_animation_frame(|| focus_id("lsa-phone-h"));
                 }
+                Err(e) => failed(&e, Op::Enroll, resumed, Some(keep)),
             });
         });
     };
@@ -104,52 +90,38 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
         let PhoneStep::Code { factor_id, challenge_id: Some(ch), .. } = step.get_untracked() else {
             return;
         };
-        if pending.get_untracked() || entered.len() < CODE_LEN {
+        if entered.len() < CODE_LEN {
             return;
         }
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result = async {
-                let token = auth.access_token().await?;
-                let resp = auth.api().verify_factor(&token, &factor_id, &ch, &entered).await?;
-                auth.set_session(resp, AuthEvent::MfaChallengeVerified)
+        let work = async move { auth.verify_challenge(&factor_id, &ch, &entered).await };
+        run(pending, work, move |result| match result {
+            Ok(()) => {
+                step.set(PhoneStep::Closed);
+                number.set(String::new());
+                code.set(String::new());
+                status.set(Some(s.phone_added.to_owned()));
+                request_animation_frame(|| focus_id("lsa-add-h"));
             }
-            .await;
-            pending.set(false);
-            match result {
-                Ok(()) => {
-                    step.set(PhoneStep::Closed);
-                    number.set(String::new());
-                    code.set(String::new());
-                    status.set(Some(s.phone_added.to_owned()));
-                    request_animation_frame(|| focus_id("lsa-add-h"));
+            Err(e) => {
+                if e.is(&ErrorCode::MfaChallengeExpired) {
+                    step.update(|st| {
+                        if let PhoneStep::Code { challenge_id, .. } = st {
+                            *challenge_id = None;
+                        }
+                    });
+                    resend.set(0);
+                } else if e.is(&ErrorCode::MfaFactorNotFound) {
+                    step.set(PhoneStep::Number);
                 }
-                Err(e) => {
-                    if e.is(&ErrorCode::MfaChallengeExpired) {
-                        step.update(|st| {
-                            if let PhoneStep::Code { challenge_id, .. } = st {
-                                *challenge_id = None;
-                            }
-                        });
-                        resend.set(0);
-                    } else if e.is(&ErrorCode::MfaFactorNotFound) {
-                        step.set(PhoneStep::Number);
-                    }
-                    failed(&e, Op::VerifyNew, true, None);
-                }
+                failed(&e, Op::VerifyNew, true, None);
             }
         });
     };
 
     let cancel = move || {
         if let PhoneStep::Code { factor_id, .. } = step.get_untracked() {
-            spawn_local(async move {
-                if let Ok(token) = auth.access_token().await {
-                    let _ = auth.api().unenroll(&token, &factor_id).await;
-                }
-                let _ = auth.reload_user().await;
-            });
+            spawn_local(async move { auth.abandon_enrolment(&factor_id).await });
         }
         step.set(PhoneStep::Closed);
         code.set(String::new());
@@ -211,18 +183,4 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
             </div>
         </Show>
     }
-}
-
-/// Removes abandoned phone factors, then enrols `phone`; answers the new factor's id.
-async fn enroll(auth: AuthStore, phone: &str) -> Result<String, ApiError> {
-    let token = auth.access_token().await?;
-    let api = auth.api();
-    let remove = to_remove(&super::factors_now(auth), phone);
-    for id in &remove {
-        match api.unenroll(&token, id).await {
-            Err(e) if !e.is(&ErrorCode::MfaFactorNotFound) => return Err(e),
-            _ => {}
-        }
-    }
-    Ok(api.enroll_phone(&token, phone, phone).await?.id)
 }

@@ -6,26 +6,15 @@ use super::actions::Action;
 use super::draft::{self, Draft};
 use super::messages::Op;
 use super::totp::{group_secret, Issued, Plan, TotpFlow, TotpStep};
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{ApiError, Enrolled, ErrorCode};
 use crate::components::browser::focus_id;
+use crate::components::task::run;
 use crate::components::{Alert, CodeField, Field, QrCode, Status, SubmitButton};
-use crate::session::{AuthEvent, AuthStore};
 use leptos::{prelude::*, task::spawn_local};
 
 const CODE_LEN: usize = 6;
 
 /// The "add an authenticator app" panel. `resume`: the enrolment was waiting for a step-up.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // `AddTotp` is private to the security screen, which places it as
-/// // `<add_totp::AddTotp resume=false/>`.
-/// // A host shows it through the page (inside `AuthProvider`):
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
 #[component]
 pub fn AddTotp(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
@@ -44,9 +33,6 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
 
     let start = move |resumed: bool| {
         let n = name.get_untracked().trim().to_owned();
-        if pending.get_untracked() {
-            return;
-        }
         if n.is_empty() {
             error.set(Some(s.err_name_required.to_owned()));
             return;
@@ -54,32 +40,24 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
         error.set(None);
         status.set(None);
         let keep = Draft::Totp { name: n.clone() };
-        super::guarded(auth, &Action::AddTotp, Some(keep.clone()), move || {
+        super::guard(auth, &Action::AddTotp, Some(keep.clone()), move || {
             let plan = flow.with_untracked(|f| f.plan(&n, &super::factors_now(auth)));
             let Plan::Enroll { remove } = plan else {
                 return go(|f| f.scanning(None));
             };
-            pending.set(true);
-            spawn_local(async move {
-                let result = enroll(auth, &n, &remove).await;
-                pending.set(false);
-                match result {
-                    Ok(issued) => {
-                        code.set(String::new());
-                        flow.update(|f| f.scanning(Some(issued)));
-                        request_animation_frame(|| focus_id("lsa-totp-h"));
-                    }
-                    Err(e) => {
-                        let action = Action::AddTotp;
-                        error.set(super::on_error(
-                            auth,
-                            &e,
-                            Op::Enroll,
-                            &action,
-                            resumed,
-                            Some(keep),
-                        ));
-                    }
+            let work = {
+                let n = n.clone();
+                async move { auth.enroll_totp(&n, &remove).await }
+            };
+            run(pending, work, move |result| match result.and_then(|e| issued(e, &n)) {
+                Ok(issued) => {
+                    code.set(String::new());
+                    flow.update(|f| f.scanning(Some(issued)));
+                    request_animation_frame(|| focus_id("lsa-totp-h"));
+                }
+                Err(e) => {
+                    let action = Action::AddTotp;
+                    error.set(super::on_error(auth, &e, Op::Enroll, &action, resumed, Some(keep)));
                 }
             });
         });
@@ -87,29 +65,25 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
 
     let verify = move |entered: String| {
         let Some(issued) = flow.with_untracked(|f| f.issued.clone()) else { return };
-        if pending.get_untracked() || entered.len() < CODE_LEN {
+        if entered.len() < CODE_LEN {
             return;
         }
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result = challenge_and_verify(auth, &issued.factor_id, &entered).await;
-            pending.set(false);
-            match result {
-                Ok(()) => {
-                    flow.update(TotpFlow::verified);
-                    name.set(String::new());
-                    code.set(String::new());
-                    status.set(Some(s.factor_added.to_owned()));
-                    request_animation_frame(|| focus_id("lsa-add-h"));
+        let work = async move { auth.verify_totp(&issued.factor_id, &entered).await };
+        run(pending, work, move |result| match result {
+            Ok(()) => {
+                flow.update(TotpFlow::verified);
+                name.set(String::new());
+                code.set(String::new());
+                status.set(Some(s.factor_added.to_owned()));
+                request_animation_frame(|| focus_id("lsa-add-h"));
+            }
+            Err(e) => {
+                if e.is(&ErrorCode::MfaFactorNotFound) {
+                    flow.update(TotpFlow::lost);
                 }
-                Err(e) => {
-                    if e.is(&ErrorCode::MfaFactorNotFound) {
-                        flow.update(TotpFlow::lost);
-                    }
-                    let action = Action::AddTotp;
-                    error.set(super::on_error(auth, &e, Op::VerifyNew, &action, true, None));
-                }
+                let action = Action::AddTotp;
+                error.set(super::on_error(auth, &e, Op::VerifyNew, &action, true, None));
             }
         });
     };
@@ -120,12 +94,7 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
         code.set(String::new());
         error.set(None);
         if let Some(id) = abandoned {
-            spawn_local(async move {
-                if let Ok(token) = auth.access_token().await {
-                    let _ = auth.api().unenroll(&token, &id).await;
-                }
-                let _ = auth.reload_user().await;
-            });
+            spawn_local(async move { auth.abandon_enrolment(&id).await });
         }
         request_animation_frame(|| focus_id("lsa-add-totp"));
     };
@@ -195,32 +164,8 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
 }
 
 /// Removes abandoned factors (`remove`), then enrols a TOTP factor named `name`.
-async fn enroll(auth: AuthStore, name: &str, remove: &[String]) -> Result<Issued, ApiError> {
-    let token = auth.access_token().await?;
-    let api = auth.api();
-    for id in remove {
-        match api.unenroll(&token, id).await {
-            Err(e) if !e.is(&ErrorCode::MfaFactorNotFound) => return Err(e),
-            _ => {}
-        }
-    }
-    if !remove.is_empty() {
-        let _ = auth.reload_user().await;
-    }
-    let enrolled = api.enroll_totp(&token, name).await?;
+/// What the screen shows of a new enrolment.
+fn issued(enrolled: Enrolled, name: &str) -> Result<Issued, ApiError> {
     let totp = enrolled.totp.ok_or_else(|| ApiError::Decode("enrolment without totp".into()))?;
     Ok(Issued { factor_id: enrolled.id, name: name.to_owned(), secret: totp.secret, uri: totp.uri })
-}
-
-/// Challenges and verifies a new factor; the store takes the aal2 session it answers.
-pub(crate) async fn challenge_and_verify(
-    auth: AuthStore,
-    factor_id: &str,
-    code: &str,
-) -> Result<(), ApiError> {
-    let token = auth.access_token().await?;
-    let api = auth.api();
-    let challenge = api.challenge(&token, factor_id).await?;
-    let resp = api.verify_factor(&token, factor_id, &challenge.id, code).await?;
-    auth.set_session(resp, AuthEvent::MfaChallengeVerified)
 }

@@ -6,24 +6,13 @@
 use super::actions::{recovery, Action, Recovery};
 use super::draft::{self, Draft};
 use super::messages::{message, Op};
-use crate::api::{ApiError, AuthError, ErrorCode, LogoutScope, User, UserUpdate};
+use crate::api::{ApiError, AuthError, ErrorCode};
+use crate::components::task::run;
 use crate::components::{password_acceptable, Alert, CodeField, NewPasswordFields, PasswordField};
 use crate::components::{Status, SubmitButton};
-use crate::session::AuthStore;
 use leptos::{prelude::*, task::spawn_local};
 
 /// The change-password form. `resume`: the change was waiting for a step-up.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // `ChangePassword` is private to the security screen, which places it as
-/// // `<change_password::ChangePassword resume=false/>`.
-/// // A host shows it through the page (inside `AuthProvider`):
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
 #[component]
 pub fn ChangePassword(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
@@ -43,7 +32,7 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
 
     let send_nonce = move || {
         spawn_local(async move {
-            let sent = async { auth.api().reauthenticate(&auth.access_token().await?).await }.await;
+            let sent = auth.reauthenticate().await;
             asking_nonce.set(true);
             match sent {
                 Ok(()) => status.set(Some(s.nonce_sent.to_owned())),
@@ -53,13 +42,13 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
     };
 
     let update = move |cur: String, new: String, with_nonce: Option<String>, resumed: bool| {
-        pending.set(true);
-        spawn_local(async move {
-            let result = update_password(auth, &cur, &new, with_nonce).await;
-            pending.set(false);
+        let work = {
+            let (cur, new) = (cur.clone(), new.clone());
+            async move { auth.update_password(&new, Some(&cur), with_nonce.as_deref()).await }
+        };
+        run(pending, work, move |result| {
             match result {
-                Ok(user) => {
-                    auth.set_user(user);
+                Ok(()) => {
                     for f in [current, password, confirm, nonce] {
                         f.set(String::new());
                     }
@@ -112,10 +101,11 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
             error.set(Some(s.err_password_checks.to_owned()));
             return;
         }
-        pending.set(true);
-        spawn_local(async move {
-            let checked = check_current(auth, &cur).await;
-            pending.set(false);
+        let work = {
+            let cur = cur.clone();
+            async move { auth.check_password(&cur).await }
+        };
+        run(pending, work, move |checked| {
             if let Err(e) = checked {
                 let msg = Some(message(s, Op::CurrentPassword, &e));
                 return if e.is(&ErrorCode::InvalidCredentials) {
@@ -125,7 +115,7 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
                 };
             }
             let keep = Draft::Password { current: cur.clone(), new: new.clone() };
-            super::guarded(auth, &Action::ChangePassword, Some(keep), move || {
+            super::guard(auth, &Action::ChangePassword, Some(keep), move || {
                 update(cur, new, None, false)
             });
         });
@@ -167,30 +157,4 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
             </form>
         </section>
     }
-}
-
-/// Proves the current password with a password sign-in, then signs that extra session out
-/// (scope local) without adopting it: the store keeps its own session.
-async fn check_current(auth: AuthStore, current: &str) -> Result<(), ApiError> {
-    let email = auth.session_untracked().map(|s| s.user.email).unwrap_or_default();
-    let api = auth.api();
-    let proof = api.sign_in_password(&email, current).await?;
-    let _ = api.logout(&proof.access_token, LogoutScope::Local).await;
-    Ok(())
-}
-
-/// `PUT /user` with the new password (and the current one, for servers that require it).
-async fn update_password(
-    auth: AuthStore,
-    current: &str,
-    new: &str,
-    nonce: Option<String>,
-) -> Result<User, ApiError> {
-    let token = auth.access_token().await?;
-    let update = UserUpdate {
-        password: Some(new.to_owned()),
-        current_password: Some(current.to_owned()),
-        nonce: nonce.filter(|n| !n.is_empty()),
-    };
-    auth.api().update_user(&token, &update).await
 }

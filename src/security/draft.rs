@@ -5,12 +5,6 @@
 use std::cell::RefCell;
 
 /// Input waiting for a step-up to finish.
-///
-/// ```
-/// use leptos_supabase_auth::security::draft::Draft;
-/// let draft = Draft::Password { current: "old secret".into(), new: "n3w secret".into() };
-/// assert_eq!(format!("{draft:?}"), "Draft::Password"); // `Debug` never shows the passwords
-/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub enum Draft {
     /// A password change whose current password was already checked.
@@ -48,42 +42,16 @@ thread_local! {
 }
 
 /// Keeps `draft`, replacing any older one.
-///
-/// ```
-/// use leptos_supabase_auth::security::draft::{self, Draft};
-/// draft::put(Draft::Totp { name: "Work phone".into() });
-/// draft::put(Draft::Phone { phone: "+14155550100".into() }); // replaces the first
-/// let phone = draft::take(|d| match d { Draft::Phone { phone } => Some(phone), _ => None });
-/// assert_eq!(phone.as_deref(), Some("+14155550100"));
-/// ```
 pub fn put(draft: Draft) {
     DRAFT.with(|d| *d.borrow_mut() = Some(draft));
 }
 
 /// Takes the draft if `pick` accepts it (the draft of another action is dropped).
-///
-/// ```
-/// use leptos_supabase_auth::security::draft::{self, Draft};
-/// let name = |d: Draft| match d { Draft::Totp { name } => Some(name), _ => None };
-/// draft::put(Draft::Totp { name: "Work phone".into() });
-/// assert_eq!(draft::take(name).as_deref(), Some("Work phone"));
-/// assert_eq!(draft::take(Some), None); // taken only once
-/// draft::put(Draft::Phone { phone: "+14155550100".into() });
-/// assert_eq!(draft::take(name), None); // another action's draft is not picked...
-/// assert_eq!(draft::take(Some), None); // ...and is dropped
-/// ```
 pub fn take<T>(pick: impl FnOnce(Draft) -> Option<T>) -> Option<T> {
     DRAFT.with(|d| d.borrow_mut().take()).and_then(pick)
 }
 
 /// Forgets the draft.
-///
-/// ```
-/// use leptos_supabase_auth::security::draft::{self, Draft};
-/// draft::put(Draft::Totp { name: "Work phone".into() });
-/// draft::clear(); // e.g. the user came back without verifying
-/// assert_eq!(draft::take(Some), None);
-/// ```
 pub fn clear() {
     DRAFT.with(|d| *d.borrow_mut() = None);
 }

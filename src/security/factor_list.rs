@@ -5,26 +5,16 @@
 use super::actions::Action;
 use super::factors::{details, display_order, is_last_verified};
 use super::messages::Op;
-use crate::api::{ErrorCode, Factor};
+use crate::api::Factor;
 use crate::components::browser::focus_id;
+use crate::components::task::run;
 use crate::components::{factor_label, Alert, Status};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// The user's factors, each with a remove button. `resume_remove` is a factor whose removal
 /// was confirmed before a step-up: it is removed now.
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // `FactorList` is private to the security screen, which places it as
-/// // `<factor_list::FactorList resume_remove=None/>`.
-/// // A host shows it through the page (inside `AuthProvider`):
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
 #[component]
-pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
+pub fn FactorList(resume_remove: Option<(String, bool)>) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let all = auth.factors();
@@ -35,44 +25,35 @@ pub fn FactorList(resume_remove: Option<String>) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
 
     let remove = move |f: Factor, resumed: bool| {
-        if pending.get_untracked() {
-            return;
-        }
         let action = Action::Remove(f.id.clone());
         error.set(None);
         status.set(None);
         let guard = action.clone();
-        super::guarded(auth, &guard, None, move || {
-            pending.set(true);
-            spawn_local(async move {
-                let result = async {
-                    let token = auth.access_token().await?;
-                    auth.api().unenroll(&token, &f.id).await
-                }
-                .await;
-                let gone = match &result {
-                    Ok(()) => true,
-                    Err(e) => e.is(&ErrorCode::MfaFactorNotFound),
-                };
-                if gone {
-                    // The session may have lost its aal2 with this factor: refresh, then reload.
-                    let _ = auth.refresh().await;
-                    let _ = auth.reload_user().await;
+        super::guard(auth, &guard, None, move || {
+            let work = {
+                let id = f.id.clone();
+                async move { auth.remove_factor(&id).await }
+            };
+            run(pending, work, move |result| match result {
+                Ok(()) => {
                     confirming.set(None);
                     request_animation_frame(|| focus_id("lsa-factors-h"));
                     status.set(Some(s.factor_removed.replace("{name}", &factor_label(s, &f))));
-                } else if let Err(e) = result {
-                    error.set(super::on_error(auth, &e, Op::Remove, &action, resumed, None));
                 }
-                pending.set(false);
+                Err(e) => error.set(super::on_error(auth, &e, Op::Remove, &action, resumed, None)),
             });
         });
     };
 
-    if let Some(id) = resume_remove {
+    // Back from the step-up: remove at once, or (the page was reloaded since) ask again.
+    if let Some((id, run_now)) = resume_remove {
         if let Some(f) = super::factors_now(auth).into_iter().find(|f| f.id == id) {
             confirming.set(Some(f.clone()));
-            remove(f, true);
+            if run_now {
+                remove(f, true);
+            } else {
+                request_animation_frame(|| focus_id("lsa-remove-confirm"));
+            }
         }
     }
 

@@ -4,20 +4,6 @@ use crate::api::Factor;
 use crate::strings::Strings;
 
 /// Factors in display order: verified first, then oldest first.
-///
-/// ```
-/// use leptos_supabase_auth::{api::Factor, security::factors::display_order};
-/// let f = |id: &str, status: &str, created_at: &str| Factor {
-///     id: id.into(),
-///     status: status.into(),
-///     created_at: created_at.into(),
-///     ..Factor::default()
-/// };
-/// let fs = [f("new", "verified", "2026-03"), f("half", "unverified", "2026-01"),
-///     f("old", "verified", "2026-02")];
-/// let ids: Vec<String> = display_order(&fs).into_iter().map(|f| f.id).collect();
-/// assert_eq!(ids, ["old", "new", "half"]);
-/// ```
 pub fn display_order(factors: &[Factor]) -> Vec<Factor> {
     let mut out = factors.to_vec();
     out.sort_by(|a, b| b.is_verified().cmp(&a.is_verified()).then(a.created_at.cmp(&b.created_at)));
@@ -25,32 +11,12 @@ pub fn display_order(factors: &[Factor]) -> Vec<Factor> {
 }
 
 /// Whether removing factor `id` leaves the user without a verified factor (warn first).
-///
-/// ```
-/// use leptos_supabase_auth::{api::Factor, security::factors::is_last_verified};
-/// let f = |id: &str, status: &str| {
-///     Factor { id: id.into(), status: status.into(), ..Factor::default() }
-/// };
-/// let one = [f("app", "verified"), f("half", "unverified")];
-/// assert!(is_last_verified(&one, "app")); // warn before removing it
-/// assert!(!is_last_verified(&one, "half")); // unverified: MFA stays as it is
-/// let two = [f("app", "verified"), f("sms", "verified")];
-/// assert!(!is_last_verified(&two, "app"));
-/// ```
 pub fn is_last_verified(factors: &[Factor], id: &str) -> bool {
     let mut verified = factors.iter().filter(|f| f.is_verified());
     verified.clone().any(|f| f.id == id) && verified.nth(1).is_none()
 }
 
 /// The calendar date of an RFC 3339 time (`2026-11-23T18:00:00Z` → `2026-11-23`).
-///
-/// ```
-/// use leptos_supabase_auth::security::factors::date_of;
-/// assert_eq!(date_of("2026-11-23T18:00:00Z"), Some("2026-11-23"));
-/// assert_eq!(date_of("2026-11-23"), Some("2026-11-23"));
-/// assert_eq!(date_of("yesterday"), None);
-/// assert_eq!(date_of(""), None);
-/// ```
 pub fn date_of(created_at: &str) -> Option<&str> {
     let d = created_at.get(..10)?;
     let b = d.as_bytes();
@@ -62,19 +28,6 @@ pub fn date_of(created_at: &str) -> Option<&str> {
 }
 
 /// One line under a factor's name: "Verified · Added 2026-11-23".
-///
-/// ```
-/// use leptos_supabase_auth::{api::Factor, security::factors::details, Strings};
-/// let mut factor = Factor {
-///     status: "verified".into(),
-///     created_at: "2026-11-23T18:00:00Z".into(),
-///     ..Factor::default()
-/// };
-/// assert_eq!(details(&Strings::EN, &factor), "Verified · Added 2026-11-23");
-/// factor.status = "unverified".into();
-/// factor.created_at.clear(); // no date: the status alone
-/// assert_eq!(details(&Strings::EN, &factor), "Not verified");
-/// ```
 pub fn details(s: &Strings, f: &Factor) -> String {
     let status = if f.is_verified() { s.factor_verified } else { s.factor_unverified };
     match date_of(&f.created_at) {
@@ -84,15 +37,6 @@ pub fn details(s: &Strings, f: &Factor) -> String {
 }
 
 /// A sign-in method of the `amr` claim, in words.
-///
-/// ```
-/// use leptos_supabase_auth::{security::factors::method_label, Strings};
-/// let s = &Strings::EN;
-/// assert_eq!(method_label(s, "password"), "password");
-/// assert_eq!(method_label(s, "mfa/totp"), "authenticator app");
-/// assert_eq!(method_label(s, "magiclink"), "email link");
-/// assert_eq!(method_label(s, "custom_provider"), "custom_provider"); // unknown: verbatim
-/// ```
 pub fn method_label(s: &Strings, method: &str) -> String {
     let text = match method {
         "password" => s.method_password,
@@ -110,16 +54,6 @@ pub fn method_label(s: &Strings, method: &str) -> String {
 }
 
 /// The methods, newest first, as one phrase: "authenticator app, password".
-///
-/// ```
-/// use leptos_supabase_auth::{security::factors::methods_phrase, Strings};
-/// let s = &Strings::EN;
-/// assert_eq!(methods_phrase(s, &["totp", "password"]), "authenticator app, password");
-/// // `mfa/totp` and `totp` read the same: the label is listed once.
-/// let phrase = methods_phrase(s, &["mfa/totp", "totp", "recovery"]);
-/// assert_eq!(phrase, "authenticator app, password reset");
-/// assert_eq!(methods_phrase(s, &[]), "");
-/// ```
 pub fn methods_phrase(s: &Strings, methods: &[&str]) -> String {
     let mut labels: Vec<String> = Vec::new();
     for m in methods {

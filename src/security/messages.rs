@@ -5,17 +5,6 @@ use crate::api::{ApiError, ErrorCode};
 use crate::strings::Strings;
 
 /// The request that failed.
-///
-/// ```
-/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-/// use leptos_supabase_auth::security::messages::{message, Op};
-/// use leptos_supabase_auth::Strings;
-/// let s = &Strings::EN;
-/// let invalid: ApiError = parse_error(422, None, r#"{"code": "validation_failed"}"#).into();
-/// // The same code means the phone number when enrolling, the new password when changing it.
-/// assert_eq!(message(s, Op::Enroll, &invalid), s.err_phone_invalid);
-/// assert_eq!(message(s, Op::ChangePassword, &invalid), s.err_password_checks);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     /// Re-checking the current password (a password sign-in).
@@ -37,18 +26,6 @@ pub enum Op {
 }
 
 /// The message for `err` during `op`.
-///
-/// ```
-/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-/// use leptos_supabase_auth::security::messages::{message, Op};
-/// use leptos_supabase_auth::Strings;
-/// let s = &Strings::EN;
-/// let wrong: ApiError = parse_error(400, None, r#"{"code": "invalid_credentials"}"#).into();
-/// assert_eq!(message(s, Op::CurrentPassword, &wrong), "Your current password is not correct.");
-/// let body = r#"{"code": "over_sms_send_rate_limit", "message": "server text"}"#;
-/// let limited: ApiError = parse_error(429, Some("42"), body).into();
-/// assert_eq!(message(s, Op::Challenge, &limited), "Too many requests. Try again in 42 seconds.");
-/// ```
 pub fn message(s: &Strings, op: Op, err: &ApiError) -> String {
     let code = err.code();
     let is = |c: ErrorCode| code == Some(&c);

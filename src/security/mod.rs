@@ -21,22 +21,14 @@ mod sessions;
 pub mod totp;
 
 use crate::components::browser::current_path;
-use crate::session::{state::AuthState, step_up, AuthStore};
+use crate::session::{state::AuthState, AuthStore, Resume};
 use crate::AuthRoute;
 use actions::{recovery, Action, Recovery};
 use leptos::prelude::*;
 use messages::Op;
 
-/// The security screen at `{base}/security` (signed-in only; others go to sign-in and back).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // Inside `AuthProvider`; `AuthRoutes` already mounts it at `{base}/security`.
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
+/// Settings → Security (`{base}/security`): for fully signed-in users; the others sign in (or
+/// finish their second factor) first and come back.
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let auth = crate::use_auth();
@@ -44,8 +36,9 @@ pub fn SecurityPage() -> impl IntoView {
     let leaving = StoredValue::new(false);
     let (state, signed_in) = (auth.state(), auth.is_signed_in());
     Effect::new(move |_| {
-        let signed_out = state.with(|s| matches!(s, AuthState::SignedOut));
-        if signed_out && !leaving.get_value() {
+        let away =
+            state.with(|s| matches!(s, AuthState::SignedOut | AuthState::SecondFactorPending(_)));
+        if away && !leaving.get_value() {
             let base = auth.config().base;
             auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &current_path()));
         }
@@ -57,24 +50,26 @@ pub fn SecurityPage() -> impl IntoView {
     }
 }
 
+/// An action that comes back from its step-up, and whether it may run by itself (`false`: the
+/// page was reloaded since, so the screen asks again).
+type Resumed = Option<(Action, bool)>;
+
 #[component]
 fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     let auth = crate::use_auth();
     let resumed = take_resumed(auth);
-    // Fresh factors, and a check that another device did not end this session.
+    // Fresh factors, and a check that another device did not end this session (the store
+    // signs out here if so).
     leptos::task::spawn_local(async move {
-        if let Err(e) = auth.reload_user().await {
-            if recovery(&e, false) == Recovery::SignIn {
-                auth.clear_session();
-            }
-        }
+        let _ = auth.reload_user().await;
     });
+    let is = |a: Action| resumed.as_ref().is_some_and(|(r, run)| *r == a && *run);
     let remove = match &resumed {
-        Some(Action::Remove(id)) => Some(id.clone()),
+        Some((Action::Remove(id), run)) => Some((id.clone(), *run)),
         _ => None,
     };
-    let (totp, phone) = (resumed == Some(Action::AddTotp), resumed == Some(Action::AddPhone));
-    let password = resumed == Some(Action::ChangePassword);
+    let (totp, phone) = (is(Action::AddTotp), is(Action::AddPhone));
+    let password = resumed.as_ref().is_some_and(|(a, _)| *a == Action::ChangePassword);
     view! {
         <overview::Overview/>
         <factor_list::FactorList resume_remove=remove/>
@@ -88,28 +83,24 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     }
 }
 
-/// The action of this screen that was waiting for a step-up and may run now. A pending action
-/// whose requirement is still not met was abandoned (the user came back without verifying):
-/// it is forgotten, with its draft.
-fn take_resumed(auth: AuthStore) -> Option<Action> {
-    let pending = step_up::peek().and_then(|p| Action::parse(&p.id));
-    let factors = factors_now(auth);
-    let resumed = pending.filter(|a| auth.resume(&a.id(), &a.requirement(&factors)));
+/// The action of this screen that waited for a step-up, if it may come back now. Drafts of
+/// anything else are dropped.
+fn take_resumed(auth: AuthStore) -> Resumed {
+    let resumed = auth.pending_step_up().and_then(|id| Action::parse(&id)).and_then(|a| match auth
+        .resume_step_up(&a.id(), &a.requirement(&factors_now(auth)))
+    {
+        Resume::Run => Some((a, true)),
+        Resume::Confirm => Some((a, false)),
+        Resume::Nothing | Resume::Waiting => None,
+    });
     if resumed.is_none() {
-        if pending_is_ours() {
-            step_up::clear();
-        }
         draft::clear();
     }
     resumed
 }
 
-fn pending_is_ours() -> bool {
-    step_up::peek().is_some_and(|p| Action::parse(&p.id).is_some())
-}
-
-/// Handles a failed request of `action`: a step-up (keeping `draft` in memory), a lost session
-/// (forgotten here; the page then goes to sign-in), or a message to show (returned).
+/// What a failed action shows: `None` when the screen moves on instead (to the step-up page,
+/// or to sign-in when the session is gone, which the store already handled).
 pub(crate) fn on_error(
     auth: AuthStore,
     err: &crate::api::ApiError,
@@ -125,43 +116,37 @@ pub(crate) fn on_error(
             }
             // The server may know of a factor we did not: reload first so the step-up page
             // offers it.
-            let id = action.id();
+            let action = action.clone();
             leptos::task::spawn_local(async move {
                 let _ = auth.reload_user().await;
-                auth.step_up(&id);
+                auth.ask_step_up(&action.id(), action.reason());
             });
             None
         }
-        Recovery::SignIn => {
-            auth.clear_session();
-            None
-        }
+        Recovery::SignIn => None,
         Recovery::SendNonce | Recovery::Show => Some(messages::message(auth.strings(), op, err)),
     }
 }
 
-/// Runs `action` now if the session meets its requirement; otherwise keeps `keep` in memory and
-/// goes to the step-up page. Returns whether it ran.
-pub(crate) fn guarded(
+/// Runs `run` when the session meets what `action` needs; otherwise keeps `keep` in memory and
+/// asks for the step-up (the store's guard).
+pub(crate) fn guard(
     auth: AuthStore,
     action: &Action,
     keep: Option<draft::Draft>,
     run: impl FnOnce(),
 ) -> bool {
     let req = action.requirement(&factors_now(auth));
-    if auth.satisfies(&req) {
-        run();
-        true
-    } else {
+    let ran = auth.guard_for(&action.id(), action.reason(), &req, run);
+    if !ran {
         if let Some(d) = keep {
             draft::put(d);
         }
-        auth.step_up(&action.id());
-        false
     }
+    ran
 }
 
-/// The user's factors as the store has them now (untracked; safe inside async tasks).
+/// The factors as the store knows them now.
 pub(crate) fn factors_now(auth: AuthStore) -> Vec<crate::api::Factor> {
     auth.session_untracked().map(|s| s.user.factors).unwrap_or_default()
 }

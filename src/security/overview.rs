@@ -6,17 +6,6 @@ use crate::Aal;
 use leptos::prelude::*;
 
 /// Heading, email, assurance level and sign-in methods (from the `amr` claim, newest first).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // `Overview` is private to the security screen, which places it as
-/// // `<overview::Overview/>`.
-/// // A host shows it through the page (inside `AuthProvider`):
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
 #[component]
 pub fn Overview() -> impl IntoView {
     let auth = crate::use_auth();

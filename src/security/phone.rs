@@ -4,19 +4,6 @@
 use crate::api::Factor;
 
 /// Where the phone sub-flow is.
-///
-/// ```
-/// use leptos_supabase_auth::security::phone::{mask, PhoneStep};
-/// let step = PhoneStep::Code {
-///     factor_id: "f1".into(),
-///     challenge_id: Some("c1".into()),
-///     phone: "+14155550100".into(),
-/// };
-/// if let PhoneStep::Code { phone, .. } = &step {
-///     assert_eq!(format!("Sent to {}", mask(phone)), "Sent to +•••••••0100");
-/// }
-/// assert_ne!(step, PhoneStep::Number);
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PhoneStep {
     /// Not started (the "add" button).
@@ -36,14 +23,6 @@ pub enum PhoneStep {
 
 /// The number in E.164 (`+14155550100`), or `None` if it is not one. Spaces, dashes, dots and
 /// brackets are ignored; the leading `+` and the country code are required.
-///
-/// ```
-/// use leptos_supabase_auth::security::phone::normalize_e164;
-/// assert_eq!(normalize_e164("+1 (415) 555-0100").as_deref(), Some("+14155550100"));
-/// assert_eq!(normalize_e164("+44 20 7946.0958").as_deref(), Some("+442079460958"));
-/// assert_eq!(normalize_e164("4155550100"), None); // no `+` and country code
-/// assert_eq!(normalize_e164("+0123456"), None); // country codes never start with 0
-/// ```
 pub fn normalize_e164(raw: &str) -> Option<String> {
     let kept: String =
         raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
@@ -56,23 +35,6 @@ pub fn normalize_e164(raw: &str) -> Option<String> {
 
 /// Unverified phone factors (abandoned enrolments) to remove before enrolling `phone`, and any
 /// unverified factor already using the friendly name `phone`.
-///
-/// ```
-/// use leptos_supabase_auth::{api::Factor, security::phone::to_remove};
-/// let f = |id: &str, kind: &str, status: &str, name: &str| Factor {
-///     id: id.into(),
-///     factor_type: kind.into(),
-///     status: status.into(),
-///     friendly_name: Some(name.into()),
-///     ..Factor::default()
-/// };
-/// let factors = [
-///     f("old-sms", "phone", "unverified", "+15550001111"), // an abandoned enrolment
-///     f("sms", "phone", "verified", "+15550002222"), // in use: kept
-///     f("app", "totp", "unverified", "+14155550100"), // holds the new number's name
-/// ];
-/// assert_eq!(to_remove(&factors, "+14155550100"), ["old-sms", "app"]);
-/// ```
 pub fn to_remove(factors: &[Factor], phone: &str) -> Vec<String> {
     factors
         .iter()
@@ -82,12 +44,6 @@ pub fn to_remove(factors: &[Factor], phone: &str) -> Vec<String> {
 }
 
 /// The number with all but the leading `+` and the last four digits hidden: `+•••••••0100`.
-///
-/// ```
-/// use leptos_supabase_auth::security::phone::mask;
-/// assert_eq!(mask("+14155550100"), "+•••••••0100");
-/// assert_eq!(mask("+123"), "+123"); // nothing before the last four digits
-/// ```
 pub fn mask(phone: &str) -> String {
     let n = phone.chars().count();
     phone

@@ -1,13 +1,13 @@
 //! Sign-out scopes: this device, everywhere, or every other device, each confirmed first. The
 //! store clears its session (and storage, so other tabs follow) for the first two.
 
-use super::actions::{recovery, Recovery};
 use super::messages::{message, Op};
 use crate::api::LogoutScope;
 use crate::components::browser::focus_id;
+use crate::components::task::run;
 use crate::components::{Alert, Status};
 use crate::strings::Strings;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// The question asked before signing out with `scope`.
 pub fn question(s: &Strings, scope: LogoutScope) -> &'static str {
@@ -20,17 +20,6 @@ pub fn question(s: &Strings, scope: LogoutScope) -> &'static str {
 
 /// The sessions card. `leaving` is set before a sign-out that ends this session, so the page
 /// does not send the user to sign-in (it goes to `after_sign_out` instead).
-///
-/// ```no_run
-/// # use leptos::prelude::*;
-/// use leptos_supabase_auth::security::SecurityPage;
-/// # fn route() -> impl IntoView {
-/// // `Sessions` is private to the security screen, which places it as
-/// // `<sessions::Sessions leaving/>`.
-/// // A host shows it through the page (inside `AuthProvider`):
-/// view! { <SecurityPage/> }
-/// # }
-/// ```
 #[component]
 pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
     let auth = crate::use_auth();
@@ -51,27 +40,19 @@ pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        pending.set(true);
         let ends_here = scope != LogoutScope::Others;
         leaving.set_value(ends_here);
-        spawn_local(async move {
-            match auth.sign_out(scope).await {
-                Ok(()) if ends_here => auth.navigate(&auth.config().after_sign_out),
-                Ok(()) => {
-                    confirming.set(None);
-                    request_animation_frame(|| focus_id("lsa-sessions-h"));
-                    status.set(Some(s.others_signed_out.to_owned()));
-                }
-                Err(e) => {
-                    leaving.set_value(false);
-                    if recovery(&e, false) == Recovery::SignIn {
-                        // This session is already gone on the server.
-                        auth.clear_session();
-                    }
-                    error.set(Some(message(s, Op::SignOut, &e)));
-                }
+        run(pending, async move { auth.sign_out(scope).await }, move |result| match result {
+            Ok(()) if ends_here => auth.navigate(&auth.config().after_sign_out),
+            Ok(()) => {
+                confirming.set(None);
+                request_animation_frame(|| focus_id("lsa-sessions-h"));
+                status.set(Some(s.others_signed_out.to_owned()));
             }
-            pending.set(false);
+            Err(e) => {
+                leaving.set_value(false);
+                error.set(Some(message(s, Op::SignOut, &e)));
+            }
         });
     };
     let button = move |scope: LogoutScope, label: &'static str| {

@@ -6,17 +6,6 @@
 use crate::api::Factor;
 
 /// A TOTP factor issued by `POST /factors` and not verified yet. Held in memory only.
-///
-/// ```
-/// use leptos_supabase_auth::security::totp::{group_secret, Issued};
-/// let issued = Issued {
-///     factor_id: "f1".into(),
-///     name: "Work phone".into(),
-///     secret: "JBSWY3DPEHPK3PXP".into(),
-///     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-/// };
-/// assert_eq!(group_secret(&issued.secret), "JBSW Y3DP EHPK 3PXP"); // as the page shows it
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issued {
     /// The unverified factor's id.
@@ -30,14 +19,6 @@ pub struct Issued {
 }
 
 /// Where the sub-flow is.
-///
-/// ```
-/// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-/// let mut flow = TotpFlow::default();
-/// assert_eq!(flow.step, TotpStep::Closed);
-/// flow.open();
-/// assert_eq!(flow.step, TotpStep::Naming);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TotpStep {
     /// Not started (the "add" button).
@@ -49,16 +30,6 @@ pub enum TotpStep {
 }
 
 /// What pressing "Add" with a name should do.
-///
-/// ```
-/// use leptos_supabase_auth::security::totp::{Plan, TotpFlow};
-/// let flow = TotpFlow::default(); // nothing issued yet
-/// let remove = match flow.plan("Work phone", &[]) {
-///     Plan::Reuse => unreachable!("nothing to show again"),
-///     Plan::Enroll { remove } => remove,
-/// };
-/// assert!(remove.is_empty()); // no abandoned factor: enrol at once
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Plan {
     /// Show the already issued factor again (no request).
@@ -71,24 +42,6 @@ pub enum Plan {
 }
 
 /// The sub-flow state.
-///
-/// ```
-/// use leptos_supabase_auth::security::totp::{Plan, TotpFlow, TotpStep};
-/// # let issued = leptos_supabase_auth::security::totp::Issued {
-/// #     factor_id: "f1".into(),
-/// #     name: "Work phone".into(),
-/// #     secret: "JBSWY3DPEHPK3PXP".into(),
-/// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-/// # };
-/// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-/// let mut flow = TotpFlow::default();
-/// flow.open();
-/// assert_eq!(flow.plan("Work phone", &[]), Plan::Enroll { remove: vec![] });
-/// flow.scanning(Some(issued)); // `POST /factors` answered: show the QR code
-/// assert_eq!(flow.step, TotpStep::Scanning);
-/// flow.verified(); // the first code was right
-/// assert_eq!(flow, TotpFlow::default());
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TotpFlow {
     /// The current step.
@@ -105,43 +58,11 @@ impl Default for TotpFlow {
 
 impl TotpFlow {
     /// Opens the name step.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-    /// let mut flow = TotpFlow::default();
-    /// flow.open(); // "Add an authenticator app" pressed
-    /// assert_eq!(flow.step, TotpStep::Naming);
-    /// assert!(flow.issued.is_none());
-    /// ```
     pub fn open(&mut self) {
         self.step = TotpStep::Naming;
     }
 
     /// Decides what "Add" with `name` does, given the user's `factors`.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::{api::Factor, security::totp::{Plan, TotpFlow}};
-    /// # let issued = leptos_supabase_auth::security::totp::Issued {
-    /// #     factor_id: "f1".into(),
-    /// #     name: "Work phone".into(),
-    /// #     secret: "JBSWY3DPEHPK3PXP".into(),
-    /// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-    /// # };
-    /// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-    /// let abandoned = Factor {
-    ///     id: "old".into(),
-    ///     factor_type: "totp".into(),
-    ///     status: "unverified".into(),
-    ///     ..Factor::default()
-    /// };
-    /// let mut flow = TotpFlow::default();
-    /// let plan = flow.plan("Work phone", &[abandoned]);
-    /// assert_eq!(plan, Plan::Enroll { remove: vec!["old".into()] }); // abandoned: removed first
-    /// flow.scanning(Some(issued)); // enrolled as "Work phone", then the user went back
-    /// flow.back();
-    /// assert_eq!(flow.plan(" Work phone ", &[]), Plan::Reuse); // same name: same secret
-    /// assert_eq!(flow.plan("Tablet", &[]), Plan::Enroll { remove: vec!["f1".into()] });
-    /// ```
     pub fn plan(&self, name: &str, factors: &[Factor]) -> Plan {
         let name = name.trim();
         match &self.issued {
@@ -166,23 +87,6 @@ impl TotpFlow {
     }
 
     /// Shows the issued factor (after [`Plan::Reuse`] or a successful enrolment).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-    /// # let issued = leptos_supabase_auth::security::totp::Issued {
-    /// #     factor_id: "f1".into(),
-    /// #     name: "Work phone".into(),
-    /// #     secret: "JBSWY3DPEHPK3PXP".into(),
-    /// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-    /// # };
-    /// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-    /// let mut flow = TotpFlow::default();
-    /// flow.open();
-    /// flow.scanning(None); // nothing issued: stays on the name step
-    /// assert_eq!(flow.step, TotpStep::Naming);
-    /// flow.scanning(Some(issued));
-    /// assert_eq!(flow.step, TotpStep::Scanning);
-    /// ```
     pub fn scanning(&mut self, issued: Option<Issued>) {
         if issued.is_some() {
             self.issued = issued;
@@ -193,22 +97,6 @@ impl TotpFlow {
     }
 
     /// Back from the scan step to the name step; the issued factor is kept for reuse.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-    /// # let issued = leptos_supabase_auth::security::totp::Issued {
-    /// #     factor_id: "f1".into(),
-    /// #     name: "Work phone".into(),
-    /// #     secret: "JBSWY3DPEHPK3PXP".into(),
-    /// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-    /// # };
-    /// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-    /// let mut flow = TotpFlow::default();
-    /// flow.scanning(Some(issued));
-    /// flow.back();
-    /// assert_eq!(flow.step, TotpStep::Naming);
-    /// assert!(flow.issued.is_some()); // kept: "Add" with the same name shows it again
-    /// ```
     pub fn back(&mut self) {
         if self.step == TotpStep::Scanning {
             self.step = TotpStep::Naming;
@@ -216,64 +104,17 @@ impl TotpFlow {
     }
 
     /// The issued factor disappeared on the server (expired, removed elsewhere): start again.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-    /// # let issued = leptos_supabase_auth::security::totp::Issued {
-    /// #     factor_id: "f1".into(),
-    /// #     name: "Work phone".into(),
-    /// #     secret: "JBSWY3DPEHPK3PXP".into(),
-    /// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-    /// # };
-    /// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-    /// let mut flow = TotpFlow::default();
-    /// flow.scanning(Some(issued));
-    /// flow.lost(); // e.g. verifying answered `mfa_factor_not_found`
-    /// assert_eq!((flow.step, flow.issued), (TotpStep::Naming, None));
-    /// ```
     pub fn lost(&mut self) {
         self.issued = None;
         self.step = TotpStep::Naming;
     }
 
     /// The first code was verified: the flow is over.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-    /// # let issued = leptos_supabase_auth::security::totp::Issued {
-    /// #     factor_id: "f1".into(),
-    /// #     name: "Work phone".into(),
-    /// #     secret: "JBSWY3DPEHPK3PXP".into(),
-    /// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-    /// # };
-    /// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-    /// let mut flow = TotpFlow::default();
-    /// flow.scanning(Some(issued));
-    /// flow.verified();
-    /// assert_eq!(flow.step, TotpStep::Closed);
-    /// assert!(flow.issued.is_none()); // the secret is forgotten
-    /// ```
     pub fn verified(&mut self) {
         *self = TotpFlow::default();
     }
 
     /// Closes the flow; returns the issued factor to remove, if any.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::security::totp::{TotpFlow, TotpStep};
-    /// # let issued = leptos_supabase_auth::security::totp::Issued {
-    /// #     factor_id: "f1".into(),
-    /// #     name: "Work phone".into(),
-    /// #     secret: "JBSWY3DPEHPK3PXP".into(),
-    /// #     uri: "otpauth://totp/Example:jane?secret=JBSWY3DPEHPK3PXP".into(),
-    /// # };
-    /// // `issued`: the unverified factor "f1", enrolled as "Work phone".
-    /// let mut flow = TotpFlow::default();
-    /// flow.scanning(Some(issued));
-    /// assert_eq!(flow.cancel().as_deref(), Some("f1")); // unenrol this unverified factor
-    /// assert_eq!(flow.step, TotpStep::Closed);
-    /// assert_eq!(flow.cancel(), None); // nothing left to remove
-    /// ```
     pub fn cancel(&mut self) -> Option<String> {
         let id = self.issued.take().map(|i| i.factor_id);
         self.step = TotpStep::Closed;
@@ -282,13 +123,6 @@ impl TotpFlow {
 }
 
 /// The secret in groups of four characters (`JBSW Y3DP EHPK 3PXP`), easier to type.
-///
-/// ```
-/// use leptos_supabase_auth::security::totp::group_secret;
-/// assert_eq!(group_secret("JBSWY3DPEHPK3PXP"), "JBSW Y3DP EHPK 3PXP");
-/// assert_eq!(group_secret("AB CDEF"), "ABCD EF"); // existing spaces do not count
-/// assert_eq!(group_secret(""), "");
-/// ```
 pub fn group_secret(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
     chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")

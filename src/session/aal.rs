@@ -8,13 +8,6 @@
 use crate::session::claims::{Aal, Claims};
 
 /// Level the session can reach: `aal2` if the user has a verified factor, else `current`.
-///
-/// ```
-/// use leptos_supabase_auth::{session::aal::next_level, Aal};
-/// assert_eq!(next_level(Aal::Aal1, true), Aal::Aal2);
-/// assert_eq!(next_level(Aal::Aal1, false), Aal::Aal1);
-/// assert_eq!(next_level(Aal::Aal2, false), Aal::Aal2);
-/// ```
 pub fn next_level(current: Aal, has_verified_factor: bool) -> Aal {
     if has_verified_factor {
         Aal::Aal2
@@ -24,25 +17,11 @@ pub fn next_level(current: Aal, has_verified_factor: bool) -> Aal {
 }
 
 /// True if the user could and should verify a second factor now (`aal1` → `aal2`).
-///
-/// ```
-/// use leptos_supabase_auth::{session::aal::needs_step_up, Aal};
-/// assert!(needs_step_up(Aal::Aal1, true));
-/// assert!(!needs_step_up(Aal::Aal1, false)); // no verified factor to step up with
-/// assert!(!needs_step_up(Aal::Aal2, true)); // already there
-/// ```
 pub fn needs_step_up(current: Aal, has_verified_factor: bool) -> bool {
     current == Aal::Aal1 && next_level(current, has_verified_factor) == Aal::Aal2
 }
 
 /// What a page or action requires of the session.
-///
-/// ```
-/// use leptos_supabase_auth::Requirement;
-/// let req = Requirement { aal2: true, max_age_secs: Some(300) };
-/// assert_eq!(req, Requirement::within_minutes(5));
-/// assert_ne!(req, Requirement::AAL2);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Requirement {
     /// Require the highest available level (`aal2` for users with a verified factor).
@@ -53,50 +32,17 @@ pub struct Requirement {
 
 impl Requirement {
     /// No requirement beyond being signed in.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::session::{aal::{check, Verdict}, claims::Claims};
-    /// use leptos_supabase_auth::Requirement;
-    /// let aal1 = Claims::decode("h.e30.s").unwrap(); // payload `{}`: an aal1 token
-    /// assert_eq!(check(&Requirement::ANY, &aal1, true, 0), Verdict::Met);
-    /// ```
     pub const ANY: Requirement = Requirement { aal2: false, max_age_secs: None };
     /// Highest available level, however long ago it was reached.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::session::{aal::{check, Verdict}, claims::Claims};
-    /// use leptos_supabase_auth::Requirement;
-    /// let aal1 = Claims::decode("h.e30.s").unwrap(); // payload `{}`: an aal1 token
-    /// assert_eq!(check(&Requirement::AAL2, &aal1, true, 0), Verdict::StepUp);
-    /// assert_eq!(check(&Requirement::AAL2, &aal1, false, 0), Verdict::Met); // no factor to use
-    /// ```
     pub const AAL2: Requirement = Requirement { aal2: true, max_age_secs: None };
 
     /// Highest available level, reached within the last `m` minutes.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::Requirement;
-    /// let req = Requirement::within_minutes(5);
-    /// assert!(req.aal2);
-    /// assert_eq!(req.max_age_secs, Some(300));
-    /// ```
     pub fn within_minutes(m: i64) -> Requirement {
         Requirement { aal2: true, max_age_secs: Some(m.saturating_mul(60)) }
     }
 }
 
 /// Outcome of [`check`].
-///
-/// ```
-/// use leptos_supabase_auth::session::{aal::{check, Verdict}, claims::Claims};
-/// use leptos_supabase_auth::Requirement;
-/// let aal1 = Claims::decode("h.e30.s").unwrap(); // payload `{}`: an aal1 token
-/// let next = match check(&Requirement::AAL2, &aal1, true, 0) {
-///     Verdict::Met => "run the action",
-///     Verdict::StepUp => "verify a second factor first",
-/// };
-/// assert_eq!(next, "verify a second factor first");
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// The session satisfies the requirement.
@@ -111,20 +57,6 @@ pub enum Verdict {
 /// `aal2` and (if `max_age_secs` is set) the newest MFA `amr` timestamp is at most
 /// `max_age_secs` old (exactly at the boundary counts as met). String-form `amr` carries no
 /// timestamps, so a freshness requirement then always asks for a step-up.
-///
-/// ```
-/// # use leptos_supabase_auth::api::pkce::base64url;
-/// use leptos_supabase_auth::session::{aal::{check, Verdict}, claims::Claims};
-/// use leptos_supabase_auth::Requirement;
-/// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-/// let claims =
-///     Claims::decode(&jwt(r#"{"aal": "aal2", "amr": [{"method": "totp", "timestamp": 1000}]}"#))?;
-/// let recent = Requirement::within_minutes(5);
-/// assert_eq!(check(&recent, &claims, true, 1_300), Verdict::Met); // exactly 5 minutes later
-/// assert_eq!(check(&recent, &claims, true, 1_301), Verdict::StepUp);
-/// assert_eq!(check(&Requirement::AAL2, &claims, true, 1_301), Verdict::Met);
-/// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-/// ```
 pub fn check(req: &Requirement, claims: &Claims, has_verified_factor: bool, now: i64) -> Verdict {
     if !req.aal2 || !has_verified_factor {
         return Verdict::Met;

@@ -12,14 +12,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Authenticator assurance level of a session.
-///
-/// ```
-/// use leptos_supabase_auth::Aal;
-/// assert!(Aal::Aal1 < Aal::Aal2);
-/// assert_eq!(Aal::default(), Aal::Aal1);
-/// assert_eq!(serde_json::to_string(&Aal::Aal2).unwrap(), r#""aal2""#);
-/// assert_eq!(serde_json::from_str::<Aal>(r#""aal1""#).unwrap(), Aal::Aal1);
-/// ```
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -34,12 +26,6 @@ pub enum Aal {
 
 impl Aal {
     /// The wire name: `"aal1"` or `"aal2"`.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::Aal;
-    /// assert_eq!(Aal::Aal1.as_str(), "aal1");
-    /// assert_eq!(Aal::Aal2.as_str(), "aal2");
-    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Aal::Aal1 => "aal1",
@@ -49,34 +35,12 @@ impl Aal {
 }
 
 /// AMR methods that count as a verified second factor (`mfa/totp` is auth-js's spelling).
-///
-/// ```
-/// use leptos_supabase_auth::session::claims::MFA_METHODS;
-/// assert!(MFA_METHODS.contains(&"totp") && MFA_METHODS.contains(&"mfa/phone"));
-/// assert!(!MFA_METHODS.contains(&"password"));
-/// ```
 pub const MFA_METHODS: [&str; 4] = ["totp", "mfa/totp", "mfa/phone", "mfa/webauthn"];
 
 /// AMR methods that make a session a "recovery session" for GoTrue (`IsRecovery`).
-///
-/// ```
-/// use leptos_supabase_auth::session::claims::RECOVERY_METHODS;
-/// assert!(RECOVERY_METHODS.contains(&"recovery") && RECOVERY_METHODS.contains(&"magiclink"));
-/// assert!(!RECOVERY_METHODS.contains(&"password"));
-/// ```
 pub const RECOVERY_METHODS: [&str; 3] = ["otp", "magiclink", "recovery"];
 
 /// One authentication method reference (`amr` entry).
-///
-/// ```
-/// # use leptos_supabase_auth::api::pkce::base64url;
-/// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-/// use leptos_supabase_auth::session::claims::{AmrEntry, Claims};
-/// let claims = Claims::decode(&jwt(r#"{"amr": [{"method": "totp", "timestamp": 7}, "otp"]}"#))?;
-/// assert_eq!(claims.amr[0], AmrEntry { method: "totp".into(), timestamp: Some(7) });
-/// assert_eq!(claims.amr[1], AmrEntry { method: "otp".into(), timestamp: None });
-/// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AmrEntry {
     /// Method name, e.g. `password`, `totp`, `mfa/phone`, `recovery`.
@@ -86,14 +50,6 @@ pub struct AmrEntry {
 }
 
 /// The access-token claims this crate reads.
-///
-/// ```
-/// use leptos_supabase_auth::{session::claims::Claims, Aal};
-/// // `e30` is the base64url of `{}`: every claim is missing and takes its default.
-/// let claims = Claims::decode("header.e30.signature").unwrap();
-/// assert_eq!((claims.sub.as_str(), claims.exp, claims.aal), ("", 0, Aal::Aal1));
-/// assert!(claims.amr.is_empty() && claims.session_id.is_none() && !claims.is_anonymous);
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claims {
     /// User id.
@@ -119,13 +75,6 @@ pub struct Claims {
 }
 
 /// Why a token could not be decoded.
-///
-/// ```
-/// use leptos_supabase_auth::session::claims::{Claims, ClaimsError};
-/// assert_eq!(Claims::decode("a.b"), Err(ClaimsError::Malformed));
-/// assert_eq!(Claims::decode("a.%%%.c"), Err(ClaimsError::Base64));
-/// assert_eq!(Claims::decode("a.bnVsbA.c"), Err(ClaimsError::Json)); // payload `null`
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClaimsError {
     /// Not three dot-separated parts.
@@ -138,16 +87,6 @@ pub enum ClaimsError {
 
 impl Claims {
     /// Decodes the payload of `jwt` without verifying it (see the module docs).
-    ///
-    /// ```
-    /// use leptos_supabase_auth::api::pkce::base64url;
-    /// use leptos_supabase_auth::session::claims::{Claims, ClaimsError};
-    /// use leptos_supabase_auth::Aal;
-    /// let payload = base64url(br#"{"sub": "u1", "exp": 1700003600, "aal": "aal2"}"#);
-    /// let claims = Claims::decode(&format!("header.{payload}.signature")).unwrap();
-    /// assert_eq!((claims.sub.as_str(), claims.exp, claims.aal), ("u1", 1700003600, Aal::Aal2));
-    /// assert_eq!(Claims::decode("not-a-jwt"), Err(ClaimsError::Malformed));
-    /// ```
     pub fn decode(jwt: &str) -> Result<Claims, ClaimsError> {
         let mut parts = jwt.trim().split('.');
         let (Some(_), Some(payload), Some(_), None) =
@@ -187,68 +126,22 @@ impl Claims {
     }
 
     /// Newest timestamp recorded for `method` (entries without a timestamp are ignored).
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::pkce::base64url;
-    /// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-    /// use leptos_supabase_auth::session::claims::Claims;
-    /// let claims = Claims::decode(&jwt(r#"{"amr": [{"method": "password", "timestamp": 90},
-    ///     {"method": "password", "timestamp": 120}, "otp"]}"#))?;
-    /// assert_eq!(claims.latest("password"), Some(120));
-    /// assert_eq!(claims.latest("otp"), None); // string-form entry: no timestamp
-    /// assert_eq!(claims.latest("totp"), None);
-    /// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-    /// ```
     pub fn latest(&self, method: &str) -> Option<i64> {
         self.amr.iter().filter(|e| e.method == method).filter_map(|e| e.timestamp).max()
     }
 
     /// Newest timestamp of any second-factor method (see [`MFA_METHODS`]).
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::pkce::base64url;
-    /// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-    /// use leptos_supabase_auth::session::claims::Claims;
-    /// let claims = Claims::decode(&jwt(r#"{"aal": "aal2", "amr": [
-    ///     {"method": "password", "timestamp": 400}, {"method": "mfa/phone", "timestamp": 300},
-    ///     {"method": "totp", "timestamp": 150}]}"#))?;
-    /// assert_eq!(claims.mfa_verified_at(), Some(300)); // `password` is not a second factor
-    /// assert_eq!(Claims::decode(&jwt("{}"))?.mfa_verified_at(), None);
-    /// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-    /// ```
     pub fn mfa_verified_at(&self) -> Option<i64> {
         MFA_METHODS.iter().filter_map(|m| self.latest(m)).max()
     }
 
     /// True if the session came from an OTP, magic link or recovery link (GoTrue `IsRecovery`).
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::pkce::base64url;
-    /// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-    /// use leptos_supabase_auth::session::claims::Claims;
-    /// let link = Claims::decode(&jwt(r#"{"amr": [{"method": "otp", "timestamp": 100}]}"#))?;
-    /// assert!(link.is_recovery());
-    /// let password = Claims::decode(&jwt(r#"{"amr": ["password"]}"#))?;
-    /// assert!(!password.is_recovery());
-    /// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-    /// ```
     pub fn is_recovery(&self) -> bool {
         self.amr.iter().any(|e| RECOVERY_METHODS.contains(&e.method.as_str()))
     }
 
     /// Distinct method names, newest first. Same-second ties put MFA methods first, then keep
     /// token order; methods without any timestamp come last.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::pkce::base64url;
-    /// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-    /// use leptos_supabase_auth::session::claims::Claims;
-    /// let claims = Claims::decode(&jwt(r#"{"amr": [
-    ///     {"method": "password", "timestamp": 100}, {"method": "totp", "timestamp": 100},
-    ///     {"method": "recovery", "timestamp": 50}, "custom"]}"#))?;
-    /// assert_eq!(claims.methods_newest_first(), ["totp", "password", "recovery", "custom"]);
-    /// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-    /// ```
     pub fn methods_newest_first(&self) -> Vec<&str> {
         let mut out: Vec<(&str, Option<i64>, usize)> = Vec::new();
         for (i, e) in self.amr.iter().enumerate() {
@@ -261,16 +154,6 @@ impl Claims {
     }
 
     /// True if the token expires at or before `now + margin_secs`.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::pkce::base64url;
-    /// # let jwt = |payload: &str| format!("h.{}.s", base64url(payload.as_bytes()));
-    /// use leptos_supabase_auth::session::claims::Claims;
-    /// let claims = Claims::decode(&jwt(r#"{"exp": 1000}"#))?;
-    /// assert!(!claims.expires_within(900, 90)); // 990 < 1000
-    /// assert!(claims.expires_within(910, 90)); // 1000 <= 1000
-    /// # Ok::<(), leptos_supabase_auth::session::claims::ClaimsError>(())
-    /// ```
     pub fn expires_within(&self, now: i64, margin_secs: i64) -> bool {
         self.exp <= now.saturating_add(margin_secs)
     }

@@ -8,15 +8,6 @@ use std::future::Future;
 /// Runs `job` while holding the lock `name` in every tab of this origin.
 ///
 /// Returns `None` only if the lock machinery itself failed and the job did not run.
-///
-/// ```no_run
-/// use leptos_supabase_auth::session::lock::with_lock;
-/// # async fn demo() {
-/// // One tab at a time runs its job under this name; the others wait for their turn.
-/// let token = with_lock("lsa.session.v1.refresh", || async { "rotated" }).await;
-/// assert_eq!(token, Some("rotated"));
-/// # }
-/// ```
 #[cfg(target_arch = "wasm32")]
 pub async fn with_lock<T, Fut, F>(name: &str, job: F) -> Option<T>
 where
@@ -65,14 +56,6 @@ where
 /// The fallback of [`with_lock`] for browsers without Web Locks: runs `job` while this tab holds
 /// a lease on `name` in `localStorage` (key `lsa.lock.<name>`, 10 s, released when the job ends).
 /// A lease that is held waits for its holder (or its expiry, at most ~10 s).
-///
-/// ```no_run
-/// use leptos_supabase_auth::session::lock::with_lease;
-/// # async fn demo() {
-/// let token = with_lease("lsa.session.v1.refresh", || async { "rotated" }).await;
-/// assert_eq!(token, "rotated");
-/// # }
-/// ```
 #[cfg(target_arch = "wasm32")]
 pub async fn with_lease<T, Fut, F>(name: &str, job: F) -> T
 where
@@ -84,19 +67,6 @@ where
 }
 
 /// Off the browser there is one "tab": run the job.
-///
-/// ```
-/// use leptos_supabase_auth::session::lock::with_lock;
-/// # use std::{future::Future, pin::pin, task::{Context, Poll, Waker}};
-/// # fn block_on<F: Future>(f: F) -> F::Output {
-/// #     match pin!(f).poll(&mut Context::from_waker(Waker::noop())) {
-/// #         Poll::Ready(v) => v,
-/// #         Poll::Pending => unreachable!("the job here is ready at once"),
-/// #     }
-/// # }
-/// let token = block_on(with_lock("lsa.session.v1.refresh", || async { "rotated" }));
-/// assert_eq!(token, Some("rotated"));
-/// ```
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn with_lock<T, Fut, F>(_name: &str, job: F) -> Option<T>
 where
@@ -110,38 +80,38 @@ where
 #[cfg(target_arch = "wasm32")]
 mod lease {
     use crate::components::browser::sleep_ms;
-    use gloo_storage::{LocalStorage, Storage};
+    use crate::storage::{self, Area};
     use serde::{Deserialize, Serialize};
 
+    /// Who holds the lease, and until when (local ms).
     #[derive(Serialize, Deserialize, PartialEq)]
     struct Holder {
         owner: String,
         until: f64,
     }
 
-    /// A lease held in `localStorage` under `lsa.lock.<name>`; released on drop.
+    /// A lease on a `localStorage` key, released on drop.
     pub struct Lease {
         key: String,
         owner: String,
     }
 
+    fn holder(key: &str) -> Option<Holder> {
+        storage::get_json(Area::Local, key)
+    }
+
     impl Lease {
-        /// Waits (at most ~10 s) until this tab holds the lease.
+        /// Waits (at most about 16 s) until no other live holder has the key, then takes it.
         pub async fn acquire(name: &str) -> Lease {
             let key = ["lsa.lock.", name].concat();
             let owner = js_sys::Math::random().to_string();
             for _ in 0..200 {
                 let now = js_sys::Date::now();
-                let held = LocalStorage::get::<Holder>(&key).ok().filter(|h| h.until > now);
-                if held.is_none() {
-                    let _ = LocalStorage::set(
-                        &key,
-                        Holder { owner: owner.clone(), until: now + 10_000.0 },
-                    );
+                if holder(&key).filter(|h| h.until > now).is_none() {
+                    let mine = Holder { owner: owner.clone(), until: now + 10_000.0 };
+                    storage::set_json(Area::Local, &key, &mine);
                     sleep_ms(30).await;
-                    let mine =
-                        LocalStorage::get::<Holder>(&key).ok().is_some_and(|h| h.owner == owner);
-                    if mine {
+                    if holder(&key).is_some_and(|h| h.owner == owner) {
                         break;
                     }
                 }
@@ -153,8 +123,8 @@ mod lease {
 
     impl Drop for Lease {
         fn drop(&mut self) {
-            if LocalStorage::get::<Holder>(&self.key).ok().is_some_and(|h| h.owner == self.owner) {
-                LocalStorage::delete(&self.key);
+            if holder(&self.key).is_some_and(|h| h.owner == self.owner) {
+                storage::remove(Area::Local, &self.key);
             }
         }
     }

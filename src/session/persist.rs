@@ -1,86 +1,33 @@
-//! The only code that touches `localStorage` for the session. Browser-only: on other targets
-//! (server rendering) every function is a no-op, so nothing panics there.
+//! The session in `localStorage`: the only code that reads or writes it.
 
-use super::state::Persisted;
+use super::state::{read_stored, Session, Stored};
+use crate::storage::{self, Area};
 
-/// Reads the persisted session. A missing value is `None`; a corrupt one is removed and `None`.
-///
-/// ```no_run
-/// use leptos_supabase_auth::session::persist;
-/// // In a browser: a value that is not a valid session is removed and reads as none.
-/// let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-/// storage.set_item("lsa.session.v1", "{not json").unwrap();
-/// assert_eq!(persist::load("lsa.session.v1"), None);
-/// assert_eq!(storage.get_item("lsa.session.v1").unwrap(), None);
-/// ```
-pub fn load(key: &str) -> Option<Persisted> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use gloo_storage::{errors::StorageError, LocalStorage, Storage};
-        match LocalStorage::get::<Persisted>(key) {
-            Ok(p) => Some(p),
-            Err(StorageError::KeyNotFound(_)) => None,
-            Err(_) => {
-                LocalStorage::delete(key);
-                None
-            }
+/// The stored session. A corrupt or inconsistent copy is removed; a copy written by a newer
+/// build of this crate is left alone (it is that tab's), and reads as signed out here.
+pub(crate) fn load(key: &str) -> Option<Session> {
+    match read_stored(storage::get(Area::Local, key).as_deref()) {
+        Stored::Session(s) => Some(*s),
+        Stored::Broken => {
+            storage::remove(Area::Local, key);
+            None
         }
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = key;
-        None
+        Stored::Nothing | Stored::Newer => None,
     }
 }
 
-/// Writes the session (tokens, expiry, user).
-///
-/// ```no_run
-/// use leptos_supabase_auth::{api::User, session::{persist, state::Persisted}};
-/// let p = Persisted { v: Persisted::VERSION, access_token: "h.e30.s".into(),
-///     refresh_token: "r1".into(), expires_at: 3600, user: User::default() };
-/// persist::save("lsa.session.v1", &p);
-/// assert_eq!(persist::load("lsa.session.v1"), Some(p)); // in a browser
-/// ```
-pub fn save(key: &str, value: &Persisted) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use gloo_storage::{LocalStorage, Storage};
-        let _ = LocalStorage::set(key, value);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (key, value);
+/// Stores `session`.
+pub(crate) fn save(key: &str, session: &Session) {
+    storage::set_json(Area::Local, key, &session.to_persisted());
 }
 
-/// Removes the session.
-///
-/// ```no_run
-/// # use leptos_supabase_auth::{api::User, session::state::Persisted};
-/// # let p = Persisted { v: Persisted::VERSION, access_token: "h.e30.s".into(),
-/// #     refresh_token: "r1".into(), expires_at: 3600, user: User::default() };
-/// use leptos_supabase_auth::session::persist;
-/// persist::save("lsa.session.v1", &p);
-/// persist::clear("lsa.session.v1");
-/// assert_eq!(persist::load("lsa.session.v1"), None);
-/// ```
-pub fn clear(key: &str) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use gloo_storage::{LocalStorage, Storage};
-        LocalStorage::delete(key);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = key;
+/// Removes the stored session.
+pub(crate) fn clear(key: &str) {
+    storage::remove(Area::Local, key);
 }
 
-/// Current unix time in seconds (the browser's clock).
-///
-/// ```
-/// use leptos_supabase_auth::session::persist;
-/// let now = persist::now();
-/// assert!(now > 1_700_000_000); // unix seconds: after November 2023
-/// ```
-pub fn now() -> i64 {
+/// Local unix time in seconds.
+pub(crate) fn now() -> i64 {
     #[cfg(target_arch = "wasm32")]
     {
         (js_sys::Date::now() / 1000.0) as i64
@@ -91,5 +38,17 @@ pub fn now() -> i64 {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0)
+    }
+}
+
+/// Local time in milliseconds.
+pub(crate) fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        now() as f64 * 1000.0
     }
 }

@@ -1,35 +1,11 @@
-//! The pure core of the store: [`AuthState`], [`Session`], the persisted shape, and decisions
-//! (what a refresh failure means, how long to wait before retrying). No browser API here.
+//! The pure core of the store: [`AuthState`], [`Session`], the stored shape, and decisions
+//! (which stored copy wins, when to refresh, what a refresh failure means). No browser API here.
 
 use super::claims::{Aal, Claims};
 use crate::api::{ApiError, ErrorCode, TokenResponse, User};
 use serde::{Deserialize, Serialize};
 
-/// A signed-in session: tokens, the user, and the claims decoded from the access token.
-///
-/// ```
-/// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-/// # use leptos_supabase_auth::session::state::Session;
-/// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-/// # // for a user with a verified or an unverified TOTP factor.
-/// # let session = |aal: &str, verified: bool| {
-/// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-/// #     let status = if verified { "verified" } else { "unverified" };
-/// #     let factor =
-/// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-/// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-/// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-/// #     let resp = TokenResponse {
-/// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-/// #         user,
-/// #     };
-/// #     Session::from_response(resp, 0).unwrap()
-/// # };
-/// let s = session("aal1", true);
-/// assert_eq!(s.claims.sub, s.user.id); // claims come from `access_token`
-/// assert_eq!((s.refresh_token.as_str(), s.expires_at), ("r1", 3600));
-/// assert!(s.user.has_verified_factor());
-/// ```
+/// A session: tokens, the user, and the claims decoded from the access token.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     /// The access token (JWT).
@@ -38,71 +14,36 @@ pub struct Session {
     pub refresh_token: String,
     /// Local unix time at which the access token expires.
     pub expires_at: i64,
-    /// The user, with factors.
+    /// The server's clock minus ours (seconds), measured when the token arrived: server time is
+    /// `local + skew`. Freshness and step-up decisions compare server timestamps with it.
+    pub skew: i64,
+    /// The user, as last read from GoTrue.
     pub user: User,
-    /// Claims of the access token (decoded, not verified).
+    /// The access token's claims.
     pub claims: Claims,
 }
 
 impl Session {
-    /// Builds a session from a token response received at local time `now`.
-    ///
-    /// The expiry is taken from `expires_in` so that a skewed local clock does not matter.
-    ///
-    /// ```
-    /// use leptos_supabase_auth::api::{pkce::base64url, ApiError, TokenResponse, User};
-    /// use leptos_supabase_auth::session::state::Session;
-    /// let payload = base64url(br#"{"sub": "u1", "iat": 1000, "exp": 4600}"#);
-    /// let access_token = format!("h.{payload}.s");
-    /// let user = User { id: "u1".into(), ..User::default() };
-    /// let resp = TokenResponse { access_token, refresh_token: "r1".into(), expires_in: 3600,
-    ///     expires_at: Some(4600), user };
-    /// let session = Session::from_response(resp.clone(), 100).unwrap();
-    /// assert_eq!(session.expires_at, 3700); // local `now` + `expires_in`, not the server's `exp`
-    /// let opaque = TokenResponse { access_token: "opaque".into(), ..resp };
-    /// assert!(matches!(Session::from_response(opaque, 100), Err(ApiError::Decode(_))));
-    /// ```
+    /// A session from a token response received at local time `now`.
     pub fn from_response(resp: TokenResponse, now: i64) -> Result<Session, ApiError> {
         let claims = Claims::decode(&resp.access_token)
             .map_err(|_| ApiError::Decode("access token is not a JWT".into()))?;
         let lifetime = if resp.expires_in > 0 { resp.expires_in } else { claims.exp - claims.iat };
+        let skew = if claims.iat > 0 { claims.iat - now } else { 0 };
         Ok(Session {
             access_token: resp.access_token,
             refresh_token: resp.refresh_token,
             expires_at: now + lifetime,
+            skew,
             user: resp.user,
             claims,
         })
     }
 
-    /// Restores a session from storage; `None` when the value is inconsistent (tampered/corrupt).
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// let s = session("aal1", false);
-    /// assert_eq!(Session::from_persisted(s.to_persisted()), Some(s.clone()));
-    /// let mut tampered = s.to_persisted();
-    /// tampered.user.id = "someone-else".into(); // no longer the token's `sub`
-    /// assert_eq!(Session::from_persisted(tampered), None);
-    /// ```
+    /// The stored copy back as a session; `None` when inconsistent (a token of another user,
+    /// no refresh token, not a JWT).
     pub fn from_persisted(p: Persisted) -> Option<Session> {
-        if p.v != Persisted::VERSION || p.refresh_token.is_empty() {
+        if p.refresh_token.is_empty() {
             return None;
         }
         let claims = Claims::decode(&p.access_token).ok()?;
@@ -113,290 +54,181 @@ impl Session {
             access_token: p.access_token,
             refresh_token: p.refresh_token,
             expires_at: p.expires_at,
+            skew: p.skew,
             user: p.user,
             claims,
         })
     }
 
-    /// What is written to storage: tokens, expiry and the user; claims are derived again.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// use leptos_supabase_auth::session::state::Persisted;
-    /// let p = session("aal1", false).to_persisted();
-    /// assert_eq!((p.v, p.refresh_token.as_str(), p.expires_at), (Persisted::VERSION, "r1", 3600));
-    /// let json = serde_json::to_string(&p).unwrap();
-    /// assert!(json.contains(r#""refresh_token":"r1""#) && !json.contains("claims"));
-    /// ```
+    /// What is stored: the tokens and only the user fields the screens show (no phone numbers:
+    /// a phone factor keeps the four digits its label shows).
     pub fn to_persisted(&self) -> Persisted {
+        let mut user = self.user.clone();
+        user.phone.clear();
+        for f in &mut user.factors {
+            let keep = f.phone.chars().rev().take(4).collect::<Vec<_>>();
+            f.phone = keep.into_iter().rev().collect();
+        }
         Persisted {
             v: Persisted::VERSION,
             access_token: self.access_token.clone(),
             refresh_token: self.refresh_token.clone(),
             expires_at: self.expires_at,
-            user: self.user.clone(),
+            skew: self.skew,
+            user,
         }
     }
 
-    /// The session's assurance level (the access token's `aal` claim).
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// use leptos_supabase_auth::Aal;
-    /// assert_eq!(session("aal1", true).current_level(), Aal::Aal1);
-    /// assert_eq!(session("aal2", true).current_level(), Aal::Aal2);
-    /// ```
+    /// Now on the server's clock, from local time `now`.
+    pub fn server_now(&self, now: i64) -> i64 {
+        now.saturating_add(self.skew)
+    }
+
+    /// The access token's lifetime in seconds.
+    pub fn lifetime(&self) -> i64 {
+        (self.claims.exp - self.claims.iat).max(0)
+    }
+
+    /// The level of this session (the token's `aal`).
     pub fn current_level(&self) -> Aal {
         self.claims.aal
     }
 
-    /// `aal2` when the user has a verified factor, else the current level (as supabase-js).
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// use leptos_supabase_auth::Aal;
-    /// assert_eq!(session("aal1", true).next_level(), Aal::Aal2);
-    /// assert_eq!(session("aal1", false).next_level(), Aal::Aal1); // the factor is unverified
-    /// ```
+    /// The level this user can reach (`aal2` once a factor is verified).
     pub fn next_level(&self) -> Aal {
         super::aal::next_level(self.claims.aal, self.user.has_verified_factor())
     }
 
-    /// Whether the user must verify a second factor to reach their highest level.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// assert!(session("aal1", true).needs_step_up());
-    /// assert!(!session("aal2", true).needs_step_up());
-    /// assert!(!session("aal1", false).needs_step_up());
-    /// ```
+    /// Whether the user has a verified factor but this session has not used it yet.
     pub fn needs_step_up(&self) -> bool {
         super::aal::needs_step_up(self.claims.aal, self.user.has_verified_factor())
     }
 
-    /// Whether the access token expires within `margin` seconds of `now`.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// let s = session("aal1", false); // expires at t = 3600
-    /// assert!(!s.expires_within(3000, 90));
-    /// assert!(s.expires_within(3510, 90));
-    /// ```
+    /// Whether the access token expires within `margin` seconds of local time `now`.
     pub fn expires_within(&self, now: i64, margin: i64) -> bool {
         self.expires_at - now <= margin
     }
+
+    /// Whether `self` is a later copy of the same session than `other` (a rotated token).
+    pub(crate) fn is_newer_than(&self, other: &Session) -> bool {
+        self.claims.session_id.is_some()
+            && self.claims.session_id == other.claims.session_id
+            && self.user.id == other.user.id
+            && self.claims.iat > other.claims.iat
+    }
 }
 
-/// The persisted session, under one versioned key. Never holds codes, nonces or TOTP secrets.
-///
-/// ```
-/// use leptos_supabase_auth::{api::User, session::state::Persisted};
-/// let p = Persisted { v: Persisted::VERSION, access_token: "h.e30.s".into(),
-///     refresh_token: "r1".into(), expires_at: 3600, user: User::default() };
-/// let json = serde_json::to_string(&p).unwrap();
-/// assert!(json.starts_with(r#"{"v":1,"access_token":"h.e30.s","refresh_token":"r1","#));
-/// assert_eq!(serde_json::from_str::<Persisted>(&json).unwrap(), p);
-/// ```
+/// Which copy to write when a tab saves `ours` over what storage holds: never a token older
+/// than the stored one of the same session (another tab rotated it meanwhile). Returns the
+/// session to keep, with `ours`' user when the stored tokens win.
+pub(crate) fn rotation_safe(stored: Option<Session>, ours: Session) -> Session {
+    match stored {
+        Some(mut s) if s.is_newer_than(&ours) => {
+            s.user = ours.user;
+            s
+        }
+        _ => ours,
+    }
+}
+
+/// The stored shape (`localStorage`), versioned.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Persisted {
-    /// Schema version.
     pub v: u32,
-    /// The access token.
     pub access_token: String,
-    /// The refresh token.
     pub refresh_token: String,
-    /// Local unix expiry of the access token.
     pub expires_at: i64,
-    /// The user.
+    #[serde(default)]
+    pub skew: i64,
     pub user: User,
 }
 
 impl Persisted {
-    /// The current schema version.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, User};
-    /// use leptos_supabase_auth::session::state::{Persisted, Session};
-    /// # let access_token = format!("h.{}.s", base64url(br#"{"sub": "u1"}"#));
-    /// # let user = User { id: "u1".into(), ..User::default() };
-    /// let mut p = Persisted { v: Persisted::VERSION, access_token, refresh_token: "r1".into(),
-    ///     expires_at: 3600, user };
-    /// assert!(Session::from_persisted(p.clone()).is_some());
-    /// p.v = Persisted::VERSION + 1; // written by another version of the crate
-    /// assert!(Session::from_persisted(p).is_none());
-    /// ```
-    pub const VERSION: u32 = 1;
+    /// The version this build writes. It reads version 1 (no skew) too, and leaves a newer
+    /// version alone (a tab of a newer build owns it).
+    pub const VERSION: u32 = 2;
 }
 
-/// The state of the store.
-///
-/// ```
-/// use leptos_supabase_auth::session::state::AuthState;
-/// fn greeting(state: &AuthState) -> &str {
-///     match state {
-///         AuthState::Loading => "",
-///         AuthState::SignedOut => "Sign in",
-///         AuthState::SignedIn(session) => &session.user.email,
-///     }
-/// }
-/// assert_eq!(greeting(&AuthState::SignedOut), "Sign in");
-/// ```
+/// What the stored text is to this build.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Stored {
+    Nothing,
+    Session(Box<Session>),
+    /// Written by a newer build: not ours to read or delete.
+    Newer,
+    /// Corrupt or inconsistent: to be removed.
+    Broken,
+}
+
+/// Reads the stored text (pure).
+pub(crate) fn read_stored(text: Option<&str>) -> Stored {
+    #[derive(Deserialize)]
+    struct Version {
+        v: u32,
+    }
+    let Some(text) = text else { return Stored::Nothing };
+    match serde_json::from_str::<Version>(text) {
+        Ok(Version { v }) if v > Persisted::VERSION => Stored::Newer,
+        Ok(Version { v: 1 | 2 }) => serde_json::from_str::<Persisted>(text)
+            .ok()
+            .and_then(Session::from_persisted)
+            .map_or(Stored::Broken, |s| Stored::Session(Box::new(s))),
+        _ => Stored::Broken,
+    }
+}
+
+/// The store's state.
 // One value per app: boxing the session would only add an indirection.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum AuthState {
-    /// Not known yet (before storage was read, or rendering on the server).
+    /// Not known yet (server rendering, or before the browser has read storage).
     Loading,
-    /// No session.
+    /// Nobody is signed in.
     SignedOut,
-    /// A session.
+    /// The password (or a link, or a passkey) is done, but the user has a verified second
+    /// factor that this session has not used: not signed in yet for any page. The session is
+    /// there so that the second-factor step can use it.
+    SecondFactorPending(Session),
+    /// Fully signed in.
     SignedIn(Session),
 }
 
 impl AuthState {
-    /// The session, if signed in.
-    ///
-    /// ```
-    /// # use leptos_supabase_auth::api::{pkce::base64url, Factor, TokenResponse, User};
-    /// # use leptos_supabase_auth::session::state::Session;
-    /// # // A session (received at t = 0, valid 3600 s) whose token has the claim `aal`,
-    /// # // for a user with a verified or an unverified TOTP factor.
-    /// # let session = |aal: &str, verified: bool| {
-    /// #     let payload = format!(r#"{{"sub": "u1", "aal": "{aal}"}}"#);
-    /// #     let status = if verified { "verified" } else { "unverified" };
-    /// #     let factor =
-    /// #         Factor { factor_type: "totp".into(), status: status.into(), ..Factor::default() };
-    /// #     let user = User { id: "u1".into(), factors: vec![factor], ..User::default() };
-    /// #     let access_token = format!("h.{}.s", base64url(payload.as_bytes()));
-    /// #     let resp = TokenResponse {
-    /// #         access_token, refresh_token: "r1".into(), expires_in: 3600, expires_at: None,
-    /// #         user,
-    /// #     };
-    /// #     Session::from_response(resp, 0).unwrap()
-    /// # };
-    /// use leptos_supabase_auth::session::state::AuthState;
-    /// let s = session("aal1", false);
-    /// assert_eq!(AuthState::SignedIn(s.clone()).session(), Some(&s));
-    /// assert_eq!(AuthState::Loading.session(), None);
-    /// ```
+    /// The state for a session: [`AuthState::SecondFactorPending`] while it needs a step-up.
+    pub fn from_session(session: Session) -> AuthState {
+        if session.needs_step_up() {
+            AuthState::SecondFactorPending(session)
+        } else {
+            AuthState::SignedIn(session)
+        }
+    }
+
+    /// The session, fully signed in or waiting for its second factor.
     pub fn session(&self) -> Option<&Session> {
         match self {
-            AuthState::SignedIn(s) => Some(s),
+            AuthState::SignedIn(s) | AuthState::SecondFactorPending(s) => Some(s),
             _ => None,
         }
     }
+
+    /// Whether someone is fully signed in.
+    pub fn is_signed_in(&self) -> bool {
+        matches!(self, AuthState::SignedIn(_))
+    }
 }
 
-/// What to do after a refresh failed.
-///
-/// ```
-/// use leptos_supabase_auth::api::ApiError;
-/// use leptos_supabase_auth::session::state::{classify_refresh_error, RefreshFailure};
-/// let offline = ApiError::Transport("offline".into());
-/// match classify_refresh_error(&offline) {
-///     RefreshFailure::SignOut => unreachable!("a network error never ends the session"),
-///     RefreshFailure::Retry => {} // try again later with the same refresh token
-/// }
-/// ```
+/// What a failed refresh means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RefreshFailure {
-    /// The session is gone on the server: sign out locally.
+pub(crate) enum RefreshFailure {
+    /// The session is gone: sign out here.
     SignOut,
-    /// Transient (network, 5xx, conflict): retry later while the access token is valid.
+    /// A passing failure (network, server): try again later.
     Retry,
 }
 
-/// Classifies a refresh error by its code (never by its text).
-///
-/// ```
-/// use leptos_supabase_auth::api::{error::parse_error, ApiError};
-/// use leptos_supabase_auth::session::state::{classify_refresh_error, RefreshFailure};
-/// let reused = parse_error(400, None, r#"{"code": "refresh_token_already_used", "message": ""}"#);
-/// assert_eq!(classify_refresh_error(&ApiError::Auth(reused)), RefreshFailure::SignOut);
-/// let busy = parse_error(409, None, r#"{"code": "conflict", "message": "Try again"}"#);
-/// assert_eq!(classify_refresh_error(&ApiError::Auth(busy)), RefreshFailure::Retry);
-/// ```
-pub fn classify_refresh_error(err: &ApiError) -> RefreshFailure {
+/// Classifies a refresh error by GoTrue's error code.
+pub(crate) fn classify_refresh_error(err: &ApiError) -> RefreshFailure {
     match err.code() {
         Some(
             ErrorCode::RefreshTokenAlreadyUsed
@@ -411,30 +243,53 @@ pub fn classify_refresh_error(err: &ApiError) -> RefreshFailure {
     }
 }
 
-/// Backoff before retry number `attempt` (0-based): 1 s, 2 s, 4 s ... capped at 30 s.
-///
-/// ```
-/// use leptos_supabase_auth::session::state::retry_delay_ms;
-/// assert_eq!(retry_delay_ms(0), 1_000);
-/// assert_eq!(retry_delay_ms(2), 4_000);
-/// assert_eq!(retry_delay_ms(10), 30_000);
-/// ```
-pub fn retry_delay_ms(attempt: u32) -> u32 {
+/// Whether an answer to an authenticated request says this session no longer exists on the
+/// server (validation errors of the request itself do not).
+pub(crate) fn session_gone(err: &ApiError) -> bool {
+    matches!(
+        err.code(),
+        Some(
+            ErrorCode::BadJwt
+                | ErrorCode::NoAuthorization
+                | ErrorCode::MfaVerificationRejected
+                | ErrorCode::RefreshTokenAlreadyUsed
+                | ErrorCode::RefreshTokenNotFound
+                | ErrorCode::SessionNotFound
+                | ErrorCode::SessionExpired
+                | ErrorCode::UserNotFound
+                | ErrorCode::UserBanned
+        )
+    )
+}
+
+/// Milliseconds before retry number `attempt` (0-based): 1 s doubling to at most 30 s.
+pub(crate) fn retry_delay_ms(attempt: u32) -> u32 {
     1000u32.saturating_mul(1 << attempt.min(5)).min(30_000)
 }
 
-/// Milliseconds from `now_ms` until the refresh should start (`margin` seconds before expiry),
-/// capped to what a browser timer can hold.
-///
-/// ```
-/// use leptos_supabase_auth::session::state::refresh_delay_ms;
-/// // Expires at t = 1000 s, refresh 90 s early; it is now t = 800 s (given in milliseconds).
-/// assert_eq!(refresh_delay_ms(1000, 800_000.0, 90), 110_000);
-/// assert_eq!(refresh_delay_ms(1000, 990_000.0, 90), 0); // already due
-/// ```
-pub fn refresh_delay_ms(expires_at: i64, now_ms: f64, margin: i64) -> u64 {
-    let due_ms = (expires_at - margin) as f64 * 1000.0;
-    (due_ms - now_ms).clamp(0.0, i32::MAX as f64) as u64
+/// The shortest time between two refreshes of one session.
+pub(crate) const MIN_REFRESH_GAP_MS: f64 = 5_000.0;
+
+/// Milliseconds from local time `now_ms` until the session should be refreshed: `margin`
+/// seconds before it expires, but never more than half of the token's `lifetime` early, and
+/// never sooner than [`MIN_REFRESH_GAP_MS`] (or half the lifetime, if shorter) after the last
+/// refresh at `last_ms`. Short-lived tokens therefore refresh about twice per lifetime.
+pub(crate) fn refresh_delay_ms(
+    expires_at: i64,
+    lifetime: i64,
+    now_ms: f64,
+    margin: i64,
+    last_ms: f64,
+) -> u64 {
+    let margin = if lifetime > 0 { margin.min(lifetime / 2) } else { margin };
+    let due_ms = (expires_at - margin.max(0)) as f64 * 1000.0;
+    let gap = if lifetime > 0 {
+        MIN_REFRESH_GAP_MS.min(lifetime as f64 * 500.0)
+    } else {
+        MIN_REFRESH_GAP_MS
+    };
+    let earliest = last_ms + gap;
+    (due_ms.max(earliest) - now_ms).clamp(0.0, i32::MAX as f64) as u64
 }
 
 #[cfg(test)]
@@ -492,12 +347,91 @@ mod tests {
         let mut other_user = s.to_persisted();
         other_user.user.id = "u2".into();
         assert_eq!(Session::from_persisted(other_user), None);
-        let mut old = s.to_persisted();
-        old.v = 0;
-        assert_eq!(Session::from_persisted(old), None);
         let mut garbage = s.to_persisted();
         garbage.access_token = "x.y.z".into();
         assert_eq!(Session::from_persisted(garbage), None);
+    }
+
+    #[test]
+    fn stored_versions() {
+        let s = Session::from_response(response("u1", "aal2"), 0).unwrap();
+        let text = serde_json::to_string(&s.to_persisted()).unwrap();
+        assert_eq!(read_stored(Some(&text)), Stored::Session(Box::new(s.clone())));
+        assert_eq!(read_stored(None), Stored::Nothing);
+        // A newer build's copy is left alone, whatever else it holds.
+        assert_eq!(read_stored(Some(r#"{"v":3,"anything":[1,2]}"#)), Stored::Newer);
+        // Version 1 (before the clock skew was kept) is still read.
+        let v1 = text.replace("\"v\":2", "\"v\":1").replace(",\"skew\":1000", "");
+        assert!(matches!(read_stored(Some(&v1)), Stored::Session(_)), "{v1}");
+        for broken in ["{\"v\":1,\"access_token\":", "[]", "{\"v\":0}", "{\"v\":2}"] {
+            assert_eq!(read_stored(Some(broken)), Stored::Broken, "{broken}");
+        }
+    }
+
+    #[test]
+    fn stored_copy_keeps_no_phone_numbers() {
+        let mut r = response("u1", "aal2");
+        r.user.phone = "+15550001234".into();
+        r.user.factors.push(crate::api::Factor {
+            id: "f".into(),
+            factor_type: "phone".into(),
+            status: "verified".into(),
+            phone: "+15550009876".into(),
+            ..Default::default()
+        });
+        let p = Session::from_response(r, 0).unwrap().to_persisted();
+        let text = serde_json::to_string(&p).unwrap();
+        assert!(!text.contains("555"), "{text}");
+        assert_eq!(p.user.factors[0].phone, "9876");
+    }
+
+    #[test]
+    fn server_clock_skew() {
+        // The token says it was issued at 1000 (server); it arrived at local 400: the local
+        // clock is 600 s behind.
+        let s = Session::from_response(response("u1", "aal1"), 400).unwrap();
+        assert_eq!(s.skew, 600);
+        assert_eq!(s.server_now(410), 1010);
+        let fast = Session::from_response(response("u1", "aal1"), 1600).unwrap();
+        assert_eq!(fast.server_now(1610), 1010);
+    }
+
+    #[test]
+    fn rotation_never_goes_back() {
+        let mut older = Session::from_response(response("u1", "aal1"), 0).unwrap();
+        older.user.email = "mine@example.com".into();
+        let mut newer = Session::from_response(response("u1", "aal1"), 0).unwrap();
+        newer.claims.iat += 30;
+        newer.refresh_token = "r2".into();
+        // A stale tab writing its user keeps the rotated token another tab stored.
+        let kept = rotation_safe(Some(newer.clone()), older.clone());
+        assert_eq!(kept.refresh_token, "r2");
+        assert_eq!(kept.user.email, "mine@example.com");
+        // The newer copy wins over an older stored one; another session is simply replaced.
+        assert_eq!(rotation_safe(Some(older.clone()), newer.clone()), newer);
+        let mut other = newer.clone();
+        other.claims.session_id = Some("s2".into());
+        other.claims.iat = 0;
+        assert_eq!(rotation_safe(Some(newer.clone()), other.clone()), other);
+        assert_eq!(rotation_safe(None, older.clone()), older);
+    }
+
+    #[test]
+    fn second_factor_pending_is_not_signed_in() {
+        let mut s = Session::from_response(response("u1", "aal1"), 0).unwrap();
+        assert!(AuthState::from_session(s.clone()).is_signed_in());
+        s.user.factors.push(crate::api::Factor {
+            id: "f".into(),
+            factor_type: "totp".into(),
+            status: "verified".into(),
+            ..Default::default()
+        });
+        let pending = AuthState::from_session(s.clone());
+        assert!(matches!(pending, AuthState::SecondFactorPending(_)));
+        assert!(!pending.is_signed_in());
+        assert_eq!(pending.session(), Some(&s));
+        let s2 = Session::from_response(response("u1", "aal2"), 0).unwrap();
+        assert!(AuthState::from_session(s2).is_signed_in());
     }
 
     #[test]
@@ -530,13 +464,54 @@ mod tests {
     }
 
     #[test]
+    fn lost_sessions_by_code() {
+        for gone in [ErrorCode::BadJwt, ErrorCode::SessionNotFound, ErrorCode::UserNotFound] {
+            assert!(session_gone(&auth_err(gone)));
+        }
+        for kept in
+            [ErrorCode::ValidationFailed, ErrorCode::InsufficientAal, ErrorCode::WeakPassword]
+        {
+            assert!(!session_gone(&auth_err(kept)));
+        }
+        assert!(!session_gone(&ApiError::Transport("offline".into())));
+    }
+
+    #[test]
     fn delays() {
         assert_eq!(retry_delay_ms(0), 1000);
         assert_eq!(retry_delay_ms(3), 8000);
         assert_eq!(retry_delay_ms(40), 30_000);
-        assert_eq!(refresh_delay_ms(1000, 800_000.0, 90), 110_000);
-        assert_eq!(refresh_delay_ms(1000, 800_250.0, 90), 109_750);
-        assert_eq!(refresh_delay_ms(1000, 990_000.0, 90), 0);
-        assert_eq!(refresh_delay_ms(i64::MAX / 2000, 0.0, 0), i32::MAX as u64);
+        // An hour-long token: 90 s before it expires.
+        assert_eq!(refresh_delay_ms(1000, 3600, 800_000.0, 90, 0.0), 110_000);
+        assert_eq!(refresh_delay_ms(1000, 3600, 800_250.0, 90, 0.0), 109_750);
+        assert_eq!(refresh_delay_ms(1000, 3600, 990_000.0, 90, 0.0), 0);
+        assert_eq!(refresh_delay_ms(i64::MAX / 2000, 3600, 0.0, 0, 0.0), i32::MAX as u64);
+        // A 30 s token refreshes at half its life, not at once.
+        assert_eq!(refresh_delay_ms(1030, 30, 1_000_000.0, 90, 0.0), 15_000);
+        // Already due, but refreshed a moment ago: wait for the gap.
+        assert_eq!(refresh_delay_ms(1000, 30, 1_000_000.0, 90, 999_000.0), 4_000);
+    }
+
+    /// 30 s tokens for three minutes, however late the timer fires: about two refreshes per
+    /// lifetime (the storm this prevents made 1,281 requests in 10 s).
+    #[test]
+    fn short_tokens_do_not_storm() {
+        let lifetime = 30;
+        let (mut now_ms, mut last_ms, mut expires_at, mut refreshes) = (0.0, f64::MIN, 30, 0);
+        while now_ms < 180_000.0 {
+            now_ms += refresh_delay_ms(expires_at, lifetime, now_ms, 90, last_ms) as f64 + 1.0;
+            last_ms = now_ms;
+            expires_at = (now_ms / 1000.0) as i64 + lifetime;
+            refreshes += 1;
+        }
+        assert!((10..=14).contains(&refreshes), "{refreshes} refreshes in 3 minutes");
+        // A clock far ahead of the token's expiry still waits for the gap between refreshes.
+        let (mut now_ms, mut last_ms, mut count) = (1e12, f64::MIN, 0);
+        while now_ms < 1e12 + 60_000.0 {
+            now_ms += refresh_delay_ms(30, lifetime, now_ms, 90, last_ms) as f64;
+            last_ms = now_ms;
+            count += 1;
+        }
+        assert!(count <= 13, "{count} refreshes in a minute with an expired clock");
     }
 }

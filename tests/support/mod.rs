@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use gloo_net::http::Request;
-use leptos_supabase_auth::api::GoTrue;
+use leptos_supabase_auth::__internal::GoTrue;
 use serde_json::{json, Value};
 
 /// The password of every user the tests create.
@@ -46,7 +46,7 @@ pub fn unique_email(tag: &str) -> String {
 
 /// Waits `ms` milliseconds.
 pub async fn sleep_ms(ms: i32) {
-    leptos_supabase_auth::components::browser::sleep_ms(ms).await
+    leptos_supabase_auth::__internal::browser::sleep_ms(ms).await
 }
 
 /// GETs a path of the emulator; panics unless it answers 2xx with JSON.

@@ -1,0 +1,115 @@
+//! The one way the crate reads and writes Web Storage.
+//!
+//! A browser may block storage (privacy settings, sandboxed frames, some private modes): the
+//! `localStorage` getter then throws, or writes fail. Every call here falls back to an in-memory
+//! map for this tab instead of panicking, and [`persistent`] tells the UI that sessions will not
+//! survive a reload. Off the browser (tests, server rendering) the memory map is all there is.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// Which Web Storage area: `localStorage` is shared by every tab of the origin and survives a
+/// restart; `sessionStorage` belongs to one tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Area {
+    Local,
+    Session,
+}
+
+thread_local! {
+    static MEMORY: RefCell<HashMap<(Area, String), String>> = RefCell::new(HashMap::new());
+    static BLOCKED: Cell<bool> = const { Cell::new(false) };
+}
+
+#[cfg(target_arch = "wasm32")]
+fn area(which: Area) -> Option<web_sys::Storage> {
+    let w = web_sys::window()?;
+    let found = match which {
+        Area::Local => w.local_storage(),
+        Area::Session => w.session_storage(),
+    };
+    let store = found.ok().flatten();
+    if store.is_none() {
+        BLOCKED.with(|b| b.set(true));
+    }
+    store
+}
+
+/// The stored text at `key`, if any.
+pub(crate) fn get(which: Area, key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = area(which) {
+        match s.get_item(key) {
+            Ok(v) => return v,
+            Err(_) => BLOCKED.with(|b| b.set(true)),
+        }
+    }
+    MEMORY.with(|m| m.borrow().get(&(which, key.to_owned())).cloned())
+}
+
+/// Stores `value` at `key` (in memory when the browser refuses).
+pub(crate) fn set(which: Area, key: &str, value: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = area(which) {
+        if s.set_item(key, value).is_ok() {
+            return;
+        }
+        BLOCKED.with(|b| b.set(true));
+    }
+    MEMORY.with(|m| m.borrow_mut().insert((which, key.to_owned()), value.to_owned()));
+}
+
+/// Removes `key` (from the browser's storage and from the memory fallback).
+pub(crate) fn remove(which: Area, key: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = area(which) {
+        let _ = s.remove_item(key);
+    }
+    MEMORY.with(|m| m.borrow_mut().remove(&(which, key.to_owned())));
+}
+
+/// The value at `key` decoded from JSON; `None` when missing or not of that shape.
+pub(crate) fn get_json<T: serde::de::DeserializeOwned>(which: Area, key: &str) -> Option<T> {
+    serde_json::from_str(&get(which, key)?).ok()
+}
+
+/// Stores `value` as JSON at `key`.
+pub(crate) fn set_json<T: serde::Serialize>(which: Area, key: &str, value: &T) {
+    if let Ok(text) = serde_json::to_string(value) {
+        set(which, key, &text);
+    }
+}
+
+/// Whether what is stored survives a reload: false once the browser refused its storage.
+pub(crate) fn persistent() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = area(Area::Local);
+    }
+    !BLOCKED.with(Cell::get) && cfg!(target_arch = "wasm32")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_fallback_round_trip() {
+        assert_eq!(get(Area::Local, "k"), None);
+        set(Area::Local, "k", "v");
+        set(Area::Session, "k", "w");
+        assert_eq!(get(Area::Local, "k").as_deref(), Some("v"));
+        assert_eq!(get(Area::Session, "k").as_deref(), Some("w"));
+        remove(Area::Local, "k");
+        assert_eq!(get(Area::Local, "k"), None);
+        assert_eq!(get(Area::Session, "k").as_deref(), Some("w"));
+    }
+
+    #[test]
+    fn json_of_the_wrong_shape_is_none() {
+        set(Area::Local, "n", "{\"a\":");
+        assert_eq!(get_json::<u32>(Area::Local, "n"), None);
+        set_json(Area::Local, "n", &7u32);
+        assert_eq!(get_json::<u32>(Area::Local, "n"), Some(7));
+    }
+}
