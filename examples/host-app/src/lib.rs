@@ -3,7 +3,7 @@
 //!
 //! - `/` — home, public.
 //! - `/dashboard` — signed-in users only ([`RequireSignIn`]).
-//! - `/billing` — signed-in users; "Delete card" needs `aal2` ([`use_guarded_action`]).
+//! - `/billing` — signed-in users; "Delete card" needs a second factor within 5 minutes ([`use_guarded_action`]).
 //! - `/payouts` — the whole page needs a second factor verified in the last 10 minutes
 //!   ([`RequireAal`]).
 //! - `/account/...` — the auth section ([`AuthRoutes`]).

@@ -32,14 +32,15 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
-/// Billing: deleting the card needs `aal2`; after a step-up it completes by itself.
+/// Billing (signed-in users only): deleting the card needs a second factor verified within the
+/// last 5 minutes; after the step-up it completes by itself.
 #[component]
 pub fn Billing() -> impl IntoView {
     let auth = use_auth();
     let card = RwSignal::new(true);
     let status = RwSignal::new(None::<String>);
     // In a real app this calls the host's backend, which checks the token's `aal` claim.
-    let delete_card = use_guarded_action("host.delete-card", Requirement::AAL2, move || {
+    let delete_card = use_guarded_action("host.delete-card", Requirement::within_minutes(5), move || {
         card.set(false);
         let how = level(auth.current_aal().get_untracked());
         status.set(Some(format!("Card deleted (session verified with {how}).")));
