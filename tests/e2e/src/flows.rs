@@ -1,7 +1,58 @@
-//! Helpers shared by the flow tests: direct API calls and session inspection.
+//! Helpers shared by the flow tests: the users they sign in, direct API calls and session
+//! inspection.
 
 use crate::{Browser, Env};
 use serde_json::{json, Value};
+
+/// The password of the users the flow tests create.
+pub const PASSWORD: &str = "Correct-horse-7";
+/// The password they change to.
+pub const NEW_PASSWORD: &str = "Battery-staple-9";
+/// The TOTP secret of the users created with an authenticator app.
+pub const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+/// `sessionStorage` key of the action waiting for a step-up.
+pub const PENDING_KEY: &str = "lsa.step_up.pending";
+
+impl Env {
+    /// A new browser signed in as `email` ([`PASSWORD`], no second factor), on Security.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let b = self.browser().await;
+        b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
+        b.wait_path("/auth/security").await;
+        b.heading("Security").await;
+        b
+    }
+
+    /// A new user with the [`SECRET`] authenticator app, and a new browser signed in with its
+    /// password and the app's code (aal2), on Security.
+    pub async fn signed_in_at_aal2(&self, email: &str) -> Browser {
+        self.create_user(email, PASSWORD, Some(SECRET), None).await;
+        let b = self.browser().await;
+        b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
+        b.fill("Code from your authenticator app", &self.totp(SECRET).await).await;
+        b.wait_path("/auth/security").await;
+        b
+    }
+
+    /// A new user with the [`SECRET`] authenticator app, and a new browser that signed in on
+    /// `sign_in_path` with the password only (aal1): it shows the second-factor step.
+    pub async fn mfa_user_at_aal1(&self, sign_in_path: &str, email: &str) -> Browser {
+        self.create_user(email, PASSWORD, Some(SECRET), None).await;
+        let b = self.browser().await;
+        b.sign_in_with(sign_in_path, email, PASSWORD).await;
+        b.heading("Two-step verification").await;
+        b
+    }
+
+    /// On another device (a new browser, closed after), `password` signs `email` in as far as
+    /// the second-factor step.
+    pub async fn password_reaches_second_factor(&self, email: &str, password: &str) {
+        let other = self.browser().await;
+        other.sign_in_with("/auth/sign-in", email, password).await;
+        other.heading("Two-step verification").await;
+        other.close().await;
+    }
+}
 
 impl Env {
     /// POSTs JSON to the API as auth-js does; `Ok(body)` on 2xx, `Err(body)` otherwise.

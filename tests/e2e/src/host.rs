@@ -1,9 +1,8 @@
 //! The host example (`examples/host-app`) served by the emulator instead of the standalone app,
 //! and Content-Security-Policy violation collection for any page.
 
-use crate::{Browser, Env};
-use fantoccini::wd::WebDriverCompatibleCommand;
-use serde_json::{json, Value};
+use crate::{Browser, Env, SessionPost};
+use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -65,29 +64,14 @@ const CSP_WATCH: &str = r#"(() => {
   }, true);
 })();"#;
 
-/// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`).
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
-
 impl Browser {
     /// Installs a `securitypolicyviolation` listener on every document this window opens from
     /// now on (call it before the first `goto`). Read what it saw with [`Self::csp_violations`].
     pub async fn watch_csp(&self) {
         let cmd = json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": CSP_WATCH}});
-        self.client.issue_cmd(Cdp(cmd)).await.expect("CDP through chromedriver");
+        // A Chrome DevTools Protocol command through chromedriver.
+        let cdp = SessionPost { path: "goog/cdp/execute", body: cmd };
+        self.client.issue_cmd(cdp).await.expect("CDP through chromedriver");
     }
 
     /// CSP violations since the last call: the listener's records (this origin's tab) plus

@@ -11,6 +11,10 @@ use tokio::process::{Child, Command};
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A running emulator + chromedriver pair for one test.
+///
+/// Dropping it (at the end of the test, or while a failed assertion unwinds) kills chromedriver
+/// and every Chromium it started, and removes their profiles: see [`scratch`]. [`Env::stop`]
+/// first ends the browser sessions the polite way.
 pub struct Env {
     /// The emulator serving the SPA and the API.
     pub emulator: gotrue_emulator::Running,
@@ -19,6 +23,10 @@ pub struct Env {
     driver: Child,
     driver_url: String,
     http: reqwest::Client,
+    /// Every browser session started, to be closed by [`Env::stop`].
+    sessions: std::sync::Mutex<Vec<Client>>,
+    /// Declared last: dropped after `driver` was killed.
+    scratch: scratch::Scratch,
 }
 
 /// The built SPA (`trunk build --release` output) at the workspace root.
@@ -53,8 +61,18 @@ impl Env {
         let port = free_port();
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let scratch = scratch::Scratch::new();
+        let dir = scratch.dir();
+        // The folder is on chromedriver's command line (its log) and Chromium's (profiles,
+        // crashpad's database under XDG_CONFIG_HOME); Chromium's temp folders go there too.
         let driver = Command::new(driver_bin)
             .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", dir.join("chromedriver.log").display()))
+            .arg("--log-level=WARNING")
+            .env("TMPDIR", dir)
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("XDG_CACHE_HOME", dir.join("cache"))
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -66,7 +84,7 @@ impl Env {
             http.get(format!("{driver_url}/status")).send().await.ok().map(|_| ())
         })
         .await;
-        Env { emulator, origin, driver, driver_url, http }
+        Env { emulator, origin, driver, driver_url, http, sessions: Default::default(), scratch }
     }
 
     /// Starts with the emulator's defaults.
@@ -76,48 +94,31 @@ impl Env {
 
     /// A fresh browser (own profile: its own localStorage), like a second device.
     ///
-    /// Each profile directory is new (process id + a counter + the time): a reused one may still
-    /// be locked by a Chromium that has not exited yet. A Chromium that dies while starting
-    /// (it happens on a loaded machine) is started again, at most three times.
+    /// Each start attempt gets a new profile directory (a reused one may still be locked by a
+    /// Chromium that has not exited yet). A Chromium that dies while starting (it happens on a
+    /// loaded machine) is killed for good and started again, at most three times.
     pub async fn browser(&self) -> Browser {
-        static PROFILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = PROFILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let profile =
-            std::env::temp_dir().join(format!("lsa-e2e-{}-{n}-{nanos}", std::process::id()));
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-dev-shm-usage", "--window-size=1000,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }),
-        );
-        caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         let mut attempt = 1;
         let client = loop {
+            let profile = self.scratch.new_profile();
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
             match ClientBuilder::new(connector)
-                .capabilities(caps.clone())
+                .capabilities(capabilities(&profile))
                 .connect(&self.driver_url)
                 .await
             {
                 Ok(client) => break client,
-                Err(e) if attempt < 3 => {
+                Err(e) => {
+                    // Whatever the failed attempt left running goes (it would hold the profile).
+                    scratch::kill_mentioning(&profile);
+                    assert!(attempt < 3, "webdriver session: {e:?}");
                     eprintln!("browser did not start (attempt {attempt}): {e}");
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
-                Err(e) => panic!("webdriver session: {e:?}"),
             }
         };
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).push(client.clone());
         Browser { client, origin: self.origin.clone() }
     }
 
@@ -228,10 +229,49 @@ impl Env {
             .to_owned()
     }
 
-    /// Stops chromedriver.
-    pub async fn stop(mut self) {
-        let _ = self.driver.kill().await;
+    /// Closes every browser session (Chromium quits), then drops the environment: chromedriver
+    /// and anything left of its browsers are killed and their profiles removed.
+    pub async fn stop(self) {
+        let sessions =
+            std::mem::take(&mut *self.sessions.lock().unwrap_or_else(|e| e.into_inner()));
+        for client in sessions {
+            // Already closed by `Browser::close`: an error, ignored.
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        }
     }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        // Runs on the test's thread, also while a failed assertion unwinds: no panics, no await.
+        let _ = self.driver.start_kill();
+        for _ in 0..50 {
+            if !matches!(self.driver.try_wait(), Ok(None)) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Then `scratch` drops: kills the browsers by their profile paths, removes the folder.
+    }
+}
+
+/// The WebDriver capabilities of a headless Chromium with its profile in `profile`.
+fn capabilities(profile: &std::path::Path) -> serde_json::Map<String, Value> {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--window-size=1000,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+    caps
 }
 
 /// Finds `Code: 123456` in a text.
@@ -428,22 +468,8 @@ impl Browser {
 
     /// The browser console messages so far (chromedriver's log), as text lines.
     pub async fn console(&self) -> Vec<String> {
-        use fantoccini::wd::WebDriverCompatibleCommand;
-        #[derive(Debug)]
-        struct Logs;
-        impl WebDriverCompatibleCommand for Logs {
-            fn endpoint(
-                &self,
-                base: &url::Url,
-                session_id: Option<&str>,
-            ) -> Result<url::Url, url::ParseError> {
-                base.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
-            }
-            fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-                (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
-            }
-        }
-        let value = self.client.issue_cmd(Logs).await.unwrap_or(Value::Null);
+        let logs = SessionPost { path: "se/log", body: json!({"type": "browser"}) };
+        let value = self.client.issue_cmd(logs).await.unwrap_or(Value::Null);
         value
             .as_array()
             .into_iter()
@@ -455,6 +481,29 @@ impl Browser {
     /// Closes the window.
     pub async fn close(self) {
         let _ = self.client.close().await;
+    }
+}
+
+/// A POST with a JSON body to an endpoint of the current session (`session/{id}/{path}`), for
+/// chromedriver's commands that fantoccini has no method for.
+#[derive(Debug)]
+pub(crate) struct SessionPost {
+    /// After `session/{id}/`, e.g. `se/log`.
+    pub path: &'static str,
+    /// The request body.
+    pub body: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/{}", session_id.unwrap_or_default(), self.path))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
@@ -471,6 +520,11 @@ impl Browser {
     /// Opens `path` (a sign-in page) and submits email + password; waits for nothing after.
     pub async fn sign_in_with(&self, path: &str, email: &str, password: &str) {
         self.goto(path).await;
+        self.submit_sign_in(email, password).await;
+    }
+
+    /// Fills Email and Password on the sign-in page shown now and presses Sign in.
+    pub async fn submit_sign_in(&self, email: &str, password: &str) {
         self.fill("Email", email).await;
         self.fill("Password", password).await;
         self.click("Sign in").await;
@@ -493,3 +547,5 @@ impl Browser {
 
 mod flows;
 pub mod host;
+pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
+pub mod scratch;

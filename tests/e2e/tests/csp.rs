@@ -5,11 +5,7 @@
 //! (CDP), and the console is searched for policy messages too.
 
 use e2e::host::start_host_env;
-use e2e::{start_env, Browser, Env};
-
-const PASSWORD: &str = "Correct-horse-7";
-const NEW_PASSWORD: &str = "Battery-staple-9";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, SECRET};
 
 async fn watched(env: &Env) -> Browser {
     let b = env.browser().await;

@@ -3,18 +3,11 @@
 //! completes by itself after the step-up; sign-out works from the host's navigation.
 
 use e2e::host::start_host_env;
-use e2e::{Browser, Env};
-
-const PASSWORD: &str = "Correct-horse-7";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-const PENDING_KEY: &str = "lsa.step_up.pending";
+use e2e::{Browser, Env, PASSWORD, PENDING_KEY, SECRET};
 
 /// A user with a verified TOTP factor, signed in with the password only (aal1).
 async fn mfa_user_at_aal1(env: &Env, email: &str) -> Browser {
-    env.create_user(email, PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/account/sign-in", email, PASSWORD).await;
-    b.heading("Two-step verification").await;
+    let b = env.mfa_user_at_aal1("/account/sign-in", email).await;
     b.wait_aal("aal1").await;
     b
 }
@@ -34,9 +27,7 @@ async fn signed_out_dashboard_goes_through_sign_in_and_back() {
     // The host's layout stays around the auth page.
     b.find("//nav[@aria-label='Main']//a[normalize-space(.)='Billing']").await;
 
-    b.fill("Email", "host@example.com").await;
-    b.fill("Password", PASSWORD).await;
-    b.click("Sign in").await;
+    b.submit_sign_in("host@example.com", PASSWORD).await;
     b.wait_path("/dashboard").await;
     b.heading("Dashboard").await;
     b.text("Signed in as host@example.com.").await;

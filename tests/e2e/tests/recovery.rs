@@ -1,12 +1,21 @@
 //! The password-recovery wizard, end to end: a real Chromium, the release build, the emulator,
 //! codes read from its outboxes. Elements are found by label, button text, heading and role.
 
-use e2e::{Browser, Env};
+use e2e::{Browser, Env, SECRET};
 use serde_json::json;
 
 const OLD: &str = "old-password-1";
 const NEW: &str = "brand-new-password-2";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// A new environment with a user (`OLD` password, optional factors), and a browser on step 2 of
+/// the wizard after asking for a code for them.
+async fn recovering(email: &str, totp: Option<&str>, phone: Option<&str>) -> (Env, Browser) {
+    let env = Env::start().await;
+    env.create_user(email, OLD, totp, phone).await;
+    let b = env.browser().await;
+    request_code(&b, email).await;
+    (env, b)
+}
 
 async fn request_code(b: &Browser, email: &str) {
     b.goto("/auth/recover").await;
@@ -34,11 +43,8 @@ async fn assert_done(env: &Env, b: &Browser, email: &str) {
 
 #[tokio::test]
 async fn code_path_without_mfa_with_a_wrong_code_first_and_reloads() {
-    let env = Env::start().await;
     let email = "plain@example.com";
-    env.create_user(email, OLD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, None).await;
     assert_eq!(b.focused_id().await, "lsa-heading", "focus moves to the step heading");
     b.text("p•••@example.com").await;
     b.text("The code is valid for 60 minutes.").await; // GoTrue's default MAILER_OTP_EXP
@@ -71,11 +77,8 @@ async fn code_path_without_mfa_with_a_wrong_code_first_and_reloads() {
 
 #[tokio::test]
 async fn link_path_without_mfa_and_a_used_link() {
-    let env = Env::start().await;
     let email = "linker@example.com";
-    env.create_user(email, OLD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, None).await;
     let link = env.latest_mail_link(email).await;
     b.goto_url(&link).await;
     b.wait_path("/auth/recover").await;
@@ -92,11 +95,8 @@ async fn link_path_without_mfa_and_a_used_link() {
 
 #[tokio::test]
 async fn token_hash_link_needs_a_press_and_pasting_the_link_works() {
-    let env = Env::start().await;
     let email = "hash@example.com";
-    env.create_user(email, OLD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, None).await;
     let link = env.latest_mail_link(email).await;
     let hash = link.split("token=").nth(1).unwrap().split('&').next().unwrap().to_owned();
 
@@ -109,10 +109,7 @@ async fn token_hash_link_needs_a_press_and_pasting_the_link_works() {
     env.stop().await;
 
     // Pasting the whole emailed link into the code field verifies it too.
-    let env = Env::start().await;
-    env.create_user(email, OLD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, None).await;
     let link = env.latest_mail_link(email).await;
     b.paste("Verification code", &link).await;
     b.heading("Step 4 of 4").await;
@@ -121,11 +118,8 @@ async fn token_hash_link_needs_a_press_and_pasting_the_link_works() {
 
 #[tokio::test]
 async fn expired_code_then_resend_and_rate_limited_resend_countdown() {
-    let env = Env::start().await;
     let email = "late@example.com";
-    env.create_user(email, OLD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, None).await;
     let first = env.latest_mail_code(email).await;
     // A resend right away is refused by the server: the countdown comes from its answer.
     b.reload().await;
@@ -149,11 +143,8 @@ async fn expired_code_then_resend_and_rate_limited_resend_countdown() {
 
 #[tokio::test]
 async fn totp_user_steps_up_before_the_new_password_code_and_link() {
-    let env = Env::start().await;
     let email = "totp@example.com";
-    env.create_user(email, OLD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, Some(SECRET), None).await;
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 3 of 4").await;
     b.text("Can't use your authenticator?").await;
@@ -169,10 +160,7 @@ async fn totp_user_steps_up_before_the_new_password_code_and_link() {
     env.stop().await;
 
     // The same through the emailed link.
-    let env = Env::start().await;
-    env.create_user(email, OLD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, Some(SECRET), None).await;
     b.goto_url(&env.latest_mail_link(email).await).await;
     b.heading("Step 3 of 4").await;
     b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
@@ -183,12 +171,9 @@ async fn totp_user_steps_up_before_the_new_password_code_and_link() {
 
 #[tokio::test]
 async fn phone_factor_user_gets_an_sms_code() {
-    let env = Env::start().await;
     let email = "sms@example.com";
     let phone = "+15550001111";
-    env.create_user(email, OLD, None, Some(phone)).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, Some(phone)).await;
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 3 of 4").await;
     b.click("Text me a code").await;
@@ -263,11 +248,8 @@ async fn network_failure_on_submit_keeps_what_was_typed_and_retry_works() {
 
 #[tokio::test]
 async fn session_lost_mid_wizard_starts_over_with_an_explanation() {
-    let env = Env::start().await;
     let email = "lost@example.com";
-    env.create_user(email, OLD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, None, None).await;
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 4 of 4").await;
     // The session disappears (e.g. it expired and was cleared) and the page is reloaded.
@@ -281,12 +263,9 @@ async fn session_lost_mid_wizard_starts_over_with_an_explanation() {
 
 #[tokio::test]
 async fn several_factors_pick_sms_and_an_expired_challenge_gets_a_new_one() {
-    let env = Env::start().await;
     let email = "both@example.com";
     let phone = "+15550002222";
-    env.create_user(email, OLD, Some(SECRET), Some(phone)).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let (env, b) = recovering(email, Some(SECRET), Some(phone)).await;
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 3 of 4").await;
     b.text("Choose a verification method").await;

@@ -1,25 +1,13 @@
 //! Settings → Security: TOTP and phone enrolment, password change at aal2, and the three
 //! sign-out scopes checked from a second device.
 
-use e2e::{eventually, start_env, Browser, Env};
-
-const PASSWORD: &str = "Correct-horse-7";
-const NEW_PASSWORD: &str = "Battery-staple-9";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-async fn signed_in(env: &Env, email: &str) -> Browser {
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
-    b.wait_path("/auth/security").await;
-    b.heading("Security").await;
-    b
-}
+use e2e::{eventually, start_env, NEW_PASSWORD, PASSWORD};
 
 #[tokio::test]
 async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     let env = start_env().await;
     env.create_user("totp@example.com", PASSWORD, None, None).await;
-    let b = signed_in(&env, "totp@example.com").await;
+    let b = env.signed_in("totp@example.com").await;
     b.text("No second factor yet.").await;
 
     b.click("Add an authenticator app").await;
@@ -75,7 +63,7 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
 async fn enrol_a_phone_with_the_code_from_the_sms() {
     let env = start_env().await;
     env.create_user("sms@example.com", PASSWORD, None, None).await;
-    let b = signed_in(&env, "sms@example.com").await;
+    let b = env.signed_in("sms@example.com").await;
 
     b.click("Add a phone (SMS)").await;
     b.text("Text messages are less secure than an authenticator app.").await;
@@ -100,11 +88,7 @@ async fn enrol_a_phone_with_the_code_from_the_sms() {
 #[tokio::test]
 async fn change_password_at_aal2_directly() {
     let env = start_env().await;
-    env.create_user("change@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "change@example.com", PASSWORD).await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
-    b.wait_path("/auth/security").await;
+    let b = env.signed_in_at_aal2("change@example.com").await;
     b.text("verified with two steps").await;
 
     // A wrong current password: a clear message, nothing else lost.
@@ -126,10 +110,7 @@ async fn change_password_at_aal2_directly() {
     assert_eq!(b.value("New password").await, "");
 
     // The new password works on another device.
-    let other = env.browser().await;
-    other.sign_in_with("/auth/sign-in", "change@example.com", NEW_PASSWORD).await;
-    other.heading("Two-step verification").await;
-    other.close().await;
+    env.password_reaches_second_factor("change@example.com", NEW_PASSWORD).await;
     b.close().await;
     env.stop().await;
 }
@@ -138,8 +119,8 @@ async fn change_password_at_aal2_directly() {
 async fn sign_out_everywhere_ends_the_other_device_too() {
     let env = start_env().await;
     env.create_user("everywhere@example.com", PASSWORD, None, None).await;
-    let a = signed_in(&env, "everywhere@example.com").await;
-    let b = signed_in(&env, "everywhere@example.com").await;
+    let a = env.signed_in("everywhere@example.com").await;
+    let b = env.signed_in("everywhere@example.com").await;
 
     a.click("Sign out everywhere").await;
     a.text("Sign out everywhere, including this device?").await;
@@ -163,8 +144,8 @@ async fn sign_out_everywhere_ends_the_other_device_too() {
 async fn sign_out_others_keeps_this_device() {
     let env = start_env().await;
     env.create_user("others@example.com", PASSWORD, None, None).await;
-    let a = signed_in(&env, "others@example.com").await;
-    let b = signed_in(&env, "others@example.com").await;
+    let a = env.signed_in("others@example.com").await;
+    let b = env.signed_in("others@example.com").await;
 
     a.click("Sign out of all other devices").await;
     a.text("Sign out of every other device? This device stays signed in.").await;
@@ -185,8 +166,8 @@ async fn sign_out_others_keeps_this_device() {
 async fn sign_out_here_keeps_the_other_device() {
     let env = start_env().await;
     env.create_user("here@example.com", PASSWORD, None, None).await;
-    let a = signed_in(&env, "here@example.com").await;
-    let b = signed_in(&env, "here@example.com").await;
+    let a = env.signed_in("here@example.com").await;
+    let b = env.signed_in("here@example.com").await;
 
     a.click("Sign out of this device").await;
     a.click("Cancel").await;
@@ -211,7 +192,7 @@ async fn sign_out_here_keeps_the_other_device() {
 async fn an_abandoned_enrolment_does_not_block_the_next_one() {
     let env = start_env().await;
     env.create_user("retry@example.com", PASSWORD, None, None).await;
-    let b = signed_in(&env, "retry@example.com").await;
+    let b = env.signed_in("retry@example.com").await;
 
     b.click("Add an authenticator app").await;
     b.fill("Name for this device", "Work phone").await;
@@ -242,11 +223,7 @@ async fn an_abandoned_enrolment_does_not_block_the_next_one() {
 #[tokio::test]
 async fn an_unverified_factor_is_removed_without_a_step_up() {
     let env = start_env().await;
-    env.create_user("spare@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "spare@example.com", PASSWORD).await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
-    b.wait_path("/auth/security").await;
+    let b = env.signed_in_at_aal2("spare@example.com").await;
     // At aal2 no step-up is needed to start another enrolment; leave it unfinished.
     b.click("Add an authenticator app").await;
     b.fill("Name for this device", "Spare").await;

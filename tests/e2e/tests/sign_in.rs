@@ -1,10 +1,7 @@
 //! Sign-in: without and with a second factor, the neutral wrong-password message, the way on to
 //! `next`, and hostile `next` values that must end on a safe page.
 
-use e2e::{eventually, start_env};
-
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-const PASSWORD: &str = "Correct-horse-7";
+use e2e::{eventually, start_env, PASSWORD, SECRET};
 
 #[tokio::test]
 async fn sign_in_without_mfa_goes_to_next() {
@@ -20,9 +17,7 @@ async fn sign_in_without_mfa_goes_to_next() {
     assert_eq!(password.attr("autocomplete").await.unwrap().as_deref(), Some("current-password"));
     b.find("//a[normalize-space(.)='Forgot your password?' and @href='/auth/recover']").await;
 
-    b.fill("Email", "plain@example.com").await;
-    b.fill("Password", PASSWORD).await;
-    b.click("Sign in").await;
+    b.submit_sign_in("plain@example.com", PASSWORD).await;
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     b.text("Account: plain@example.com").await;
@@ -81,9 +76,7 @@ async fn a_wrong_password_or_unknown_email_gets_one_neutral_message() {
     assert_eq!(b.value("Email").await, "known@example.com");
     assert_eq!(b.value("Password").await, "wrong-password");
 
-    b.fill("Email", "nobody@example.com").await;
-    b.fill("Password", PASSWORD).await;
-    b.click("Sign in").await;
+    b.submit_sign_in("nobody@example.com", PASSWORD).await;
     b.alert("Wrong email or password.").await;
     assert!(b.path().await.starts_with("/auth/sign-in"));
     assert!(b.local_storage("lsa.session.v1").await.is_none());

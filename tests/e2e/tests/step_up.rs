@@ -2,19 +2,11 @@
 //! themselves (also after a reload on the step-up page), cancel forgets them, and signed-out
 //! users sign in first.
 
-use e2e::{start_env, Browser, Env};
-
-const PASSWORD: &str = "Correct-horse-7";
-const NEW_PASSWORD: &str = "Battery-staple-9";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-const PENDING_KEY: &str = "lsa.step_up.pending";
+use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
 
 /// A user with a verified TOTP factor, signed in with the password only (aal1), on Security.
 async fn at_aal1(env: &Env, email: &str) -> Browser {
-    env.create_user(email, PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in", email, PASSWORD).await;
-    b.heading("Two-step verification").await;
+    let b = env.mfa_user_at_aal1("/auth/sign-in", email).await;
     b.goto("/auth/security").await;
     b.heading("Security").await;
     b.text("verified with one step").await;
@@ -26,13 +18,6 @@ async fn fill_passwords(b: &Browser) {
     b.fill("New password", NEW_PASSWORD).await;
     b.fill("Confirm new password", NEW_PASSWORD).await;
     b.click("Save password").await;
-}
-
-async fn new_password_works(env: &Env, email: &str) {
-    let other = env.browser().await;
-    other.sign_in_with("/auth/sign-in", email, NEW_PASSWORD).await;
-    other.heading("Two-step verification").await;
-    other.close().await;
 }
 
 #[tokio::test]
@@ -53,7 +38,7 @@ async fn change_password_from_aal1_resumes_after_the_step_up() {
     b.role_text("status", "Password changed. Your other sessions were signed out.").await;
     b.text("verified with two steps").await;
     assert!(b.session_storage(PENDING_KEY).await.is_none());
-    new_password_works(&env, "resume@example.com").await;
+    env.password_reaches_second_factor("resume@example.com", NEW_PASSWORD).await;
     b.close().await;
     env.stop().await;
 }
@@ -75,7 +60,7 @@ async fn change_password_step_up_survives_a_reload() {
     fill_passwords(&b).await;
     b.role_text("status", "Password changed.").await;
     assert_eq!(b.path().await, "/auth/security");
-    new_password_works(&env, "reload@example.com").await;
+    env.password_reaches_second_factor("reload@example.com", NEW_PASSWORD).await;
     b.close().await;
     env.stop().await;
 }
@@ -158,9 +143,7 @@ async fn signed_out_users_sign_in_first_and_keep_next() {
     b.goto("/auth/mfa?next=%2Fauth%2Fsecurity").await;
     b.wait_path("/auth/sign-in").await;
     assert_eq!(b.path().await, "/auth/sign-in?next=%2Fauth%2Fsecurity");
-    b.fill("Email", "later@example.com").await;
-    b.fill("Password", PASSWORD).await;
-    b.click("Sign in").await;
+    b.submit_sign_in("later@example.com", PASSWORD).await;
     b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
     b.wait_path("/auth/security").await;
 
@@ -177,11 +160,7 @@ async fn signed_out_users_sign_in_first_and_keep_next() {
 #[tokio::test]
 async fn a_late_insufficient_aal_steps_up_and_resumes() {
     let env = start_env().await;
-    env.create_user("late@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "late@example.com", PASSWORD).await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
-    b.wait_path("/auth/security").await;
+    let b = env.signed_in_at_aal2("late@example.com").await;
     b.text("verified with two steps").await;
 
     // The client thinks the session is enough; the server disagrees once.
@@ -194,7 +173,7 @@ async fn a_late_insufficient_aal_steps_up_and_resumes() {
     b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
     b.wait_path("/auth/security").await;
     b.role_text("status", "Password changed.").await;
-    new_password_works(&env, "late@example.com").await;
+    env.password_reaches_second_factor("late@example.com", NEW_PASSWORD).await;
     b.close().await;
     env.stop().await;
 }

@@ -21,10 +21,7 @@ async fn refresh_race_and_sign_out_across_tabs() {
     let email = "tabs@example.com";
     env.create_user(email, "tab-password-1", None, None).await;
     let b = env.browser().await;
-    b.goto("/auth/sign-in").await;
-    b.fill("Email", email).await;
-    b.fill("Password", "tab-password-1").await;
-    b.click("Sign in").await;
+    b.sign_in_with("/auth/sign-in", email, "tab-password-1").await;
     b.wait_path("/").await;
     signed_in_as(&b, email).await;
 
