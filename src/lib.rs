@@ -74,5 +74,4 @@ pub mod __internal {
     pub use crate::api::{pkce, types, GoTrue, TokenResponse};
     pub use crate::components::browser;
     pub use crate::session::{lock, persist, state, step_up};
-    pub use crate::storage;
 }
