@@ -24,6 +24,13 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The library asks for wasm-bindgen 0.2; Cargo.lock pins the exact version the CLI must match.
+locked=$(grep -A1 '^name = "wasm-bindgen"$' "$here/../Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')
+if [ -n "$locked" ] && [ "$locked" != "$WASM_BINDGEN_VERSION" ]; then
+  log "Cargo.lock has wasm-bindgen $locked but versions.env pins $WASM_BINDGEN_VERSION: make them equal"
+  exit 1
+fi
+
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 min)"
   # Not --locked: its own lockfile pins crates that fail to build here.
