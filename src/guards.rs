@@ -233,6 +233,43 @@ mod tests {
         assert_eq!(gate(&AuthState::SignedOut, true, || unreachable!()), Gate::SignIn);
     }
 
+    fn session(aal: &str, verified_factor: bool) -> crate::session::state::Session {
+        let b = crate::api::pkce::base64url;
+        let payload =
+            format!(r#"{{"sub":"u","exp":9999999999,"iat":1,"aal":"{aal}","session_id":"s"}}"#);
+        let jwt = [b(br#"{"alg":"HS256"}"#), b(payload.as_bytes()), "sig".into()].join(".");
+        let status = if verified_factor { "verified" } else { "unverified" };
+        let factor = crate::api::Factor {
+            id: "f".into(),
+            factor_type: "totp".into(),
+            status: status.into(),
+            ..Default::default()
+        };
+        let user = crate::api::User { id: "u".into(), factors: vec![factor], ..Default::default() };
+        let resp = crate::api::TokenResponse {
+            access_token: jwt,
+            refresh_token: "r".into(),
+            expires_in: 3600,
+            expires_at: None,
+            user,
+        };
+        crate::session::state::Session::from_response(resp, 0).unwrap()
+    }
+
+    #[test]
+    fn a_pending_second_factor_is_never_let_in() {
+        let pending = AuthState::from_session(session("aal1", true));
+        // Even a requirement that is "met" (RequireSignIn asks for nothing more) does not open.
+        assert_eq!(gate(&pending, true, || unreachable!()), Gate::SecondFactor);
+        assert_eq!(gate(&pending, false, || true), Gate::SecondFactor);
+        let full = AuthState::from_session(session("aal2", true));
+        assert_eq!(gate(&full, true, || unreachable!()), Gate::Open);
+        assert_eq!(gate(&full, false, || false), Gate::StepUp);
+        assert_eq!(gate(&full, false, || true), Gate::Declined);
+        let one_step = AuthState::from_session(session("aal1", false));
+        assert_eq!(gate(&one_step, true, || unreachable!()), Gate::Open);
+    }
+
     #[test]
     fn search_is_joined() {
         assert_eq!(with_search("/a".into(), "", ""), "/a");
