@@ -13,6 +13,43 @@ bash scripts/setup.sh || exit 1
 LAYERS="${LAYERS:-lint native browser e2e}"
 LOG_DIR="${LOG_DIR:-target/test-logs}"
 mkdir -p "$LOG_DIR"
+
+# Everything the browser and e2e layers start lives in this run's folder, whose path is on the
+# command line of each browser, chromedriver and emulator (profiles, logs, TMPDIR): at the end,
+# or if this script is stopped, whatever still runs from it is killed and the folder removed.
+RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lsa-e2e-run.XXXXXX") || exit 1
+# Kills what runs from folder $1 (its path on the command line), then removes the folder.
+sweep() {
+  for _ in 1 2 3 4 5 6 7 8 9 10; do pkill -KILL -f -- "$1" || break; sleep 0.3; done
+  rm -rf -- "$1"
+}
+trap 'sweep "$RUN_TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# After a layer: fails (and cleans up) if a process started from folder $1 still runs, and, with
+# $2 = strict, if a browser profile or temporary folder is left in it (the e2e harness removes
+# its own; wasm-bindgen-test-runner leaves Chromium's temp folders, which are only removed).
+# Notes test browsers on the machine that are not this run's.
+leftovers() {
+  local dir=$1 mode=$2 left=0
+  if pgrep -f -- "$dir" > /dev/null; then
+    echo "LEAK: still running from $dir:"; pgrep -fa -- "$dir" | cut -c1-240; left=1
+  fi
+  local files
+  files=$(find "$dir" -mindepth 1 -maxdepth 2 \( -name 'env-*' -o -name 'profile-*' -o -name '*chromium*' -o -name '*Chromium*' \) 2>/dev/null)
+  if [ -n "$files" ] && [ "$mode" = strict ]; then
+    echo "LEAK: left in $dir:"; echo "$files" | head -20; left=1
+  elif [ -n "$files" ]; then
+    echo "removing what the test runner left in $dir: $(echo "$files" | wc -l) Chromium folders"
+  fi
+  sweep "$dir"
+  local others
+  others=$(pgrep -fa -- 'lsa-e2e' | grep -v -- "$RUN_TMP" | cut -c1-160)
+  [ -z "$others" ] || printf 'note: lsa-e2e processes not started by this run (another run?):\n%s\n' "$others"
+  [ "$left" -eq 0 ] && echo "leak check: nothing was left running from $dir (now removed)"
+  return $left
+}
 declare -A PASSED FAILED STATUS
 total_passed=0 total_failed=0 broken=0
 
@@ -46,8 +83,13 @@ native() {
 
 browser() {
   local out="$LOG_DIR/browser-emulator.out"
+  # wasm-bindgen-test-runner's chromedriver puts Chromium's profile in TMPDIR: in the run folder.
+  local dir="$RUN_TMP/browser"
+  mkdir -p "$dir/tmp" "$dir/config" "$dir/cache"
   cargo build -q -p gotrue-emulator || return 1
-  GOTRUE_JWT_EXP="${BROWSER_JWT_EXP:-3600}" "${CARGO_TARGET_DIR:-target}/debug/gotrue-emulator" --port 0 --test-controls > "$out" 2>&1 &
+  # Named (argv[0]) after the run folder, so that the sweep finds it if this script is stopped.
+  (GOTRUE_JWT_EXP="${BROWSER_JWT_EXP:-3600}" exec -a "$dir/gotrue-emulator" \
+    "${CARGO_TARGET_DIR:-target}/debug/gotrue-emulator" --port 0 --test-controls > "$out" 2>&1) &
   local pid=$!
   local url=""
   for _ in $(seq 100); do
@@ -56,9 +98,11 @@ browser() {
   done
   [ -n "$url" ] || { echo "emulator did not start"; cat "$out"; kill $pid; return 1; }
   EMULATOR_URL="$url" WASM_BINDGEN_TEST_TIMEOUT=120 \
+    TMPDIR="$dir/tmp" XDG_CONFIG_HOME="$dir/config" XDG_CACHE_HOME="$dir/cache" \
     cargo test --no-fail-fast -p leptos-supabase-auth --target wasm32-unknown-unknown --features csr,test-internals --tests
   local rc=$?
-  kill $pid 2>/dev/null
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null
+  leftovers "$dir" lenient || rc=1
   return $rc
 }
 
@@ -66,7 +110,13 @@ e2e() {
   trunk build --release || return 1
   # The host example (its own workspace and target dir, see examples/host-app/.cargo/config.toml).
   (cd examples/host-app && trunk build --release) || return 1
-  cargo test --no-fail-fast -p e2e -- --test-threads=1
+  # Each test's chromedriver, Chromium profiles and temp files go in here (see tests/e2e/src/scratch.rs).
+  local dir="$RUN_TMP/e2e"
+  mkdir -p "$dir"
+  LSA_E2E_TMP="$dir" cargo test --no-fail-fast -p e2e -- --test-threads=1
+  local rc=$?
+  leftovers "$dir" strict || rc=1
+  return $rc
 }
 
 for l in $LAYERS; do layer "$l" "$l"; done
