@@ -8,9 +8,10 @@ use leptos_router::{
     path,
 };
 
-/// Reads the runtime configuration from `<meta name="supabase-url">` and
-/// `<meta name="supabase-anon-key">`. Without them the API is the page's own origin +
-/// `/auth/v1` (the emulator serving the app). An invalid URL is an error message.
+/// Reads the runtime configuration from `<meta name="supabase-url">`,
+/// `<meta name="supabase-anon-key">` and `<meta name="supabase-flow-type" content="pkce">`
+/// (PKCE recovery links). Without them the API is the page's own origin + `/auth/v1` (the
+/// emulator serving the app). An invalid URL is an error message.
 pub fn config_from_page() -> Result<AuthConfig, String> {
     let meta = |name: &str| -> Option<String> {
         #[cfg(target_arch = "wasm32")]
@@ -27,7 +28,12 @@ pub fn config_from_page() -> Result<AuthConfig, String> {
     };
     let origin = crate::components::browser::origin();
     let key = meta("supabase-anon-key").unwrap_or_default();
-    check_backend(meta("supabase-url"), &key, &origin).map(|api| AuthConfig::new(api, key))
+    let pkce = meta("supabase-flow-type").is_some_and(|f| f.eq_ignore_ascii_case("pkce"));
+    check_backend(meta("supabase-url"), &key, &origin).map(|api| {
+        let mut config = AuthConfig::new(api, key);
+        config.pkce = pkce;
+        config
+    })
 }
 
 /// Decides the GoTrue URL from the `supabase-url` meta value (if any), the anon key and the
