@@ -484,14 +484,17 @@ async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
     reactive_setup();
     let email = unique_email("timer");
     create_user(&email, None, None).await;
-    // The emulator's token lifetime (3600 s unless BROWSER_JWT_EXP says otherwise).
-    let lifetime = api().sign_in_password(&email, PASSWORD).await.expect("sign in").expires_in;
-    let mut cfg = config();
-    cfg.refresh_margin_secs = lifetime - 2; // the timer fires ~2 s after sign-in
+    // A stored session whose refresh is due in ~2 s: the store refreshes at most half a
+    // lifetime early, so it expires half a lifetime + 2 s from now.
+    let cfg = config();
+    let resp = api().sign_in_password(&email, PASSWORD).await.expect("sign in");
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    let mut stored = leptos_supabase_auth::Session::from_response(resp, now).expect("session");
+    stored.expires_at = now + stored.lifetime() / 2 + 2;
+    LocalStorage::set(&cfg.storage_key, stored.to_persisted()).expect("store it");
     let store = AuthStore::new(cfg);
     let events = record(&store);
-    store.sign_in_password(&email, PASSWORD).await.expect("sign in");
-    let first = store.session_untracked().expect("session");
+    let first = store.session_untracked().expect("restored");
     taken(&events);
 
     let mut refreshed = false;
