@@ -484,13 +484,15 @@ async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
     reactive_setup();
     let email = unique_email("timer");
     create_user(&email, None, None).await;
-    // A stored session whose refresh is due in ~2 s: the store refreshes at most half a
-    // lifetime early, so it expires half a lifetime + 2 s from now.
-    let cfg = config();
+    // A stored session whose refresh is due in ~2 s: with a margin of a whole lifetime the
+    // store refreshes half a lifetime early (the cap), so it expires half a lifetime + 2 s
+    // from now.
+    let mut cfg = config();
     let resp = api().sign_in_password(&email, PASSWORD).await.expect("sign in");
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let mut stored = leptos_supabase_auth::Session::from_response(resp, now).expect("session");
     stored.expires_at = now + stored.lifetime() / 2 + 2;
+    cfg.refresh_margin_secs = stored.lifetime();
     LocalStorage::set(&cfg.storage_key, stored.to_persisted()).expect("store it");
     let store = AuthStore::new(cfg);
     let events = record(&store);
