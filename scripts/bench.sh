@@ -1,34 +1,45 @@
 #!/usr/bin/env bash
-# First-load benchmark of the release SPA (not a test). Prints, for one route:
+# First-load benchmark of the release SPA (not a test). Prints, for each page measured:
 #   - every file the first page load fetched (as recorded in the browser), raw / gzip -9 /
 #     brotli -q 11 bytes, and the total;
 #   - the median time over N fresh headless-Chromium loads (fresh --user-data-dir each) from
-#     navigation start until the first form field is present and enabled, and the JS heap in use.
+#     navigation start until the first form field is present and enabled, and the JS heap in use;
+# then one summary line per page with its brotli total next to the budget (issue 16: 150 KiB
+# brotli for any auth page). Exits 1 when a page of the SPA is over the budget.
+# The default pages are the sign-in page, the recovery wizard and the security screen (signed
+# out, the security page redirects to sign-in: what it fetches on the way is what is counted).
 # The SPA is served by the emulator (`--serve-dir`, index.html fallback for deep links).
 #
-# Usage: scripts/bench.sh [--no-build] [--route /auth/sign-in] [--runs 20] [--dist dist] [--json]
-#                          [--emulator PATH]
-#   --no-build       use the existing dist/ instead of running `trunk build --release`
-#   --route P        the page to load (default /auth/sign-in)
-#   --runs N         timed loads (default 20)
+# Usage: scripts/bench.sh [--no-build] [--route /auth/sign-in]... [--runs 20] [--dist dist]
+#                          [--budget-kib 150] [--host] [--json] [--emulator PATH]
+#   --no-build       use the existing dist/ (and examples/host-app/dist) instead of building
+#   --route P        a page to load; repeat for several (default: /auth/sign-in /auth/recover
+#                    /auth/security)
+#   --runs N         timed loads per page (default 20)
 #   --dist DIR       the build to serve (default dist)
-#   --json           print one JSON object instead of the table
+#   --budget-kib N   the first-load budget per page, brotli KiB (default 150)
+#   --host           also build and measure the host example (examples/host-app) at
+#                    /account/sign-in; reported next to the budget, not gated by it
+#   --json           print one JSON object ({budget_bytes, pages: [...]}) instead of the tables
 #   --emulator PATH  the gotrue-emulator binary (default: target/release, else target/debug,
 #                    else built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-BUILD=1 ROUTE=/auth/sign-in RUNS=20 DIST=dist JSON=0 EMU=""
+BUILD=1 ROUTES=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
-    --route) ROUTE="$2"; shift ;;
-    --route=*) ROUTE="${1#*=}" ;;
+    --route) ROUTES+=("$2"); shift ;;
+    --route=*) ROUTES+=("${1#*=}") ;;
     --runs) RUNS="$2"; shift ;;
     --runs=*) RUNS="${1#*=}" ;;
     --dist) DIST="$2"; shift ;;
     --dist=*) DIST="${1#*=}" ;;
+    --budget-kib) BUDGET_KIB="$2"; shift ;;
+    --budget-kib=*) BUDGET_KIB="${1#*=}" ;;
+    --host) HOST=1 ;;
     --json) JSON=1 ;;
     --emulator) EMU="$2"; shift ;;
     --emulator=*) EMU="${1#*=}" ;;
@@ -37,8 +48,14 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$ROUTE" in /*) ;; *) ROUTE="/$ROUTE" ;; esac
+[ ${#ROUTES[@]} -gt 0 ] || ROUTES=(/auth/sign-in /auth/recover /auth/security)
+for i in "${!ROUTES[@]}"; do
+  case "${ROUTES[$i]}" in /*) ;; *) ROUTES[$i]="/${ROUTES[$i]}" ;; esac
+done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: --runs needs a positive number" >&2; exit 2; }
+[[ "$BUDGET_KIB" =~ ^[1-9][0-9]*$ ]] || { echo "bench: --budget-kib needs a positive number" >&2; exit 2; }
+BUDGET_BYTES=$((BUDGET_KIB * 1024))
+HOST_DIST=examples/host-app/dist HOST_ROUTE=/account/sign-in
 
 log() { echo "[bench] $*" >&2; }
 
@@ -76,8 +93,14 @@ fi
 if [ "$BUILD" = 1 ]; then
   log "trunk build --release --dist $DIST"
   trunk build --release --dist "$DIST" >&2
+  if [ "$HOST" = 1 ]; then
+    log "trunk build --release (examples/host-app)"
+    (cd examples/host-app && trunk build --release) >&2
+  fi
 fi
 [ -f "$DIST/index.html" ] || { echo "bench: $DIST/index.html missing (build first or drop --no-build)" >&2; exit 1; }
+[ "$HOST" = 0 ] || [ -f "$HOST_DIST/index.html" ] ||
+  { echo "bench: $HOST_DIST/index.html missing (build it or drop --no-build)" >&2; exit 1; }
 
 # --- the emulator serving the build (release binary if there is one, else debug)
 TARGET="${CARGO_TARGET_DIR:-target}"
@@ -91,21 +114,63 @@ if [ -z "$EMU" ]; then
   EMU="$TARGET/debug/gotrue-emulator"
 fi
 OUT=$(mktemp -d)
-cleanup() { [ -n "${EMU_PID:-}" ] && kill "$EMU_PID" 2>/dev/null; rm -rf "$OUT"; }
+EMU_PID=""
+cleanup() { [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null; rm -rf "$OUT"; }
 trap cleanup EXIT
-"$EMU" --port 0 --serve-dir "$DIST" > "$OUT/emulator.log" 2>&1 &
-EMU_PID=$!
-URL=""
-for _ in $(seq 100); do
-  URL=$(grep -Eo "listening on http://[0-9.:]+" "$OUT/emulator.log" | head -1 | sed 's/listening on //' || true)
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "bench: the emulator did not start" >&2; cat "$OUT/emulator.log" >&2; exit 1; }
+
+# Starts the emulator serving $1; sets URL and EMU_PID.
+serve() {
+  [ -z "$EMU_PID" ] || { kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null || true; }
+  : > "$OUT/emulator.log"
+  "$EMU" --port 0 --serve-dir "$1" > "$OUT/emulator.log" 2>&1 &
+  EMU_PID=$!
+  URL=""
+  for _ in $(seq 100); do
+    URL=$(grep -Eo "listening on http://[0-9.:]+" "$OUT/emulator.log" | head -1 | sed 's/listening on //' || true)
+    [ -n "$URL" ] && break
+    sleep 0.1
+  done
+  [ -n "$URL" ] || { echo "bench: the emulator did not start" >&2; cat "$OUT/emulator.log" >&2; exit 1; }
+}
+
 LABEL="$(git rev-parse --short HEAD 2>/dev/null || echo build)"
 [ "$BUILD" = 1 ] || LABEL="existing $DIST (HEAD $LABEL)"
-log "serving $DIST at $URL with $EMU; $RUNS fresh loads of $ROUTE"
+: > "$OUT/summary.tsv"
 
-BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$ROUTE" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
-  BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" \
-  node scripts/bench/measure.mjs
+# Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0).
+measure() {
+  serve "$1"
+  log "serving $1 at $URL with $EMU; $RUNS fresh loads of $2"
+  BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$2" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
+    BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" \
+    BENCH_SUMMARY="$OUT/summary.tsv" BENCH_SUMMARY_NAME="$1 $2" BENCH_GATED="$3" \
+    node scripts/bench/measure.mjs > "$OUT/page.out"
+  if [ "$JSON" = 1 ]; then cat "$OUT/page.out" >> "$OUT/pages.json"; else cat "$OUT/page.out"; echo; fi
+}
+
+for r in "${ROUTES[@]}"; do measure "$DIST" "$r" 1; done
+[ "$HOST" = 0 ] || measure "$HOST_DIST" "$HOST_ROUTE" 0
+
+# The budget: one line per page (summary.tsv: name, gated, brotli bytes, ready median ms).
+OVER=0
+if [ "$JSON" = 1 ]; then
+  node -e '
+    const fs = require("fs");
+    const pages = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map(JSON.parse);
+    const budget = Number(process.argv[2]);
+    const over = pages.filter((p) => p.gated && p.total.brotli > budget).map((p) => p.url);
+    console.log(JSON.stringify({ budget_bytes: budget, over, pages }, null, 2));
+  ' "$OUT/pages.json" "$BUDGET_BYTES"
+fi
+while IFS=$'\t' read -r name gated bytes ready; do
+  if [ "$bytes" -gt "$BUDGET_BYTES" ]; then
+    verdict="OVER by $((bytes - BUDGET_BYTES)) B"
+    [ "$gated" = 1 ] && OVER=1 || verdict="$verdict (host example: reported, not gated)"
+  else
+    verdict="ok, $((BUDGET_BYTES - bytes)) B to spare"
+  fi
+  line=$(printf '%-36s brotli %7d B = %6.1f KiB   budget %d KiB   ready %s ms   %s' \
+    "$name" "$bytes" "$(awk -v b="$bytes" 'BEGIN { print b / 1024 }')" "$BUDGET_KIB" "$ready" "$verdict")
+  if [ "$JSON" = 1 ]; then echo "$line" >&2; else echo "$line"; fi
+done < "$OUT/summary.tsv"
+exit "$OVER"

@@ -4,7 +4,7 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_router::{
     components::{ParentRoute, Route},
-    MatchNestedRoutes, StaticSegment,
+    StaticSegment,
 };
 
 /// Every page of the auth section.
@@ -61,7 +61,7 @@ fn base_segment(base: &str) -> &'static str {
 
 /// All auth pages under the configured base, for the host's `<Routes>` (inside `<AuthProvider>`).
 #[component(transparent)]
-pub fn AuthRoutes() -> impl MatchNestedRoutes + Clone {
+pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     let base = crate::session::use_auth().config().base;
     view! {
         <ParentRoute path=StaticSegment(base_segment(&base)) view=leptos_router::components::Outlet>

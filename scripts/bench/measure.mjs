@@ -10,12 +10,14 @@
 // Sizes: raw; gzip -9 (`gzip -9 -n`); brotli -q 11 (the `brotli` CLI when BENCH_BROTLI names it,
 // otherwise Node's zlib brotli at quality 11, window 22: the same library and settings).
 //
-// Environment: BENCH_NODE_MODULES (the directory holding playwright-core), BENCH_URL, BENCH_RUNS, BENCH_CHROMIUM, BENCH_BROTLI (optional), BENCH_JSON=1,
-// BENCH_TIMEOUT_MS (per load, default 15000), BENCH_LABEL (shown in the title).
+// Environment: BENCH_NODE_MODULES (the directory holding playwright-core), BENCH_URL, BENCH_RUNS, BENCH_CHROMIUM, BENCH_BROTLI (optional), BENCH_JSON=1
+// (one JSON object on one line), BENCH_TIMEOUT_MS (per load, default 15000), BENCH_LABEL (shown in
+// the title), BENCH_SUMMARY (optional: a file to which one line is appended, tab-separated:
+// BENCH_SUMMARY_NAME, BENCH_GATED, total brotli bytes, median ready ms).
 
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib from "node:zlib";
@@ -191,6 +193,7 @@ async function main() {
   const result = {
     url,
     label: process.env.BENCH_LABEL || "",
+    gated: process.env.BENCH_GATED !== "0",
     chromium: version,
     brotli: brotliCli ? "brotli CLI -q 11" : "node zlib brotli q11 w22",
     files,
@@ -200,8 +203,14 @@ async function main() {
     js_heap_bytes: { median: median(heaps), min: Math.min(...heaps), max: Math.max(...heaps) },
   };
 
+  if (process.env.BENCH_SUMMARY) {
+    const name = process.env.BENCH_SUMMARY_NAME || url;
+    appendFileSync(process.env.BENCH_SUMMARY,
+      [name, result.gated ? 1 : 0, total.brotli, result.ready_ms.median.toFixed(1)].join("\t") + "\n");
+  }
+
   if (asJson) {
-    console.log(JSON.stringify(result, null, 2));
+    console.log(JSON.stringify(result));
   } else {
     const kb = (n) => (n / 1024).toFixed(1);
     const rows = files.map((f) => [f.name, f.type, String(f.raw), String(f.gzip), String(f.brotli), kb(f.brotli)]);

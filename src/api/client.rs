@@ -1,13 +1,32 @@
-//! The transport: builds requests, sends them with gloo-net, decodes answers and errors.
+//! The transport: builds requests, sends them with the browser's `fetch`, decodes answers and
+//! errors.
 
 use super::error::{parse_error, ApiError};
-use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
-use std::rc::Rc;
+use std::{future::Future, pin::Pin, rc::Rc};
+use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window or worker), as gloo-net binds it.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+/// A failed fetch step as a transport error: the JS error's `toString()`, e.g.
+/// `TypeError: Failed to fetch` (what gloo-net reported).
+fn js_error(value: JsValue) -> ApiError {
+    ApiError::Transport(match value.dyn_into::<js_sys::Error>() {
+        Ok(e) => e.to_string().into(),
+        Err(v) => v.as_string().unwrap_or_else(|| "fetch failed".to_owned()),
+    })
+}
 
 /// A GoTrue client for one project: its base URL (ending in `/auth/v1`) and anon key.
 ///
 /// Cheap to clone. Every method is one HTTP request; nothing is cached.
+///
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoTrue {
     base: Rc<str>,
@@ -23,28 +42,22 @@ pub(super) enum Method {
     Delete,
 }
 
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
 impl GoTrue {
     /// A client for the GoTrue API at `base` (e.g. `https://x.supabase.co/auth/v1`).
+    ///
     pub fn new(base: &str, anon_key: &str) -> Self {
         Self { base: base.trim_end_matches('/').into(), anon_key: anon_key.into() }
-    }
-
-    fn builder(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
-        let mut url = String::with_capacity(self.base.len() + path.len());
-        url.push_str(&self.base);
-        url.push_str(path);
-        let builder = match method {
-            Method::Get => Request::get(&url),
-            Method::Post => Request::post(&url),
-            Method::Put => Request::put(&url),
-            Method::Delete => Request::delete(&url),
-        }
-        .header("apikey", &self.anon_key)
-        .header("X-Supabase-Api-Version", "2024-01-01");
-        match token {
-            Some(t) => builder.header("Authorization", &["Bearer ", t].concat()),
-            None => builder,
-        }
     }
 
     /// Sends a request and returns the raw body text of a 2xx answer.
@@ -55,21 +68,33 @@ impl GoTrue {
         token: Option<&str>,
         body: Option<String>,
     ) -> Result<String, ApiError> {
-        let builder = self.builder(method, path, token);
-        let request = match body {
-            Some(json) => builder
-                .header("Content-Type", "application/json;charset=UTF-8")
-                .body(json)
-                .map_err(|e| ApiError::Transport(e.to_string()))?,
-            None => builder.build().map_err(|e| ApiError::Transport(e.to_string()))?,
-        };
-        let response = request.send().await.map_err(|e| ApiError::Transport(e.to_string()))?;
+        let mut url = String::with_capacity(self.base.len() + path.len());
+        url.push_str(&self.base);
+        url.push_str(path);
+        let headers = web_sys::Headers::new().map_err(js_error)?;
+        let set = |name: &str, value: &str| headers.set(name, value).map_err(js_error);
+        set("apikey", &self.anon_key)?;
+        set("X-Supabase-Api-Version", "2024-01-01")?;
+        if let Some(t) = token {
+            set("Authorization", &["Bearer ", t].concat())?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method(method.as_str());
+        if let Some(json) = body {
+            set("Content-Type", "application/json;charset=UTF-8")?;
+            init.set_body(&JsValue::from(json));
+        }
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(js_error)?;
+        let response: web_sys::Response =
+            JsFuture::from(fetch(&request)).await.map_err(js_error)?.unchecked_into();
         let status = response.status();
-        let text = response.text().await.map_err(|e| ApiError::Transport(e.to_string()))?;
+        let text = JsFuture::from(response.text().map_err(js_error)?).await.map_err(js_error)?;
+        let text = text.as_string().unwrap_or_default();
         if (200..300).contains(&status) {
             Ok(text)
         } else {
-            let retry_after = response.headers().get("retry-after");
+            let retry_after = response.headers().get("retry-after").ok().flatten();
             Err(ApiError::Auth(parse_error(status, retry_after.as_deref(), &text)))
         }
     }
@@ -82,7 +107,10 @@ impl GoTrue {
         token: Option<&str>,
         body: Option<String>,
     ) -> Result<T, ApiError> {
-        let text = self.send_raw(method, path, token, body).await?;
+        // Boxed and dynamic: one copy of the request code, not one per answer type.
+        let raw: Pin<Box<dyn Future<Output = Result<String, ApiError>> + '_>> =
+            Box::pin(self.send_raw(method, path, token, body));
+        let text = raw.await?;
         serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
     }
 }
