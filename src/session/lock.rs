@@ -104,7 +104,8 @@ mod lease {
         /// Waits (at most about 16 s) until no other live holder has the key, then takes it.
         pub async fn acquire(name: &str) -> Lease {
             let key = ["lsa.lock.", name].concat();
-            let owner = js_sys::Math::random().to_string();
+            // An integer: formatting an f64 would pull float printing into the bundle.
+            let owner = ((js_sys::Math::random() * 4_294_967_296.0) as u32).to_string();
             for _ in 0..200 {
                 let now = js_sys::Date::now();
                 if holder(&key).filter(|h| h.until > now).is_none() {

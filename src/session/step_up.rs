@@ -118,7 +118,7 @@ fn page_id() -> String {
     thread_local! {
         static PAGE: String = {
             #[cfg(target_arch = "wasm32")]
-            { js_sys::Math::random().to_string() }
+            { ((js_sys::Math::random() * 4_294_967_296.0) as u32).to_string() }
             #[cfg(not(target_arch = "wasm32"))]
             { String::from("native") }
         };
