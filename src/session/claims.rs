@@ -130,7 +130,7 @@ impl Claims {
         self.amr.iter().filter(|e| e.method == method).filter_map(|e| e.timestamp).max()
     }
 
-    /// Newest timestamp of any second-factor method (see [`MFA_METHODS`]).
+    /// Newest timestamp of any second-factor method.
     pub fn mfa_verified_at(&self) -> Option<i64> {
         MFA_METHODS.iter().filter_map(|m| self.latest(m)).max()
     }
