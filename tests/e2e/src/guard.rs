@@ -30,7 +30,13 @@ impl Env {
 
     /// In `b`: password and authenticator code for `email` on `sign_in_path?next=next`, then
     /// waits for `next` at aal2.
-    pub async fn sign_in_two_steps(&self, b: &Browser, sign_in_path: &str, next: &str, email: &str) {
+    pub async fn sign_in_two_steps(
+        &self,
+        b: &Browser,
+        sign_in_path: &str,
+        next: &str,
+        email: &str,
+    ) {
         b.sign_in_with(&format!("{sign_in_path}?next={}", encode(next)), email, PASSWORD).await;
         b.heading("Two-step verification").await;
         b.fill("Code from your authenticator app", &self.totp(SECRET).await).await;
@@ -83,13 +89,11 @@ impl Browser {
     /// waits until the stored refresh token changed. The new token carries the server's time.
     pub async fn receive_new_token(&self) {
         let before = self.stored_refresh_token().await.expect("a stored session");
-        self.js(
-            "const s = JSON.parse(localStorage.getItem('lsa.session.v1'));
+        self.js("const s = JSON.parse(localStorage.getItem('lsa.session.v1'));
              s.expires_at = 0;
              localStorage.setItem('lsa.session.v1', JSON.stringify(s));
-             return null;",
-        )
-        .await;
+             return null;")
+            .await;
         self.reload().await;
         eventually("a new token", || async {
             let now = self.stored_refresh_token().await?;
@@ -151,7 +155,8 @@ impl Browser {
 }})();"#,
             needles = json!(needles),
         );
-        let cmd = json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
+        let cmd =
+            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
         let cdp = SessionPost { path: "goog/cdp/execute", body: cmd };
         self.client.issue_cmd(cdp).await.expect("CDP through chromedriver");
     }
