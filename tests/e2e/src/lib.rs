@@ -546,6 +546,7 @@ impl Browser {
 }
 
 mod flows;
+pub mod guard;
 pub mod host;
 pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
 pub mod scratch;

@@ -128,3 +128,37 @@ async fn the_second_factor_step_can_switch_account() {
     b.close().await;
     env.stop().await;
 }
+
+#[tokio::test]
+async fn an_mfa_user_who_skips_the_code_cannot_open_security() {
+    let env = start_env().await;
+    env.create_user("skip@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    // The overview's first line, recorded the moment it is put into any page.
+    b.watch_for(&["Account: skip@example.com"]).await;
+    b.sign_in_with("/auth/sign-in", "skip@example.com", PASSWORD).await;
+    b.heading("Two-step verification").await;
+    b.wait_aal("aal1").await;
+
+    // The code prompt skipped: Security sends the user back to it, also after a reload.
+    b.goto("/auth/security").await;
+    b.wait_full_path("/auth/sign-in?next=%2Fauth%2Fsecurity").await;
+    b.heading("Two-step verification").await;
+    b.reload().await;
+    b.heading("Two-step verification").await;
+    assert_eq!(b.path().await, "/auth/sign-in?next=%2Fauth%2Fsecurity");
+    let seen = b.seen().await;
+    assert!(seen.is_empty(), "the Security screen reached the page: {seen:?}");
+
+    // The code finishes signing in and goes on to Security.
+    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    b.wait_path("/auth/security").await;
+    b.heading("Security").await;
+    b.text("Account: skip@example.com").await;
+    b.text("verified with two steps").await;
+    // The record works: now it has seen the screen.
+    let seen = b.seen().await;
+    assert!(seen.iter().any(|l| l.starts_with("/auth/security")), "{seen:?}");
+    b.close().await;
+    env.stop().await;
+}

@@ -1,15 +1,17 @@
-//! Step-up with resume: sensitive actions at aal1 go through `{base}/mfa` and then run by
-//! themselves (also after a reload on the step-up page), cancel forgets them, and signed-out
-//! users sign in first.
+//! Step-up with resume: sensitive actions of a signed-in user whose second factor is not fresh
+//! (more than 10 minutes old on the server's clock) go through `{base}/mfa` and then run by
+//! themselves (after a reload on the step-up page they ask again), cancel forgets them, and
+//! signed-out users sign in first.
 
 use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
 
-/// A user with a verified TOTP factor, signed in with the password only (aal1), on Security.
-async fn at_aal1(env: &Env, email: &str) -> Browser {
-    let b = env.mfa_user_at_aal1("/auth/sign-in", email).await;
-    b.goto("/auth/security").await;
+/// A user with a verified TOTP factor, signed in with both steps (aal2) 11 minutes ago on the
+/// server's clock, on Security.
+async fn stale_aal2(env: &Env, email: &str) -> Browser {
+    let b = env.signed_in_at_aal2(email).await;
+    env.age_second_factor(&b, 11 * 60).await;
     b.heading("Security").await;
-    b.text("verified with one step").await;
+    b.text("verified with two steps").await;
     b
 }
 
@@ -21,9 +23,9 @@ async fn fill_passwords(b: &Browser) {
 }
 
 #[tokio::test]
-async fn change_password_from_aal1_resumes_after_the_step_up() {
+async fn change_password_with_an_old_second_factor_resumes_after_the_step_up() {
     let env = start_env().await;
-    let b = at_aal1(&env, "resume@example.com").await;
+    let b = stale_aal2(&env, "resume@example.com").await;
 
     fill_passwords(&b).await;
     b.wait_path("/auth/mfa").await;
@@ -46,7 +48,7 @@ async fn change_password_from_aal1_resumes_after_the_step_up() {
 #[tokio::test]
 async fn change_password_step_up_survives_a_reload() {
     let env = start_env().await;
-    let b = at_aal1(&env, "reload@example.com").await;
+    let b = stale_aal2(&env, "reload@example.com").await;
 
     fill_passwords(&b).await;
     b.wait_path("/auth/mfa").await;
@@ -68,7 +70,7 @@ async fn change_password_step_up_survives_a_reload() {
 #[tokio::test]
 async fn remove_a_factor_via_step_up() {
     let env = start_env().await;
-    let b = at_aal1(&env, "remove@example.com").await;
+    let b = stale_aal2(&env, "remove@example.com").await;
 
     b.click("Remove").await;
     b.text("You will no longer be able to use it to sign in.").await;
@@ -95,10 +97,16 @@ async fn remove_a_factor_via_step_up() {
 }
 
 #[tokio::test]
-async fn adding_a_second_factor_steps_up_first_and_resumes() {
+async fn adding_a_second_factor_the_server_refuses_steps_up_and_resumes() {
     let env = start_env().await;
-    let b = at_aal1(&env, "second@example.com").await;
+    let b = stale_aal2(&env, "second@example.com").await;
 
+    // Adding a factor needs aal2 (however old): the client lets it through, the server wants a
+    // new verification once.
+    env.fault(serde_json::json!({
+        "path": "/auth/v1/factors", "method": "POST", "status": 403, "code": "insufficient_aal"
+    }))
+    .await;
     b.click("Add an authenticator app").await;
     b.fill("Name for this device", "Tablet").await;
     b.click("Add").await;
@@ -120,7 +128,7 @@ async fn adding_a_second_factor_steps_up_first_and_resumes() {
 #[tokio::test]
 async fn cancel_returns_and_forgets_the_pending_action() {
     let env = start_env().await;
-    let b = at_aal1(&env, "cancel@example.com").await;
+    let b = stale_aal2(&env, "cancel@example.com").await;
 
     fill_passwords(&b).await;
     b.wait_path("/auth/mfa").await;
@@ -128,8 +136,10 @@ async fn cancel_returns_and_forgets_the_pending_action() {
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     assert!(b.session_storage(PENDING_KEY).await.is_none());
-    b.text("verified with one step").await;
+    b.text("verified with two steps").await;
     assert!(!b.text("Security").await.contains("Password changed"));
+    // Nothing changed on the server either: the old password still signs in.
+    env.password_reaches_second_factor("cancel@example.com", PASSWORD).await;
     b.close().await;
     env.stop().await;
 }
