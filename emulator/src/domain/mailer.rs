@@ -100,6 +100,21 @@ pub fn verify_link(state: &AppState, token_hash: &str, kind: &str, redirect_to: 
     )
 }
 
+/// The project's recovery template link:
+/// `{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery`.
+pub const RECOVERY_LINK_TEMPLATE: &str =
+    "{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery";
+
+/// The recovery mail's link to the app's landing page, [`RECOVERY_LINK_TEMPLATE`] filled in
+/// with the site URL (without a trailing `/`) and the token hash (with its `pkce_` prefix, as
+/// GoTrue's `{{ .TokenHash }}` has it). Opening it spends nothing: the app verifies the hash
+/// with `POST /verify` when the person presses Continue.
+pub fn recovery_app_link(state: &AppState, token_hash: &str) -> String {
+    RECOVERY_LINK_TEMPLATE
+        .replace("{{ .SiteURL }}", state.site_url.trim_end_matches('/'))
+        .replace("{{ .TokenHash }}", &util::query_escape(token_hash))
+}
+
 /// True when `url` is the site's host or matches `GOTRUE_URI_ALLOW_LIST`.
 pub fn is_redirect_valid(state: &AppState, url: &str) -> bool {
     if url.is_empty() {
@@ -126,7 +141,8 @@ pub fn redirect_target(
         .unwrap_or_else(|| state.site_url.clone())
 }
 
-/// Puts a mail in the outbox (and counts it against the budget).
+/// Puts a mail in the outbox (and counts it against the budget): the code, the `link` to follow
+/// and, after it, GoTrue's `verify_link` when the mail carries both (see [`render`]).
 pub fn send_mail(
     state: &AppState,
     data: &mut ServerData,
@@ -134,9 +150,10 @@ pub fn send_mail(
     kind: MailKind,
     code: &str,
     link: Option<&str>,
+    verify_link: Option<&str>,
 ) {
     let now = state.now();
-    let (subject, text, html) = render(kind, code, link);
+    let (subject, text, html) = render(kind, code, link, verify_link);
     data.outbox.mails.push(Mail {
         id: util::uuid_v4(),
         to: to.to_string(),
@@ -191,9 +208,9 @@ mod tests {
             c.rate_limit_email_sent = 2;
         });
         state.volatile(|data| {
-            send_mail(&state, data, "a@example.com", MailKind::Recovery, "1", None);
+            send_mail(&state, data, "a@example.com", MailKind::Recovery, "1", None, None);
             assert!(check_email_budget(&state, data).is_ok());
-            send_mail(&state, data, "a@example.com", MailKind::Recovery, "2", None);
+            send_mail(&state, data, "a@example.com", MailKind::Recovery, "2", None, None);
             let e = check_email_budget(&state, data).unwrap_err();
             assert_eq!(e.message, "email rate limit exceeded");
             // Sends older than an hour no longer count.
@@ -209,6 +226,15 @@ mod tests {
         assert_eq!(
             verify_link(&state, "ab c", "recovery", "http://localhost:3000/x?y=1"),
             "http://127.0.0.1:9999/auth/v1/verify?token=ab+c&type=recovery&redirect_to=http%3A%2F%2Flocalhost%3A3000%2Fx%3Fy%3D1"
+        );
+        assert_eq!(
+            recovery_app_link(&state, "pkce_ab"),
+            "http://127.0.0.1:9999/auth/confirm?token_hash=pkce_ab&type=recovery"
+        );
+        let site = test_state(|c| c.site_url = Some("https://app.example/".into()));
+        assert_eq!(
+            recovery_app_link(&site, "h"),
+            "https://app.example/auth/confirm?token_hash=h&type=recovery"
         );
         let target = |r: Option<&str>, f: Option<&str>| {
             redirect_target(&state, r.map(str::to_string), f.map(str::to_string))

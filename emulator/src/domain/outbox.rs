@@ -126,8 +126,16 @@ pub enum MailKind {
 }
 
 /// Renders subject, text and HTML. The text has a line `Code: 123456` and, when there is one,
-/// a line with the link, so that tests can read both.
-pub fn render(kind: MailKind, code: &str, link: Option<&str>) -> (String, String, String) {
+/// a line with the link to follow (the first `http` line), so that tests can read both. A
+/// recovery mail's link is the app's own (`{{ .SiteURL }}/auth/confirm?token_hash=…`); its
+/// `verify_link`, GoTrue's `{{ .ConfirmationURL }}`, follows on a line of its own under a label
+/// saying that the first visit spends it.
+pub fn render(
+    kind: MailKind,
+    code: &str,
+    link: Option<&str>,
+    verify_link: Option<&str>,
+) -> (String, String, String) {
     let (subject, title, intro) = match kind {
         MailKind::Recovery => (
             "Reset Your Password",
@@ -156,9 +164,73 @@ pub fn render(kind: MailKind, code: &str, link: Option<&str>) -> (String, String
             html_escape(l),
             html_escape(title)
         ));
+        if let Some(v) = verify_link {
+            text.push_str(&format!("\n{VERIFY_LINK_LABEL}\n{v}\n"));
+            html.push_str(&format!(
+                "<p>{}<br><a href=\"{}\">{}</a></p>\n",
+                html_escape(VERIFY_LINK_LABEL),
+                html_escape(v),
+                html_escape(v)
+            ));
+        }
         html.push_str(&format!("<p>Alternatively, enter the code: {}</p>\n", html_escape(code)));
     } else {
         html.push_str(&format!("<p>Enter the code: {}</p>\n", html_escape(code)));
     }
     (subject.to_string(), text, html)
+}
+
+/// The label of the second link of a recovery mail: GoTrue's own `GET /verify` link.
+pub const VERIFY_LINK_LABEL: &str =
+    "GoTrue's {{ .ConfirmationURL }} (GET /verify: the first visit spends the token, then redirects to redirect_to):";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http_lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| l.starts_with("http")).collect()
+    }
+
+    #[test]
+    fn recovery_mail_has_the_code_the_app_link_first_then_the_verify_link() {
+        let (subject, text, html) = render(
+            MailKind::Recovery,
+            "123456",
+            Some("http://app.test/auth/confirm?token_hash=h&type=recovery"),
+            Some("http://api.test/auth/v1/verify?token=h&type=recovery&redirect_to=x"),
+        );
+        assert_eq!(subject, "Reset Your Password");
+        assert!(text.contains("\nCode: 123456\n"), "{text}");
+        assert_eq!(
+            http_lines(&text),
+            [
+                "http://app.test/auth/confirm?token_hash=h&type=recovery",
+                "http://api.test/auth/v1/verify?token=h&type=recovery&redirect_to=x"
+            ]
+        );
+        let label = text.lines().position(|l| l == VERIFY_LINK_LABEL).expect("labelled");
+        assert!(text.lines().nth(label + 1).unwrap().contains("/verify?token="), "{text}");
+        assert!(
+            html.contains("href=\"http://app.test/auth/confirm?token_hash=h&amp;type=recovery\"")
+        );
+        assert!(html.contains("/auth/v1/verify?token=h&amp;type=recovery"), "{html}");
+        assert!(html.contains("enter the code: 123456"), "{html}");
+    }
+
+    #[test]
+    fn other_mails_have_one_link_or_none() {
+        let (_, text, _) = render(
+            MailKind::Confirmation,
+            "111111",
+            Some("http://api.test/auth/v1/verify?t"),
+            None,
+        );
+        assert_eq!(http_lines(&text), ["http://api.test/auth/v1/verify?t"]);
+        assert!(!text.contains(VERIFY_LINK_LABEL));
+        let (subject, text, html) = render(MailKind::Reauthentication, "222222", None, None);
+        assert_eq!(subject, "Confirm reauthentication");
+        assert!(http_lines(&text).is_empty());
+        assert!(html.contains("Enter the code: 222222"));
+    }
 }

@@ -293,7 +293,15 @@ pub async fn sign_up(
             u.confirmation_sent_at = Some(now);
             u.updated_at = now;
         }
-        mailer::send_mail(state, data, &email, MailKind::Confirmation, &otp.code, Some(&link));
+        mailer::send_mail(
+            state,
+            data,
+            &email,
+            MailKind::Confirmation,
+            &otp.code,
+            Some(&link),
+            None,
+        );
         let user = data.db.user(&uid).ok_or_else(vanished)?;
         Ok(SignedUp::AwaitingConfirmation(user_json(&data.db, user, false)))
     })
@@ -334,13 +342,23 @@ pub fn recover(
         }
         let otp = EmailOtp::new(state, &user.email);
         let hash = if pkce { format!("pkce_{}", otp.hash) } else { otp.hash };
+        // The project's template: the app's own link, then GoTrue's `{{ .ConfirmationURL }}`.
+        let app_link = mailer::recovery_app_link(state, &hash);
         let link = mailer::verify_link(state, &hash, "recovery", redirect_to);
         if let Some(u) = data.db.user_mut(&user.id) {
             u.recovery_token = hash;
             u.recovery_sent_at = Some(now);
             u.updated_at = now;
         }
-        mailer::send_mail(state, data, &user.email, MailKind::Recovery, &otp.code, Some(&link));
+        mailer::send_mail(
+            state,
+            data,
+            &user.email,
+            MailKind::Recovery,
+            &otp.code,
+            Some(&app_link),
+            Some(&link),
+        );
         Ok(())
     })
 }
@@ -503,7 +521,7 @@ pub async fn update(
         }
         if let Some((code, link)) = mail {
             mailer::check_email_budget(state, data)?;
-            mailer::send_mail(state, data, &email, MailKind::EmailChange, &code, Some(&link));
+            mailer::send_mail(state, data, &email, MailKind::EmailChange, &code, Some(&link), None);
         }
         let u = data.db.user(&uid).ok_or_else(vanished)?;
         Ok(user_json(&data.db, u, false))
@@ -575,7 +593,7 @@ pub fn reauthenticate(state: &AppState, caller: Caller<'_>) -> Result<(), ApiErr
             m.reauthentication_sent_at = Some(now);
             m.updated_at = now;
         }
-        mailer::send_mail(state, data, &u.email, MailKind::Reauthentication, &otp.code, None);
+        mailer::send_mail(state, data, &u.email, MailKind::Reauthentication, &otp.code, None, None);
         Ok(())
     })
 }
@@ -782,6 +800,16 @@ mod tests {
         state.read(|data| {
             assert_eq!(data.outbox.mails.len(), 2);
             assert!(data.db.users[0].recovery_token.starts_with("pkce_"));
+            // The app's link carries the stored hash (with its `pkce_` prefix), then the
+            // `GET /verify` link with the same token.
+            let token = &data.db.users[0].recovery_token;
+            let text = &data.outbox.mails[1].text;
+            let app =
+                format!("http://127.0.0.1:9999/auth/confirm?token_hash={token}&type=recovery");
+            let verify =
+                format!("http://127.0.0.1:9999/auth/v1/verify?token={token}&type=recovery");
+            let app_at = text.find(&app).unwrap_or_else(|| panic!("{text}"));
+            assert!(text.find(&verify).is_some_and(|at| at > app_at), "{text}");
             assert_eq!(data.db.flow_states[0].code_challenge_method, "s256");
         });
     }

@@ -113,6 +113,15 @@ async fn mail_and_sms_outboxes() {
             && l.contains("&type=recovery&redirect_to=")),
         "{text}"
     );
+    // The app's own link first (the project's template), GoTrue's `GET /verify` link after it.
+    let links: Vec<&str> = text.lines().filter(|l| l.starts_with("http")).collect();
+    assert_eq!(links.len(), 2, "{text}");
+    let hash = links[1].split("token=").nth(1).unwrap().split('&').next().unwrap();
+    assert_eq!(
+        links[0],
+        format!("http://{}/auth/confirm?token_hash={hash}&type=recovery", c.addr),
+        "{text}"
+    );
     assert!(m["HTML"].as_str().unwrap().contains("href="));
     assert_eq!(c.req("GET", "/_mail/api/v1/message/nope").send().await.status, 404);
     assert_eq!(c.req("DELETE", "/_mail/api/v1/messages").send().await.status, 200);

@@ -240,14 +240,18 @@ impl Client {
             .send()
             .await
     }
-    /// The newest mail to `to`: (text, code, link).
+    /// The newest mail to `to`: (text, code, GoTrue's `GET /verify` link). A recovery mail's
+    /// first link is the app's `/auth/confirm?token_hash=…`; these tests follow the API's own.
     pub async fn mail_for(&self, to: &str) -> Option<(String, String, Option<String>)> {
         let r = self.req("GET", &format!("/_mail/api/v1/search?query=to:{to}")).send().await;
         let id = r.json()["messages"][0]["ID"].as_str()?.to_string();
         let m = self.req("GET", &format!("/_mail/api/v1/message/{id}")).send().await.json();
         let text = m["Text"].as_str()?.to_string();
         let code = text.lines().find_map(|l| l.strip_prefix("Code: "))?.to_string();
-        let link = text.lines().find(|l| l.starts_with("http")).map(str::to_string);
+        let link = text
+            .lines()
+            .find(|l| l.starts_with("http") && l.contains("/verify?"))
+            .map(str::to_string);
         Some((text, code, link))
     }
     /// The newest SMS code sent to `phone`.

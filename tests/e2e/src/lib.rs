@@ -199,12 +199,25 @@ impl Env {
         code_in(&text).unwrap_or_else(|| panic!("no code in mail: {text}"))
     }
 
-    /// The link (first `http` URL) in the newest email to `to`.
+    /// The link to follow (the first `http` URL) in the newest email to `to`. In a recovery
+    /// mail that is the app's own landing link, as the documented template makes it:
+    /// `{site}/auth/confirm?token_hash=…&type=recovery` (opening it spends nothing).
     pub async fn latest_mail_link(&self, to: &str) -> String {
         let text = self.latest_mail(to).await;
         text.split_whitespace()
             .find(|w| w.starts_with("http"))
             .unwrap_or_else(|| panic!("no link in mail: {text}"))
+            .to_owned()
+    }
+
+    /// GoTrue's own link in the newest email to `to` (`{{ .ConfirmationURL }}`,
+    /// `…/auth/v1/verify?token=…&type=…&redirect_to=…`): its first GET spends the token and
+    /// redirects with the session in the fragment (or `?code=` with PKCE).
+    pub async fn latest_mail_verify_link(&self, to: &str) -> String {
+        let text = self.latest_mail(to).await;
+        text.split_whitespace()
+            .find(|w| w.starts_with("http") && w.contains("/verify?token="))
+            .unwrap_or_else(|| panic!("no /verify link in mail: {text}"))
             .to_owned()
     }
 
@@ -548,5 +561,6 @@ impl Browser {
 mod flows;
 pub mod guard;
 pub mod host;
+pub mod links;
 pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
 pub mod scratch;
