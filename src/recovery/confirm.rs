@@ -164,7 +164,10 @@ pub fn ConfirmPage() -> impl IntoView {
                 let verified = verified.clone();
                 run(pending, work, move |r| match r {
                     Ok(resp) => verified(resp),
-                    Err(e) => error.set(Some(failed_with(&e))),
+                    // A network failure can be retried with the same press; a refused link
+                    // (used, expired, another browser's PKCE link) offers the code instead.
+                    Err(e) if e.is_network() => error.set(Some(failed_with(&e))),
+                    Err(e) => fail(failed_with(&e)),
                 });
             }
         }
