@@ -1,9 +1,13 @@
 //! Two tabs of one browser: sign-in shows up in the other tab, both refresh at the same moment
-//! without either being signed out (the rotated refresh token is never used twice), and a
-//! sign-out in one tab signs the other out. A link opened in a second tab moves the first
-//! tab's recovery wizard on.
+//! without either being signed out (the rotated refresh token is never used twice), short-lived
+//! tokens make no refresh storm, and a sign-out in one tab signs the other out. A link opened in
+//! a second tab moves the first tab's recovery wizard on.
 
 use e2e::{eventually, Browser, Env};
+use std::time::{Duration, Instant};
+
+/// How a refresh request's URL looks.
+const REFRESH: &str = "grant_type=refresh_token";
 
 async fn signed_in_as(b: &Browser, email: &str) {
     b.heading("Welcome").await;
@@ -16,8 +20,9 @@ async fn switch(b: &Browser, handle: &fantoccini::wd::WindowHandle) {
 
 #[tokio::test]
 async fn refresh_race_and_sign_out_across_tabs() {
-    // Tokens live 95 s and are refreshed 90 s before expiry: every ~5 s, in both tabs at once.
-    let env = Env::start_with(|c| c.jwt_exp = 95).await;
+    // Tokens live 20 s and are refreshed half their lifetime before expiry: every ~10 s, in
+    // both tabs at once.
+    let env = Env::start_with(|c| c.jwt_exp = 20).await;
     let email = "tabs@example.com";
     env.create_user(email, "tab-password-1", None, None).await;
     let b = env.browser().await;
@@ -61,6 +66,63 @@ async fn refresh_race_and_sign_out_across_tabs() {
 }
 
 #[tokio::test]
+async fn thirty_second_tokens_in_two_tabs_refresh_a_few_times_per_lifetime() {
+    // GOTRUE_JWT_EXP=30, the setting that once made 1,281 refresh requests in 10 s.
+    let env = Env::start_with(|c| c.jwt_exp = 30).await;
+    let email = "storm@example.com";
+    env.create_user(email, "tab-password-1", None, None).await;
+    let b = env.browser().await;
+    b.goto("/auth/sign-in").await;
+    b.keep_resource_timings().await;
+    b.submit_sign_in(email, "tab-password-1").await;
+    b.wait_path("/").await;
+    signed_in_as(&b, email).await;
+    let since = Instant::now();
+
+    let first = b.client.window().await.expect("tab A");
+    let second = b.client.new_window(true).await.expect("tab B").handle;
+    switch(&b, &second).await;
+    b.goto("/").await;
+    b.keep_resource_timings().await;
+    signed_in_as(&b, email).await;
+
+    // Six token lifetimes (a little less, to keep the test under about three minutes).
+    tokio::time::sleep(Duration::from_secs(172).saturating_sub(since.elapsed())).await;
+    let mut total = 0;
+    let mut counts = Vec::new();
+    for tab in [&first, &second] {
+        switch(&b, tab).await;
+        let n = b.requests_to(REFRESH).await;
+        counts.push(n);
+        total += n;
+        signed_in_as(&b, email).await;
+    }
+    let lifetimes = since.elapsed().as_secs().div_ceil(30);
+    eprintln!("refresh requests per tab {counts:?} in {:?}", since.elapsed());
+    assert!(total >= 1, "the tokens were refreshed: {counts:?}");
+    assert!(
+        total <= 3 * lifetimes,
+        "at most 3 refreshes per 30 s lifetime over {lifetimes} lifetimes, got {counts:?}"
+    );
+    let stored = b.stored_session().await;
+    let access = stored["access_token"].as_str().expect("still signed in");
+    assert!(env.token_accepted(access).await, "the stored access token is a live one");
+
+    // Sign-out in tab A signs tab B out.
+    switch(&b, &first).await;
+    b.click("Sign out").await;
+    b.text("Forgot your password?").await;
+    switch(&b, &second).await;
+    eventually("tab B to show signed out", || async {
+        let body = b.text("Welcome").await;
+        (!body.contains("Signed in as")).then_some(())
+    })
+    .await;
+    assert!(b.local_storage("lsa.session.v1").await.is_none());
+    env.stop().await;
+}
+
+#[tokio::test]
 async fn a_link_opened_in_another_tab_moves_the_wizard_on() {
     let env = Env::start().await;
     let email = "twotabs@example.com";
@@ -74,6 +136,10 @@ async fn a_link_opened_in_another_tab_moves_the_wizard_on() {
     let second = b.client.new_window(true).await.expect("tab B").handle;
     switch(&b, &second).await;
     b.goto_url(&env.latest_mail_link(email).await).await;
+    // The landing page says whose link it is and waits for the press.
+    b.heading("Reset your password").await;
+    b.text(&format!("This link resets the password of {email}.")).await;
+    b.click(&format!("Continue as {email}")).await;
     b.heading("Step 4 of 4").await;
     switch(&b, &first).await;
     b.heading("Step 4 of 4").await;
