@@ -159,7 +159,7 @@ impl Browser {
     }
 
     /// The stored session (`localStorage`), if any.
-    pub async fn stored_session(&self) -> Option<String> {
+    pub async fn stored_session_text(&self) -> Option<String> {
         self.local_storage(SESSION_KEY).await
     }
 }

@@ -47,13 +47,17 @@ async fn fragment_tokens_of_another_account_are_not_adopted_without_a_press() {
     let tokens = env.recovery_tokens(ATTACKER).await;
 
     let b = env.signed_in(VICTIM).await;
-    let before = b.stored_session().await.expect("victim signed in");
+    let before = b.stored_session_text().await.expect("victim signed in");
     b.goto(&tokens.landing_path(Some("recovery"))).await;
     b.role_text("status", &link_for(ATTACKER)).await;
     b.text(&signed_in_here_as(VICTIM)).await;
     b.button(&format!("Continue as {ATTACKER}")).await;
     b.wait_address_bar_clean().await;
-    assert_eq!(b.stored_session().await.as_deref(), Some(before.as_str()), "storage unchanged");
+    assert_eq!(
+        b.stored_session_text().await.as_deref(),
+        Some(before.as_str()),
+        "storage unchanged"
+    );
     assert_eq!(b.session_claims().await["email"], VICTIM);
     let storage = b.all_storage().await;
     assert!(
@@ -63,7 +67,7 @@ async fn fragment_tokens_of_another_account_are_not_adopted_without_a_press() {
 
     // The victim leaves: still themselves.
     home_says_signed_in_as(&b, VICTIM).await;
-    assert_eq!(b.stored_session().await.as_deref(), Some(before.as_str()));
+    assert_eq!(b.stored_session_text().await.as_deref(), Some(before.as_str()));
 
     // Only the press naming the other account switches.
     b.goto(&tokens.landing_path(Some("recovery"))).await;
@@ -85,15 +89,19 @@ async fn token_hash_link_of_another_account_asks_before_switching() {
     let link = env.latest_mail_link(ATTACKER).await;
 
     let b = env.signed_in(VICTIM).await;
-    let before = b.stored_session().await.expect("victim signed in");
+    let before = b.stored_session_text().await.expect("victim signed in");
     b.goto_url(&link).await;
     b.click("Continue").await;
     b.role_text("status", &link_for(ATTACKER)).await;
     b.text(&signed_in_here_as(VICTIM)).await;
     b.button(&format!("Continue as {ATTACKER}")).await;
-    assert_eq!(b.stored_session().await.as_deref(), Some(before.as_str()), "storage unchanged");
+    assert_eq!(
+        b.stored_session_text().await.as_deref(),
+        Some(before.as_str()),
+        "storage unchanged"
+    );
     home_says_signed_in_as(&b, VICTIM).await;
-    assert_eq!(b.stored_session().await.as_deref(), Some(before.as_str()));
+    assert_eq!(b.stored_session_text().await.as_deref(), Some(before.as_str()));
 
     // A new link (the press above spent that hash; mails to one user are 60 s apart): this
     // time the victim continues as the other account.
@@ -120,7 +128,7 @@ async fn fragment_tokens_of_other_types_are_refused() {
 
     let signed_out = env.browser().await;
     let signed_in = env.signed_in(VICTIM).await;
-    let before = signed_in.stored_session().await.expect("victim signed in");
+    let before = signed_in.stored_session_text().await.expect("victim signed in");
     for kind in [Some("signup"), Some("magiclink"), None] {
         for b in [&signed_out, &signed_in] {
             // From another page: a new document (a fragment-only change is no page load).
@@ -131,9 +139,9 @@ async fn fragment_tokens_of_other_types_are_refused() {
             assert!(!b.has_button(&format!("Continue as {ATTACKER}")).await, "{kind:?}");
             b.wait_address_bar_clean().await;
         }
-        assert_eq!(signed_out.stored_session().await, None, "{kind:?}: nothing adopted");
+        assert_eq!(signed_out.stored_session_text().await, None, "{kind:?}: nothing adopted");
         assert_eq!(
-            signed_in.stored_session().await.as_deref(),
+            signed_in.stored_session_text().await.as_deref(),
             Some(before.as_str()),
             "{kind:?}: storage unchanged"
         );
@@ -162,7 +170,7 @@ async fn a_scanner_opening_the_mail_link_spends_nothing() {
     scanner.goto_url(&link).await;
     scanner.text("Press Continue to verify your reset link.").await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    assert_eq!(scanner.stored_session().await, None);
+    assert_eq!(scanner.stored_session_text().await, None);
     scanner.close().await;
 
     b.goto_url(&link).await;
@@ -263,7 +271,7 @@ async fn pkce_exchange_that_fails_on_the_network_can_be_retried() {
     b.click("Continue").await;
     b.alert("could not reach the server").await;
     assert_eq!(b.local_storage(VERIFIER_KEY).await, Some(verifier), "kept for the retry");
-    assert_eq!(b.stored_session().await, None);
+    assert_eq!(b.stored_session_text().await, None);
     b.click("Continue").await;
     b.heading("Step 4 of 4").await;
     assert_eq!(b.session_claims().await["email"], email);
