@@ -113,6 +113,8 @@ strings! {
     confirm_other_browser = "This link was opened in a different browser or tab than the one that requested it. Request a code instead.",
     /// Request code instead.
     use_code_instead = "Request a code instead",
+    /// Recovery step 4: whose password is being reset.
+    recover_for_account = "For the account {email}.",
     /// Link page: whose account the verified link is for.
     confirm_link_for = "This link resets the password of {email}.",
     /// Link page: another account is signed in on this device.

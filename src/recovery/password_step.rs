@@ -48,6 +48,8 @@ pub fn NewPasswordStep() -> impl IntoView {
     }
     view! {
         <Heading text=s.recover_step_password/>
+        // Whose password this is: a link can carry someone else's account.
+        <p class="lsa-muted">{move || s.recover_for_account.replace("{email}", &email.get())}</p>
         <Status message=wizard.notice/>
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); attempt(); }>
             <NewPasswordFields password=wizard.password confirm=wizard.confirm username=email server_reasons=reasons/>
