@@ -9,8 +9,9 @@ use leptos_router::{
 };
 
 /// Reads the runtime configuration from `<meta name="supabase-url">`,
-/// `<meta name="supabase-anon-key">` and `<meta name="supabase-flow-type" content="pkce">`
-/// (PKCE recovery links). Without them the API is the page's own origin + `/auth/v1` (the
+/// `<meta name="supabase-anon-key">`, `<meta name="supabase-flow-type" content="pkce">`
+/// (PKCE recovery links) and `<meta name="supabase-mfa-webauthn" content="on">` (security keys
+/// can be added; the server must have WebAuthn MFA on). Without them the API is the page's own origin + `/auth/v1` (the
 /// emulator serving the app). An invalid URL is an error message.
 pub fn config_from_page() -> Result<AuthConfig, String> {
     let meta = |name: &str| -> Option<String> {
@@ -29,9 +30,11 @@ pub fn config_from_page() -> Result<AuthConfig, String> {
     let origin = crate::components::browser::origin();
     let key = meta("supabase-anon-key").unwrap_or_default();
     let pkce = meta("supabase-flow-type").is_some_and(|f| f.eq_ignore_ascii_case("pkce"));
+    let webauthn = meta("supabase-mfa-webauthn").is_some_and(|f| f.eq_ignore_ascii_case("on"));
     check_backend(meta("supabase-url"), &key, &origin).map(|api| {
         let mut config = AuthConfig::new(api, key);
         config.pkce = pkce;
+        config.factor_types.webauthn = webauthn;
         config
     })
 }

@@ -10,11 +10,14 @@ pub struct FactorTypes {
     pub totp: bool,
     /// SMS codes to a phone.
     pub phone: bool,
+    /// Security keys and platform authenticators (WebAuthn). Off by default, as in GoTrue
+    /// (`GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED`); a key the user already has is offered anyway.
+    pub webauthn: bool,
 }
 
 impl Default for FactorTypes {
     fn default() -> Self {
-        Self { totp: true, phone: true }
+        Self { totp: true, phone: true, webauthn: false }
     }
 }
 

@@ -42,6 +42,7 @@
 mod api;
 #[doc(hidden)]
 pub mod app;
+mod authenticator;
 mod components;
 mod config;
 mod guards;
@@ -56,7 +57,7 @@ mod session;
 mod storage;
 mod strings;
 
-pub use api::{ApiError, AuthError, ErrorCode, Factor, LogoutScope, User};
+pub use api::{ApiError, AuthError, AuthenticatorError, ErrorCode, Factor, LogoutScope, User};
 pub use config::{AuthConfig, FactorTypes};
 pub use guards::{use_guarded_action, RequireAal, RequireSignIn};
 pub use password::PasswordPolicy;
@@ -71,7 +72,11 @@ pub use strings::Strings;
 #[cfg(feature = "test-internals")]
 #[doc(hidden)]
 pub mod __internal {
-    pub use crate::api::{pkce, types, GoTrue, TokenResponse};
+    pub use crate::api::{pkce, types, webauthn, GoTrue, TokenResponse};
+    /// The browser's WebAuthn prompt.
+    pub mod authenticator {
+        pub use crate::authenticator::{available, create, get};
+    }
     pub use crate::components::browser;
     pub use crate::session::{lock, persist, state, step_up};
 }

@@ -2,7 +2,7 @@
 //!
 //! A host translates by building its own `static` value from [`Strings::EN`]:
 
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{ApiError, AuthenticatorError, ErrorCode};
 
 macro_rules! strings {
     ($($(#[doc = $doc:literal])* $name:ident = $en:literal,)*) => {
@@ -361,12 +361,102 @@ strings! {
     err_mfa_mismatch = "That verification was already used or started on another network. Please try again.",
     /// Error: mfa_verification_rejected.
     err_mfa_rejected = "The verification was refused and you were signed out. Please sign in again.",
+    /// Factor name: security key (WebAuthn).
+    factor_webauthn = "Security key",
+    /// Second-factor step: use the security key.
+    mfa_use_key = "Use security key",
+    /// Status while the browser's security-key prompt is open.
+    key_waiting = "Follow your browser's prompt to use your security key or passkey.",
+    /// Closes the open security-key prompt.
+    key_stop = "Stop waiting for the key",
+    /// Sign-in page: passkey button.
+    sign_in_passkey = "Sign in with a passkey",
+    /// Heading and opener of the "add a security key" panel.
+    add_key_title = "Add a security key",
+    /// Security-key name label.
+    key_name_label = "Name of this key",
+    /// Default security-key name.
+    key_name_default = "Security key",
+    /// Security-key name hint.
+    key_name_hint = "For example, the key's brand or the device it is built into.",
+    /// The button that opens the browser's prompt to make the key.
+    add_key_button = "Add security key",
+    /// Status after a key was added.
+    key_added = "Your security key can now be used for two-step verification.",
+    /// Back from the step-up with the key panel open: the browser needs a press to open its prompt.
+    key_resume = "You confirmed it's you. Press the button again to continue.",
+    /// Security screen: passkeys heading.
+    passkeys_title = "Passkeys",
+    /// Passkeys intro.
+    passkeys_intro = "Sign in without a password: with this device's screen lock, fingerprint or face, or a security key.",
+    /// No passkeys.
+    passkeys_none = "No passkeys yet.",
+    /// Add a passkey button.
+    add_passkey = "Add a passkey",
+    /// Status after a passkey was added; `{name}`.
+    passkey_added = "Passkey “{name}” added. You can sign in with it now.",
+    /// A passkey's last use; `{date}`.
+    passkey_last_used = "Last used {date}",
+    /// Rename button.
+    rename = "Rename",
+    /// Rename button's accessible name; `{name}`.
+    rename_named = "Rename {name}",
+    /// Default passkey name (GoTrue's).
+    passkey_name_default = "Passkey",
+    /// Passkey name label.
+    passkey_name_label = "Passkey name",
+    /// Save button.
+    save = "Save",
+    /// Status after a rename; `{name}`.
+    passkey_renamed = "Renamed to “{name}”.",
+    /// Confirm removing a passkey; `{name}`.
+    passkey_remove_confirm = "Remove the passkey “{name}”? You will no longer be able to sign in with it.",
+    /// Status after a passkey was removed; `{name}`.
+    passkey_removed = "Passkey “{name}” was removed.",
+    /// Error: the prompt was closed, timed out, or found no matching key.
+    err_key_cancelled = "The security key prompt was closed or timed out, or this device has no matching key. Nothing was changed: try again, or choose another method.",
+    /// Error: the prompt never answered.
+    err_key_timeout = "Your security key did not answer in time. Try again.",
+    /// Error: the authenticator already holds this account's credential.
+    err_key_exists = "This security key or passkey is already registered for your account.",
+    /// Error: no WebAuthn here.
+    err_key_unavailable = "This browser can't use security keys or passkeys on this page.",
+    /// Error: another prompt failure.
+    err_key_failed = "The security key prompt failed. Try again.",
+    /// Error: the server refused the credential.
+    err_key_rejected = "That security key or passkey was not accepted. Try again, or use another one.",
+    /// Error: the server's challenge expired or was used.
+    err_key_expired = "That took too long. Try again.",
 }
 
 impl Strings {
+    /// The message for a failed security-key or passkey step: as [`Strings::error`], except
+    /// that GoTrue refuses a credential it cannot use with 400 `validation_failed` or 500
+    /// `unexpected_failure` (another challenge's credential, a bad signature), and a used or
+    /// expired MFA challenge with 422 `mfa_challenge_expired`: the user hears that the key was
+    /// not accepted, or to try again.
+    pub fn key_error(&self, err: &ApiError) -> String {
+        match err.code() {
+            Some(ErrorCode::ValidationFailed | ErrorCode::UnexpectedFailure) => {
+                self.err_key_rejected.to_owned()
+            }
+            Some(ErrorCode::MfaChallengeExpired) => self.err_key_expired.to_owned(),
+            _ => self.error(err),
+        }
+    }
+
     /// The message for an API error, chosen by its code (never by the server's text).
     pub fn error(&self, err: &ApiError) -> String {
         let s = |t: &str| t.to_owned();
+        if let ApiError::Authenticator(a) = err {
+            return s(match a {
+                AuthenticatorError::Cancelled => self.err_key_cancelled,
+                AuthenticatorError::TimedOut => self.err_key_timeout,
+                AuthenticatorError::AlreadyRegistered => self.err_key_exists,
+                AuthenticatorError::Unavailable => self.err_key_unavailable,
+                AuthenticatorError::Other(_) => self.err_key_failed,
+            });
+        }
         if err.is_network() {
             return s(self.err_network);
         }
@@ -403,7 +493,13 @@ impl Strings {
             ErrorCode::MfaTotpEnrollNotEnabled
             | ErrorCode::MfaPhoneEnrollNotEnabled
             | ErrorCode::MfaTotpVerifyNotEnabled
-            | ErrorCode::MfaPhoneVerifyNotEnabled => self.err_factor_disabled,
+            | ErrorCode::MfaPhoneVerifyNotEnabled
+            | ErrorCode::MfaWebauthnEnrollNotEnabled
+            | ErrorCode::MfaWebauthnVerifyNotEnabled => self.err_factor_disabled,
+            ErrorCode::WebauthnVerificationFailed => self.err_key_rejected,
+            ErrorCode::WebauthnChallengeNotFound | ErrorCode::WebauthnChallengeExpired => {
+                self.err_key_expired
+            }
             ErrorCode::MfaVerifiedFactorExists => self.err_phone_exists,
             ErrorCode::FlowStateNotFound
             | ErrorCode::FlowStateExpired
@@ -416,5 +512,41 @@ impl Strings {
             _ => self.err_unknown,
         };
         s(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::parse_error;
+
+    fn answer(status: u16, code: &str) -> ApiError {
+        parse_error(status, None, &["{\"code\":\"", code, "\",\"message\":\"m\"}"].concat()).into()
+    }
+
+    #[test]
+    fn security_key_messages() {
+        let s = &Strings::EN;
+        let prompt = |a| s.error(&ApiError::Authenticator(a));
+        assert_eq!(prompt(AuthenticatorError::Cancelled), s.err_key_cancelled);
+        assert_eq!(prompt(AuthenticatorError::TimedOut), s.err_key_timeout);
+        assert_eq!(prompt(AuthenticatorError::AlreadyRegistered), s.err_key_exists);
+        assert_eq!(prompt(AuthenticatorError::Unavailable), s.err_key_unavailable);
+        assert_eq!(prompt(AuthenticatorError::Other("X".into())), s.err_key_failed);
+        // The recorded refusals (webauthn.jsonl), each with its own message.
+        assert_eq!(s.key_error(&answer(500, "unexpected_failure")), s.err_key_rejected);
+        assert_eq!(s.key_error(&answer(400, "validation_failed")), s.err_key_rejected);
+        assert_eq!(s.key_error(&answer(400, "webauthn_verification_failed")), s.err_key_rejected);
+        assert_eq!(s.key_error(&answer(400, "webauthn_challenge_expired")), s.err_key_expired);
+        assert_eq!(s.key_error(&answer(400, "webauthn_challenge_not_found")), s.err_key_expired);
+        assert_eq!(s.key_error(&answer(422, "mfa_challenge_expired")), s.err_key_expired);
+        assert_eq!(s.key_error(&answer(422, "mfa_factor_not_found")), s.err_factor_gone);
+        assert_eq!(
+            s.key_error(&answer(403, "insufficient_aal")),
+            s.error(&answer(403, "insufficient_aal"))
+        );
+        // Elsewhere a 500 stays a server problem to retry.
+        assert_eq!(s.error(&answer(500, "unexpected_failure")), s.err_network);
+        assert_eq!(s.error(&answer(422, "mfa_webauthn_enroll_not_enabled")), s.err_factor_disabled);
     }
 }

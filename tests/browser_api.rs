@@ -388,3 +388,39 @@ async fn transport_errors_and_server_errors_are_typed() {
         "{e:?}"
     );
 }
+
+// ---------------------------------------------------------------- WebAuthn glue and settings
+
+/// Creation options shaped like GoTrue's, for relying party `rp_id`.
+fn creation_options(rp_id: &str) -> String {
+    json!({
+        "rp": {"id": rp_id, "name": "x"},
+        "user": {"id": "dXNlcg", "name": "u@example.com", "displayName": "u@example.com"},
+        "challenge": "Y2hhbGxlbmdl",
+        "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+        "timeout": 60000,
+    })
+    .to_string()
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_prompt_refuses_another_sites_relying_party_as_unavailable() {
+    use leptos_supabase_auth::__internal::authenticator;
+    use leptos_supabase_auth::AuthenticatorError;
+    assert!(authenticator::available(), "headless Chromium on a loopback origin has WebAuthn");
+    // The browser checks the RP id against the page before any prompt: no hang, a typed error.
+    let other = authenticator::create(&creation_options("example.com")).await;
+    assert_eq!(other, Err(ApiError::Authenticator(AuthenticatorError::Unavailable)));
+    // Options the browser cannot parse (no challenge) are refused too, not sent anywhere.
+    let broken = authenticator::get(r#"{"rpId":"localhost"}"#).await;
+    assert!(
+        matches!(broken, Err(ApiError::Authenticator(AuthenticatorError::Other(_)))),
+        "{broken:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn settings_say_whether_passkeys_are_on() {
+    // The test emulator runs without --webauthn.
+    assert_eq!(api().passkeys_enabled().await, Ok(false));
+}

@@ -142,6 +142,12 @@ error_codes! {
     MfaPhoneVerifyNotEnabled = "mfa_phone_verify_not_enabled",
     /// WebAuthn verification disabled.
     MfaWebauthnVerifyNotEnabled = "mfa_webauthn_verify_not_enabled",
+    /// The browser's WebAuthn credential did not verify (passkeys).
+    WebauthnVerificationFailed = "webauthn_verification_failed",
+    /// Unknown or already used passkey challenge.
+    WebauthnChallengeNotFound = "webauthn_challenge_not_found",
+    /// The passkey challenge expired.
+    WebauthnChallengeExpired = "webauthn_challenge_expired",
     /// Challenge from another IP, or already verified.
     MfaIpAddressMismatch = "mfa_ip_address_mismatch",
     /// Challenge expired.
@@ -173,7 +179,37 @@ pub struct AuthError {
     pub retry_after_secs: Option<u32>,
 }
 
-/// Everything an API call can fail with.
+/// Why the browser's security-key or passkey prompt (`navigator.credentials`) gave no
+/// credential. Nothing was sent to the server; the user can try again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthenticatorError {
+    /// The user closed the prompt, or it timed out (`NotAllowedError`; browsers do not tell
+    /// the two apart), or no authenticator here holds a matching credential.
+    Cancelled,
+    /// The prompt gave no answer in time and was abandoned.
+    TimedOut,
+    /// The authenticator already holds a credential for this account (`InvalidStateError`).
+    AlreadyRegistered,
+    /// This browser or page cannot use WebAuthn (no API, not a secure context, an RP id that
+    /// does not match the address: `NotSupportedError`, `SecurityError`).
+    Unavailable,
+    /// Any other failure, with the browser's error name.
+    Other(String),
+}
+
+impl AuthenticatorError {
+    /// Classifies a `DOMException` by its `name`.
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "NotAllowedError" | "AbortError" => AuthenticatorError::Cancelled,
+            "InvalidStateError" => AuthenticatorError::AlreadyRegistered,
+            "NotSupportedError" | "SecurityError" => AuthenticatorError::Unavailable,
+            other => AuthenticatorError::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Everything an API call or store command can fail with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
     /// The request did not complete (offline, CORS, aborted).
@@ -182,6 +218,8 @@ pub enum ApiError {
     Auth(AuthError),
     /// A success response could not be decoded.
     Decode(String),
+    /// The browser's authenticator prompt failed (security keys, passkeys).
+    Authenticator(AuthenticatorError),
 }
 
 impl fmt::Display for ApiError {
@@ -197,6 +235,7 @@ impl fmt::Display for ApiError {
                 f.write_str("unexpected response: ")?;
                 f.write_str(m)
             }
+            ApiError::Authenticator(e) => write!(f, "authenticator: {e:?}"),
         }
     }
 }
@@ -228,7 +267,7 @@ impl ApiError {
         match self {
             ApiError::Transport(_) => true,
             ApiError::Auth(e) => matches!(e.status, 500..=504 | 520..=530),
-            ApiError::Decode(_) => false,
+            ApiError::Decode(_) | ApiError::Authenticator(_) => false,
         }
     }
 
@@ -483,11 +522,25 @@ mod tests {
     }
 
     #[test]
+    fn authenticator_errors_by_name() {
+        use AuthenticatorError as A;
+        assert_eq!(A::from_name("NotAllowedError"), A::Cancelled);
+        assert_eq!(A::from_name("AbortError"), A::Cancelled);
+        assert_eq!(A::from_name("InvalidStateError"), A::AlreadyRegistered);
+        assert_eq!(A::from_name("SecurityError"), A::Unavailable);
+        assert_eq!(A::from_name("NotSupportedError"), A::Unavailable);
+        assert_eq!(A::from_name("UnknownError"), A::Other("UnknownError".into()));
+        let e = ApiError::Authenticator(A::Cancelled);
+        assert!(!e.is_network() && e.code().is_none());
+    }
+
+    #[test]
     fn codes_roundtrip() {
         for s in [
             "bad_json",
             "insufficient_aal",
             "mfa_webauthn_verify_not_enabled",
+            "webauthn_challenge_expired",
             "unknown",
             "unexpected_failure",
             "reauthentication_needed",

@@ -12,7 +12,8 @@ pub(crate) use recovery::encode_query;
 mod session;
 pub mod types;
 mod user;
+pub mod webauthn;
 
 pub use client::GoTrue;
-pub use error::{ApiError, AuthError, ErrorCode};
+pub use error::{ApiError, AuthError, AuthenticatorError, ErrorCode};
 pub use types::{Challenge, Enrolled, Factor, LogoutScope, TokenResponse, User, UserUpdate};

@@ -77,6 +77,11 @@ impl Factor {
     pub fn is_phone(&self) -> bool {
         self.factor_type == "phone"
     }
+
+    /// Whether this is a security key (WebAuthn) factor.
+    pub fn is_webauthn(&self) -> bool {
+        self.factor_type == "webauthn"
+    }
 }
 
 /// The answer to `POST /factors`.

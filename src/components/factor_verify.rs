@@ -1,7 +1,8 @@
 //! Second-factor verification, shared by sign-in, the step-up page and the recovery wizard:
-//! pick a verified factor (when there are several), then a TOTP code, or an SMS code (send,
-//! resend with countdown). Handles `mfa_verification_failed` (code kept), `mfa_challenge_expired`
-//! (a new challenge), rate limits (countdown from the server's seconds), and a lost device.
+//! pick a verified factor (when there are several; security keys first), then the browser's
+//! security-key prompt, a TOTP code, or an SMS code (send, resend with countdown). Handles
+//! `mfa_verification_failed` (code kept), `mfa_challenge_expired` (a new challenge), rate
+//! limits (countdown from the server's seconds), a cancelled key prompt, and a lost device.
 
 use super::{Alert, CodeField, ResendButton, Status, SubmitButton};
 use crate::api::{Challenge, ErrorCode, Factor};
@@ -18,12 +19,12 @@ pub fn factor_label(s: &Strings, f: &Factor) -> String {
     if f.is_phone() {
         let tail: String =
             f.phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        [s.factor_phone, " (•••", &tail, ")"].concat()
-    } else {
-        match f.friendly_name.as_deref().filter(|n| !n.is_empty()) {
-            Some(name) => [s.factor_totp, " (", name, ")"].concat(),
-            None => s.factor_totp.to_owned(),
-        }
+        return [s.factor_phone, " (•••", &tail, ")"].concat();
+    }
+    let kind = if f.is_webauthn() { s.factor_webauthn } else { s.factor_totp };
+    match f.friendly_name.as_deref().filter(|n| !n.is_empty()) {
+        Some(name) => [kind, " (", name, ")"].concat(),
+        None => kind.to_owned(),
     }
 }
 
@@ -39,7 +40,8 @@ pub fn FactorVerify(
     let factors = Memo::new(move |_| {
         let mut fs: Vec<Factor> =
             auth.factors().get().into_iter().filter(Factor::is_verified).collect();
-        fs.sort_by_key(Factor::is_phone); // authenticator apps first
+        // Security keys first (the strongest, one press), then authenticator apps, then SMS.
+        fs.sort_by_key(|f| (!f.is_webauthn(), f.is_phone()));
         fs
     });
     let selected = RwSignal::new(factors.with_untracked(|fs| fs.first().map(|f| f.id.clone())));
@@ -107,6 +109,22 @@ pub fn FactorVerify(
         });
     };
 
+    // A security key: the browser's prompt, nothing to type.
+    let use_key = move || {
+        let Some(f) = current() else { return };
+        error.set(None);
+        status.set(Some(s.key_waiting.to_owned()));
+        let work = async move { auth.verify_key(&f.id).await };
+        super::task::run(pending, work, move |result| {
+            status.set(None);
+            match result {
+                Ok(()) => on_verified.run(()),
+                Err(e) => error.set(Some(s.key_error(&e))),
+            }
+        });
+    };
+    let is_key = move || current().is_some_and(|f| f.is_webauthn());
+
     let pick = move |id: String| {
         selected.set(Some(id));
         challenge.set(None);
@@ -135,6 +153,21 @@ pub fn FactorVerify(
                 </For>
             </fieldset>
         </Show>
+        <Show when=is_key>
+            <div class="lsa-form">
+                <button type="button" class="lsa-button" disabled=move || pending.get()
+                    aria-busy=move || if pending.get() { "true" } else { "false" }
+                    on:click=move |_| use_key()>
+                    {move || if pending.get() { s.working } else { s.mfa_use_key }}
+                </button>
+                <Show when=move || pending.get()>
+                    <button type="button" class="lsa-link-button" on:click=move |_| auth.cancel_prompt()>{s.key_stop}</button>
+                </Show>
+                <Status message=status/>
+                <Alert message=error/>
+            </div>
+        </Show>
+        <Show when=move || !is_key()>
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
             <Show when=move || current().is_some_and(|f| f.is_phone()) fallback=move || view! {
                 <CodeField id="lsa-mfa-code" label=s.mfa_totp_label value=code len=FACTOR_CODE_LEN
@@ -154,6 +187,7 @@ pub fn FactorVerify(
                 <SubmitButton label=s.verify pending=pending/>
             </Show>
         </form>
+        </Show>
         <details class="lsa-muted">
             <summary>{s.mfa_lost_device}</summary>
             <p>{s.mfa_lost_device_help}</p>

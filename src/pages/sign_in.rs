@@ -1,5 +1,5 @@
-//! Sign-in at `{base}/sign-in?next=...`: email + password, then the second factor when the user
-//! has one, then the validated `next`. A user already signed in at their level goes straight on.
+//! Sign-in at `{base}/sign-in?next=...`: email + password (or a passkey), then the second factor
+//! when the user has one, then the validated `next`. A user already signed in at their level goes straight on.
 
 use crate::api::LogoutScope;
 use crate::components::{Alert, FactorVerify, Field, Heading, PasswordField, SubmitButton};
@@ -84,6 +84,22 @@ fn PasswordStep() -> impl IntoView {
             }
         });
     };
+    // "Sign in with a passkey" when the browser can and the server has passkeys on.
+    let passkeys = RwSignal::new(false);
+    spawn_local(async move {
+        let on = auth.passkeys_available().await;
+        let _ = passkeys.try_set(on);
+    });
+    let passkey_pending = RwSignal::new(false);
+    let with_passkey = move |_| {
+        error.set(None);
+        let work = async move { auth.sign_in_passkey().await };
+        crate::components::task::run(passkey_pending, work, move |r| {
+            if let Err(err) = r {
+                error.set(Some(s.key_error(&err)));
+            }
+        });
+    };
     view! {
         <Heading text=s.sign_in_title/>
         {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
@@ -93,6 +109,17 @@ fn PasswordStep() -> impl IntoView {
             <Alert message=error/>
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
+        <Show when=move || passkeys.get()>
+            <p>
+                <button type="button" class="lsa-button lsa-button-secondary" disabled=move || passkey_pending.get()
+                    aria-busy=move || if passkey_pending.get() { "true" } else { "false" } on:click=with_passkey>
+                    {move || if passkey_pending.get() { s.working } else { s.sign_in_passkey }}
+                </button>
+                <Show when=move || passkey_pending.get()>
+                    <button type="button" class="lsa-link-button" on:click=move |_| auth.cancel_prompt()>{s.key_stop}</button>
+                </Show>
+            </p>
+        </Show>
         <nav class="lsa-links">
             <A href=auth.path(AuthRoute::Recover)>{s.forgot_password}</A>
         </nav>

@@ -12,7 +12,10 @@ pub const FRESH_MINUTES: i64 = 10;
 const PASSWORD_ID: &str = "lsa.security.password";
 const TOTP_ID: &str = "lsa.security.add-totp";
 const PHONE_ID: &str = "lsa.security.add-phone";
+const KEY_ID: &str = "lsa.security.add-key";
+const PASSKEY_ID: &str = "lsa.security.add-passkey";
 const REMOVE_PREFIX: &str = "lsa.security.remove:";
+const REMOVE_PASSKEY_PREFIX: &str = "lsa.security.remove-passkey:";
 
 /// An action of the security screen that may need a step-up first.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,8 +26,14 @@ pub enum Action {
     AddTotp,
     /// Enrol a phone.
     AddPhone,
+    /// Enrol a security key (WebAuthn factor).
+    AddKey,
+    /// Register a passkey.
+    AddPasskey,
     /// Remove the factor with this id.
     Remove(String),
+    /// Remove the passkey with this id.
+    RemovePasskey(String),
 }
 
 impl Action {
@@ -34,7 +43,10 @@ impl Action {
             Action::ChangePassword => PASSWORD_ID.into(),
             Action::AddTotp => TOTP_ID.into(),
             Action::AddPhone => PHONE_ID.into(),
+            Action::AddKey => KEY_ID.into(),
+            Action::AddPasskey => PASSKEY_ID.into(),
             Action::Remove(factor) => [REMOVE_PREFIX, factor].concat(),
+            Action::RemovePasskey(passkey) => [REMOVE_PASSKEY_PREFIX, passkey].concat(),
         }
     }
 
@@ -44,10 +56,17 @@ impl Action {
             PASSWORD_ID => Some(Action::ChangePassword),
             TOTP_ID => Some(Action::AddTotp),
             PHONE_ID => Some(Action::AddPhone),
-            _ => id
-                .strip_prefix(REMOVE_PREFIX)
-                .filter(|f| !f.is_empty())
-                .map(|f| Action::Remove(f.to_owned())),
+            KEY_ID => Some(Action::AddKey),
+            PASSKEY_ID => Some(Action::AddPasskey),
+            _ => {
+                let tail = |prefix: &str| id.strip_prefix(prefix).filter(|f| !f.is_empty());
+                match tail(REMOVE_PREFIX) {
+                    Some(f) => Some(Action::Remove(f.to_owned())),
+                    None => {
+                        tail(REMOVE_PASSKEY_PREFIX).map(|p| Action::RemovePasskey(p.to_owned()))
+                    }
+                }
+            }
         }
     }
 
@@ -58,15 +77,21 @@ impl Action {
     pub(crate) fn reason(&self) -> Reason {
         match self {
             Action::ChangePassword => Reason::ChangePassword,
-            Action::AddTotp | Action::AddPhone => Reason::AddFactor,
-            Action::Remove(_) => Reason::RemoveFactor,
+            Action::AddTotp | Action::AddPhone | Action::AddKey | Action::AddPasskey => {
+                Reason::AddFactor
+            }
+            Action::Remove(_) | Action::RemovePasskey(_) => Reason::RemoveFactor,
         }
     }
 
     pub fn requirement(&self, factors: &[Factor]) -> Requirement {
         match self {
             Action::ChangePassword => Requirement::within_minutes(FRESH_MINUTES),
-            Action::AddTotp | Action::AddPhone => Requirement::AAL2,
+            // GoTrue asks an MFA user for aal2 to add a key or manage passkeys.
+            Action::AddTotp | Action::AddPhone | Action::AddKey | Action::AddPasskey => {
+                Requirement::AAL2
+            }
+            Action::RemovePasskey(_) => Requirement::within_minutes(FRESH_MINUTES),
             Action::Remove(id) => match factors.iter().find(|f| &f.id == id) {
                 Some(f) if !f.is_verified() => Requirement::ANY,
                 _ => Requirement::within_minutes(FRESH_MINUTES),
@@ -132,11 +157,19 @@ mod tests {
             Action::AddTotp,
             Action::AddPhone,
             Action::Remove("f-1".into()),
+            Action::AddKey,
+            Action::AddPasskey,
+            Action::RemovePasskey("p-1".into()),
         ] {
             assert_eq!(Action::parse(&a.id()), Some(a));
         }
         assert_eq!(Action::parse("billing.pay"), None);
         assert_eq!(Action::parse("lsa.security.remove:"), None);
+        assert_eq!(Action::parse("lsa.security.remove-passkey:"), None);
+        assert_eq!(
+            Action::parse(&Action::Remove("x".into()).id()),
+            Some(Action::Remove("x".into()))
+        );
     }
 
     #[test]
@@ -147,6 +180,12 @@ mod tests {
         assert_eq!(Action::AddPhone.requirement(&fs), Requirement::AAL2);
         assert_eq!(Action::Remove("v".into()).requirement(&fs), Requirement::within_minutes(10));
         assert_eq!(Action::Remove("u".into()).requirement(&fs), Requirement::ANY);
+        assert_eq!(Action::AddKey.requirement(&fs), Requirement::AAL2);
+        assert_eq!(Action::AddPasskey.requirement(&fs), Requirement::AAL2);
+        assert_eq!(
+            Action::RemovePasskey("p".into()).requirement(&fs),
+            Requirement::within_minutes(10)
+        );
         // Unknown factor: ask the most (the server has the last word).
         assert_eq!(Action::Remove("x".into()).requirement(&fs), Requirement::within_minutes(10));
     }

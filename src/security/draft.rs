@@ -24,6 +24,11 @@ pub enum Draft {
         /// The number.
         phone: String,
     },
+    /// A security-key enrolment with this name.
+    Key {
+        /// The friendly name.
+        name: String,
+    },
 }
 
 impl std::fmt::Debug for Draft {
@@ -33,6 +38,7 @@ impl std::fmt::Debug for Draft {
             Draft::Password { .. } => "Draft::Password",
             Draft::Totp { .. } => "Draft::Totp",
             Draft::Phone { .. } => "Draft::Phone",
+            Draft::Key { .. } => "Draft::Key",
         })
     }
 }

@@ -1,5 +1,6 @@
 //! How factors and sign-in methods are listed, and the rules for removing one. Pure.
 
+use crate::api::webauthn::Passkey;
 use crate::api::Factor;
 use crate::strings::Strings;
 
@@ -36,13 +37,21 @@ pub fn details(s: &Strings, f: &Factor) -> String {
     }
 }
 
+/// One line under a passkey's name: "Added 2026-11-23 · Last used 2026-11-30".
+pub fn passkey_details(s: &Strings, p: &Passkey) -> String {
+    let added = date_of(&p.created_at).map(|d| s.factor_added_on.replace("{date}", d));
+    let used = p.last_used_at.as_deref().and_then(date_of);
+    let used = used.map(|d| s.passkey_last_used.replace("{date}", d));
+    added.into_iter().chain(used).collect::<Vec<_>>().join(" · ")
+}
+
 /// A sign-in method of the `amr` claim, in words.
 pub fn method_label(s: &Strings, method: &str) -> String {
     let text = match method {
         "password" => s.method_password,
         "totp" | "mfa/totp" => s.method_totp,
         "mfa/phone" => s.method_phone,
-        "mfa/webauthn" => s.method_webauthn,
+        "mfa/webauthn" | "passkey" => s.method_webauthn,
         "otp" | "email/signup" | "email_change" => s.method_email_code,
         "magiclink" | "invite" => s.method_email_link,
         "recovery" => s.method_recovery,
@@ -115,6 +124,22 @@ mod tests {
     }
 
     #[test]
+    fn passkey_lines() {
+        let s = &Strings::EN;
+        let mut p = Passkey {
+            id: "p".into(),
+            friendly_name: "Laptop".into(),
+            created_at: "2026-12-01T20:02:28.265117Z".into(),
+            last_used_at: None,
+        };
+        assert_eq!(passkey_details(s, &p), "Added 2026-12-01");
+        p.last_used_at = Some("2026-12-02T08:00:00Z".into());
+        assert_eq!(passkey_details(s, &p), "Added 2026-12-01 · Last used 2026-12-02");
+        p.created_at = String::new();
+        assert_eq!(passkey_details(s, &p), "Last used 2026-12-02");
+    }
+
+    #[test]
     fn methods() {
         let s = &Strings::EN;
         assert_eq!(methods_phrase(s, &["totp", "password"]), "authenticator app, password");
@@ -123,6 +148,7 @@ mod tests {
             "authenticator app, password reset"
         );
         assert_eq!(methods_phrase(s, &["custom"]), "custom");
+        assert_eq!(methods_phrase(s, &["passkey"]), "security key or passkey");
         assert_eq!(methods_phrase(s, &[]), "");
     }
 }

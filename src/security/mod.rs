@@ -1,5 +1,6 @@
 //! Settings → Security at `{base}/security`: an overview of the session, the factor list with
-//! removal, authenticator-app and phone enrolment, password change and sign-out scopes.
+//! removal, security-key, authenticator-app and phone enrolment, passkeys, password change and
+//! sign-out scopes.
 //!
 //! Sensitive actions are guarded: when the session is below what an [`actions::Action`] needs,
 //! the typed input is kept in memory ([`draft`]), the store records the action and sends the
@@ -8,6 +9,7 @@
 //! components only wire them to the store.
 
 pub mod actions;
+mod add_key;
 mod add_phone;
 mod add_totp;
 mod change_password;
@@ -16,6 +18,7 @@ mod factor_list;
 pub mod factors;
 pub mod messages;
 mod overview;
+mod passkeys;
 pub mod phone;
 mod sessions;
 pub mod totp;
@@ -69,15 +72,30 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
         _ => None,
     };
     let (totp, phone) = (is(Action::AddTotp), is(Action::AddPhone));
+    let key = resumed.as_ref().is_some_and(|(a, _)| *a == Action::AddKey);
     let password = resumed.as_ref().is_some_and(|(a, _)| *a == Action::ChangePassword);
+    let passkey =
+        resumed.clone().filter(|(a, _)| matches!(a, Action::AddPasskey | Action::RemovePasskey(_)));
+    // Security keys when the host enabled them and this browser can; passkeys when the
+    // server has them on too.
+    let keys = auth.config().factor_types.webauthn && auth.webauthn_available();
+    let passkeys = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let on = auth.passkeys_available().await;
+        let _ = passkeys.try_set(on);
+    });
     view! {
         <overview::Overview/>
         <factor_list::FactorList resume_remove=remove/>
         <section class="lsa-card" aria-labelledby="lsa-add-h">
             <h2 id="lsa-add-h" tabindex="-1">{auth.strings().add_factor_title}</h2>
+            {keys.then(|| view! { <add_key::AddKey resume=key/> })}
             <add_totp::AddTotp resume=totp/>
             <add_phone::AddPhone resume=phone/>
         </section>
+        <Show when=move || passkeys.get()>
+            <passkeys::Passkeys resume=passkey.clone()/>
+        </Show>
         <change_password::ChangePassword resume=password/>
         <sessions::Sessions leaving/>
     }

@@ -79,7 +79,7 @@ impl AuthStore {
     }
 
     /// Removes `ids` (factors already gone count as removed).
-    async fn unenroll_all(&self, ids: &[String]) -> Result<(), ApiError> {
+    pub(super) async fn unenroll_all(&self, ids: &[String]) -> Result<(), ApiError> {
         for id in ids {
             match self.authed(|api, token| async move { api.unenroll(&token, id).await }).await {
                 Err(e) if !e.is(&ErrorCode::MfaFactorNotFound) => return Err(e),

@@ -10,6 +10,7 @@ pub mod lock;
 pub mod persist;
 pub mod state;
 pub mod step_up;
+mod webauthn;
 
 use crate::api::{ApiError, Factor, GoTrue, TokenResponse, User};
 use crate::config::AuthConfig;
@@ -58,6 +59,8 @@ pub struct AuthStore {
     /// Local time (ms) of the last refresh this tab started or adopted.
     last_refresh_ms: StoredValue<f64>,
     navigate: StoredValue<Navigate, LocalStorage>,
+    /// Whether the server has passkeys on, once asked (`GET /settings`).
+    passkeys_on: StoredValue<Option<bool>>,
 }
 
 impl AuthStore {
@@ -73,6 +76,7 @@ impl AuthStore {
             retries: StoredValue::new(0),
             last_refresh_ms: StoredValue::new(f64::MIN),
             navigate: StoredValue::new_local(Box::new(|_: &str| {})),
+            passkeys_on: StoredValue::new(None),
         };
         store.schedule_refresh();
         store

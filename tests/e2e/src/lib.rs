@@ -564,3 +564,4 @@ pub mod host;
 pub mod links;
 pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
 pub mod scratch;
+pub mod webauthn;

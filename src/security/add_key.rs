@@ -1,0 +1,108 @@
+//! Adding a security key: a name → the browser's prompt makes the credential → verified (the
+//! store gets the new aal2 session) → done. A cancelled prompt keeps the name and leaves no
+//! half-made factor. Back from a step-up the panel is open again with the name kept, and the
+//! user presses once more: browsers open their prompt only for a press.
+
+use super::actions::Action;
+use super::draft::{self, Draft};
+use super::messages::Op;
+use crate::components::browser::focus_id;
+use crate::components::task::run;
+use crate::components::{Alert, Field, Status};
+use leptos::prelude::*;
+
+/// The "add a security key" panel. `resume`: the enrolment was waiting for a step-up.
+#[component]
+pub fn AddKey(resume: bool) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let open = RwSignal::new(false);
+    let name = RwSignal::new(s.key_name_default.to_owned());
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let start = move || {
+        let n = name.get_untracked().trim().to_owned();
+        if n.is_empty() {
+            error.set(Some(s.err_name_required.to_owned()));
+            return;
+        }
+        error.set(None);
+        let keep = Draft::Key { name: n.clone() };
+        super::guard(auth, &Action::AddKey, Some(keep.clone()), move || {
+            // Half-made keys of earlier tries go first (their names would clash).
+            let remove: Vec<String> = super::factors_now(auth)
+                .into_iter()
+                .filter(|f| f.is_webauthn() && !f.is_verified())
+                .map(|f| f.id)
+                .collect();
+            status.set(Some(s.key_waiting.to_owned()));
+            let work = async move { auth.add_key(&n, &remove).await };
+            run(pending, work, move |result| match result {
+                Ok(()) => {
+                    open.set(false);
+                    name.set(s.key_name_default.to_owned());
+                    status.set(Some(s.key_added.to_owned()));
+                    request_animation_frame(|| focus_id("lsa-add-h"));
+                }
+                Err(e) => {
+                    status.set(None);
+                    let shown =
+                        super::on_error(auth, &e, Op::Enroll, &Action::AddKey, false, Some(keep));
+                    error.set(shown.map(|_| s.key_error(&e)));
+                }
+            });
+        });
+    };
+
+    if resume {
+        open.set(true);
+        if let Some(n) = draft::take(|d| match d {
+            Draft::Key { name } => Some(name),
+            _ => None,
+        }) {
+            name.set(n);
+        }
+        status.set(Some(s.key_resume.to_owned()));
+        request_animation_frame(|| focus_id("lsa-key-h"));
+    }
+
+    // While the browser's prompt is open, Cancel closes it (the panel stays, with the name).
+    let cancel = move || {
+        if pending.get_untracked() {
+            return auth.cancel_prompt();
+        }
+        open.set(false);
+        error.set(None);
+        status.set(None);
+        request_animation_frame(|| focus_id("lsa-add-key"));
+    };
+
+    view! {
+        <Show when=move || !open.get()>
+            <p><button type="button" id="lsa-add-key" class="lsa-button lsa-button-secondary"
+                on:click=move |_| {
+                    status.set(None);
+                    open.set(true);
+                    request_animation_frame(|| focus_id("lsa-key-h"));
+                }>{s.add_key_title}</button></p>
+        </Show>
+        <Show when=move || open.get()>
+            <div class="lsa-form" role="group" aria-labelledby="lsa-key-h">
+                <h3 id="lsa-key-h" tabindex="-1">{s.add_key_title}</h3>
+                <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(); }>
+                    <Field id="lsa-key-name" label=s.key_name_label value=name autocomplete="off"
+                        hint=s.key_name_hint.to_owned()/>
+                    <button type="submit" class="lsa-button" disabled=move || pending.get()
+                        aria-busy=move || if pending.get() { "true" } else { "false" }>
+                        {move || if pending.get() { s.working } else { s.add_key_button }}
+                    </button>
+                </form>
+                <Alert message=error/>
+                <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
+            </div>
+        </Show>
+        <Status message=status/>
+    }
+}
