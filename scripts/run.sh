@@ -10,11 +10,12 @@ trunk build --release
 cargo build --release -p gotrue-emulator
 port="${PORT:-54321}"
 echo
-echo "  App:    http://127.0.0.1:$port/"
-echo "  Inbox:  http://127.0.0.1:$port/_mail/   (emails, SMS and the demo TOTP code)"
+echo "  App:    http://localhost:$port/   (security keys and passkeys need this name, not 127.0.0.1)"
+echo "  Inbox:  http://localhost:$port/_mail/   (emails, SMS and the demo TOTP code)"
 echo
 # The demo relaxes GoTrue's 60 s wait between two emails to one user to 10 s, and lets codes
 # last an hour like a Supabase project (the app's default `otp_expiry_secs`; GoTrue's own: a day).
 export GOTRUE_SMTP_MAX_FREQUENCY="${GOTRUE_SMTP_MAX_FREQUENCY:-10}"
 export GOTRUE_MAILER_OTP_EXP="${GOTRUE_MAILER_OTP_EXP:-3600}"
-exec target/release/gotrue-emulator --port "$port" --serve-dir dist --seed-demo ${DB:+--db "$DB"}
+# --webauthn: security keys (MFA) and passkeys on, relying party localhost (any port).
+exec target/release/gotrue-emulator --port "$port" --serve-dir dist --seed-demo --webauthn ${DB:+--db "$DB"}
