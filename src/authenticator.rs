@@ -2,7 +2,8 @@
 //! in, the credential's JSON (`PublicKeyCredential.toJSON()`) out. The browser's own
 //! `parseCreationOptionsFromJSON` / `parseRequestOptionsFromJSON` do the base64url work, so a
 //! browser without them counts as one without WebAuthn ([`available`] is false). A prompt that
-//! never answers is abandoned after its own timeout plus a margin: no stuck spinner.
+//! never answers is abandoned after its own timeout plus a margin: no stuck spinner. One
+//! request at a time: a modal prompt first ends a waiting autofill request.
 
 use crate::api::{ApiError, AuthenticatorError};
 
@@ -20,31 +21,62 @@ pub fn available() -> bool {
 /// ceremony ends with [`AuthenticatorError::Cancelled`].
 pub fn cancel() {
     #[cfg(target_arch = "wasm32")]
-    browser::OPEN.with(|open| {
-        if let Some(abort) = open.borrow_mut().take() {
-            abort.abort();
-        }
-    });
+    browser::abort_slot(&browser::OPEN);
+}
+
+/// Which prompt a ceremony opens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prompt {
+    /// `navigator.credentials.create`.
+    Create,
+    /// `navigator.credentials.get`, a modal prompt.
+    Get,
+    /// `navigator.credentials.get` with `mediation: "conditional"`: the browser offers the
+    /// passkeys it holds in the email field's autofill, and waits (no timeout) until one is
+    /// picked or the request is aborted.
+    Autofill,
 }
 
 /// Makes a new credential from GoTrue's creation options (`publicKey` JSON).
 pub async fn create(options: &str) -> Result<String, ApiError> {
-    ceremony(true, options).await
+    ceremony(Prompt::Create, options).await
 }
 
 /// Asserts an existing credential for GoTrue's request options (`publicKey` JSON).
 pub async fn get(options: &str) -> Result<String, ApiError> {
-    ceremony(false, options).await
+    ceremony(Prompt::Get, options).await
 }
 
-async fn ceremony(create: bool, options: &str) -> Result<String, ApiError> {
+/// Like [`get`], but through the browser's autofill (conditional mediation); a modal prompt
+/// opened meanwhile, or [`cancel_autofill`], ends it with `Cancelled`.
+pub async fn autofill(options: &str) -> Result<String, ApiError> {
+    ceremony(Prompt::Autofill, options).await
+}
+
+/// Whether the browser offers passkeys in autofill (`isConditionalMediationAvailable`).
+pub async fn autofill_available() -> bool {
     #[cfg(target_arch = "wasm32")]
     {
-        browser::ceremony(create, options).await.map_err(ApiError::Authenticator)
+        available() && browser::autofill_available().await
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
+}
+
+/// Ends the autofill request, if one waits (the sign-in page is left).
+pub fn cancel_autofill() {
+    #[cfg(target_arch = "wasm32")]
+    browser::abort_slot(&browser::AUTOFILL);
+}
+
+async fn ceremony(prompt: Prompt, options: &str) -> Result<String, ApiError> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::ceremony(prompt, options).await.map_err(ApiError::Authenticator)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let _ = (create, options);
+        let _ = (prompt, options);
         Err(ApiError::Authenticator(AuthenticatorError::Unavailable))
     }
 }
@@ -60,10 +92,30 @@ mod browser {
     /// The wait when the options give no timeout (GoTrue's is five minutes).
     const DEFAULT_TIMEOUT_MS: f64 = 300_000.0;
 
+    type Slot = std::cell::RefCell<Option<web_sys::AbortController>>;
     thread_local! {
-        /// The abort switch of the prompt open now.
-        pub static OPEN: std::cell::RefCell<Option<web_sys::AbortController>> =
-            const { std::cell::RefCell::new(None) };
+        /// The abort switch of the modal prompt open now.
+        pub static OPEN: Slot = const { std::cell::RefCell::new(None) };
+        /// The abort switch of the autofill request waiting now.
+        pub static AUTOFILL: Slot = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Aborts the request in `slot`, if any.
+    pub fn abort_slot(slot: &'static std::thread::LocalKey<Slot>) {
+        if let Some(abort) = slot.with(|s| s.borrow_mut().take()) {
+            abort.abort();
+        }
+    }
+
+    pub async fn autofill_available() -> bool {
+        let pkc = get(&js_sys::global(), "PublicKeyCredential");
+        let Ok(check) = get(&pkc, "isConditionalMediationAvailable").dyn_into::<Function>() else {
+            return false;
+        };
+        let Ok(promise) = check.call0(&pkc).and_then(|p| p.dyn_into::<js_sys::Promise>()) else {
+            return false;
+        };
+        wasm_bindgen_futures::JsFuture::from(promise).await.is_ok_and(|v| v.is_truthy())
     }
 
     #[wasm_bindgen]
@@ -99,7 +151,10 @@ mod browser {
         }
     }
 
-    pub async fn ceremony(create: bool, options: &str) -> Result<String, AuthenticatorError> {
+    pub async fn ceremony(prompt: Prompt, options: &str) -> Result<String, AuthenticatorError> {
+        // One request at a time: a modal prompt ends a waiting autofill request.
+        abort_slot(&AUTOFILL);
+        let create = prompt == Prompt::Create;
         let json = JSON::parse(options).map_err(|_| AuthenticatorError::Other("options".into()))?;
         let wait = get(&json, "timeout").as_f64().unwrap_or(DEFAULT_TIMEOUT_MS) + MARGIN_MS;
         let public_key = if create { parse_creation(&json) } else { parse_request(&json) };
@@ -109,12 +164,27 @@ mod browser {
         let set = |k: &str, v: &JsValue| Reflect::set(&request, &JsValue::from_str(k), v);
         set("publicKey", &public_key).map_err(refused)?;
         set("signal", abort.signal().as_ref()).map_err(refused)?;
+        let slot = if prompt == Prompt::Autofill {
+            set("mediation", &JsValue::from_str("conditional")).map_err(refused)?;
+            &AUTOFILL
+        } else {
+            &OPEN
+        };
         let promise = if create { credentials_create(&request) } else { credentials_get(&request) };
         let answer = wasm_bindgen_futures::JsFuture::from(promise.map_err(refused)?);
-        OPEN.with(|open| *open.borrow_mut() = Some(abort.clone()));
-        let answered =
-            crate::components::browser::timeout(wait.min(600_000.0) as i32, answer).await;
-        OPEN.with(|open| *open.borrow_mut() = None);
+        slot.with(|s| *s.borrow_mut() = Some(abort.clone()));
+        let answered = if prompt == Prompt::Autofill {
+            Some(answer.await)
+        } else {
+            crate::components::browser::timeout(wait.min(600_000.0) as i32, answer).await
+        };
+        // Cleared only if it is still this request's switch (a newer one may have replaced it).
+        slot.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.as_ref().is_some_and(|a| a.signal() == abort.signal()) {
+                *s = None;
+            }
+        });
         let credential = match answered {
             None => {
                 abort.abort();

@@ -228,7 +228,7 @@ async fn the_sign_in_form_has_labelled_fields_with_autocomplete() {
     let m = mount_app("/auth/sign-in", false);
     assert_eq!(heading(&m).await, S.sign_in_title);
     let email = find(|| input_by_label(&m, S.email_label)).await.expect("a field labelled Email");
-    assert_eq!(email.get_attribute("autocomplete").as_deref(), Some("email"));
+    assert_eq!(email.get_attribute("autocomplete").as_deref(), Some("email webauthn"));
     assert_eq!(email.type_(), "email");
     assert!(!email.disabled() && visible(&email));
     let label = all(&m.container, "label").into_iter().find(|l| text(l) == S.email_label);

@@ -90,6 +90,13 @@ fn PasswordStep() -> impl IntoView {
         let on = auth.passkeys_available().await;
         let _ = passkeys.try_set(on);
     });
+    // And in the email field's autofill, where the browser offers that.
+    spawn_local(async move {
+        if let Err(e) = auth.offer_passkey_autofill().await {
+            let _ = error.try_set(Some(s.key_error(&e)));
+        }
+    });
+    on_cleanup(move || auth.end_passkey_autofill());
     let passkey_pending = RwSignal::new(false);
     let with_passkey = move |_| {
         error.set(None);
@@ -104,7 +111,7 @@ fn PasswordStep() -> impl IntoView {
         <Heading text=s.sign_in_title/>
         {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-            <Field id="lsa-email" label=s.email_label value=email kind="email" autocomplete="email"/>
+            <Field id="lsa-email" label=s.email_label value=email kind="email" autocomplete="email webauthn"/>
             <PasswordField id="lsa-password" label=s.password_label value=password autocomplete="current-password"/>
             <Alert message=error/>
             <SubmitButton label=s.sign_in_button pending=pending/>

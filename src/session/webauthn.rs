@@ -109,6 +109,30 @@ impl AuthStore {
         self.adopt_response(resp, AuthEvent::SignedIn)
     }
 
+    /// Offers this browser's passkeys in the email field's autofill, where the browser
+    /// supports it (conditional mediation); picking one signs in as
+    /// [`AuthStore::sign_in_passkey`] does. `Ok(false)`: no autofill here, or it ended without
+    /// a pick (the page was left, or a modal prompt was opened instead).
+    pub(crate) async fn offer_passkey_autofill(&self) -> Result<bool, ApiError> {
+        if !authenticator::autofill_available().await || !self.passkeys_available().await {
+            return Ok(false);
+        }
+        let api = self.api();
+        let ceremony = self.request(api.passkey_sign_in_options()).await?;
+        let made = match authenticator::autofill(ceremony.options.get()).await {
+            Err(ApiError::Authenticator(_)) => return Ok(false),
+            made => credential(made?)?,
+        };
+        let resp = self.request(api.passkey_sign_in(&ceremony.id, &made)).await?;
+        self.adopt_response(resp, AuthEvent::SignedIn)?;
+        Ok(true)
+    }
+
+    /// Ends the autofill offer of [`AuthStore::offer_passkey_autofill`].
+    pub(crate) fn end_passkey_autofill(&self) {
+        authenticator::cancel_autofill();
+    }
+
     /// The signed-in user's passkeys.
     pub(crate) async fn passkeys(&self) -> Result<Vec<Passkey>, ApiError> {
         self.authed(|api, token| async move { api.passkeys(&token).await }).await

@@ -12,7 +12,8 @@ async fn sign_in_without_mfa_goes_to_next() {
     b.goto("/auth/sign-in?next=%2Fauth%2Fsecurity").await;
     b.heading("Sign in").await;
     let email = b.field("Email").await;
-    assert_eq!(email.attr("autocomplete").await.unwrap().as_deref(), Some("email"));
+    // `webauthn`: the browser may offer passkeys in this field's autofill.
+    assert_eq!(email.attr("autocomplete").await.unwrap().as_deref(), Some("email webauthn"));
     let password = b.field("Password").await;
     assert_eq!(password.attr("autocomplete").await.unwrap().as_deref(), Some("current-password"));
     b.find("//a[normalize-space(.)='Forgot your password?' and @href='/auth/recover']").await;
