@@ -244,22 +244,9 @@ async fn section_default(r: &mut Recorder) {
     r.call("GET", "/user", None, Some(&at)).await;
 
     // Unverified factors, phone MFA.
-    let (_, fa) = r
-        .call(
-            "POST",
-            "/factors",
-            Some(json!({"factor_type": "totp", "friendly_name": "app a"})),
-            Some(&at),
-        )
-        .await;
-    let (_, fb) = r
-        .call(
-            "POST",
-            "/factors",
-            Some(json!({"factor_type": "totp", "friendly_name": "app b"})),
-            Some(&at),
-        )
-        .await;
+    let totp = |name: &str| json!({"factor_type": "totp", "friendly_name": name});
+    let (_, fa) = r.call("POST", "/factors", Some(totp("app a")), Some(&at)).await;
+    let (_, fb) = r.call("POST", "/factors", Some(totp("app b")), Some(&at)).await;
     r.call("GET", "/user", None, Some(&at)).await;
     r.call("DELETE", &format!("/factors/{}", s(&fb, "id")), None, Some(&at)).await;
     let phone = format!(
