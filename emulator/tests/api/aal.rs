@@ -134,8 +134,7 @@ async fn aal_comes_from_the_session_not_the_claim() {
     let mut cl = claims(&at(&s1));
     cl["aal"] = json!("aal2");
     cl["amr"] = json!([{"method": "totp", "timestamp": cl["iat"]}]);
-    let forged =
-        gotrue_emulator::jwt::sign(&cl, &gotrue_emulator::Config::default().jwt_secret, None);
+    let forged = signed_with_test_secret(&cl);
     let r = c.put_user(&forged, json!({"password": "Another-Pass-7"})).await;
     assert_eq!((r.status, r.code()), (401, "insufficient_aal".into()));
 }
@@ -145,11 +144,7 @@ async fn admin_factor_delete_downgrades() {
     let (_srv, c) = start().await;
     let (_, _, s2, fid, _) = mfa_user(&c).await;
     let uid = claims(&at(&s2))["sub"].as_str().unwrap().to_string();
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role", "iss": "supabase"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = signed_with_test_secret(&json!({"role": "service_role", "iss": "supabase"}));
     let r =
         c.api("DELETE", &format!("/admin/users/{uid}/factors/{fid}")).bearer(&at(&s2)).send().await;
     assert_eq!((r.status, r.code()), (403, "not_admin".into()));

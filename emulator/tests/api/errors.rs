@@ -134,11 +134,7 @@ async fn bad_ids() {
     assert_eq!(r.json()["message"], "MFA factor with the provided challenge ID not found");
     let r = c.verify_code(&at(&other), &fid, &json!(unknown), "").await;
     assert_eq!(r.json()["message"], "Code needs to be non-empty");
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = service_key();
     let r = c.api("DELETE", &format!("/admin/users/nope/factors/{fid}")).bearer(&key).send().await;
     assert_eq!((r.status, r.code()), (404, "validation_failed".into()));
     let r =

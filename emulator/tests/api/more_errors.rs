@@ -90,11 +90,7 @@ async fn email_changes_and_admin_only_fields() {
     assert_eq!(c.login(&new, PW).await.status, 200);
     // Without, a mail goes to the new address and its code confirms the change.
     let (_srv2, c2) = start_with(|cfg| cfg.mailer_autoconfirm = false).await;
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = service_key();
     let old = email();
     let r = c2
         .api("POST", "/admin/users")
@@ -183,11 +179,7 @@ async fn pkce_flow_state_expires_from_recover() {
 #[tokio::test]
 async fn reauthenticate_needs_a_confirmed_email() {
     let (_srv, c) = start_with(|cfg| cfg.mailer_autoconfirm = false).await;
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = service_key();
     let email = email();
     let u = c
         .api("POST", "/admin/users")

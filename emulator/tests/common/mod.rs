@@ -205,6 +205,16 @@ pub fn claims(jwt: &str) -> Value {
     serde_json::from_slice(&b).expect("claims json")
 }
 
+/// A JWT with these claims, signed with the default test configuration's secret.
+pub fn signed_with_test_secret(claims: &Value) -> String {
+    gotrue_emulator::jwt::sign(claims, &Config::default().jwt_secret, None)
+}
+
+/// A service-role key (an admin caller) for the default test configuration.
+pub fn service_key() -> String {
+    signed_with_test_secret(&json!({"role": "service_role"}))
+}
+
 /// A random email address.
 pub fn email() -> String {
     format!("u{}@example.com", &gotrue_emulator::util::uuid_v4()[..12])
