@@ -147,8 +147,7 @@ async fn fragment_tokens_of_other_types_are_refused() {
 async fn a_scanner_opening_the_mail_link_spends_nothing() {
     let env = Env::start().await;
     let email = "scanned@example.com";
-    env.create_user(email, PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser(email, None).await;
     b.request_recovery_code(email).await;
     let link = env.latest_mail_link(email).await;
     assert!(link.contains("/auth/confirm?token_hash="), "the app's own link: {link}");

@@ -19,8 +19,7 @@ async fn signed_in_as(b: &Browser, email: &str) {
 /// a browser on the sign-in page.
 async fn tab_user(jwt_exp: i64, email: &str) -> (Env, Browser) {
     let env = Env::start_with(|c| c.jwt_exp = jwt_exp).await;
-    env.create_user(email, PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser(email, None).await;
     b.goto("/auth/sign-in").await;
     (env, b)
 }
@@ -124,8 +123,7 @@ async fn thirty_second_tokens_in_two_tabs_refresh_a_few_times_per_lifetime() {
 async fn a_link_opened_in_another_tab_moves_the_wizard_on() {
     let env = Env::start().await;
     let email = "twotabs@example.com";
-    env.create_user(email, PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser(email, None).await;
     b.request_recovery_code(email).await;
     let (first, _) = b.open_second_tab().await;
     // The mail's link lands on the app's page, which verifies only on a press.
