@@ -32,9 +32,13 @@
 //! refresh, [`AuthStore::on_event`]). [`RequireSignIn`], [`RequireAal`] and
 //! [`use_guarded_action`] guard the host's own routes and actions. The host picks the render
 //! mode (`csr`, `hydrate` or `ssr` features); under `ssr`, whatever depends on the session
-//! renders as a neutral loading state (the browser decides after hydration). The host links
-//! the stylesheet `style/lsa.css` (e.g. `<link data-trunk rel="css" href=".../lsa.css">`).
-//! The repository's `docs/embedding.md` walks through a complete host.
+//! renders as a neutral loading state (the browser decides after hydration).
+//!
+//! The stylesheet is the one thing the host adds to its `index.html`:
+//! `<link data-trunk rel="css" href="…/leptos-supabase-auth/style/lsa.css">`, where
+//! `…/leptos-supabase-auth` is the checkout the host's `Cargo.toml` depends on by `path`. Trunk
+//! copies and links the file, so a strict `style-src 'self'` holds (nothing is injected at run
+//! time). The repository's `docs/embedding.md` walks through a complete host.
 #![forbid(unsafe_code)]
 // Server rendering (`ssr`) computes the layout of deeply nested view types.
 #![recursion_limit = "256"]

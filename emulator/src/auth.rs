@@ -59,19 +59,32 @@ pub fn claims_of(state: &AppState, token: &str) -> Result<Value, ApiError> {
     })
 }
 
-/// The verified claims of the request's bearer token.
-fn verified_claims(parts: &Parts, state: &AppState) -> Result<Value, ApiError> {
-    claims_of(state, &bearer(parts)?)
+/// What a request's verified bearer claims become; `bearer_extractor!` makes each such type
+/// an extractor.
+trait FromClaims: Sized {
+    fn from_claims(state: &AppState, claims: Value) -> Result<Self, ApiError>;
 }
 
-impl FromRequestParts<Arc<AppState>> for AuthUser {
-    type Rejection = ApiError;
+/// Makes a `FromClaims` type an extractor: bearer token → verified claims → the type.
+macro_rules! bearer_extractor {
+    ($($t:ty),*) => {$(
+        impl FromRequestParts<Arc<AppState>> for $t {
+            type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, ApiError> {
-        let claims = verified_claims(parts, state)?;
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &Arc<AppState>,
+            ) -> Result<Self, ApiError> {
+                <$t as FromClaims>::from_claims(state, claims_of(state, &bearer(parts)?)?)
+            }
+        }
+    )*};
+}
+
+bearer_extractor!(AuthUser, AdminUser);
+
+impl FromClaims for AuthUser {
+    fn from_claims(state: &AppState, claims: Value) -> Result<Self, ApiError> {
         let (user, session) = caller_from_claims(state, &claims)?;
         Ok(AuthUser { user, session, claims })
     }
@@ -84,14 +97,8 @@ pub struct AdminUser {
     pub claims: Value,
 }
 
-impl FromRequestParts<Arc<AppState>> for AdminUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, ApiError> {
-        let claims = verified_claims(parts, state)?;
+impl FromClaims for AdminUser {
+    fn from_claims(state: &AppState, claims: Value) -> Result<Self, ApiError> {
         let role = claims.get("role").and_then(Value::as_str).unwrap_or("");
         if !state.config.jwt_admin_roles.iter().any(|r| r == role) {
             return Err(ApiError::forbidden("not_admin", "User not allowed"));

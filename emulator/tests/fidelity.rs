@@ -148,6 +148,37 @@ impl Recorder {
         (r.status, j)
     }
 
+    /// `POST /token?grant_type=password` for `email` / `password`: the answer's body.
+    async fn sign_in(&mut self, email: &str, password: &str) -> Value {
+        let body = json!({"email": email, "password": password});
+        self.call("POST", "/token?grant_type=password", Some(body), None).await.1
+    }
+
+    /// `POST /factors/{fid}/challenge` with `body` as `at`: the answer's body.
+    async fn challenge(&mut self, fid: &str, body: Value, at: &str) -> Value {
+        self.call("POST", &format!("/factors/{fid}/challenge"), Some(body), Some(at)).await.1
+    }
+
+    /// `POST /factors/{fid}/verify` of `code` for the challenge `ch` as `at`: the answer's body.
+    async fn verify_code(&mut self, fid: &str, ch: &Value, code: &str, at: &str) -> Value {
+        let body = json!({"challenge_id": s(ch, "id"), "code": code});
+        self.call("POST", &format!("/factors/{fid}/verify"), Some(body), Some(at)).await.1
+    }
+
+    /// `POST /recover` for `email`, then `POST /verify` of the emailed code: the recovery session.
+    async fn recover_by_code(&mut self, email: &str) -> Value {
+        let c = self.c.clone();
+        self.call("POST", "/recover", Some(json!({"email": email})), None).await;
+        let (code, _) = mail_for(&c, email).await;
+        let body = json!({"type": "recovery", "email": email, "token": code});
+        self.call("POST", "/verify", Some(body), None).await.1
+    }
+
+    /// `PUT /user` with a new `password` as `at`.
+    async fn set_password(&mut self, password: &str, at: &str) -> (u16, Value) {
+        self.call("PUT", "/user", Some(json!({"password": password})), Some(at)).await
+    }
+
     /// scenario.py's `follow_link`: the emailed link against the API, `redirect_to` overridden.
     async fn follow_link(&mut self, link: &str, redirect_to: Option<&str>) -> (u16, Value) {
         let (before, query) = link.split_once('?').unwrap_or((link, ""));
@@ -208,34 +239,14 @@ async fn section_default(r: &mut Recorder) {
     r.call("POST", "/signup", Some(json!({"email": email, "password": "Other-Horse-9"})), None)
         .await;
     r.call("POST", "/signup", Some(json!({"email": new_email(), "password": "ab"})), None).await;
-    let (_, sess) = r
-        .call(
-            "POST",
-            "/token?grant_type=password",
-            Some(json!({"email": email, "password": "Correct-Horse-9"})),
-            None,
-        )
-        .await;
+    let sess = r.sign_in(&email, "Correct-Horse-9").await;
     let at = s(&sess, "access_token");
     r.call("GET", "/user", None, Some(&at)).await;
 
     // Unverified factors, phone MFA.
-    let (_, fa) = r
-        .call(
-            "POST",
-            "/factors",
-            Some(json!({"factor_type": "totp", "friendly_name": "app a"})),
-            Some(&at),
-        )
-        .await;
-    let (_, fb) = r
-        .call(
-            "POST",
-            "/factors",
-            Some(json!({"factor_type": "totp", "friendly_name": "app b"})),
-            Some(&at),
-        )
-        .await;
+    let totp = |name: &str| json!({"factor_type": "totp", "friendly_name": name});
+    let (_, fa) = r.call("POST", "/factors", Some(totp("app a")), Some(&at)).await;
+    let (_, fb) = r.call("POST", "/factors", Some(totp("app b")), Some(&at)).await;
     r.call("GET", "/user", None, Some(&at)).await;
     r.call("DELETE", &format!("/factors/{}", s(&fb, "id")), None, Some(&at)).await;
     let phone = format!(
@@ -251,55 +262,20 @@ async fn section_default(r: &mut Recorder) {
         )
         .await;
     let fp_id = s(&fp, "id");
-    let (_, ch) = r
-        .call(
-            "POST",
-            &format!("/factors/{fp_id}/challenge"),
-            Some(json!({"channel": "sms"})),
-            Some(&at),
-        )
-        .await;
+    let ch = r.challenge(&fp_id, json!({"channel": "sms"}), &at).await;
     let code = c.sms_code(&phone).await.expect("sms code");
     let wrong = if code != "000000" { "000000" } else { "111111" };
-    r.call(
-        "POST",
-        &format!("/factors/{fp_id}/verify"),
-        Some(json!({"challenge_id": s(&ch, "id"), "code": wrong})),
-        Some(&at),
-    )
-    .await;
-    let (_, s2) = r
-        .call(
-            "POST",
-            &format!("/factors/{fp_id}/verify"),
-            Some(json!({"challenge_id": s(&ch, "id"), "code": code})),
-            Some(&at),
-        )
-        .await;
+    r.verify_code(&fp_id, &ch, wrong, &at).await;
+    let s2 = r.verify_code(&fp_id, &ch, &code, &at).await;
     let at2 = s(&s2, "access_token");
     r.call("GET", "/user", None, Some(&at2)).await;
     let fa_id = s(&fa, "id");
     let secret = fa["totp"]["secret"].as_str().unwrap().to_string();
-    let (_, ch) =
-        r.call("POST", &format!("/factors/{fa_id}/challenge"), Some(json!({})), Some(&at2)).await;
-    let (_, s3) = r
-        .call(
-            "POST",
-            &format!("/factors/{fa_id}/verify"),
-            Some(json!({"challenge_id": s(&ch, "id"), "code": c.totp(&secret).await})),
-            Some(&at2),
-        )
-        .await;
+    let ch = r.challenge(&fa_id, json!({}), &at2).await;
+    let s3 = r.verify_code(&fa_id, &ch, &c.totp(&secret).await, &at2).await;
     let at3 = s(&s3, "access_token");
-    let (_, ch) =
-        r.call("POST", &format!("/factors/{fa_id}/challenge"), Some(json!({})), Some(&at3)).await;
-    r.call(
-        "POST",
-        &format!("/factors/{fa_id}/verify"),
-        Some(json!({"challenge_id": s(&ch, "id"), "code": c.totp(&secret).await})),
-        Some(&at3),
-    )
-    .await;
+    let ch = r.challenge(&fa_id, json!({}), &at3).await;
+    r.verify_code(&fa_id, &ch, &c.totp(&secret).await, &at3).await;
     r.call(
         "POST",
         &format!("/factors/{}/challenge", gotrue_emulator::util::uuid_v4()),
@@ -329,14 +305,7 @@ async fn section_default(r: &mut Recorder) {
     r.call("POST", grant, Some(json!({"refresh_token": r0})), None).await;
     r.call("POST", grant, Some(json!({"refresh_token": s(&r2, "refresh_token")})), None).await;
     r.call("GET", "/user", None, Some(&s(&r2, "access_token"))).await;
-    let (_, s4) = r
-        .call(
-            "POST",
-            "/token?grant_type=password",
-            Some(json!({"email": email, "password": "Correct-Horse-9"})),
-            None,
-        )
-        .await;
+    let s4 = r.sign_in(&email, "Correct-Horse-9").await;
     let at4 = s(&s4, "access_token");
     r.call("GET", "/reauthenticate", None, Some(&at4)).await;
     let (nonce, _) = mail_for(&c, &email).await;
@@ -360,32 +329,17 @@ async fn section_default(r: &mut Recorder) {
         .and_then(|x| x.parse().ok())
         .unwrap_or(0.0);
     c.advance(wait + 1.0).await;
-    let (_, ch) = r
-        .call(
-            "POST",
-            &format!("/factors/{fp_id}/challenge"),
-            Some(json!({"channel": "sms"})),
-            Some(&at4),
-        )
-        .await;
+    let ch = r.challenge(&fp_id, json!({"channel": "sms"}), &at4).await;
     let code = c.sms_code(&phone).await.expect("sms code");
-    let (_, s5) = r
-        .call(
-            "POST",
-            &format!("/factors/{fp_id}/verify"),
-            Some(json!({"challenge_id": s(&ch, "id"), "code": code})),
-            Some(&at4),
-        )
-        .await;
+    let s5 = r.verify_code(&fp_id, &ch, &code, &at4).await;
     let at5 = s5["access_token"].as_str().map(str::to_string).unwrap_or(at4.clone());
     r.call("DELETE", &format!("/factors/{fp_id}"), None, Some(&at5)).await;
     r.call("GET", "/user", None, Some(&at5)).await;
     r.call("POST", grant, Some(json!({"refresh_token": s(&s5, "refresh_token")})), None).await;
 
     // Logout scopes.
-    let login = json!({"email": email, "password": "Correct-Horse-9"});
-    let (_, a) = r.call("POST", "/token?grant_type=password", Some(login.clone()), None).await;
-    let (_, b) = r.call("POST", "/token?grant_type=password", Some(login), None).await;
+    let a = r.sign_in(&email, "Correct-Horse-9").await;
+    let b = r.sign_in(&email, "Correct-Horse-9").await;
     let (ata, atb) = (s(&a, "access_token"), s(&b, "access_token"));
     r.call("POST", "/logout?scope=others", None, Some(&ata)).await;
     r.call("GET", "/user", None, Some(&atb)).await;
@@ -470,64 +424,25 @@ async fn section_default(r: &mut Recorder) {
         .call("POST", "/factors", Some(json!({"factor_type": "phone", "phone": phone})), Some(&atp))
         .await;
     let fid = s(&f, "id");
-    let (_, ch2) =
-        r.call("POST", &format!("/factors/{fid}/challenge"), Some(json!({})), Some(&atp)).await;
+    let ch2 = r.challenge(&fid, json!({}), &atp).await;
     let code = c.sms_code(&phone).await.expect("sms code");
-    let (_, sv) = r
-        .call(
-            "POST",
-            &format!("/factors/{fid}/verify"),
-            Some(json!({"challenge_id": s(&ch2, "id"), "code": code})),
-            Some(&atp),
-        )
-        .await;
+    let sv = r.verify_code(&fid, &ch2, &code, &atp).await;
     r.call("POST", "/logout", None, Some(&s(&sv, "access_token"))).await;
     c.advance(61.0).await;
-    r.call("POST", "/recover", Some(json!({"email": email4})), None).await;
-    let (code, _) = mail_for(&c, &email4).await;
-    let (_, rs) = r
-        .call(
-            "POST",
-            "/verify",
-            Some(json!({"type": "recovery", "email": email4, "token": code})),
-            None,
-        )
-        .await;
+    let rs = r.recover_by_code(&email4).await;
     let atr = s(&rs, "access_token");
-    r.call("PUT", "/user", Some(json!({"password": "Fresh-Battery-5"})), Some(&atr)).await;
-    let (_, ch3) = r
-        .call(
-            "POST",
-            &format!("/factors/{fid}/challenge"),
-            Some(json!({"channel": "sms"})),
-            Some(&atr),
-        )
-        .await;
+    r.set_password("Fresh-Battery-5", &atr).await;
+    let ch3 = r.challenge(&fid, json!({"channel": "sms"}), &atr).await;
     let code = c.sms_code(&phone).await.expect("sms code");
-    let (_, up) = r
-        .call(
-            "POST",
-            &format!("/factors/{fid}/verify"),
-            Some(json!({"challenge_id": s(&ch3, "id"), "code": code})),
-            Some(&atr),
-        )
-        .await;
-    let (st, j) = r
-        .call(
-            "PUT",
-            "/user",
-            Some(json!({"password": "Fresh-Battery-5"})),
-            Some(&s(&up, "access_token")),
-        )
-        .await;
+    let up = r.verify_code(&fid, &ch3, &code, &atr).await;
+    let (st, j) = r.set_password("Fresh-Battery-5", &s(&up, "access_token")).await;
     assert_eq!(st, 200, "{j}");
 }
 
 async fn section_current_password(r: &mut Recorder) {
-    let c = r.c.clone();
     let (email, s0) = new_user(r).await;
     let at = s(&s0, "access_token");
-    r.call("PUT", "/user", Some(json!({"password": "New-Horse-42"})), Some(&at)).await;
+    r.set_password("New-Horse-42", &at).await;
     r.call(
         "PUT",
         "/user",
@@ -542,23 +457,8 @@ async fn section_current_password(r: &mut Recorder) {
         Some(&at),
     )
     .await;
-    r.call("POST", "/recover", Some(json!({"email": email})), None).await;
-    let (code, _) = mail_for(&c, &email).await;
-    let (_, rs) = r
-        .call(
-            "POST",
-            "/verify",
-            Some(json!({"type": "recovery", "email": email, "token": code})),
-            None,
-        )
-        .await;
-    r.call(
-        "PUT",
-        "/user",
-        Some(json!({"password": "Third-Horse-77"})),
-        Some(&s(&rs, "access_token")),
-    )
-    .await;
+    let rs = r.recover_by_code(&email).await;
+    r.set_password("Third-Horse-77", &s(&rs, "access_token")).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,9 +691,7 @@ async fn section_webauthn(r: &mut Recorder) {
     assert_eq!(settings["passkeys_enabled"], true);
     let (email_a, _) = new_user(r).await;
     let pw = "Correct-Horse-9";
-    let login = |e: &str, p: &str| json!({"email": e, "password": p});
-    let grant = "/token?grant_type=password";
-    let (_, s1) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let s1 = r.sign_in(&email_a, pw).await;
     let at1 = s(&s1, "access_token");
 
     // b) WebAuthn MFA enrolment
@@ -820,7 +718,7 @@ async fn section_webauthn(r: &mut Recorder) {
     r.call("POST", &verify, Some(verify_body(&ch1_id, "create", &cred_a)), Some(&at2)).await;
 
     // c) a new password sign-in, step up with an assertion
-    let (_, s3) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let s3 = r.sign_in(&email_a, pw).await;
     let at3 = s(&s3, "access_token");
     let (_, ch3) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&at3)).await;
     assert_eq!(ch3["webauthn"]["type"], "request");
@@ -849,7 +747,7 @@ async fn section_webauthn(r: &mut Recorder) {
     let (_, ch_exp) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&at4)).await;
     let as_exp = key.get(&mfa_options(&ch_exp), ORIGIN);
     r.call("POST", "/factors", Some(factor.clone()), Some(&at4)).await;
-    let (_, s5) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let s5 = r.sign_in(&email_a, pw).await;
     let second = json!({"factor_type": "webauthn", "friendly_name": "second key"});
     r.call("POST", "/factors", Some(second.clone()), Some(&s(&s5, "access_token"))).await;
     let (_, f2) = r.call("POST", "/factors", Some(second), Some(&at4)).await;
@@ -866,26 +764,16 @@ async fn section_webauthn(r: &mut Recorder) {
     r.call("DELETE", &format!("/factors/{f2_id}"), None, Some(&at4)).await;
 
     // e) recovery: aal1 recovery session, password change needs aal2, webauthn step-up
-    r.call("POST", "/recover", Some(json!({"email": email_a})), None).await;
-    let (code, _) = mail_for(&c, &email_a).await;
-    let (_, rs) = r
-        .call(
-            "POST",
-            "/verify",
-            Some(json!({"type": "recovery", "email": email_a, "token": code})),
-            None,
-        )
-        .await;
+    let rs = r.recover_by_code(&email_a).await;
     let rs_at = s(&rs, "access_token");
-    let new_pw = json!({"password": "Fresh-Battery-5"});
-    r.call("PUT", "/user", Some(new_pw.clone()), Some(&rs_at)).await;
+    r.set_password("Fresh-Battery-5", &rs_at).await;
     let (_, ch6) = r.call("POST", &challenge, Some(json!({"webauthn": rp})), Some(&rs_at)).await;
     let as6 = key.get(&mfa_options(&ch6), ORIGIN);
     let (_, rup) = r
         .call("POST", &verify, Some(verify_body(&s(&ch6, "id"), "request", &as6)), Some(&rs_at))
         .await;
     let rup_at = s(&rup, "access_token");
-    r.call("PUT", "/user", Some(new_pw), Some(&rup_at)).await;
+    r.set_password("Fresh-Battery-5", &rup_at).await;
     let pw = "Fresh-Battery-5";
 
     // f) passkeys: a user without MFA
@@ -937,7 +825,7 @@ async fn section_webauthn(r: &mut Recorder) {
     key.remove_user(&sb_id);
 
     // f) passkeys: the MFA user
-    let (_, sa1) = r.call("POST", grant, Some(login(&email_a, pw)), None).await;
+    let sa1 = r.sign_in(&email_a, pw).await;
     r.call(
         "POST",
         "/passkeys/registration/options",

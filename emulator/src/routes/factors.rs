@@ -1,8 +1,10 @@
 //! MFA: `POST /factors`, `POST /factors/{id}/challenge`, `POST /factors/{id}/verify`,
 //! `DELETE /factors/{id}`.
 
-use axum::extract::Path;
-use axum::response::Response;
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -39,15 +41,41 @@ pub async fn enroll(
     Ok(ok_json(factors::enroll(&state, auth.caller(), input)?))
 }
 
-/// The caller (not anonymous) and its factor `id`.
-fn own_factor<'a>(
-    state: &AppState,
-    auth: &'a AuthUser,
-    id: &str,
-) -> Result<(Caller<'a>, Factor), ApiError> {
-    let caller = auth.caller();
-    caller.require_not_anonymous()?;
-    Ok((caller, factors::load(state, &caller.user.id, id)?))
+/// A call to one of the caller's factors (`/factors/{id}/…`), extracted in the order the
+/// handlers' arguments were: request info, bearer caller, path id, body.
+pub struct FactorCall {
+    request: RequestInfo,
+    auth: AuthUser,
+    id: String,
+    body: RawBody,
+}
+
+impl FromRequest<Arc<AppState>> for FactorCall {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(request) = RequestInfo::from_request_parts(&mut parts, state).await;
+        let auth = AuthUser::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(id) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let body = RawBody::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(FactorCall { request, auth, id, body })
+    }
+}
+
+impl FactorCall {
+    /// The caller (not anonymous) and its factor.
+    fn own_factor(&self, state: &AppState) -> Result<(Caller<'_>, Factor), ApiError> {
+        let caller = self.auth.caller();
+        caller.require_not_anonymous()?;
+        Ok((caller, factors::load(state, &caller.user.id, &self.id)?))
+    }
 }
 
 #[derive(Deserialize)]
@@ -56,22 +84,17 @@ struct ChallengeParams {
 }
 
 /// Creates a challenge (phone: sends the SMS; WebAuthn: the ceremony's options).
-pub async fn challenge(
-    state: SharedState,
-    request: RequestInfo,
-    auth: AuthUser,
-    Path(id): Path<String>,
-    body: RawBody,
-) -> Result<Response, ApiError> {
-    let (caller, factor) = own_factor(&state, &auth, &id)?;
+pub async fn challenge(state: SharedState, call: FactorCall) -> Result<Response, ApiError> {
+    let (caller, factor) = call.own_factor(&state)?;
     factors::check_verify_enabled(&state, &factor)?;
     let channel = if factors::challenge_reads_body(&factor) {
-        let p: ChallengeParams = body.json()?;
+        let p: ChallengeParams = call.body.json()?;
         Some(or_empty(&p.channel))
     } else {
         None
     };
-    Ok(ok_json(factors::challenge(&state, caller, &factor, channel.as_deref(), &request.ip)?))
+    let ip = &call.request.ip;
+    Ok(ok_json(factors::challenge(&state, caller, &factor, channel.as_deref(), ip)?))
 }
 
 #[derive(Deserialize)]
@@ -89,15 +112,9 @@ struct WebauthnParams {
 }
 
 /// Checks the answer to a challenge; on success answers an aal2 session.
-pub async fn verify(
-    state: SharedState,
-    request: RequestInfo,
-    auth: AuthUser,
-    Path(id): Path<String>,
-    body: RawBody,
-) -> Result<Response, ApiError> {
-    let (caller, factor) = own_factor(&state, &auth, &id)?;
-    let p: VerifyParams = body.json()?;
+pub async fn verify(state: SharedState, call: FactorCall) -> Result<Response, ApiError> {
+    let (caller, factor) = call.own_factor(&state)?;
+    let p: VerifyParams = call.body.json()?;
     let input = VerifyInput {
         challenge_id: or_empty(&p.challenge_id),
         code: or_empty(&p.code),
@@ -106,7 +123,7 @@ pub async fn verify(
             credential_response: w.credential_response,
         }),
     };
-    let tokens = factors::verify(&state, caller, &factor, input, &request.ip)?;
+    let tokens = factors::verify(&state, caller, &factor, input, &call.request.ip)?;
     Ok(ok_json(Value::Object(tokens)))
 }
 

@@ -229,6 +229,20 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
     }
 }
 
+/// The PKCE pair that `/signup` and `/recover` bodies may carry (`#[serde(flatten)]` it in).
+#[derive(serde::Deserialize)]
+pub struct PkceParams {
+    code_challenge: Option<String>,
+    code_challenge_method: Option<String>,
+}
+
+impl PkceParams {
+    /// (`code_challenge`, `code_challenge_method`), `""` when absent.
+    pub fn pair(&self) -> (String, String) {
+        (or_empty(&self.code_challenge), or_empty(&self.code_challenge_method))
+    }
+}
+
 /// An optional string field as GoTrue reads it (absent or null = `""`).
 pub fn or_empty(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()

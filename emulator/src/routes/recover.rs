@@ -4,15 +4,15 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ok_json, or_empty, RawBody, RequestInfo, SharedState};
+use super::{ok_json, or_empty, PkceParams, RawBody, RequestInfo, SharedState};
 use crate::domain::users;
 use crate::error::ApiError;
 
 #[derive(Deserialize)]
 struct RecoverParams {
     email: Option<String>,
-    code_challenge: Option<String>,
-    code_challenge_method: Option<String>,
+    #[serde(flatten)]
+    pkce: PkceParams,
 }
 
 /// Mails a recovery code and link; always `{}` (nothing is sent to unknown addresses).
@@ -22,11 +22,12 @@ pub async fn post(
     body: RawBody,
 ) -> Result<Response, ApiError> {
     let p: RecoverParams = body.json()?;
+    let (challenge, method) = p.pkce.pair();
     users::recover(
         &state,
         &or_empty(&p.email),
-        &or_empty(&p.code_challenge),
-        &or_empty(&p.code_challenge_method),
+        &challenge,
+        &method,
         &request.redirect_target(&state),
     )?;
     Ok(ok_json(json!({})))

@@ -4,7 +4,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ok_json, or_empty, RawBody, RequestInfo, SharedState};
+use super::{ok_json, or_empty, PkceParams, RawBody, RequestInfo, SharedState};
 use crate::domain::users::{self, SignUp, SignedUp};
 use crate::error::ApiError;
 
@@ -14,8 +14,8 @@ struct SignupParams {
     phone: Option<String>,
     password: Option<String>,
     data: Option<Map<String, Value>>,
-    code_challenge: Option<String>,
-    code_challenge_method: Option<String>,
+    #[serde(flatten)]
+    pkce: PkceParams,
 }
 
 /// Creates a user: a session with autoconfirm (the default), otherwise the mailed user.
@@ -26,13 +26,14 @@ pub async fn post(
 ) -> Result<Response, ApiError> {
     users::check_signup_enabled(&state)?;
     let p: SignupParams = body.json()?;
+    let (code_challenge, code_challenge_method) = p.pkce.pair();
     let input = SignUp {
         email: or_empty(&p.email),
         phone: or_empty(&p.phone),
         password: or_empty(&p.password),
         data: p.data,
-        code_challenge: or_empty(&p.code_challenge),
-        code_challenge_method: or_empty(&p.code_challenge_method),
+        code_challenge,
+        code_challenge_method,
     };
     let redirect_to = request.redirect_target(&state);
     Ok(ok_json(match users::sign_up(&state, input, &redirect_to).await? {

@@ -39,21 +39,11 @@ async fn put_user_sensitive_fields_need_aal2() {
         assert_eq!((r.status, r.code()), (401, "insufficient_aal".into()), "{body}");
     }
     // Unchanged email and data-only updates are fine at aal1.
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s1))
-        .json(json!({"email": email, "data": {"theme": "dark"}}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s1), json!({"email": email, "data": {"theme": "dark"}})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["user_metadata"]["theme"], "dark");
     // At aal2 the password changes.
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s2))
-        .json(json!({"password": "Another-Pass-7"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s2), json!({"password": "Another-Pass-7"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -62,12 +52,7 @@ async fn users_without_mfa_change_password_at_aal1() {
     let (_srv, c) = start().await;
     let email = email();
     let s = c.signup(&email, PW).await;
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "Another-Pass-7"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "Another-Pass-7"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -75,25 +60,14 @@ async fn users_without_mfa_change_password_at_aal1() {
 async fn enrolling_another_factor_needs_aal2() {
     let (_srv, c) = start().await;
     let (_, s1, s2, _, _) = mfa_user(&c).await;
-    let r = c
-        .api("POST", "/factors")
-        .bearer(&at(&s1))
-        .json(json!({"factor_type": "totp", "friendly_name": "second"}))
-        .send()
-        .await;
+    let r = c.enroll(&at(&s1), json!({"factor_type": "totp", "friendly_name": "second"})).await;
     assert_eq!((r.status, r.code()), (403, "insufficient_aal".into()));
     assert_eq!(r.json()["message"], "AAL2 required to enroll a new factor");
-    let r = c
-        .api("POST", "/factors")
-        .bearer(&at(&s2))
-        .json(json!({"factor_type": "totp", "friendly_name": "second"}))
-        .send()
-        .await;
+    let r = c.enroll(&at(&s2), json!({"factor_type": "totp", "friendly_name": "second"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     // Without a verified factor, aal1 enrols.
     let s = c.signup(&email(), PW).await;
-    let r =
-        c.api("POST", "/factors").bearer(&at(&s)).json(json!({"factor_type": "totp"})).send().await;
+    let r = c.enroll(&at(&s), json!({"factor_type": "totp"})).await;
     assert_eq!(r.status, 200);
 }
 
@@ -160,14 +134,8 @@ async fn aal_comes_from_the_session_not_the_claim() {
     let mut cl = claims(&at(&s1));
     cl["aal"] = json!("aal2");
     cl["amr"] = json!([{"method": "totp", "timestamp": cl["iat"]}]);
-    let forged =
-        gotrue_emulator::jwt::sign(&cl, &gotrue_emulator::Config::default().jwt_secret, None);
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&forged)
-        .json(json!({"password": "Another-Pass-7"}))
-        .send()
-        .await;
+    let forged = signed_with_test_secret(&cl);
+    let r = c.put_user(&forged, json!({"password": "Another-Pass-7"})).await;
     assert_eq!((r.status, r.code()), (401, "insufficient_aal".into()));
 }
 
@@ -176,11 +144,7 @@ async fn admin_factor_delete_downgrades() {
     let (_srv, c) = start().await;
     let (_, _, s2, fid, _) = mfa_user(&c).await;
     let uid = claims(&at(&s2))["sub"].as_str().unwrap().to_string();
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role", "iss": "supabase"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = signed_with_test_secret(&json!({"role": "service_role", "iss": "supabase"}));
     let r =
         c.api("DELETE", &format!("/admin/users/{uid}/factors/{fid}")).bearer(&at(&s2)).send().await;
     assert_eq!((r.status, r.code()), (403, "not_admin".into()));

@@ -121,12 +121,7 @@ async fn bad_ids() {
         c.api("POST", "/factors/not-a-uuid/verify").bearer(&at(&s)).json(json!({})).send().await;
     assert_eq!(r.status, 404);
     let unknown = gotrue_emulator::util::uuid_v4();
-    let r = c
-        .api("POST", &format!("/factors/{unknown}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await;
+    let r = c.challenge(&at(&s), &unknown, Some(json!({}))).await;
     assert_eq!((r.status, r.code()), (404, "mfa_factor_not_found".into()));
     assert_eq!(r.json()["message"], "Factor not found");
     // Another user's factor is not found either.
@@ -134,26 +129,12 @@ async fn bad_ids() {
     let (fid, _) = c.enroll_totp(&at(&other), "x").await;
     let r = c.api("DELETE", &format!("/factors/{fid}")).bearer(&at(&s)).send().await;
     assert_eq!(r.code(), "mfa_factor_not_found");
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&other))
-        .json(json!({"challenge_id": unknown, "code": "123456"}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&other), &fid, &json!(unknown), "123456").await;
     assert_eq!((r.status, r.code()), (422, "mfa_factor_not_found".into()));
     assert_eq!(r.json()["message"], "MFA factor with the provided challenge ID not found");
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&other))
-        .json(json!({"challenge_id": unknown, "code": ""}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&other), &fid, &json!(unknown), "").await;
     assert_eq!(r.json()["message"], "Code needs to be non-empty");
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = service_key();
     let r = c.api("DELETE", &format!("/admin/users/nope/factors/{fid}")).bearer(&key).send().await;
     assert_eq!((r.status, r.code()), (404, "validation_failed".into()));
     let r =
@@ -373,33 +354,16 @@ async fn factor_enrol_errors() {
     // A verified phone factor with the same number blocks another.
     let (_srv2, c2) = start().await;
     let s = c2.signup(&email(), PW).await;
-    let f = c2
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "phone", "phone": "+15550002222"}))
-        .send()
-        .await
-        .json();
-    let ch = c2
-        .api("POST", &format!("/factors/{}/challenge", f["id"].as_str().unwrap()))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await
-        .json();
+    let f = c2.enroll(&at(&s), json!({"factor_type": "phone", "phone": "+15550002222"})).await;
+    let fid = f.json()["id"].as_str().unwrap().to_string();
+    let ch = c2.challenge(&at(&s), &fid, Some(json!({}))).await.json();
     let code = c2.sms_code("15550002222").await.unwrap();
-    let s = c2
-        .api("POST", &format!("/factors/{}/verify", f["id"].as_str().unwrap()))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": code}))
-        .send()
-        .await
-        .json();
+    let s = c2.verify_code(&at(&s), &fid, &ch["id"], &code).await.json();
     let r = c2
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "phone", "phone": "15550002222", "friendly_name": "again"}))
-        .send()
+        .enroll(
+            &at(&s),
+            json!({"factor_type": "phone", "phone": "15550002222", "friendly_name": "again"}),
+        )
         .await;
     assert_eq!((r.status, r.code()), (422, "mfa_verified_factor_exists".into()));
     // Disabled types.
@@ -409,19 +373,9 @@ async fn factor_enrol_errors() {
     })
     .await;
     let s = c3.signup(&email(), PW).await;
-    let r = c3
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "phone", "phone": "+15550003333"}))
-        .send()
-        .await;
+    let r = c3.enroll(&at(&s), json!({"factor_type": "phone", "phone": "+15550003333"})).await;
     assert_eq!(r.code(), "mfa_phone_enroll_not_enabled");
-    let r = c3
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "totp"}))
-        .send()
-        .await;
+    let r = c3.enroll(&at(&s), json!({"factor_type": "totp"})).await;
     assert_eq!(r.code(), "mfa_totp_enroll_not_enabled");
 }
 

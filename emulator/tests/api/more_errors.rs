@@ -77,30 +77,20 @@ async fn email_changes_and_admin_only_fields() {
     let (a, b) = (email(), email());
     let sa = c.signup(&a, PW).await;
     c.signup(&b, PW).await;
-    let r = c.api("PUT", "/user").bearer(&at(&sa)).json(json!({"email": b})).send().await;
+    let r = c.put_user(&at(&sa), json!({"email": b})).await;
     assert_eq!((r.status, r.code()), (422, "email_exists".into()));
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&sa))
-        .json(json!({"app_metadata": {"role": "admin"}}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&sa), json!({"app_metadata": {"role": "admin"}})).await;
     assert_eq!((r.status, r.code()), (403, "not_admin".into()));
-    let r =
-        c.api("PUT", "/user").bearer(&at(&sa)).json(json!({"email": "not-an-email"})).send().await;
+    let r = c.put_user(&at(&sa), json!({"email": "not-an-email"})).await;
     assert_eq!(r.code(), "validation_failed");
     // With autoconfirm the email changes at once.
     let new = email();
-    let r = c.api("PUT", "/user").bearer(&at(&sa)).json(json!({"email": new})).send().await;
+    let r = c.put_user(&at(&sa), json!({"email": new})).await;
     assert_eq!(r.json()["email"], new.as_str());
     assert_eq!(c.login(&new, PW).await.status, 200);
     // Without, a mail goes to the new address and its code confirms the change.
     let (_srv2, c2) = start_with(|cfg| cfg.mailer_autoconfirm = false).await;
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = service_key();
     let old = email();
     let r = c2
         .api("POST", "/admin/users")
@@ -118,7 +108,7 @@ async fn email_changes_and_admin_only_fields() {
     assert_eq!(r.code(), "email_exists");
     let s = c2.session(&old, PW).await;
     let new = email();
-    let r = c2.api("PUT", "/user").bearer(&at(&s)).json(json!({"email": new})).send().await;
+    let r = c2.put_user(&at(&s), json!({"email": new})).await;
     assert_eq!(r.json()["new_email"], new.as_str());
     let (_, code, _) = c2.mail_for(&new).await.unwrap();
     let r = c2
@@ -189,11 +179,7 @@ async fn pkce_flow_state_expires_from_recover() {
 #[tokio::test]
 async fn reauthenticate_needs_a_confirmed_email() {
     let (_srv, c) = start_with(|cfg| cfg.mailer_autoconfirm = false).await;
-    let key = gotrue_emulator::jwt::sign(
-        &json!({"role": "service_role"}),
-        &gotrue_emulator::Config::default().jwt_secret,
-        None,
-    );
+    let key = service_key();
     let email = email();
     let u = c
         .api("POST", "/admin/users")

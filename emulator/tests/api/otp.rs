@@ -19,17 +19,9 @@ async fn recovery_code_is_single_use() {
     let email = email();
     c.signup(&email, PW).await;
     let (code, hash) = recover(&c, &email).await;
-    let ok = c
-        .api("POST", "/verify")
-        .json(json!({"type": "recovery", "email": email, "token": code}))
-        .send()
-        .await;
+    let ok = c.verify_recovery(&email, &code).await;
     assert_eq!(ok.status, 200);
-    let again = c
-        .api("POST", "/verify")
-        .json(json!({"type": "recovery", "email": email, "token": code}))
-        .send()
-        .await;
+    let again = c.verify_recovery(&email, &code).await;
     assert_eq!((again.status, again.code()), (403, "otp_expired".into()));
     assert_eq!(again.json()["message"], "Token has expired or is invalid");
     let by_hash =
@@ -45,11 +37,7 @@ async fn recovery_code_expires() {
     c.signup(&email, PW).await;
     let (code, _) = recover(&c, &email).await;
     c.advance(3601.0).await;
-    let r = c
-        .api("POST", "/verify")
-        .json(json!({"type": "recovery", "email": email, "token": code}))
-        .send()
-        .await;
+    let r = c.verify_recovery(&email, &code).await;
     assert_eq!((r.status, r.code()), (403, "otp_expired".into()));
     // Within the lifetime a token hash works, and `email` finds the recovery token too.
     c.advance(61.0).await;
@@ -91,50 +79,25 @@ async fn reauthentication_nonce_rules() {
     let email = email();
     let s = c.signup(&email, PW).await;
     // A session younger than 24 h needs no nonce.
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "Second-Pass-8"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "Second-Pass-8"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     // An older one does.
     c.advance(86_401.0).await;
     let s = c.refresh(&rt(&s)).await.json();
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "Third-Pass-9"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "Third-Pass-9"})).await;
     assert_eq!((r.status, r.code()), (400, "reauthentication_needed".into()));
     assert_eq!(r.json()["message"], "Password update requires reauthentication");
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "Third-Pass-9", "nonce": "123456"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "Third-Pass-9", "nonce": "123456"})).await;
     assert_eq!((r.status, r.code()), (422, "reauthentication_not_valid".into()));
     assert_eq!(c.api("GET", "/reauthenticate").bearer(&at(&s)).send().await.json(), json!({}));
     let again = c.api("GET", "/reauthenticate").bearer(&at(&s)).send().await;
     assert_eq!((again.status, again.code()), (429, "over_email_send_rate_limit".into()));
     let (_, nonce, link) = c.mail_for(&email).await.unwrap();
     assert!(link.is_none());
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "Third-Pass-9", "nonce": nonce}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "Third-Pass-9", "nonce": nonce})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     // The nonce is consumed.
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "Fourth-Pass-1", "nonce": nonce}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "Fourth-Pass-1", "nonce": nonce})).await;
     assert_eq!(r.code(), "reauthentication_not_valid");
 }
 
@@ -143,42 +106,19 @@ async fn current_password_rules() {
     let (_srv, c) = start_with(|cfg| cfg.update_password_require_current_password = true).await;
     let email = email();
     let s = c.signup(&email, PW).await;
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "New-Horse-42"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "New-Horse-42"})).await;
     assert_eq!((r.status, r.code()), (400, "current_password_required".into()));
     assert_eq!(r.json()["message"], "Current password required when setting new password.");
     let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "New-Horse-42", "current_password": "nope-nope"}))
-        .send()
+        .put_user(&at(&s), json!({"password": "New-Horse-42", "current_password": "nope-nope"}))
         .await;
     assert_eq!((r.status, r.code()), (400, "current_password_invalid".into()));
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "New-Horse-42", "current_password": PW}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "New-Horse-42", "current_password": PW})).await;
     assert_eq!(r.status, 200);
     // A recovery session needs none.
     let (code, _) = recover(&c, &email).await;
-    let rs = c
-        .api("POST", "/verify")
-        .json(json!({"type": "recovery", "email": email, "token": code}))
-        .send()
-        .await
-        .json();
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&rs))
-        .json(json!({"password": "Third-Horse-77"}))
-        .send()
-        .await;
+    let rs = c.verify_recovery(&email, &code).await.json();
+    let r = c.put_user(&at(&rs), json!({"password": "Third-Horse-77"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.json().get("recovery_sent_at").is_none());
 }
@@ -191,7 +131,7 @@ async fn password_update_validation() {
     })
     .await;
     let s = c.signup(&email(), PW).await;
-    let r = c.api("PUT", "/user").bearer(&at(&s)).json(json!({"password": "abc"})).send().await;
+    let r = c.put_user(&at(&s), json!({"password": "abc"})).await;
     assert_eq!((r.status, r.code()), (422, "weak_password".into()));
     assert_eq!(r.json()["weak_password"], json!({"reasons": ["length", "characters"]}));
     assert!(
@@ -203,15 +143,10 @@ async fn password_update_validation() {
     assert_eq!(legacy.json()["error_code"], "weak_password");
     assert_eq!(legacy.json()["weak_password"]["reasons"], json!(["length", "characters"]));
     assert_eq!(legacy.header("x-sb-error-code"), Some("weak_password"));
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&s))
-        .json(json!({"password": "A1".repeat(37)}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&s), json!({"password": "A1".repeat(37)})).await;
     assert_eq!((r.status, r.code()), (400, "validation_failed".into()));
     assert_eq!(r.json()["message"], "Password cannot be longer than 72 characters");
-    let r = c.api("PUT", "/user").bearer(&at(&s)).json(json!({"password": PW})).send().await;
+    let r = c.put_user(&at(&s), json!({"password": PW})).await;
     assert_eq!((r.status, r.code()), (422, "same_password".into()));
     assert_eq!(r.json()["message"], "New password should be different from the old password.");
 }
@@ -221,33 +156,17 @@ async fn mfa_challenge_rules() {
     let (_srv, c) = start().await;
     let s = c.signup(&email(), PW).await;
     let (fid, secret) = c.enroll_totp(&at(&s), "app").await;
-    let challenge = |c: &Client, at: String, fid: String| {
-        let c = c.clone();
-        async move {
-            c.api("POST", &format!("/factors/{fid}/challenge")).bearer(&at).send().await.json()
-        }
-    };
     // Expiry.
-    let ch = challenge(&c, at(&s), fid.clone()).await;
+    let ch = c.challenge(&at(&s), &fid, None).await.json();
     assert!(ch["expires_at"].as_u64().unwrap() >= c.now().await + 299);
     c.advance(301.0).await;
     let code = c.totp(&secret).await;
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": code}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&s), &fid, &ch["id"], &code).await;
     assert_eq!((r.status, r.code()), (422, "mfa_challenge_expired".into()));
     // Wrong code, then skew: the previous step's code works.
     let s = c.refresh(&rt(&s)).await.json();
-    let ch = challenge(&c, at(&s), fid.clone()).await;
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": "000000"}))
-        .send()
-        .await;
+    let ch = c.challenge(&at(&s), &fid, None).await.json();
+    let r = c.verify_code(&at(&s), &fid, &ch["id"], "000000").await;
     let expected_fail = if c.totp(&secret).await == "000000" { 200 } else { 422 };
     assert_eq!(r.status, expected_fail);
     if expected_fail == 422 {
@@ -258,29 +177,14 @@ async fn mfa_challenge_rules() {
     let old = gotrue_emulator::totp::code(&secret, now - 30);
     let too_old = gotrue_emulator::totp::code(&secret, now - 61);
     if too_old != old && too_old != c.totp(&secret).await {
-        let r = c
-            .api("POST", &format!("/factors/{fid}/verify"))
-            .bearer(&at(&s))
-            .json(json!({"challenge_id": ch["id"], "code": too_old}))
-            .send()
-            .await;
+        let r = c.verify_code(&at(&s), &fid, &ch["id"], &too_old).await;
         assert_eq!(r.code(), "mfa_verification_failed");
     }
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": old}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&s), &fid, &ch["id"], &old).await;
     assert_eq!(r.status, 200, "{}", r.text());
     // A used challenge cannot be used again.
     let s = r.json();
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": c.totp(&secret).await}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&s), &fid, &ch["id"], &c.totp(&secret).await).await;
     assert_eq!((r.status, r.code()), (422, "mfa_ip_address_mismatch".into()));
 }
 
@@ -288,67 +192,31 @@ async fn mfa_challenge_rules() {
 async fn phone_factor_sms_and_interval() {
     let (_srv, c) = start().await;
     let s = c.signup(&email(), PW).await;
-    let r = c
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "phone", "phone": "+1 555 000 1111"}))
-        .send()
-        .await;
+    let r = c.enroll(&at(&s), json!({"factor_type": "phone", "phone": "+1 555 000 1111"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let fid = r.json()["id"].as_str().unwrap().to_string();
     // A phone challenge reads its body: an empty one is bad JSON.
-    let r = c.api("POST", &format!("/factors/{fid}/challenge")).bearer(&at(&s)).send().await;
+    let r = c.challenge(&at(&s), &fid, None).await;
     assert_eq!((r.status, r.code()), (400, "bad_json".into()));
-    let r = c
-        .api("POST", &format!("/factors/{fid}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({"channel": "pigeon"}))
-        .send()
-        .await;
+    let r = c.challenge(&at(&s), &fid, Some(json!({"channel": "pigeon"}))).await;
     assert_eq!(r.code(), "validation_failed");
-    let ch = c
-        .api("POST", &format!("/factors/{fid}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({"channel": "sms"}))
-        .send()
-        .await
-        .json();
+    let ch = c.challenge(&at(&s), &fid, Some(json!({"channel": "sms"}))).await.json();
     assert_eq!(ch["type"], "phone");
     let code = c.sms_code("15550001111").await.expect("sms");
-    let r = c
-        .api("POST", &format!("/factors/{fid}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await;
+    let r = c.challenge(&at(&s), &fid, Some(json!({}))).await;
     assert_eq!((r.status, r.code()), (429, "over_sms_send_rate_limit".into()));
     assert!(r.json()["message"]
         .as_str()
         .unwrap()
         .starts_with("For security purposes, you can only request this after"));
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": "12345"}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&s), &fid, &ch["id"], "12345").await;
     assert_eq!(r.json()["message"], "Invalid MFA Phone code entered");
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(json!({"challenge_id": ch["id"], "code": code}))
-        .send()
-        .await;
+    let r = c.verify_code(&at(&s), &fid, &ch["id"], &code).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let cl = claims(&at(&r.json()));
     assert_eq!(cl["aal"], "aal2");
     assert!(cl["amr"].as_array().unwrap().iter().any(|m| m["method"] == "mfa/phone"));
     c.advance(60.0).await;
-    let r = c
-        .api("POST", &format!("/factors/{fid}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await;
+    let r = c.challenge(&at(&s), &fid, Some(json!({}))).await;
     assert_eq!(r.status, 200);
 }

@@ -39,11 +39,7 @@ async fn full_recovery_with_mfa_step_up() {
     assert_eq!(code.len(), 6);
     let link = link.expect("link in the mail");
     assert!(link.contains("/auth/v1/verify?token=") && link.contains("type=recovery"), "{link}");
-    let r = c
-        .api("POST", "/verify")
-        .json(json!({"type": "recovery", "email": email, "token": code}))
-        .send()
-        .await;
+    let r = c.verify_recovery(&email, &code).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let rs = r.json();
     let cl = claims(&at(&rs));
@@ -51,12 +47,7 @@ async fn full_recovery_with_mfa_step_up() {
     assert_eq!(cl["amr"], json!([{"method": "otp", "timestamp": cl["iat"]}]));
 
     // The password cannot change at aal1.
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&rs))
-        .json(json!({"password": "Fresh-Battery-5"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&rs), json!({"password": "Fresh-Battery-5"})).await;
     assert_eq!((r.status, r.code()), (401, "insufficient_aal".to_string()));
     assert_eq!(
         r.json()["message"],
@@ -77,12 +68,7 @@ async fn full_recovery_with_mfa_step_up() {
     assert_eq!(c.api("GET", "/user").bearer(&at(&other)).send().await.status, 200);
 
     // Now the password changes; the old sessions are gone, this one survives.
-    let r = c
-        .api("PUT", "/user")
-        .bearer(&at(&up))
-        .json(json!({"password": "Fresh-Battery-5"}))
-        .send()
-        .await;
+    let r = c.put_user(&at(&up), json!({"password": "Fresh-Battery-5"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["email"], email.as_str());
     assert_eq!(c.api("GET", "/user").bearer(&at(&up)).send().await.status, 200);

@@ -22,33 +22,35 @@ fn options(ch: &Value) -> Value {
     ch["webauthn"]["credential_options"]["publicKey"].clone()
 }
 
+/// Enrols an (unverified) WebAuthn factor named `name` as `s`: the enrol answer.
+async fn enroll_webauthn(c: &Client, s: &Value, name: &str) -> Resp {
+    c.enroll(&at(s), json!({"factor_type": "webauthn", "friendly_name": name})).await
+}
+
+/// A challenge of `fid` as `s` (empty body): its JSON.
+async fn challenge(c: &Client, s: &Value, fid: &str) -> Value {
+    c.challenge(&at(s), fid, Some(json!({}))).await.json()
+}
+
+/// Verifies the challenge `ch` of `fid` with `cred` (`kind` = "create" or "request") as `s`.
+async fn verify(c: &Client, s: &Value, fid: &str, ch: &Value, kind: &str, cred: &Value) -> Resp {
+    c.verify_factor(&at(s), fid, verify_body(ch, kind, cred)).await
+}
+
+/// Fresh passkey sign-in options answered by `key`: the body for `/passkeys/authentication/verify`.
+async fn passkey_assertion(c: &Client, key: &mut Authenticator) -> Value {
+    let ao = c.api("POST", "/passkeys/authentication/options").json(json!({})).send().await.json();
+    let assertion = key.get(&ao["options"], ORIGIN);
+    json!({"challenge_id": ao["challenge_id"], "credential": assertion})
+}
+
 /// Signs up, enrols and verifies a WebAuthn factor: (aal1 session, factor id).
 async fn webauthn_user(c: &Client, key: &mut Authenticator) -> (Value, String) {
-    let email = email();
-    c.signup(&email, PW).await;
-    let s = c.session(&email, PW).await;
-    let f = c
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "webauthn", "friendly_name": "key"}))
-        .send()
-        .await
-        .json();
-    let fid = f["id"].as_str().unwrap().to_string();
-    let ch = c
-        .api("POST", &format!("/factors/{fid}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await
-        .json();
+    let (email, s) = c.new_user().await;
+    let fid = enroll_webauthn(c, &s, "key").await.json()["id"].as_str().unwrap().to_string();
+    let ch = challenge(c, &s, &fid).await;
     let cred = key.create(&options(&ch), ORIGIN);
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(verify_body(&ch, "create", &cred))
-        .send()
-        .await;
+    let r = verify(c, &s, &fid, &ch, "create", &cred).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(claims(&at(&r.json()))["aal"], "aal2");
     (c.session(&email, PW).await, fid)
@@ -58,15 +60,8 @@ async fn webauthn_user(c: &Client, key: &mut Authenticator) -> (Value, String) {
 async fn webauthn_and_passkeys_are_off_by_default() {
     let (_srv, c) = start().await;
     assert_eq!(c.api("GET", "/settings").send().await.json()["passkeys_enabled"], false);
-    let email = email();
-    c.signup(&email, PW).await;
-    let s = c.session(&email, PW).await;
-    let r = c
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "webauthn", "friendly_name": "k"}))
-        .send()
-        .await;
+    let (_, s) = c.new_user().await;
+    let r = enroll_webauthn(&c, &s, "k").await;
     assert_eq!((r.status, r.code()), (422, "mfa_webauthn_enroll_not_enabled".into()));
     let r = c.api("POST", "/passkeys/authentication/options").json(json!({})).send().await;
     assert_eq!((r.status, r.code()), (400, "validation_failed".into()));
@@ -75,51 +70,22 @@ async fn webauthn_and_passkeys_are_off_by_default() {
 #[tokio::test]
 async fn wrong_origin_or_rp_id_is_refused() {
     let (_srv, c) = start_with(on).await;
-    let email = email();
-    c.signup(&email, PW).await;
-    let s = c.session(&email, PW).await;
+    let (_, s) = c.new_user().await;
     let mut key = Authenticator::default();
-    let f = c
-        .api("POST", "/factors")
-        .bearer(&at(&s))
-        .json(json!({"factor_type": "webauthn", "friendly_name": "key"}))
-        .send()
-        .await
-        .json();
-    let path = format!("/factors/{}", f["id"].as_str().unwrap());
-    let ch = c
-        .api("POST", &format!("{path}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await
-        .json();
+    let f = enroll_webauthn(&c, &s, "key").await.json();
+    let fid = f["id"].as_str().unwrap();
+    let ch = challenge(&c, &s, fid).await;
     let evil = key.create(&options(&ch), "http://evil.example:5173");
-    let r = c
-        .api("POST", &format!("{path}/verify"))
-        .bearer(&at(&s))
-        .json(verify_body(&ch, "create", &evil))
-        .send()
-        .await;
+    let r = verify(&c, &s, fid, &ch, "create", &evil).await;
     assert_eq!((r.status, r.code()), (500, "unexpected_failure".into()));
     let mut other_rp = options(&ch);
     other_rp["rp"]["id"] = json!("example.com");
     let cred = key.create(&other_rp, ORIGIN);
-    let r = c
-        .api("POST", &format!("{path}/verify"))
-        .bearer(&at(&s))
-        .json(verify_body(&ch, "create", &cred))
-        .send()
-        .await;
+    let r = verify(&c, &s, fid, &ch, "create", &cred).await;
     assert_eq!(r.status, 500);
     // The challenge survives failed tries.
     let good = key.create(&options(&ch), ORIGIN);
-    let r = c
-        .api("POST", &format!("{path}/verify"))
-        .bearer(&at(&s))
-        .json(verify_body(&ch, "create", &good))
-        .send()
-        .await;
+    let r = verify(&c, &s, fid, &ch, "create", &good).await;
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -128,32 +94,16 @@ async fn a_replayed_counter_is_refused() {
     let (_srv, c) = start_with(on).await;
     let mut key = Authenticator::default();
     let (s, fid) = webauthn_user(&c, &mut key).await;
-    let ch = c
-        .api("POST", &format!("/factors/{fid}/challenge"))
-        .bearer(&at(&s))
-        .json(json!({}))
-        .send()
-        .await
-        .json();
+    let ch = challenge(&c, &s, &fid).await;
     assert_eq!(ch["webauthn"]["type"], "request");
     // A cloned authenticator: same key, counter behind the server's.
     let mut clone = Authenticator { creds: key.creds.clone() };
     clone.creds[0].count = 0;
     let cloned = clone.get(&options(&ch), ORIGIN);
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(verify_body(&ch, "request", &cloned))
-        .send()
-        .await;
+    let r = verify(&c, &s, &fid, &ch, "request", &cloned).await;
     assert_eq!((r.status, r.code()), (500, "unexpected_failure".into()));
     let ok = key.get(&options(&ch), ORIGIN);
-    let r = c
-        .api("POST", &format!("/factors/{fid}/verify"))
-        .bearer(&at(&s))
-        .json(verify_body(&ch, "request", &ok))
-        .send()
-        .await;
+    let r = verify(&c, &s, &fid, &ch, "request", &ok).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let amr: Vec<Value> = claims(&at(&r.json()))["amr"]
         .as_array()
@@ -195,17 +145,13 @@ async fn passkeys_survive_a_restart_and_expire_on_the_clock() {
         assert_eq!(r.status, 200, "{}", r.text());
     }
     let (_srv, c) = start_with(with_db).await;
-    let ao = c.api("POST", "/passkeys/authentication/options").json(json!({})).send().await.json();
-    let assertion = key.get(&ao["options"], ORIGIN);
-    let body = json!({"challenge_id": ao["challenge_id"], "credential": assertion});
-    let r = c.api("POST", "/passkeys/authentication/verify").json(body).send().await;
+    let sign_in = |body: Value| c.api("POST", "/passkeys/authentication/verify").json(body).send();
+    let r = sign_in(passkey_assertion(&c, &mut key).await).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(claims(&at(&r.json()))["amr"][0]["method"], "passkey");
-    let ao = c.api("POST", "/passkeys/authentication/options").json(json!({})).send().await.json();
-    let assertion = key.get(&ao["options"], ORIGIN);
+    let body = passkey_assertion(&c, &mut key).await;
     c.advance(301.0).await;
-    let body = json!({"challenge_id": ao["challenge_id"], "credential": assertion});
-    let r = c.api("POST", "/passkeys/authentication/verify").json(body).send().await;
+    let r = sign_in(body).await;
     assert_eq!((r.status, r.code()), (400, "webauthn_challenge_expired".into()));
     let _ = std::fs::remove_file(&db);
 }

@@ -205,6 +205,16 @@ pub fn claims(jwt: &str) -> Value {
     serde_json::from_slice(&b).expect("claims json")
 }
 
+/// A JWT with these claims, signed with the default test configuration's secret.
+pub fn signed_with_test_secret(claims: &Value) -> String {
+    gotrue_emulator::jwt::sign(claims, &Config::default().jwt_secret, None)
+}
+
+/// A service-role key (an admin caller) for the default test configuration.
+pub fn service_key() -> String {
+    signed_with_test_secret(&json!({"role": "service_role"}))
+}
+
 /// A random email address.
 pub fn email() -> String {
     format!("u{}@example.com", &gotrue_emulator::util::uuid_v4()[..12])
@@ -285,33 +295,63 @@ impl Client {
     pub async fn totp(&self, secret: &str) -> String {
         gotrue_emulator::totp::code(secret, self.now().await)
     }
+    /// A new user, signed up and then signed in by password: (email, that session).
+    pub async fn new_user(&self) -> (String, Value) {
+        let email = email();
+        self.signup(&email, PW).await;
+        let s = self.session(&email, PW).await;
+        (email, s)
+    }
+    /// `PUT /user` with `body`, as `at`.
+    pub async fn put_user(&self, at: &str, body: Value) -> Resp {
+        self.api("PUT", "/user").bearer(at).json(body).send().await
+    }
+    /// `POST /factors` (enrol) with `body`, as `at`.
+    pub async fn enroll(&self, at: &str, body: Value) -> Resp {
+        self.api("POST", "/factors").bearer(at).json(body).send().await
+    }
+    /// `POST /factors/{factor}/challenge` as `at`; `None` sends no body at all.
+    pub async fn challenge(&self, at: &str, factor: &str, body: Option<Value>) -> Resp {
+        let req = self.api("POST", &format!("/factors/{factor}/challenge")).bearer(at);
+        match body {
+            Some(b) => req.json(b).send().await,
+            None => req.send().await,
+        }
+    }
+    /// `POST /factors/{factor}/verify` with `body`, as `at`.
+    pub async fn verify_factor(&self, at: &str, factor: &str, body: Value) -> Resp {
+        self.api("POST", &format!("/factors/{factor}/verify")).bearer(at).json(body).send().await
+    }
+    /// `POST /factors/{factor}/verify` of a code for the challenge `challenge_id`, as `at`.
+    pub async fn verify_code(
+        &self,
+        at: &str,
+        factor: &str,
+        challenge_id: &Value,
+        code: &str,
+    ) -> Resp {
+        self.verify_factor(at, factor, json!({"challenge_id": challenge_id, "code": code})).await
+    }
+    /// `POST /verify` of an emailed recovery code for `email`.
+    pub async fn verify_recovery(&self, email: &str, code: &str) -> Resp {
+        self.api("POST", "/verify")
+            .json(json!({"type": "recovery", "email": email, "token": code}))
+            .send()
+            .await
+    }
     /// Enrolls a TOTP factor: (factor id, secret).
     pub async fn enroll_totp(&self, at: &str, name: &str) -> (String, String) {
-        let r = self
-            .api("POST", "/factors")
-            .bearer(at)
-            .json(json!({"factor_type": "totp", "friendly_name": name}))
-            .send()
-            .await;
+        let r = self.enroll(at, json!({"factor_type": "totp", "friendly_name": name})).await;
         assert_eq!(r.status, 200, "enroll: {}", r.text());
         let j = r.json();
         (j["id"].as_str().unwrap().into(), j["totp"]["secret"].as_str().unwrap().into())
     }
     /// Challenge + verify with the current TOTP code; returns the answer of verify.
     pub async fn mfa_totp(&self, at: &str, factor: &str, secret: &str) -> Resp {
-        let ch = self
-            .api("POST", &format!("/factors/{factor}/challenge"))
-            .bearer(at)
-            .json(json!({}))
-            .send()
-            .await;
+        let ch = self.challenge(at, factor, Some(json!({}))).await;
         assert_eq!(ch.status, 200, "challenge: {}", ch.text());
         let code = self.totp(secret).await;
-        self.api("POST", &format!("/factors/{factor}/verify"))
-            .bearer(at)
-            .json(json!({"challenge_id": ch.json()["id"], "code": code}))
-            .send()
-            .await
+        self.verify_code(at, factor, &ch.json()["id"], &code).await
     }
 }
 

@@ -1,7 +1,9 @@
-//! Helpers shared by the flow tests: the users they sign in, direct API calls and session
-//! inspection.
+//! Helpers shared by the flow tests: the users they sign in, the steps several tests take
+//! (asking for a recovery code, pressing an emailed link, the step-up page, adding an
+//! authenticator app, a second tab), direct API calls and session inspection.
 
 use crate::{Browser, Env};
+use fantoccini::wd::WindowHandle;
 use serde_json::{json, Value};
 
 /// The password of the users the flow tests create.
@@ -12,15 +14,33 @@ pub const NEW_PASSWORD: &str = "Battery-staple-9";
 pub const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// `sessionStorage` key of the action waiting for a step-up.
 pub const PENDING_KEY: &str = "lsa.step_up.pending";
+/// The standalone app's sign-in page, going on to Security.
+pub const SIGN_IN_TO_SECURITY: &str = "/auth/sign-in?next=%2Fauth%2Fsecurity";
+/// The label of the field for an authenticator app's code.
+const APP_CODE: &str = "Code from your authenticator app";
 
 impl Env {
     /// A new browser signed in as `email` ([`PASSWORD`], no second factor), on Security.
     pub async fn signed_in(&self, email: &str) -> Browser {
         let b = self.browser().await;
-        b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
+        b.sign_in_with(SIGN_IN_TO_SECURITY, email, PASSWORD).await;
         b.wait_path("/auth/security").await;
         b.heading("Security").await;
         b
+    }
+
+    /// A new user ([`PASSWORD`], no second factor) signed in on two devices (new browsers),
+    /// both on Security.
+    pub async fn two_devices(&self, email: &str) -> (Browser, Browser) {
+        self.create_user(email, PASSWORD, None, None).await;
+        (self.signed_in(email).await, self.signed_in(email).await)
+    }
+
+    /// A new user ([`PASSWORD`], an authenticator app with the secret `totp` if given) and a
+    /// new browser, not signed in.
+    pub async fn user_and_browser(&self, email: &str, totp: Option<&str>) -> Browser {
+        self.create_user(email, PASSWORD, totp, None).await;
+        self.browser().await
     }
 
     /// A new user with the [`SECRET`] authenticator app, and a new browser signed in with its
@@ -28,8 +48,8 @@ impl Env {
     pub async fn signed_in_at_aal2(&self, email: &str) -> Browser {
         self.create_user(email, PASSWORD, Some(SECRET), None).await;
         let b = self.browser().await;
-        b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
-        b.fill("Code from your authenticator app", &self.totp(SECRET).await).await;
+        b.sign_in_with(SIGN_IN_TO_SECURITY, email, PASSWORD).await;
+        self.enter_app_code(&b).await;
         b.wait_path("/auth/security").await;
         b
     }
@@ -51,6 +71,69 @@ impl Env {
         other.sign_in_with("/auth/sign-in", email, password).await;
         other.heading("Two-step verification").await;
         other.close().await;
+    }
+
+    /// On another device (a new browser, closed after), `password` signs `email` (no second
+    /// factor) in and reaches Security.
+    pub async fn password_reaches_security(&self, email: &str, password: &str) {
+        let other = self.browser().await;
+        other.sign_in_with(SIGN_IN_TO_SECURITY, email, password).await;
+        other.wait_path("/auth/security").await;
+        other.close().await;
+    }
+
+    /// Types the [`SECRET`] authenticator app's current code into `b`'s code field.
+    pub async fn enter_app_code(&self, b: &Browser) {
+        b.fill(APP_CODE, &self.totp(SECRET).await).await;
+    }
+
+    /// The step-up page (`/auth/mfa`) in `b`: waits for it, answers with the [`SECRET`] app's
+    /// code and waits for Security again.
+    pub async fn step_up_with_app(&self, b: &Browser) {
+        b.wait_path("/auth/mfa").await;
+        self.enter_app_code(b).await;
+        b.wait_path("/auth/security").await;
+    }
+}
+
+impl Browser {
+    /// Asks for a recovery code for `email` in the wizard (step 1 → step 2), as a person does.
+    pub async fn request_recovery_code(&self, email: &str) {
+        self.goto("/auth/recover").await;
+        self.heading("Step 1 of 4").await;
+        self.fill("Email", email).await;
+        self.click("Send code").await;
+        self.heading("Step 2 of 4").await;
+    }
+
+    /// Opens an emailed link (the app's `/auth/confirm?token_hash=…&type=recovery`, where
+    /// nothing is verified until the press) and presses Continue.
+    pub async fn open_link_and_continue(&self, link: &str) {
+        self.goto_url(link).await;
+        self.heading("Reset your password").await;
+        self.text("Press Continue to verify your reset link.").await;
+        self.click("Continue").await;
+    }
+
+    /// On Security: starts adding an authenticator app named `name` (Add pressed; what follows
+    /// is the setup key, or a step-up first).
+    pub async fn add_authenticator_app(&self, name: &str) {
+        self.click("Add an authenticator app").await;
+        self.fill("Name for this device", name).await;
+        self.click("Add").await;
+    }
+
+    /// Opens a second tab of this browser and switches to it: (first tab, second tab).
+    pub async fn open_second_tab(&self) -> (WindowHandle, WindowHandle) {
+        let first = self.client.window().await.expect("first tab");
+        let second = self.client.new_window(true).await.expect("second tab").handle;
+        self.switch_to(&second).await;
+        (first, second)
+    }
+
+    /// Switches to the tab `handle`.
+    pub async fn switch_to(&self, handle: &WindowHandle) {
+        self.client.switch_to_window(handle.clone()).await.expect("switch tab");
     }
 }
 
@@ -112,6 +195,14 @@ impl Browser {
              const t = JSON.parse(raw).access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
              return JSON.parse(atob(t));",
         )
+        .await
+    }
+
+    /// Waits until no session is stored (`localStorage`) any more.
+    pub async fn wait_session_forgotten(&self) {
+        crate::eventually("the stored session to be forgotten", || async {
+            self.local_storage(crate::links::SESSION_KEY).await.is_none().then_some(())
+        })
         .await
     }
 

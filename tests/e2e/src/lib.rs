@@ -562,6 +562,6 @@ mod flows;
 pub mod guard;
 pub mod host;
 pub mod links;
-pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET};
+pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET, SIGN_IN_TO_SECURITY};
 pub mod scratch;
 pub mod webauthn;

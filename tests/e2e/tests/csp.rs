@@ -5,7 +5,7 @@
 //! (CDP), and the console is searched for policy messages too.
 
 use e2e::host::start_host_env;
-use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, SECRET};
+use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 
 async fn watched(env: &Env) -> Browser {
     let b = env.browser().await;
@@ -64,7 +64,7 @@ async fn standalone_app_pages_have_no_csp_violations() {
     b.fill("Verification code", &env.latest_mail_code("csp-totp@example.com").await).await;
     b.heading("Step 3 of 4").await;
     b.assert_no_csp_violations("recover: second factor").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.heading("Step 4 of 4").await;
     b.assert_no_csp_violations("recover: new password").await;
     b.fill("New password", NEW_PASSWORD).await;
@@ -87,8 +87,7 @@ async fn standalone_app_pages_have_no_csp_violations() {
 
     // Security, with a TOTP enrolment showing its QR code.
     let b = watched(&env).await;
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "csp-plain@example.com", PASSWORD)
-        .await;
+    b.sign_in_with(SIGN_IN_TO_SECURITY, "csp-plain@example.com", PASSWORD).await;
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     b.assert_no_csp_violations("security").await;
@@ -102,7 +101,6 @@ async fn standalone_app_pages_have_no_csp_violations() {
     assert_eq!(loaded, true, "the QR image (a data: SVG) is allowed by img-src and loads");
     assert!(qr.attr("src").await.unwrap().unwrap().starts_with("data:image/svg+xml"));
     b.assert_no_csp_violations("security: TOTP enrolment with QR code").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -127,7 +125,7 @@ async fn host_example_pages_have_no_csp_violations() {
     b.sign_in_with("/account/sign-in?next=%2Fbilling", "csp-host@example.com", PASSWORD).await;
     b.heading("Two-step verification").await;
     b.assert_no_csp_violations("host sign-in: second factor").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/billing").await;
     b.heading("Billing").await;
     b.assert_no_csp_violations("host billing").await;
@@ -137,7 +135,7 @@ async fn host_example_pages_have_no_csp_violations() {
     b.click("Delete card").await;
     b.wait_path("/account/mfa").await;
     b.assert_no_csp_violations("host step-up").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.role_text("status", "Card deleted").await;
     b.goto("/dashboard").await;
     b.heading("Dashboard").await;
@@ -150,7 +148,6 @@ async fn host_example_pages_have_no_csp_violations() {
     b.click("Sign out").await;
     b.wait_path("/").await;
     b.assert_no_csp_violations("host sign-out").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -179,6 +176,5 @@ async fn the_detector_sees_a_violation() {
     }
     assert!(listener(&seen), "the injected listener recorded it: {seen:?}");
     assert!(console(&seen), "the console reported it: {seen:?}");
-    b.close().await;
     env.stop().await;
 }

@@ -64,8 +64,7 @@ async fn delete_card_runs_at_once(b: &Browser) {
 #[tokio::test]
 async fn signed_out_dashboard_goes_through_sign_in_and_back() {
     let env = start_host_env().await;
-    env.create_user("host@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("host@example.com", None).await;
 
     b.goto("/").await;
     b.heading("Acme").await;
@@ -85,7 +84,6 @@ async fn signed_out_dashboard_goes_through_sign_in_and_back() {
     // A reload keeps the session.
     b.reload().await;
     b.heading("Dashboard").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -106,7 +104,7 @@ async fn delete_card_with_an_old_second_factor_steps_up_and_completes_without_pr
     b.heading("Two-step verification").await;
     assert!(b.session_storage(PENDING_KEY).await.is_some_and(|p| p.contains("host.delete-card")));
 
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/billing").await;
     // Resumed: nobody pressed "Delete card" again.
     b.role_text("status", "Card deleted (session verified with two steps).").await;
@@ -121,15 +119,13 @@ async fn delete_card_with_an_old_second_factor_steps_up_and_completes_without_pr
     b.click("Delete card").await;
     b.role_text("status", "Card deleted").await;
     assert_eq!(b.path().await, "/billing");
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn sign_out_from_the_host_navigation() {
     let env = start_host_env().await;
-    env.create_user("leaver@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("leaver@example.com", None).await;
     b.sign_in_with("/account/sign-in?next=%2Fdashboard", "leaver@example.com", PASSWORD).await;
     b.wait_path("/dashboard").await;
     b.heading("Dashboard").await;
@@ -150,7 +146,6 @@ async fn sign_out_from_the_host_navigation() {
     // Guarded pages ask to sign in again.
     b.click_link("Dashboard").await;
     b.wait_path("/account/sign-in").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -175,19 +170,17 @@ async fn payouts_page_needs_a_second_factor_and_cancel_does_not_bounce() {
 
     b.click("Continue").await;
     b.wait_path("/account/mfa").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/payouts").await;
     b.heading("Payouts").await;
     b.text("Next payout").await;
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn users_without_a_factor_meet_the_aal2_requirements() {
     let env = start_host_env().await;
-    env.create_user("plain@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("plain@example.com", None).await;
     b.sign_in_with("/account/sign-in?next=%2Fbilling", "plain@example.com", PASSWORD).await;
     b.wait_path("/billing").await;
     b.click("Delete card").await;
@@ -195,7 +188,6 @@ async fn users_without_a_factor_meet_the_aal2_requirements() {
     b.goto("/payouts").await;
     b.heading("Payouts").await;
     assert_eq!(b.path().await, "/payouts");
-    b.close().await;
     env.stop().await;
 }
 
@@ -218,7 +210,6 @@ async fn an_abandoned_delete_card_does_not_run_when_another_user_signs_in_in_tha
     card_stays(&b).await;
     assert!(b.session_storage(PENDING_KEY).await.is_none(), "the foreign entry is dropped");
     delete_card_runs_at_once(&b).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -237,7 +228,6 @@ async fn an_abandoned_delete_card_does_not_run_when_the_same_user_signs_in_again
     card_stays(&b).await;
     assert!(b.session_storage(PENDING_KEY).await.is_none());
     delete_card_runs_at_once(&b).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -252,12 +242,11 @@ async fn an_expired_delete_card_does_not_run_after_a_late_verification() {
 
     // Six minutes on the step-up page: longer than the five a pending action may wait.
     env.advance_clock(360).await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     card_stays(&b).await;
     assert!(b.session_storage(PENDING_KEY).await.is_none(), "the expired entry is dropped");
     // The verification itself counted: pressing again deletes at once.
     delete_card_runs_at_once(&b).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -286,12 +275,11 @@ async fn a_planted_pending_entry_deletes_nothing() {
     b.goto("/account/mfa?next=%2Fbilling").await;
     b.heading("Two-step verification").await;
     env.advance_clock(30).await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     card_stays(&b).await;
 
     // The card goes only when the user presses the button.
     delete_card_runs_at_once(&b).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -299,8 +287,7 @@ async fn a_planted_pending_entry_deletes_nothing() {
 async fn an_mfa_user_who_skips_the_code_sees_no_guarded_page_and_lands_on_the_second_factor_step() {
     let env = start_host_env().await;
     let email = "skipper@example.com";
-    env.create_user(email, PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser(email, Some(SECRET)).await;
     // Whatever these pages would show, recorded the moment it is put into any page.
     let private = ["Signed in as", "Visa ending in 4242", "Next payout", "Account: "];
     b.watch_for(&private).await;
@@ -332,13 +319,12 @@ async fn an_mfa_user_who_skips_the_code_sees_no_guarded_page_and_lands_on_the_se
     assert!(!b.has_button("Delete card").await);
 
     // The code finishes signing in and goes on to the page asked for.
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/dashboard").await;
     b.heading("Dashboard").await;
     b.text(&format!("Signed in as {email}.")).await;
     b.text("This session was verified with two steps.").await;
     // The record works: now it has seen the dashboard.
     assert!(b.seen().await.iter().any(|l| l == "/dashboard: Signed in as"), "{:?}", b.seen().await);
-    b.close().await;
     env.stop().await;
 }

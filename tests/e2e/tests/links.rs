@@ -20,13 +20,12 @@ fn signed_in_here_as(email: &str) -> String {
     )
 }
 
-/// Asks for a recovery code in the wizard (step 1 → step 2), as a person does.
-async fn request_code(b: &Browser, email: &str) {
-    b.goto("/auth/recover").await;
-    b.heading("Step 1 of 4").await;
-    b.fill("Email", email).await;
-    b.click("Send code").await;
-    b.heading("Step 2 of 4").await;
+/// An environment with the two accounts of the tests below.
+async fn attacker_and_victim() -> Env {
+    let env = Env::start().await;
+    env.create_user(ATTACKER, PASSWORD, None, None).await;
+    env.create_user(VICTIM, PASSWORD, None, None).await;
+    env
 }
 
 /// The home page says who is signed in.
@@ -40,9 +39,7 @@ async fn home_says_signed_in_as(b: &Browser, email: &str) {
 /// recovery session in the fragment. Nothing changes until "Continue as <attacker>" is pressed.
 #[tokio::test]
 async fn fragment_tokens_of_another_account_are_not_adopted_without_a_press() {
-    let env = Env::start().await;
-    env.create_user(ATTACKER, PASSWORD, None, None).await;
-    env.create_user(VICTIM, PASSWORD, None, None).await;
+    let env = attacker_and_victim().await;
     // The attacker follows their own mail's GoTrue link with a plain HTTP client.
     let tokens = env.recovery_tokens(ATTACKER).await;
 
@@ -82,16 +79,13 @@ async fn fragment_tokens_of_another_account_are_not_adopted_without_a_press() {
 /// page still asks before replacing the account signed in here.
 #[tokio::test]
 async fn token_hash_link_of_another_account_asks_before_switching() {
-    let env = Env::start().await;
-    env.create_user(ATTACKER, PASSWORD, None, None).await;
-    env.create_user(VICTIM, PASSWORD, None, None).await;
+    let env = attacker_and_victim().await;
     env.api_recover(ATTACKER, None).await;
     let link = env.latest_mail_link(ATTACKER).await;
 
     let b = env.signed_in(VICTIM).await;
     let before = b.stored_session_text().await.expect("victim signed in");
-    b.goto_url(&link).await;
-    b.click("Continue").await;
+    b.open_link_and_continue(&link).await;
     b.role_text("status", &link_for(ATTACKER)).await;
     b.text(&signed_in_here_as(VICTIM)).await;
     b.button(&format!("Continue as {ATTACKER}")).await;
@@ -109,8 +103,7 @@ async fn token_hash_link_of_another_account_asks_before_switching() {
     env.api_recover(ATTACKER, None).await;
     let second = env.latest_mail_link(ATTACKER).await;
     assert_ne!(second, link);
-    b.goto_url(&second).await;
-    b.click("Continue").await;
+    b.open_link_and_continue(&second).await;
     b.click(&format!("Continue as {ATTACKER}")).await;
     b.heading("Step 4 of 4").await;
     assert_eq!(b.session_claims().await["email"], ATTACKER);
@@ -121,9 +114,7 @@ async fn token_hash_link_of_another_account_asks_before_switching() {
 /// with an alert, nothing adopted — signed out stays signed out, signed in stays unchanged.
 #[tokio::test]
 async fn fragment_tokens_of_other_types_are_refused() {
-    let env = Env::start().await;
-    env.create_user(ATTACKER, PASSWORD, None, None).await;
-    env.create_user(VICTIM, PASSWORD, None, None).await;
+    let env = attacker_and_victim().await;
     let tokens = LinkTokens::from_sign_in(&env.api_sign_in(ATTACKER, PASSWORD).await.unwrap());
 
     let signed_out = env.browser().await;
@@ -156,9 +147,8 @@ async fn fragment_tokens_of_other_types_are_refused() {
 async fn a_scanner_opening_the_mail_link_spends_nothing() {
     let env = Env::start().await;
     let email = "scanned@example.com";
-    env.create_user(email, PASSWORD, None, None).await;
-    let b = env.browser().await;
-    request_code(&b, email).await;
+    let b = env.user_and_browser(email, None).await;
+    b.request_recovery_code(email).await;
     let link = env.latest_mail_link(email).await;
     assert!(link.contains("/auth/confirm?token_hash="), "the app's own link: {link}");
 
@@ -173,8 +163,7 @@ async fn a_scanner_opening_the_mail_link_spends_nothing() {
     assert_eq!(scanner.stored_session_text().await, None);
     scanner.close().await;
 
-    b.goto_url(&link).await;
-    b.click("Continue").await;
+    b.open_link_and_continue(&link).await;
     b.heading("Step 4 of 4").await;
     assert_eq!(b.session_claims().await["email"], email);
     env.stop().await;
@@ -190,7 +179,7 @@ async fn the_link_tokens_leave_the_address_bar() {
     env.create_user(fragment, PASSWORD, None, None).await;
 
     let b = env.browser().await;
-    request_code(&b, hashed).await;
+    b.request_recovery_code(hashed).await;
     b.goto_url(&env.latest_mail_link(hashed).await).await;
     b.text("Press Continue to verify your reset link.").await;
     let href = b.wait_address_bar_clean().await;

@@ -13,26 +13,16 @@ async fn recovering(email: &str, totp: Option<&str>, phone: Option<&str>) -> (En
     let env = Env::start().await;
     env.create_user(email, OLD, totp, phone).await;
     let b = env.browser().await;
-    request_code(&b, email).await;
+    b.request_recovery_code(email).await;
+    b.role_text("status", "If an account exists for that address").await;
     (env, b)
 }
 
-async fn request_code(b: &Browser, email: &str) {
-    b.goto("/auth/recover").await;
+/// A used link: the message, and the way on to asking for a code instead (step 1).
+async fn used_link_offers_the_code_path(b: &Browser) {
+    b.alert("invalid, expired or was already used").await;
+    b.click_link("Request a code instead").await;
     b.heading("Step 1 of 4").await;
-    b.fill("Email", email).await;
-    b.click("Send code").await;
-    b.heading("Step 2 of 4").await;
-    b.role_text("status", "If an account exists for that address").await;
-}
-
-/// Opens the emailed link (the app's `/auth/confirm?token_hash=…&type=recovery`): nothing is
-/// verified until Continue is pressed.
-async fn open_link_and_continue(b: &Browser, link: &str) {
-    b.goto_url(link).await;
-    b.heading("Reset your password").await;
-    b.text("Press Continue to verify your reset link.").await;
-    b.click("Continue").await;
 }
 
 async fn choose_password(b: &Browser, password: &str) {
@@ -94,21 +84,19 @@ async fn link_path_without_mfa_and_a_used_link() {
             && link.ends_with("&type=recovery"),
         "the mail carries the app's own link: {link}"
     );
-    open_link_and_continue(&b, &link).await;
+    b.open_link_and_continue(&link).await;
     b.wait_path("/auth/recover").await;
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
 
     // The same link again: a clear message (the code path offered: see
     // `a_used_mail_link_offers_the_code_path`).
-    open_link_and_continue(&b, &link).await;
+    b.open_link_and_continue(&link).await;
     b.alert("invalid, expired or was already used").await;
 
     // GoTrue's own link of that mail, used up too: the message and the code path offered.
     b.goto_url(&env.latest_mail_verify_link(email).await).await;
-    b.alert("invalid, expired or was already used").await;
-    b.click_link("Request a code instead").await;
-    b.heading("Step 1 of 4").await;
+    used_link_offers_the_code_path(&b).await;
     env.stop().await;
 }
 
@@ -121,10 +109,8 @@ async fn a_used_mail_link_offers_the_code_path() {
     let link = env.latest_mail_link(email).await;
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 4 of 4").await; // the code spent the token the link carries
-    open_link_and_continue(&b, &link).await;
-    b.alert("invalid, expired or was already used").await;
-    b.click_link("Request a code instead").await;
-    b.heading("Step 1 of 4").await;
+    b.open_link_and_continue(&link).await;
+    used_link_offers_the_code_path(&b).await;
     env.stop().await;
 }
 
@@ -187,7 +173,7 @@ async fn totp_user_steps_up_before_the_new_password_code_and_link() {
     b.heading("Step 3 of 4").await;
     b.fill("Code from your authenticator app", "123456").await;
     b.alert("not right").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_aal("aal2").await;
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
@@ -196,9 +182,9 @@ async fn totp_user_steps_up_before_the_new_password_code_and_link() {
 
     // The same through the emailed link.
     let (env, b) = recovering(email, Some(SECRET), None).await;
-    open_link_and_continue(&b, &env.latest_mail_link(email).await).await;
+    b.open_link_and_continue(&env.latest_mail_link(email).await).await;
     b.heading("Step 3 of 4").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
     env.stop().await;

@@ -1,7 +1,7 @@
 //! Settings → Security: TOTP and phone enrolment, password change at aal2, and the three
 //! sign-out scopes checked from a second device.
 
-use e2e::{eventually, start_env, NEW_PASSWORD, PASSWORD};
+use e2e::{start_env, NEW_PASSWORD, PASSWORD, SIGN_IN_TO_SECURITY};
 
 #[tokio::test]
 async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
@@ -10,9 +10,7 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     let b = env.signed_in("totp@example.com").await;
     b.text("No second factor yet.").await;
 
-    b.click("Add an authenticator app").await;
-    b.fill("Name for this device", "Work phone").await;
-    b.click("Add").await;
+    b.add_authenticator_app("Work phone").await;
     let secret = b.value("Setup key").await;
     assert!(secret.contains(' '), "grouped in fours: {secret}");
     let secret: String = secret.split_whitespace().collect();
@@ -31,7 +29,7 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     let again: String = b.value("Setup key").await.split_whitespace().collect();
     assert_eq!(again, secret);
 
-    let code = gotrue_emulator::totp::code(&secret, env.now().await);
+    let code = env.totp(&secret).await;
     b.fill("Code from your authenticator app", &code).await;
     b.role_text("status", "Two-step verification is on.").await;
     b.text("verified with two steps").await;
@@ -46,16 +44,11 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     b.wait_path("/").await;
     assert!(b.local_storage("lsa.session.v1").await.is_none());
 
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "totp@example.com", PASSWORD).await;
+    b.sign_in_with(SIGN_IN_TO_SECURITY, "totp@example.com", PASSWORD).await;
     b.heading("Two-step verification").await;
-    b.fill(
-        "Code from your authenticator app",
-        &gotrue_emulator::totp::code(&secret, env.now().await),
-    )
-    .await;
+    b.fill("Code from your authenticator app", &env.totp(&secret).await).await;
     b.wait_path("/auth/security").await;
     b.text("verified with two steps").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -81,7 +74,6 @@ async fn enrol_a_phone_with_the_code_from_the_sms() {
     b.role_text("status", "Your phone can now be used for two-step verification.").await;
     b.text("Text message (SMS) (•••1111)").await;
     b.text("verified with two steps").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -111,16 +103,13 @@ async fn change_password_at_aal2_directly() {
 
     // The new password works on another device.
     env.password_reaches_second_factor("change@example.com", NEW_PASSWORD).await;
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn sign_out_everywhere_ends_the_other_device_too() {
     let env = start_env().await;
-    env.create_user("everywhere@example.com", PASSWORD, None, None).await;
-    let a = env.signed_in("everywhere@example.com").await;
-    let b = env.signed_in("everywhere@example.com").await;
+    let (a, b) = env.two_devices("everywhere@example.com").await;
 
     a.click("Sign out everywhere").await;
     a.text("Sign out everywhere, including this device?").await;
@@ -131,21 +120,14 @@ async fn sign_out_everywhere_ends_the_other_device_too() {
     b.reload().await;
     b.wait_path("/auth/sign-in").await;
     b.heading("Sign in").await;
-    eventually("B forgot its session", || async {
-        b.local_storage("lsa.session.v1").await.is_none().then_some(())
-    })
-    .await;
-    a.close().await;
-    b.close().await;
+    b.wait_session_forgotten().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn sign_out_others_keeps_this_device() {
     let env = start_env().await;
-    env.create_user("others@example.com", PASSWORD, None, None).await;
-    let a = env.signed_in("others@example.com").await;
-    let b = env.signed_in("others@example.com").await;
+    let (a, b) = env.two_devices("others@example.com").await;
 
     a.click("Sign out of all other devices").await;
     a.text("Sign out of every other device? This device stays signed in.").await;
@@ -157,17 +139,13 @@ async fn sign_out_others_keeps_this_device() {
 
     b.reload().await;
     b.wait_path("/auth/sign-in").await;
-    a.close().await;
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn sign_out_here_keeps_the_other_device() {
     let env = start_env().await;
-    env.create_user("here@example.com", PASSWORD, None, None).await;
-    let a = env.signed_in("here@example.com").await;
-    let b = env.signed_in("here@example.com").await;
+    let (a, b) = env.two_devices("here@example.com").await;
 
     a.click("Sign out of this device").await;
     a.click("Cancel").await;
@@ -183,8 +161,6 @@ async fn sign_out_here_keeps_the_other_device() {
     b.heading("Security").await;
     b.text("Account: here@example.com").await;
     assert_eq!(b.path().await, "/auth/security");
-    a.close().await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -194,29 +170,20 @@ async fn an_abandoned_enrolment_does_not_block_the_next_one() {
     env.create_user("retry@example.com", PASSWORD, None, None).await;
     let b = env.signed_in("retry@example.com").await;
 
-    b.click("Add an authenticator app").await;
-    b.fill("Name for this device", "Work phone").await;
-    b.click("Add").await;
+    b.add_authenticator_app("Work phone").await;
     let first = b.value("Setup key").await;
     // Abandoned: the page is reloaded before the first code.
     b.reload().await;
     b.text("Not verified").await;
 
-    b.click("Add an authenticator app").await;
-    b.fill("Name for this device", "Work phone").await;
-    b.click("Add").await;
+    b.add_authenticator_app("Work phone").await;
     let secret: String = b.value("Setup key").await.split_whitespace().collect();
     assert_ne!(secret, first.split_whitespace().collect::<String>(), "a new factor");
-    b.fill(
-        "Code from your authenticator app",
-        &gotrue_emulator::totp::code(&secret, env.now().await),
-    )
-    .await;
+    b.fill("Code from your authenticator app", &env.totp(&secret).await).await;
     b.role_text("status", "Two-step verification is on.").await;
     let body = b.text("Authenticator app (Work phone)").await;
     assert_eq!(body.matches("Authenticator app (Work phone)").count(), 1, "{body}");
     assert!(!body.contains("Not verified"), "{body}");
-    b.close().await;
     env.stop().await;
 }
 
@@ -225,9 +192,7 @@ async fn an_unverified_factor_is_removed_without_a_step_up() {
     let env = start_env().await;
     let b = env.signed_in_at_aal2("spare@example.com").await;
     // At aal2 no step-up is needed to start another enrolment; leave it unfinished.
-    b.click("Add an authenticator app").await;
-    b.fill("Name for this device", "Spare").await;
-    b.click("Add").await;
+    b.add_authenticator_app("Spare").await;
     b.field("Setup key").await;
     b.reload().await;
     b.text("Not verified").await;
@@ -253,6 +218,5 @@ async fn an_unverified_factor_is_removed_without_a_step_up() {
     b.click("Cancel").await;
     b.wait_path("/auth/security").await;
     b.text("Verified").await;
-    b.close().await;
     env.stop().await;
 }

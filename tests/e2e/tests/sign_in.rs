@@ -1,13 +1,12 @@
 //! Sign-in: without and with a second factor, the neutral wrong-password message, the way on to
 //! `next`, and hostile `next` values that must end on a safe page.
 
-use e2e::{eventually, start_env, PASSWORD, SECRET};
+use e2e::{eventually, start_env, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 
 #[tokio::test]
 async fn sign_in_without_mfa_goes_to_next() {
     let env = start_env().await;
-    env.create_user("plain@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("plain@example.com", None).await;
 
     b.goto("/auth/sign-in?next=%2Fauth%2Fsecurity").await;
     b.heading("Sign in").await;
@@ -29,17 +28,15 @@ async fn sign_in_without_mfa_goes_to_next() {
     // Already signed in at the needed level: the sign-in page goes straight on.
     b.goto("/auth/sign-in?next=%2Fauth%2Fsecurity").await;
     b.wait_path("/auth/security").await;
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn sign_in_with_totp_verifies_the_second_factor_first() {
     let env = start_env().await;
-    env.create_user("mfa@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("mfa@example.com", Some(SECRET)).await;
 
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "mfa@example.com", PASSWORD).await;
+    b.sign_in_with(SIGN_IN_TO_SECURITY, "mfa@example.com", PASSWORD).await;
     b.heading("Two-step verification").await;
     b.text("Enter a code to finish signing in").await;
     eventually("focus on the step heading", || async {
@@ -57,19 +54,17 @@ async fn sign_in_with_totp_verifies_the_second_factor_first() {
     b.text("That code is not right").await;
     assert!(b.path().await.starts_with("/auth/sign-in"));
 
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
     b.text("verified with two steps").await;
     b.text("Signed in with: authenticator app, password").await;
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn a_wrong_password_or_unknown_email_gets_one_neutral_message() {
     let env = start_env().await;
-    env.create_user("known@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("known@example.com", None).await;
 
     b.sign_in_with("/auth/sign-in", "known@example.com", "wrong-password").await;
     b.alert("Wrong email or password.").await;
@@ -81,15 +76,13 @@ async fn a_wrong_password_or_unknown_email_gets_one_neutral_message() {
     b.alert("Wrong email or password.").await;
     assert!(b.path().await.starts_with("/auth/sign-in"));
     assert!(b.local_storage("lsa.session.v1").await.is_none());
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn a_hostile_next_ends_on_a_safe_page() {
     let env = start_env().await;
-    env.create_user("next@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("next@example.com", None).await;
     let hostile = [
         "%2F%2Fevil.example",
         "https%3A%2F%2Fevil.example",
@@ -109,32 +102,25 @@ async fn a_hostile_next_ends_on_a_safe_page() {
         let url = b.client.current_url().await.unwrap();
         assert_eq!(url.host_str(), Some("127.0.0.1"), "{next} left the origin");
     }
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn the_second_factor_step_can_switch_account() {
     let env = start_env().await;
-    env.create_user("switch@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("switch@example.com", Some(SECRET)).await;
     b.sign_in_with("/auth/sign-in", "switch@example.com", PASSWORD).await;
     b.heading("Two-step verification").await;
     b.click("Sign in with another account").await;
     b.heading("Sign in").await;
-    eventually("session forgotten", || async {
-        b.local_storage("lsa.session.v1").await.is_none().then_some(())
-    })
-    .await;
-    b.close().await;
+    b.wait_session_forgotten().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn an_mfa_user_who_skips_the_code_cannot_open_security() {
     let env = start_env().await;
-    env.create_user("skip@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("skip@example.com", Some(SECRET)).await;
     // The overview's first line, recorded the moment it is put into any page.
     b.watch_for(&["Account: skip@example.com"]).await;
     b.sign_in_with("/auth/sign-in", "skip@example.com", PASSWORD).await;
@@ -152,7 +138,7 @@ async fn an_mfa_user_who_skips_the_code_cannot_open_security() {
     assert!(seen.is_empty(), "the Security screen reached the page: {seen:?}");
 
     // The code finishes signing in and goes on to Security.
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     b.text("Account: skip@example.com").await;
@@ -160,6 +146,5 @@ async fn an_mfa_user_who_skips_the_code_cannot_open_security() {
     // The record works: now it has seen the screen.
     let seen = b.seen().await;
     assert!(seen.iter().any(|l| l.starts_with("/auth/security")), "{seen:?}");
-    b.close().await;
     env.stop().await;
 }

@@ -34,14 +34,13 @@ async fn change_password_with_an_old_second_factor_resumes_after_the_step_up() {
     assert!(b.session_storage(PENDING_KEY).await.is_some());
     assert!(!b.all_storage().await.contains(NEW_PASSWORD), "the new password stays in memory only");
 
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
     // Resumed without pressing anything.
     b.role_text("status", "Password changed. Your other sessions were signed out.").await;
     b.text("verified with two steps").await;
     assert!(b.session_storage(PENDING_KEY).await.is_none());
     env.password_reaches_second_factor("resume@example.com", NEW_PASSWORD).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -55,7 +54,7 @@ async fn change_password_step_up_survives_a_reload() {
     b.reload().await;
     b.heading("Two-step verification").await;
     b.text("Confirm it's you to change your password.").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
     // The typed passwords were in memory only: asked again, and no second step-up.
     b.role_text("status", "enter your passwords again").await;
@@ -63,7 +62,6 @@ async fn change_password_step_up_survives_a_reload() {
     b.role_text("status", "Password changed.").await;
     assert_eq!(b.path().await, "/auth/security");
     env.password_reaches_second_factor("reload@example.com", NEW_PASSWORD).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -78,7 +76,7 @@ async fn remove_a_factor_via_step_up() {
     b.click("Yes, remove").await;
     b.wait_path("/auth/mfa").await;
     b.text("Confirm it's you to remove a verification method.").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
     b.role_text("status", "was removed.").await;
     b.text("No second factor yet.").await;
@@ -86,13 +84,7 @@ async fn remove_a_factor_via_step_up() {
     b.text("verified with one step").await;
 
     // Without a factor, sign-in is one step again.
-    let other = env.browser().await;
-    other
-        .sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "remove@example.com", PASSWORD)
-        .await;
-    other.wait_path("/auth/security").await;
-    other.close().await;
-    b.close().await;
+    env.password_reaches_security("remove@example.com", PASSWORD).await;
     env.stop().await;
 }
 
@@ -107,21 +99,18 @@ async fn adding_a_second_factor_the_server_refuses_steps_up_and_resumes() {
         "path": "/auth/v1/factors", "method": "POST", "status": 403, "code": "insufficient_aal"
     }))
     .await;
-    b.click("Add an authenticator app").await;
-    b.fill("Name for this device", "Tablet").await;
-    b.click("Add").await;
+    b.add_authenticator_app("Tablet").await;
     b.wait_path("/auth/mfa").await;
     b.text("Confirm it's you to add a new verification method.").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
     // The enrolment resumed: the new secret is on screen.
     let secret: String = b.value("Setup key").await.split_whitespace().collect();
     assert_ne!(secret, SECRET);
-    let code = gotrue_emulator::totp::code(&secret, env.now().await);
+    let code = env.totp(&secret).await;
     b.fill("Code from your authenticator app", &code).await;
     b.role_text("status", "Two-step verification is on.").await;
     b.text("Authenticator app (Tablet)").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -140,21 +129,19 @@ async fn cancel_returns_and_forgets_the_pending_action() {
     assert!(!b.text("Security").await.contains("Password changed"));
     // Nothing changed on the server either: the old password still signs in.
     env.password_reaches_second_factor("cancel@example.com", PASSWORD).await;
-    b.close().await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn signed_out_users_sign_in_first_and_keep_next() {
     let env = start_env().await;
-    env.create_user("later@example.com", PASSWORD, Some(SECRET), None).await;
-    let b = env.browser().await;
+    let b = env.user_and_browser("later@example.com", Some(SECRET)).await;
 
     b.goto("/auth/mfa?next=%2Fauth%2Fsecurity").await;
     b.wait_path("/auth/sign-in").await;
     assert_eq!(b.path().await, "/auth/sign-in?next=%2Fauth%2Fsecurity");
     b.submit_sign_in("later@example.com", PASSWORD).await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
+    env.enter_app_code(&b).await;
     b.wait_path("/auth/security").await;
 
     // A hostile next on the step-up page: cancel ends on a safe page.
@@ -163,7 +150,6 @@ async fn signed_out_users_sign_in_first_and_keep_next() {
     b.click("Cancel").await;
     b.wait_path("/").await;
     b.heading("Welcome").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -179,12 +165,9 @@ async fn a_late_insufficient_aal_steps_up_and_resumes() {
     }))
     .await;
     fill_passwords(&b).await;
-    b.wait_path("/auth/mfa").await;
-    b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
-    b.wait_path("/auth/security").await;
+    env.step_up_with_app(&b).await;
     b.role_text("status", "Password changed.").await;
     env.password_reaches_second_factor("late@example.com", NEW_PASSWORD).await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -192,9 +175,7 @@ async fn a_late_insufficient_aal_steps_up_and_resumes() {
 async fn a_reauthentication_nonce_is_emailed_and_asked_for() {
     let env = start_env().await;
     env.create_user("nonce@example.com", PASSWORD, None, None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "nonce@example.com", PASSWORD).await;
-    b.wait_path("/auth/security").await;
+    let b = env.signed_in("nonce@example.com").await;
 
     env.fault(serde_json::json!({
         "path": "/auth/v1/user", "method": "PUT", "status": 400, "code": "reauthentication_needed"
@@ -217,12 +198,6 @@ async fn a_reauthentication_nonce_is_emailed_and_asked_for() {
     b.click("Save password").await;
     b.role_text("status", "Password changed.").await;
 
-    let other = env.browser().await;
-    other
-        .sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "nonce@example.com", NEW_PASSWORD)
-        .await;
-    other.wait_path("/auth/security").await;
-    other.close().await;
-    b.close().await;
+    env.password_reaches_security("nonce@example.com", NEW_PASSWORD).await;
     env.stop().await;
 }

@@ -3,7 +3,8 @@
 //! tokens make no refresh storm, and a sign-out in one tab signs the other out. A link opened in
 //! a second tab moves the first tab's recovery wizard on.
 
-use e2e::{eventually, Browser, Env};
+use e2e::{eventually, Browser, Env, PASSWORD};
+use fantoccini::wd::WindowHandle;
 use std::time::{Duration, Instant};
 
 /// How a refresh request's URL looks.
@@ -14,26 +15,47 @@ async fn signed_in_as(b: &Browser, email: &str) {
     b.text(&format!("Signed in as {email}")).await;
 }
 
-async fn switch(b: &Browser, handle: &fantoccini::wd::WindowHandle) {
-    b.client.switch_to_window(handle.clone()).await.expect("switch tab");
+/// A new environment whose tokens live `jwt_exp` seconds, with a user (no second factor), and
+/// a browser on the sign-in page.
+async fn tab_user(jwt_exp: i64, email: &str) -> (Env, Browser) {
+    let env = Env::start_with(|c| c.jwt_exp = jwt_exp).await;
+    let b = env.user_and_browser(email, None).await;
+    b.goto("/auth/sign-in").await;
+    (env, b)
+}
+
+/// Opens a second tab on the home page: (first tab, second tab).
+async fn second_tab_home(b: &Browser) -> (WindowHandle, WindowHandle) {
+    let tabs = b.open_second_tab().await;
+    b.goto("/").await;
+    tabs
+}
+
+/// Sign-out in the first tab signs the second one out.
+async fn sign_out_reaches_the_other_tab(b: &Browser, first: &WindowHandle, second: &WindowHandle) {
+    b.switch_to(first).await;
+    b.goto("/").await;
+    b.click("Sign out").await;
+    b.text("Forgot your password?").await;
+    b.switch_to(second).await;
+    eventually("tab B to show signed out", || async {
+        let body = b.text("Welcome").await;
+        (!body.contains("Signed in as")).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn refresh_race_and_sign_out_across_tabs() {
     // Tokens live 20 s and are refreshed half their lifetime before expiry: every ~10 s, in
     // both tabs at once.
-    let env = Env::start_with(|c| c.jwt_exp = 20).await;
     let email = "tabs@example.com";
-    env.create_user(email, "tab-password-1", None, None).await;
-    let b = env.browser().await;
-    b.sign_in_with("/auth/sign-in", email, "tab-password-1").await;
+    let (env, b) = tab_user(20, email).await;
+    b.submit_sign_in(email, PASSWORD).await;
     b.wait_path("/").await;
     signed_in_as(&b, email).await;
 
-    let first = b.client.window().await.expect("tab A");
-    let second = b.client.new_window(true).await.expect("tab B").handle;
-    switch(&b, &second).await;
-    b.goto("/").await;
+    let (first, second) = second_tab_home(&b).await;
     signed_in_as(&b, email).await;
 
     // Let several refresh rounds happen with both tabs alive.
@@ -42,7 +64,7 @@ async fn refresh_race_and_sign_out_across_tabs() {
     let later = b.local_storage("lsa.session.v1").await.expect("still signed in after refreshes");
     assert_ne!(start, later, "the tokens were refreshed");
     for tab in [&first, &second] {
-        switch(&b, tab).await;
+        b.switch_to(tab).await;
         signed_in_as(&b, email).await;
     }
     let token: serde_json::Value = serde_json::from_str(&later).unwrap();
@@ -51,38 +73,22 @@ async fn refresh_race_and_sign_out_across_tabs() {
         "the stored refresh token is the live one"
     );
 
-    // Sign-out in tab A signs tab B out.
-    switch(&b, &first).await;
-    b.goto("/").await;
-    b.click("Sign out").await;
-    b.text("Forgot your password?").await;
-    switch(&b, &second).await;
-    eventually("tab B to show signed out", || async {
-        let body = b.text("Welcome").await;
-        (!body.contains("Signed in as")).then_some(())
-    })
-    .await;
+    sign_out_reaches_the_other_tab(&b, &first, &second).await;
     env.stop().await;
 }
 
 #[tokio::test]
 async fn thirty_second_tokens_in_two_tabs_refresh_a_few_times_per_lifetime() {
     // GOTRUE_JWT_EXP=30, the setting that once made 1,281 refresh requests in 10 s.
-    let env = Env::start_with(|c| c.jwt_exp = 30).await;
     let email = "storm@example.com";
-    env.create_user(email, "tab-password-1", None, None).await;
-    let b = env.browser().await;
-    b.goto("/auth/sign-in").await;
+    let (env, b) = tab_user(30, email).await;
     b.keep_resource_timings().await;
-    b.submit_sign_in(email, "tab-password-1").await;
+    b.submit_sign_in(email, PASSWORD).await;
     b.wait_path("/").await;
     signed_in_as(&b, email).await;
     let since = Instant::now();
 
-    let first = b.client.window().await.expect("tab A");
-    let second = b.client.new_window(true).await.expect("tab B").handle;
-    switch(&b, &second).await;
-    b.goto("/").await;
+    let (first, second) = second_tab_home(&b).await;
     b.keep_resource_timings().await;
     signed_in_as(&b, email).await;
 
@@ -91,7 +97,7 @@ async fn thirty_second_tokens_in_two_tabs_refresh_a_few_times_per_lifetime() {
     let mut total = 0;
     let mut counts = Vec::new();
     for tab in [&first, &second] {
-        switch(&b, tab).await;
+        b.switch_to(tab).await;
         let n = b.requests_to(REFRESH).await;
         counts.push(n);
         total += n;
@@ -108,16 +114,7 @@ async fn thirty_second_tokens_in_two_tabs_refresh_a_few_times_per_lifetime() {
     let access = stored["access_token"].as_str().expect("still signed in");
     assert!(env.token_accepted(access).await, "the stored access token is a live one");
 
-    // Sign-out in tab A signs tab B out.
-    switch(&b, &first).await;
-    b.click("Sign out").await;
-    b.text("Forgot your password?").await;
-    switch(&b, &second).await;
-    eventually("tab B to show signed out", || async {
-        let body = b.text("Welcome").await;
-        (!body.contains("Signed in as")).then_some(())
-    })
-    .await;
+    sign_out_reaches_the_other_tab(&b, &first, &second).await;
     assert!(b.local_storage("lsa.session.v1").await.is_none());
     env.stop().await;
 }
@@ -126,21 +123,13 @@ async fn thirty_second_tokens_in_two_tabs_refresh_a_few_times_per_lifetime() {
 async fn a_link_opened_in_another_tab_moves_the_wizard_on() {
     let env = Env::start().await;
     let email = "twotabs@example.com";
-    env.create_user(email, "tab-password-1", None, None).await;
-    let b = env.browser().await;
-    b.goto("/auth/recover").await;
-    b.fill("Email", email).await;
-    b.click("Send code").await;
-    b.heading("Step 2 of 4").await;
-    let first = b.client.window().await.expect("tab A");
-    let second = b.client.new_window(true).await.expect("tab B").handle;
-    switch(&b, &second).await;
-    b.goto_url(&env.latest_mail_link(email).await).await;
+    let b = env.user_and_browser(email, None).await;
+    b.request_recovery_code(email).await;
+    let (first, _) = b.open_second_tab().await;
     // The mail's link lands on the app's page, which verifies only on a press.
-    b.heading("Reset your password").await;
-    b.click("Continue").await;
+    b.open_link_and_continue(&env.latest_mail_link(email).await).await;
     b.heading("Step 4 of 4").await;
-    switch(&b, &first).await;
+    b.switch_to(&first).await;
     b.heading("Step 4 of 4").await;
     env.stop().await;
 }
