@@ -131,3 +131,14 @@ impl Browser {
         methods.filter_map(|e| e["method"].as_str().map(str::to_owned)).collect()
     }
 }
+
+impl Browser {
+    /// From the next page on, this window is a browser without WebAuthn (no
+    /// `PublicKeyCredential`). Call it before the first `goto`.
+    pub async fn without_webauthn(&self) {
+        let source = "delete window.PublicKeyCredential;";
+        let cmd =
+            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
+        self.webdriver(http::Method::POST, "goog/cdp/execute".into(), Some(cmd)).await;
+    }
+}

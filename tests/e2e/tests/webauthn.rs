@@ -4,7 +4,7 @@
 //! the wrong key show a message and lose nothing.
 
 use e2e::webauthn::start_webauthn_env;
-use e2e::{Browser, Env, PASSWORD, SECRET};
+use e2e::{Browser, Env, NEW_PASSWORD, PASSWORD, SECRET};
 
 const NEW: &str = "brand-new-password-2";
 
@@ -228,5 +228,48 @@ async fn with_passkeys_off_on_the_server_there_is_no_passkey_button() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(!b.has_button("Add a passkey").await, "no passkeys section");
     b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn the_step_up_page_takes_the_key_for_a_password_change() {
+    let env = start_webauthn_env().await;
+    let email = "key-step-up@example.com";
+    let (b, _key) = on_security(&env, email).await;
+    b.add_security_key("Desk key").await;
+    env.age_second_factor(&b, 11 * 60).await;
+
+    b.fill("Current password", PASSWORD).await;
+    b.fill("New password", NEW_PASSWORD).await;
+    b.fill("Confirm new password", NEW_PASSWORD).await;
+    b.click("Save password").await;
+    b.wait_path("/auth/mfa").await;
+    b.text("Confirm it's you to change your password.").await;
+    b.click("Use security key").await;
+    b.wait_path("/auth/security").await;
+    b.role_text("status", "Password changed.").await;
+    assert!(env.api_sign_in(email, NEW_PASSWORD).await.is_ok());
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_browser_without_webauthn_shows_no_key_or_passkey_controls() {
+    let env = start_webauthn_env().await;
+    let email = "old-browser@example.com";
+    env.create_user(email, PASSWORD, None, None).await;
+    let b = env.key_browser().await;
+    b.without_webauthn().await;
+    b.goto("/auth/sign-in?next=%2Fauth%2Fsecurity").await;
+    b.field("Email").await;
+    assert_eq!(b.js("return typeof PublicKeyCredential;").await, "undefined");
+    // The server has passkeys on: only the browser decides here.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!b.has_button("Sign in with a passkey").await);
+    b.submit_sign_in(email, PASSWORD).await;
+    b.wait_path("/auth/security").await;
+    b.text("Add an authenticator app").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!b.has_button("Add a security key").await);
+    assert!(!b.has_button("Add a passkey").await, "no passkeys section");
     env.stop().await;
 }
