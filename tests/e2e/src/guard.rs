@@ -2,7 +2,7 @@
 //! clock, two-step sign-ins on any sign-in page, forged pending step-up entries, and a record of
 //! everything a page ever put on screen.
 
-use crate::{eventually, Browser, Env, SessionPost, PASSWORD, PENDING_KEY, SECRET};
+use crate::{eventually, Browser, Env, SessionCommand, PASSWORD, PENDING_KEY, SECRET};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -157,7 +157,7 @@ impl Browser {
         );
         let cmd =
             json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
-        let cdp = SessionPost { path: "goog/cdp/execute", body: cmd };
+        let cdp = SessionCommand::post("goog/cdp/execute", cmd);
         self.client.issue_cmd(cdp).await.expect("CDP through chromedriver");
     }
 

@@ -1,7 +1,7 @@
 //! The host example (`examples/host-app`) served by the emulator instead of the standalone app,
 //! and Content-Security-Policy violation collection for any page.
 
-use crate::{Browser, Env, SessionPost};
+use crate::{Browser, Env, SessionCommand};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -70,7 +70,7 @@ impl Browser {
     pub async fn watch_csp(&self) {
         let cmd = json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": CSP_WATCH}});
         // A Chrome DevTools Protocol command through chromedriver.
-        let cdp = SessionPost { path: "goog/cdp/execute", body: cmd };
+        let cdp = SessionCommand::post("goog/cdp/execute", cmd);
         self.client.issue_cmd(cdp).await.expect("CDP through chromedriver");
     }
 

@@ -481,7 +481,7 @@ impl Browser {
 
     /// The browser console messages so far (chromedriver's log), as text lines.
     pub async fn console(&self) -> Vec<String> {
-        let logs = SessionPost { path: "se/log", body: json!({"type": "browser"}) };
+        let logs = SessionCommand::post("se/log", json!({"type": "browser"}));
         let value = self.client.issue_cmd(logs).await.unwrap_or(Value::Null);
         value
             .as_array()
@@ -497,17 +497,26 @@ impl Browser {
     }
 }
 
-/// A POST with a JSON body to an endpoint of the current session (`session/{id}/{path}`), for
-/// chromedriver's commands that fantoccini has no method for.
+/// A command on an endpoint of the current session (`session/{id}/{path}`), for chromedriver's
+/// commands that fantoccini has no method for.
 #[derive(Debug)]
-pub(crate) struct SessionPost {
+pub(crate) struct SessionCommand {
+    /// GET, POST or DELETE.
+    pub method: http::Method,
     /// After `session/{id}/`, e.g. `se/log`.
-    pub path: &'static str,
-    /// The request body.
-    pub body: Value,
+    pub path: String,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
 }
 
-impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
+impl SessionCommand {
+    /// A POST of `body` to `path`.
+    pub fn post(path: &str, body: Value) -> Self {
+        SessionCommand { method: http::Method::POST, path: path.into(), body: Some(body) }
+    }
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionCommand {
     fn endpoint(
         &self,
         base: &url::Url,
@@ -516,7 +525,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
         base.join(&format!("session/{}/{}", session_id.unwrap_or_default(), self.path))
     }
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.body.to_string()))
+        (self.method.clone(), self.body.as_ref().map(Value::to_string))
     }
 }
 

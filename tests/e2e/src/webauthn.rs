@@ -3,7 +3,7 @@
 //! virtual authenticators (the WebDriver WebAuthn extension) answering the page's
 //! `navigator.credentials` calls instead of a person with a key.
 
-use crate::{Browser, Env};
+use crate::{Browser, Env, SessionCommand};
 use serde_json::{json, Value};
 
 /// [`Env::start_with`] with WebAuthn MFA and passkeys on (RP id `localhost`, origins
@@ -21,27 +21,6 @@ pub async fn start_webauthn_env() -> Env {
     .await
 }
 
-/// One WebDriver command on the current session (`session/{id}/{path}`).
-#[derive(Debug)]
-struct Command {
-    method: http::Method,
-    path: String,
-    body: Option<Value>,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Command {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/{}", session_id.unwrap_or_default(), self.path))
-    }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (self.method.clone(), self.body.as_ref().map(Value::to_string))
-    }
-}
-
 impl Env {
     /// A new browser on `http://localhost:PORT`, with no authenticator yet.
     pub async fn key_browser(&self) -> Browser {
@@ -54,7 +33,7 @@ impl Env {
 impl Browser {
     async fn webdriver(&self, method: http::Method, path: String, body: Option<Value>) -> Value {
         let what = format!("{method} {path}");
-        self.client.issue_cmd(Command { method, path, body }).await.expect(&what)
+        self.client.issue_cmd(SessionCommand { method, path, body }).await.expect(&what)
     }
 
     /// Plugs in a virtual security key (CTAP2 over USB, resident keys, user verification).
@@ -89,6 +68,14 @@ impl Browser {
             let path = format!("webauthn/authenticator/{id}/credential");
             self.webdriver(http::Method::POST, path, Some(c)).await;
         }
+    }
+
+    /// On Security: adds a passkey named `name` with the key plugged in now.
+    pub async fn add_passkey(&self, name: &str) {
+        self.click("Add a passkey").await;
+        self.fill("Passkey name", name).await;
+        self.click("Add a passkey").await;
+        self.role_text("status", &format!("Passkey “{name}” added")).await;
     }
 
     /// On Security: adds a security key named `name` with the key plugged in now.

@@ -82,7 +82,6 @@ async fn security_key_enrolment_survives_a_closed_prompt_then_signs_in_with_the_
     b.wait_path("/auth/security").await;
     b.wait_aal("aal2").await;
     assert_eq!(b.amr_methods().await.first().map(String::as_str), Some("mfa/webauthn"));
-    b.close().await;
     env.stop().await;
 }
 
@@ -94,11 +93,7 @@ async fn key_only_user_resets_a_forgotten_password_with_the_key_after_trying_the
     b.add_security_key("Laptop key").await;
     sign_out(&b).await;
 
-    b.goto("/auth/recover").await;
-    b.heading("Step 1 of 4").await;
-    b.fill("Email", email).await;
-    b.click("Send code").await;
-    b.heading("Step 2 of 4").await;
+    b.request_recovery_code(email).await;
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 3 of 4").await;
 
@@ -121,7 +116,6 @@ async fn key_only_user_resets_a_forgotten_password_with_the_key_after_trying_the
     b.heading("Your password was changed").await;
     assert!(env.api_sign_in(email, NEW).await.is_ok(), "the new password works");
     assert!(env.api_sign_in(email, PASSWORD).await.is_err(), "the old one no longer does");
-    b.close().await;
     env.stop().await;
 }
 
@@ -132,10 +126,7 @@ async fn passkey_is_registered_named_used_renamed_and_removed() {
     let (b, key) = on_security(&env, email).await;
     b.heading("Security").await;
     b.text("No passkeys yet.").await;
-    b.click("Add a passkey").await;
-    b.fill("Passkey name", "Laptop").await;
-    b.click("Add a passkey").await;
-    b.role_text("status", "Passkey “Laptop” added").await;
+    b.add_passkey("Laptop").await;
     b.text("Added ").await;
 
     // Signed out, the passkey alone signs in (aal1, amr passkey: this user has no factor).
@@ -166,7 +157,6 @@ async fn passkey_is_registered_named_used_renamed_and_removed() {
     b.alert("was not accepted").await;
     assert!(b.local_storage("lsa.session.v1").await.is_none(), "still signed out");
     b.field("Email").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -180,10 +170,7 @@ async fn mfa_users_passkey_sign_in_steps_up_and_removing_it_needs_a_fresh_second
     b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", email, PASSWORD).await;
     b.fill("Code from your authenticator app", &env.totp(SECRET).await).await;
     b.wait_path("/auth/security").await;
-    b.click("Add a passkey").await;
-    b.fill("Passkey name", "Phone").await;
-    b.click("Add a passkey").await;
-    b.role_text("status", "Passkey “Phone” added").await;
+    b.add_passkey("Phone").await;
 
     // A passkey is one factor: the sign-in is aal1 and asks for the second one.
     sign_out(&b).await;
@@ -206,7 +193,6 @@ async fn mfa_users_passkey_sign_in_steps_up_and_removing_it_needs_a_fresh_second
     b.wait_path("/auth/security").await;
     b.role_text("status", "Passkey “Phone” was removed").await;
     b.text("No passkeys yet.").await;
-    b.close().await;
     env.stop().await;
 }
 
@@ -227,7 +213,6 @@ async fn with_passkeys_off_on_the_server_there_is_no_passkey_button() {
     b.heading("Security").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(!b.has_button("Add a passkey").await, "no passkeys section");
-    b.close().await;
     env.stop().await;
 }
 
