@@ -2,6 +2,7 @@
 //! new-password pair, the resend countdown, the QR code, and second-factor verification.
 
 pub mod browser;
+mod buttons;
 mod factor_verify;
 mod feedback;
 mod fields;
@@ -9,6 +10,7 @@ mod password;
 mod qr;
 pub(crate) mod task;
 
+pub use buttons::{BusyButton, Confirm};
 pub use factor_verify::{factor_label, FactorVerify};
 pub use feedback::{Alert, Heading, Status, SubmitButton};
 pub use fields::{CodeField, Field, ResendButton};

@@ -2,7 +2,9 @@
 //! when the user has one, then the validated `next`. A user already signed in at their level goes straight on.
 
 use crate::api::LogoutScope;
-use crate::components::{Alert, FactorVerify, Field, Heading, PasswordField, SubmitButton};
+use crate::components::{
+    Alert, BusyButton, FactorVerify, Field, Heading, PasswordField, SubmitButton,
+};
 use crate::redirect::safe_next;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
@@ -118,10 +120,8 @@ fn PasswordStep() -> impl IntoView {
         </form>
         <Show when=move || passkeys.get()>
             <p>
-                <button type="button" class="lsa-button lsa-button-secondary" disabled=move || passkey_pending.get()
-                    aria-busy=move || if passkey_pending.get() { "true" } else { "false" } on:click=with_passkey>
-                    {move || if passkey_pending.get() { s.working } else { s.sign_in_passkey }}
-                </button>
+                <BusyButton label=s.sign_in_passkey pending=passkey_pending on_press=Callback::new(with_passkey)
+                    class="lsa-button-secondary"/>
                 <Show when=move || passkey_pending.get()>
                     <button type="button" class="lsa-link-button" on:click=move |_| auth.cancel_prompt()>{s.key_stop}</button>
                 </Show>

@@ -8,7 +8,7 @@ use super::draft::{self, Draft};
 use super::messages::Op;
 use crate::components::browser::focus_id;
 use crate::components::task::run;
-use crate::components::{Alert, Field, Status};
+use crate::components::{Alert, Field, Status, SubmitButton};
 use leptos::prelude::*;
 
 /// The "add a security key" panel. `resume`: the enrolment was waiting for a step-up.
@@ -94,10 +94,7 @@ pub fn AddKey(resume: bool) -> impl IntoView {
                 <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(); }>
                     <Field id="lsa-key-name" label=s.key_name_label value=name autocomplete="off"
                         hint=s.key_name_hint.to_owned()/>
-                    <button type="submit" class="lsa-button" disabled=move || pending.get()
-                        aria-busy=move || if pending.get() { "true" } else { "false" }>
-                        {move || if pending.get() { s.working } else { s.add_key_button }}
-                    </button>
+                    <SubmitButton label=s.add_key_button pending/>
                 </form>
                 <Alert message=error/>
                 <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>

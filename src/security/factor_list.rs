@@ -8,7 +8,7 @@ use super::messages::Op;
 use crate::api::Factor;
 use crate::components::browser::focus_id;
 use crate::components::task::run;
-use crate::components::{factor_label, Alert, Status};
+use crate::components::{factor_label, Alert, Confirm, Status};
 use leptos::prelude::*;
 
 /// The user's factors, each with a remove button. `resume_remove` is a factor whose removal
@@ -92,28 +92,15 @@ pub fn FactorList(resume_remove: Option<(String, bool)>) -> impl IntoView {
                 </For>
             </ul>
             {move || confirming.get().map(|f| {
-                let label = factor_label(s, &f);
+                let question = s.remove_confirm.replace("{name}", &factor_label(s, &f));
                 let last = is_last_verified(&factors.get_untracked(), &f.id);
-                let target = f.clone();
                 view! {
-                    <div class="lsa-form" role="group" aria-labelledby="lsa-remove-confirm">
-                        <p id="lsa-remove-confirm" tabindex="-1">{s.remove_confirm.replace("{name}", &label)}</p>
-                        <Show when=move || last>
-                            <p class="lsa-alert">{s.remove_last_warning}</p>
-                        </Show>
-                        <div class="lsa-row">
-                            <button type="button" class="lsa-button lsa-button-danger" disabled=move || pending.get()
-                                aria-busy=move || if pending.get() { "true" } else { "false" }
-                                on:click=move |_| remove(target.clone(), false)>
-                                {move || if pending.get() { s.working } else { s.remove_yes }}
-                            </button>
-                            <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
-                                on:click=move |_| {
-                                    confirming.set(None);
-                                    focus_id("lsa-factors-h");
-                                }>{s.cancel}</button>
-                        </div>
-                    </div>
+                    <Confirm id="lsa-remove-confirm" question warning=last.then_some(s.remove_last_warning)
+                        yes=s.remove_yes pending on_yes=Callback::new(move |_| remove(f.clone(), false))
+                        on_cancel=Callback::new(move |_| {
+                            confirming.set(None);
+                            focus_id("lsa-factors-h");
+                        })/>
                 }
             })}
             <Status message=status/>

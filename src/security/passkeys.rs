@@ -7,7 +7,7 @@ use super::messages::Op;
 use crate::api::webauthn::Passkey;
 use crate::components::browser::focus_id;
 use crate::components::task::run;
-use crate::components::{Alert, Field, Status};
+use crate::components::{Alert, Confirm, Field, Status, SubmitButton};
 use leptos::{prelude::*, task::spawn_local};
 
 /// What the panel is doing besides listing.
@@ -176,10 +176,7 @@ pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
                 <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     <Field id="lsa-passkey-name" label=s.passkey_name_label value=name autocomplete="off"/>
                     <div class="lsa-row">
-                        <button type="submit" class="lsa-button" disabled=move || pending.get()
-                            aria-busy=move || if pending.get() { "true" } else { "false" }>
-                            {move || if pending.get() { s.working } else { label }}
-                        </button>
+                        <SubmitButton label pending/>
                         <button type="button" class="lsa-button lsa-button-secondary" on:click=move |_| {
                             if pending.get_untracked() {
                                 auth.cancel_prompt(); // the prompt closes; the form stays
@@ -195,18 +192,9 @@ pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
         Mode::Removing(p) => {
             let question = s.passkey_remove_confirm.replace("{name}", &p.friendly_name);
             view! {
-                <div class="lsa-form" role="group" aria-labelledby="lsa-passkey-confirm">
-                    <p id="lsa-passkey-confirm" tabindex="-1">{question}</p>
-                    <div class="lsa-row">
-                        <button type="button" class="lsa-button lsa-button-danger" disabled=move || pending.get()
-                            aria-busy=move || if pending.get() { "true" } else { "false" }
-                            on:click=move |_| remove(p.clone())>
-                            {move || if pending.get() { s.working } else { s.remove_yes }}
-                        </button>
-                        <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
-                            on:click=move |_| show(Mode::List, "lsa-passkeys-h")>{s.cancel}</button>
-                    </div>
-                </div>
+                <Confirm id="lsa-passkey-confirm" question warning=None yes=s.remove_yes pending
+                    on_yes=Callback::new(move |_| remove(p.clone()))
+                    on_cancel=Callback::new(move |_| show(Mode::List, "lsa-passkeys-h"))/>
             }
             .into_any()
         }
