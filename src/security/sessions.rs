@@ -5,7 +5,7 @@ use super::messages::{message, Op};
 use crate::api::LogoutScope;
 use crate::components::browser::focus_id;
 use crate::components::task::run;
-use crate::components::{Alert, Status};
+use crate::components::{Alert, Confirm, Status};
 use crate::strings::Strings;
 use leptos::prelude::*;
 
@@ -71,21 +71,12 @@ pub fn Sessions(leaving: StoredValue<bool>) -> impl IntoView {
                 {button(LogoutScope::Global, s.sign_out_everywhere)}
             </div>
             {move || confirming.get().map(|scope| view! {
-                <div class="lsa-form" role="group" aria-labelledby="lsa-sign-out-confirm">
-                    <p id="lsa-sign-out-confirm" tabindex="-1">{question(s, scope)}</p>
-                    <div class="lsa-row">
-                        <button type="button" class="lsa-button lsa-button-danger" disabled=move || pending.get()
-                            aria-busy=move || if pending.get() { "true" } else { "false" }
-                            on:click=move |_| sign_out()>
-                            {move || if pending.get() { s.working } else { s.yes }}
-                        </button>
-                        <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get()
-                            on:click=move |_| {
-                                confirming.set(None);
-                                focus_id("lsa-sessions-h");
-                            }>{s.cancel}</button>
-                    </div>
-                </div>
+                <Confirm id="lsa-sign-out-confirm" question=question(s, scope).to_owned() warning=None yes=s.yes
+                    pending on_yes=Callback::new(move |_| sign_out())
+                    on_cancel=Callback::new(move |_| {
+                        confirming.set(None);
+                        focus_id("lsa-sessions-h");
+                    })/>
             })}
             <Status message=status/>
             <Alert message=error/>
