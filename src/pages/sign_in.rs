@@ -86,15 +86,16 @@ fn PasswordStep() -> impl IntoView {
             }
         });
     };
-    // "Sign in with a passkey" when the browser can and the server has passkeys on.
+    // "Sign in with a passkey" when the browser can and the server has passkeys on; then also
+    // in the email field's autofill, where the browser offers that.
     let passkeys = RwSignal::new(false);
     spawn_local(async move {
         let on = auth.passkeys_available().await;
-        let _ = passkeys.try_set(on);
-    });
-    // And in the email field's autofill, where the browser offers that.
-    spawn_local(async move {
-        if let Err(e) = auth.offer_passkey_autofill().await {
+        if passkeys.try_set(on).is_some() || !on {
+            return; // the page is gone, or no passkeys here
+        }
+        let still_here = move || passkeys.try_get_untracked().is_some();
+        if let Err(e) = auth.offer_passkey_autofill(still_here).await {
             let _ = error.try_set(Some(s.key_error(&e)));
         }
     });

@@ -112,13 +112,20 @@ impl AuthStore {
     /// Offers this browser's passkeys in the email field's autofill, where the browser
     /// supports it (conditional mediation); picking one signs in as
     /// [`AuthStore::sign_in_passkey`] does. `Ok(false)`: no autofill here, or it ended without
-    /// a pick (the page was left, or a modal prompt was opened instead).
-    pub(crate) async fn offer_passkey_autofill(&self) -> Result<bool, ApiError> {
+    /// a pick (the page was left, or a modal prompt was opened instead). `still_here` says
+    /// whether the page that asked is still shown, checked before the request opens.
+    pub(crate) async fn offer_passkey_autofill(
+        &self,
+        still_here: impl Fn() -> bool,
+    ) -> Result<bool, ApiError> {
         if !authenticator::autofill_available().await || !self.passkeys_available().await {
             return Ok(false);
         }
         let api = self.api();
         let ceremony = self.request(api.passkey_sign_in_options()).await?;
+        if !still_here() {
+            return Ok(false);
+        }
         let made = match authenticator::autofill(ceremony.options.get()).await {
             Err(ApiError::Authenticator(_)) => return Ok(false),
             made => credential(made?)?,
