@@ -95,7 +95,10 @@ impl Claims {
             return Err(ClaimsError::Malformed);
         };
         let bytes = base64url_decode(payload).ok_or(ClaimsError::Base64)?;
-        match serde_json::from_slice::<Value>(&bytes) {
+        // `from_str`, not `from_slice`: the error parser reads JSON from a `&str` too, so the
+        // bundle carries one copy of serde_json's `Value` parser instead of two (issue 16).
+        let text = std::str::from_utf8(&bytes).map_err(|_| ClaimsError::Json)?;
+        match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(m)) => Ok(Claims::from_map(&m)),
             _ => Err(ClaimsError::Json),
         }
