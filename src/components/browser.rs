@@ -38,6 +38,16 @@ pub fn origin() -> String {
     String::new()
 }
 
+/// The page's host name, e.g. `localhost` (empty off the browser): its WebAuthn relying party.
+pub fn hostname() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
 /// The current path with query and fragment, e.g. `/billing?tab=1` (`/` off the browser).
 pub fn current_path() -> String {
     #[cfg(target_arch = "wasm32")]

@@ -1,4 +1,5 @@
-//! A button for one async action, and the confirmation before a destructive one.
+//! A button for one async action, the way out of a security-key prompt, and the confirmation
+//! before a destructive one.
 
 use leptos::prelude::*;
 
@@ -22,6 +23,22 @@ pub fn BusyButton(
             on:click=move |_| on_press.run(())>
             {move || if pending.get() { working } else { label }}
         </button>
+    }
+}
+
+/// "Stop waiting for the key" while a security-key or passkey prompt is open (`pending`): it
+/// closes the prompt, whose command then fails as cancelled.
+#[component]
+pub fn StopWaiting(
+    /// Whether the prompt is open.
+    pending: RwSignal<bool>,
+) -> impl IntoView {
+    let auth = crate::use_auth();
+    let label = auth.strings().key_stop;
+    view! {
+        <Show when=move || pending.get()>
+            <button type="button" class="lsa-link-button" on:click=move |_| auth.cancel_prompt()>{label}</button>
+        </Show>
     }
 }
 

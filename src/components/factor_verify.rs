@@ -4,7 +4,7 @@
 //! `mfa_verification_failed` (code kept), `mfa_challenge_expired` (a new challenge), rate
 //! limits (countdown from the server's seconds), a cancelled key prompt, and a lost device.
 
-use super::{Alert, BusyButton, CodeField, ResendButton, Status, SubmitButton};
+use super::{Alert, BusyButton, CodeField, ResendButton, Status, StopWaiting, SubmitButton};
 use crate::api::{Challenge, ErrorCode, Factor};
 use crate::strings::Strings;
 use leptos::prelude::*;
@@ -156,9 +156,7 @@ pub fn FactorVerify(
         <Show when=is_key>
             <div class="lsa-form">
                 <BusyButton label=s.mfa_use_key pending on_press=Callback::new(move |_| use_key()) class=""/>
-                <Show when=move || pending.get()>
-                    <button type="button" class="lsa-link-button" on:click=move |_| auth.cancel_prompt()>{s.key_stop}</button>
-                </Show>
+                <StopWaiting pending/>
                 <Status message=status/>
                 <Alert message=error/>
             </div>

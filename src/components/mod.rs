@@ -10,7 +10,7 @@ mod password;
 mod qr;
 pub(crate) mod task;
 
-pub use buttons::{BusyButton, Confirm};
+pub use buttons::{BusyButton, Confirm, StopWaiting};
 pub use factor_verify::{factor_label, FactorVerify};
 pub use feedback::{Alert, Heading, Status, SubmitButton};
 pub use fields::{CodeField, Field, ResendButton};

@@ -3,7 +3,7 @@
 
 use crate::api::LogoutScope;
 use crate::components::{
-    Alert, BusyButton, FactorVerify, Field, Heading, PasswordField, SubmitButton,
+    Alert, BusyButton, FactorVerify, Field, Heading, PasswordField, StopWaiting, SubmitButton,
 };
 use crate::redirect::safe_next;
 use crate::session::state::AuthState;
@@ -123,9 +123,7 @@ fn PasswordStep() -> impl IntoView {
             <p>
                 <BusyButton label=s.sign_in_passkey pending=passkey_pending on_press=Callback::new(with_passkey)
                     class="lsa-button-secondary"/>
-                <Show when=move || passkey_pending.get()>
-                    <button type="button" class="lsa-link-button" on:click=move |_| auth.cancel_prompt()>{s.key_stop}</button>
-                </Show>
+                <StopWaiting pending=passkey_pending/>
             </p>
         </Show>
         <nav class="lsa-links">

@@ -8,15 +8,6 @@ use crate::api::ApiError;
 use crate::authenticator;
 use leptos::prelude::*;
 
-/// This page's host name and origin: the relying party GoTrue checks credentials against.
-fn relying_party() -> (String, String) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(loc) = web_sys::window().map(|w| w.location()) {
-        return (loc.hostname().unwrap_or_default(), loc.origin().unwrap_or_default());
-    }
-    (String::new(), String::new())
-}
-
 impl AuthStore {
     /// Whether this browser can use security keys and passkeys here.
     pub fn webauthn_available(&self) -> bool {
@@ -48,7 +39,8 @@ impl AuthStore {
     }
 
     async fn key_ceremony(&self, factor_id: &str) -> Result<Ceremony, ApiError> {
-        let (host, origin) = relying_party();
+        use crate::components::browser::{hostname, origin};
+        let (host, origin) = (hostname(), origin());
         let rp = RelyingParty { rp_id: &host, rp_origins: [&origin] };
         self.authed(|api, token| async move { api.challenge_webauthn(&token, factor_id, rp).await })
             .await
@@ -102,10 +94,19 @@ impl AuthStore {
     /// session is aal1 (amr `passkey`): a user with a second factor then verifies it, as after
     /// a password.
     pub async fn sign_in_passkey(&self) -> Result<(), ApiError> {
-        let api = self.api();
-        let ceremony = self.request(api.passkey_sign_in_options()).await?;
-        let made = credential(authenticator::get(ceremony.options.get()).await?)?;
-        let resp = self.request(api.passkey_sign_in(&ceremony.id, &made)).await?;
+        let ceremony = self.request(self.api().passkey_sign_in_options()).await?;
+        let made = authenticator::get(ceremony.options.get()).await?;
+        self.finish_passkey_sign_in(&ceremony, made).await
+    }
+
+    /// Sends the assertion `made` for `ceremony` and adopts the aal1 session it answers.
+    async fn finish_passkey_sign_in(
+        &self,
+        ceremony: &Ceremony,
+        made: String,
+    ) -> Result<(), ApiError> {
+        let made = credential(made)?;
+        let resp = self.request(self.api().passkey_sign_in(&ceremony.id, &made)).await?;
         self.adopt_response(resp, AuthEvent::SignedIn)
     }
 
@@ -121,18 +122,15 @@ impl AuthStore {
         if !authenticator::autofill_available().await || !self.passkeys_available().await {
             return Ok(false);
         }
-        let api = self.api();
-        let ceremony = self.request(api.passkey_sign_in_options()).await?;
+        let ceremony = self.request(self.api().passkey_sign_in_options()).await?;
         if !still_here() {
             return Ok(false);
         }
         let made = match authenticator::autofill(ceremony.options.get()).await {
             Err(ApiError::Authenticator(_)) => return Ok(false),
-            made => credential(made?)?,
+            made => made?,
         };
-        let resp = self.request(api.passkey_sign_in(&ceremony.id, &made)).await?;
-        self.adopt_response(resp, AuthEvent::SignedIn)?;
-        Ok(true)
+        self.finish_passkey_sign_in(&ceremony, made).await.map(|()| true)
     }
 
     /// Ends the autofill offer of [`AuthStore::offer_passkey_autofill`].
