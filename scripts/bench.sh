@@ -6,8 +6,10 @@
 #     navigation start until the first form field is present and enabled, and the JS heap in use;
 # then one summary line per page with its brotli total next to the budget (issue 16: 150 KiB
 # brotli for any auth page). Exits 1 when a page of the SPA is over the budget.
-# The default pages are the sign-in page, the recovery wizard and the security screen (signed
-# out, the security page redirects to sign-in: what it fetches on the way is what is counted).
+# The default pages are the sign-in page, the recovery wizard and the security screen, the last
+# both signed out (it redirects to sign-in: what it fetches on the way is counted) and signed in
+# (a user signed in once through the form; each load starts from a fresh profile holding that
+# localStorage, so what is counted is the screen's own first load).
 # The SPA is served by the emulator (`--serve-dir`, index.html fallback for deep links).
 #
 # Usage: scripts/bench.sh [--no-build] [--route /auth/sign-in]... [--runs 20] [--dist dist]
@@ -15,6 +17,8 @@
 #   --no-build       use the existing dist/ (and examples/host-app/dist) instead of building
 #   --route P        a page to load; repeat for several (default: /auth/sign-in /auth/recover
 #                    /auth/security)
+#   --signed-in P    a page to load signed in; repeat for several (default: /auth/security;
+#                    with --route only, none)
 #   --runs N         timed loads per page (default 20)
 #   --dist DIR       the build to serve (default dist)
 #   --budget-kib N   the first-load budget per page, brotli KiB (default 150)
@@ -27,12 +31,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-BUILD=1 ROUTES=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
+BUILD=1 ROUTES=() SIGNED_IN=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
     --route) ROUTES+=("$2"); shift ;;
     --route=*) ROUTES+=("${1#*=}") ;;
+    --signed-in) SIGNED_IN+=("$2"); shift ;;
+    --signed-in=*) SIGNED_IN+=("${1#*=}") ;;
     --runs) RUNS="$2"; shift ;;
     --runs=*) RUNS="${1#*=}" ;;
     --dist) DIST="$2"; shift ;;
@@ -48,7 +54,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#ROUTES[@]} -gt 0 ] || ROUTES=(/auth/sign-in /auth/recover /auth/security)
+if [ ${#ROUTES[@]} -eq 0 ] && [ ${#SIGNED_IN[@]} -eq 0 ]; then
+  ROUTES=(/auth/sign-in /auth/recover /auth/security) SIGNED_IN=(/auth/security)
+fi
 for i in "${!ROUTES[@]}"; do
   case "${ROUTES[$i]}" in /*) ;; *) ROUTES[$i]="/${ROUTES[$i]}" ;; esac
 done
@@ -122,7 +130,8 @@ trap cleanup EXIT
 serve() {
   [ -z "$EMU_PID" ] || { kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null || true; }
   : > "$OUT/emulator.log"
-  "$EMU" --port 0 --serve-dir "$1" > "$OUT/emulator.log" 2>&1 &
+  # Sign-ups are confirmed at once (the signed-in pages' user).
+  GOTRUE_MAILER_AUTOCONFIRM=true "$EMU" --port 0 --serve-dir "$1" > "$OUT/emulator.log" 2>&1 &
   EMU_PID=$!
   URL=""
   for _ in $(seq 100); do
@@ -137,18 +146,21 @@ LABEL="$(git rev-parse --short HEAD 2>/dev/null || echo build)"
 [ "$BUILD" = 1 ] || LABEL="existing $DIST (HEAD $LABEL)"
 : > "$OUT/summary.tsv"
 
-# Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0).
+# Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0), $4 = signed in (1).
 measure() {
+  local name="$1 $2"
+  [ "${4:-0}" = 0 ] || name="$name (signed in)"
   serve "$1"
-  log "serving $1 at $URL with $EMU; $RUNS fresh loads of $2"
+  log "serving $1 at $URL with $EMU; $RUNS fresh loads of $2${4:+ signed in}"
   BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$2" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
-    BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" \
-    BENCH_SUMMARY="$OUT/summary.tsv" BENCH_SUMMARY_NAME="$1 $2" BENCH_GATED="$3" \
+    BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" BENCH_SIGN_IN="${4:-0}" \
+    BENCH_SUMMARY="$OUT/summary.tsv" BENCH_SUMMARY_NAME="$name" BENCH_GATED="$3" \
     node scripts/bench/measure.mjs > "$OUT/page.out"
   if [ "$JSON" = 1 ]; then cat "$OUT/page.out" >> "$OUT/pages.json"; else cat "$OUT/page.out"; echo; fi
 }
 
 for r in "${ROUTES[@]}"; do measure "$DIST" "$r" 1; done
+for r in "${SIGNED_IN[@]}"; do measure "$DIST" "$r" 1 1; done
 [ "$HOST" = 0 ] || measure "$HOST_DIST" "$HOST_ROUTE" 0
 
 # The budget: one line per page (summary.tsv: name, gated, brotli bytes, ready median ms).

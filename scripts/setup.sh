@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the app and its tests need, offline-friendly and idempotent:
-# the wasm32 target, trunk, wasm-bindgen-cli (same version as Cargo.lock), wasm-opt (npm binaryen),
-# Debian's chromium + chromium-driver. Each tool is installed only when missing or at the wrong version.
+# the wasm32 target, trunk, wasm-bindgen-cli (same version as Cargo.lock), wasm-split-cli,
+# wasm-opt (npm binaryen), Debian's chromium + chromium-driver. Each tool is installed only when missing or at the wrong version.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
@@ -42,10 +42,17 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   cargo install --locked trunk --version "$TRUNK_VERSION" --force
 fi
 
+# wasm-split-cli has no --version: cargo's list of installed crates tells.
+if ! command -v wasm-split-cli >/dev/null ||
+   ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION, about 2 min)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
+fi
+
 if ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   log "installing wasm-opt from npm binaryen@$BINARYEN_VERSION"
   mkdir -p "$TOOLS_DIR"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
-log "ok: $(trunk --version), $(wasm-bindgen --version), $("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version), $(chromium --version 2>/dev/null | head -1)"
+log "ok: $(trunk --version), $(wasm-bindgen --version), wasm-split-cli $WASM_SPLIT_VERSION, $("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version), $(chromium --version 2>/dev/null | head -1)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test layer (installing what is missing first) and prints a summary per layer:
-#   lint     cargo fmt --check, clippy -D warnings (native, wasm32 csr, ssr), cargo doc -D warnings
+#   lint     cargo fmt --check, clippy -D warnings (native, wasm32 csr and split, ssr), cargo doc -D warnings
 #   native   cargo test: pure logic, the emulator over real HTTP, its fidelity test, doc tests
 #   browser  wasm-bindgen-test in headless Chromium against a running emulator
 #   e2e      the release SPA served by the emulator, driven in Chromium through chromedriver
@@ -71,6 +71,7 @@ lint() {
   cargo fmt --all --check &&
   cargo clippy --workspace --all-targets -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --bins --tests --features csr,test-internals --target wasm32-unknown-unknown -- -D warnings &&
+  cargo clippy -p leptos-supabase-auth --bins --features split --target wasm32-unknown-unknown -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features ssr -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos-supabase-auth -p gotrue-emulator --quiet

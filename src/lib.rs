@@ -39,7 +39,7 @@
 //! `…/leptos-supabase-auth` is the checkout the host's `Cargo.toml` depends on by `path`. Trunk
 //! copies and links the file, so a strict `style-src 'self'` holds (nothing is injected at run
 //! time). The repository's `docs/embedding.md` walks through a complete host.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 // Server rendering (`ssr`) computes the layout of deeply nested view types.
 #![recursion_limit = "256"]
 
@@ -58,6 +58,7 @@ mod redirect;
 mod routes;
 mod security;
 mod session;
+mod split;
 mod storage;
 mod strings;
 

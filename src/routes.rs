@@ -66,8 +66,8 @@ pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment(base_segment(&base)) view=leptos_router::components::Outlet>
             <Route path=StaticSegment("sign-in") view=pages::SignInPage/>
-            <Route path=StaticSegment("recover") view=pages::RecoverPage/>
-            <Route path=StaticSegment("confirm") view=pages::ConfirmPage/>
+            <Route path=StaticSegment("recover") view=|| crate::split::recovery(AuthRoute::Recover)/>
+            <Route path=StaticSegment("confirm") view=|| crate::split::recovery(AuthRoute::Confirm)/>
             <Route path=StaticSegment("mfa") view=pages::MfaPage/>
             <Route path=StaticSegment("security") view=pages::SecurityPage/>
         </ParentRoute>

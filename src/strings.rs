@@ -240,6 +240,8 @@ strings! {
 
     /// Error: network.
     err_network = "We could not reach the server. Check your connection and try again.",
+    /// Error: a part of the app (its own wasm chunk) could not be downloaded.
+    err_load_part = "This page could not be loaded. Check your connection and try again.",
     /// Error: unknown.
     err_unknown = "Something went wrong. Please try again.",
     /// Error: invalid_credentials.

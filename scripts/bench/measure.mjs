@@ -13,7 +13,9 @@
 // Environment: BENCH_NODE_MODULES (the directory holding playwright-core), BENCH_URL, BENCH_RUNS, BENCH_CHROMIUM, BENCH_BROTLI (optional), BENCH_JSON=1
 // (one JSON object on one line), BENCH_TIMEOUT_MS (per load, default 15000), BENCH_LABEL (shown in
 // the title), BENCH_SUMMARY (optional: a file to which one line is appended, tab-separated:
-// BENCH_SUMMARY_NAME, BENCH_GATED, total brotli bytes, median ready ms).
+// BENCH_SUMMARY_NAME, BENCH_GATED, total brotli bytes, median ready ms), BENCH_SIGN_IN=1 (measure
+// the page signed in: a user is signed up and signed in once, through the sign-in form, and every
+// measured load starts from a fresh profile holding that localStorage).
 
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -81,7 +83,33 @@ async function withFreshBrowser(fn) {
   }
 }
 
+// The localStorage of a signed-in user, as the app wrote it (BENCH_SIGN_IN=1), else null.
+async function signedInStorage() {
+  if (process.env.BENCH_SIGN_IN !== "1") return null;
+  const origin = new URL(url).origin;
+  const email = `bench-${Date.now()}@example.com`, password = "Bench-password-1";
+  const signUp = await fetch(`${origin}/auth/v1/signup`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }),
+  });
+  if (!signUp.ok) throw new Error(`sign-up for the signed-in load: HTTP ${signUp.status}`);
+  return withFreshBrowser(async (context) => {
+    const page = context.pages()[0] || (await context.newPage());
+    await page.goto(`${origin}/auth/sign-in`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForFunction(() => localStorage.getItem("lsa.session.v1"), null, { timeout: timeoutMs });
+    return page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(localStorage))));
+  });
+}
+let storage = null;
+
 async function load(context, onResponse) {
+  if (storage) {
+    await context.addInitScript({
+      content: `for (const [k, v] of Object.entries(${storage})) localStorage.setItem(k, v);`,
+    });
+  }
   await context.addInitScript({ content: READY_PROBE });
   const page = context.pages()[0] || (await context.newPage());
   if (onResponse) page.on("response", onResponse);
@@ -140,6 +168,7 @@ function quantile(xs, q) {
 }
 
 async function main() {
+  storage = await signedInStorage();
   // 1. The recording load.
   const fetched = [];
   const pending = [];

@@ -4,7 +4,7 @@
 //! pending action. Everything it needs survives a reload (session in `localStorage`, pending
 //! action in `sessionStorage`).
 
-use crate::components::{FactorVerify, Heading};
+use crate::components::Heading;
 use crate::redirect::safe_next;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
@@ -72,7 +72,7 @@ pub fn MfaPage() -> impl IntoView {
             <Heading text=s.mfa_title/>
             <p>{reason}</p>
             <Show when=has_factor>
-                <FactorVerify on_verified=done/>
+                {crate::split::factor_verify(done)}
             </Show>
             <p>
                 <button type="button" class="lsa-button lsa-button-secondary" on:click=cancel>{s.cancel}</button>

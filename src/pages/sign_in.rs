@@ -3,7 +3,7 @@
 
 use crate::api::LogoutScope;
 use crate::components::{
-    Alert, BusyButton, FactorVerify, Field, Heading, PasswordField, StopWaiting, SubmitButton,
+    Alert, BusyButton, Field, Heading, PasswordField, StopWaiting, SubmitButton,
 };
 use crate::redirect::safe_next;
 use crate::session::state::AuthState;
@@ -149,7 +149,7 @@ fn SecondFactorStep() -> impl IntoView {
         <Heading text=s.mfa_title/>
         <p>{s.sign_in_mfa_intro}</p>
         // The store then holds the aal2 session, and the page moves on to `next` by itself.
-        <FactorVerify on_verified=Callback::new(|_| ())/>
+        {crate::split::factor_verify(Callback::new(|_| ()))}
         <p>
             <button type="button" class="lsa-link-button" disabled=move || leaving.get() on:click=other_account>
                 {s.sign_in_other_account}

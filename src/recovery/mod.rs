@@ -9,7 +9,7 @@ mod steps;
 
 pub use confirm::ConfirmPage;
 
-use crate::components::{FactorVerify, Heading, Status};
+use crate::components::{Heading, Status};
 use crate::redirect::safe_next;
 use crate::storage::{self, Area};
 use flow::{Event, Notice, Step, WizardState};
@@ -138,7 +138,7 @@ fn SecondFactorStep() -> impl IntoView {
         <Heading text=s.recover_step_mfa/>
         <p>{s.recover_mfa_intro}</p>
         <Status message=wizard.notice/>
-        <FactorVerify on_verified=Callback::new(move |_| wizard.apply(Event::FactorVerified))/>
+        {crate::split::factor_verify(Callback::new(move |_| wizard.apply(Event::FactorVerified)))}
     }
 }
 

@@ -48,7 +48,7 @@ pub fn SecurityPage() -> impl IntoView {
     });
     view! {
         <Show when=move || signed_in.get()>
-            <Screen leaving/>
+            {crate::split::security_screen(leaving)}
         </Show>
     }
 }
@@ -57,8 +57,9 @@ pub fn SecurityPage() -> impl IntoView {
 /// page was reloaded since, so the screen asks again).
 type Resumed = Option<(Action, bool)>;
 
+/// The screen itself; [`crate::split`] loads it (its own wasm chunk in the standalone app).
 #[component]
-fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
+pub(crate) fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     let auth = crate::use_auth();
     let resumed = take_resumed(auth);
     // Fresh factors, and a check that another device did not end this session (the store

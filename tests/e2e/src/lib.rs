@@ -460,6 +460,26 @@ impl Browser {
         self.client.execute(script, vec![]).await.expect("script")
     }
 
+    /// Runs a Chrome DevTools Protocol command in this window (chromedriver's
+    /// `goog/cdp/execute`), e.g. `Network.setBlockedURLs`.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let body = json!({ "cmd": cmd, "params": params });
+        let what = format!("CDP {cmd}");
+        self.client.issue_cmd(SessionCommand::post("goog/cdp/execute", body)).await.expect(&what)
+    }
+
+    /// The paths of every file this page has fetched so far (the Resource Timing entries).
+    pub async fn fetched(&self) -> Vec<String> {
+        let script =
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);";
+        let list = self.js(script).await;
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// A `localStorage` value.
     pub async fn local_storage(&self, key: &str) -> Option<String> {
         self.js(&format!("return localStorage.getItem({key:?});")).await.as_str().map(str::to_owned)

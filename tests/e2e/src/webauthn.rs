@@ -124,8 +124,6 @@ impl Browser {
     /// `PublicKeyCredential`). Call it before the first `goto`.
     pub async fn without_webauthn(&self) {
         let source = "delete window.PublicKeyCredential;";
-        let cmd =
-            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
-        self.webdriver(http::Method::POST, "goog/cdp/execute".into(), Some(cmd)).await;
+        self.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
     }
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the standalone app's wasm, split into lazily loaded chunks: Trunk runs this as its
+# post_build hook (Trunk.toml), so `trunk build [--release]` and `trunk serve` stay the commands.
+# Trunk has no split step of its own, so the Rust half of its pipeline is here:
+#   1. cargo builds the binary with the `split` feature; the final link keeps its relocations
+#      (`--emit-relocs`), which the splitter needs to move code between modules;
+#   2. wasm-split-cli (crates.io `wasm_split_cli_support`) cuts the wasm at the `#[lazy]` split
+#      points (src/routes.rs): the main module, one `split_*.wasm` per page, shared `chunk_*.wasm`,
+#      and `__wasm_split.js`, the loader the main module imports;
+#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load);
+#   4. in release, wasm-opt optimizes every module (the flags measured smallest, issue 16).
+# The loader only fetches and instantiates modules: nothing is evaluated, so the strict CSP holds.
+set -euo pipefail
+src="$(cd "$(dirname "$0")/.." && pwd)"
+out="${TRUNK_STAGING_DIR:?run by trunk (Trunk.toml hook), or set TRUNK_STAGING_DIR}"
+profile="${TRUNK_PROFILE:-debug}"
+name=leptos-supabase-auth
+TOOLS_DIR="${LSA_TOOLS_DIR:-$HOME/.cache/leptos-supabase-auth-tools}"
+WASM_OPT="${WASM_OPT:-$TOOLS_DIR/node_modules/.bin/wasm-opt}"
+
+cd "$src"
+args=(--bin "$name" --features split --target wasm32-unknown-unknown)
+dir=debug
+if [ "$profile" = release ]; then args+=(--release); dir=release; fi
+# `cargo rustc` hands the link flag to this binary's link only, so the library and its
+# dependencies are the same builds as without splitting.
+cargo rustc "${args[@]}" -- -C link-arg=--emit-relocs
+target="${CARGO_TARGET_DIR:-$src/target}"
+wasm="$target/wasm32-unknown-unknown/$dir/$name.wasm"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+wasm-split-cli "$wasm" "$work" --out-name "$name" --target web
+wasm-bindgen --target web --keep-lld-exports --weak-refs --no-typescript --out-name "$name" \
+  --out-dir "$work/bindgen" "$work/$name.wasm"
+rm "$work/$name.wasm"
+mv "$work/bindgen/"* "$work/"
+rmdir "$work/bindgen"
+
+if [ "$profile" = release ]; then
+  for module in "$work"/*.wasm; do
+    "$WASM_OPT" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      -O2 --flatten --rereloop -O2 --flatten --rereloop -O2 "$module" -o "$module"
+  done
+fi
+cp "$work"/* "$out/"

@@ -1,0 +1,111 @@
+//! Code that a first load does not run, behind split points: the recovery pages, the signed-in
+//! security screen and second-factor verification (only users with MFA reach it). With the `split` feature (the standalone app, built by
+//! `scripts/build-app.sh`) each is a wasm chunk of its own, fetched the first time it is shown,
+//! so signing in does not download the settings screen. Without it (hosts, tests) they are
+//! plain views.
+
+use crate::AuthRoute;
+use leptos::prelude::*;
+
+/// The recovery wizard or the emailed-link landing page.
+pub fn recovery(route: AuthRoute) -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(true, move || points::recovery(route));
+    #[cfg(not(feature = "split"))]
+    views::recovery(route)
+}
+
+/// The security screen of a signed-in user (its page guard stays in the first load, so a
+/// signed-out visitor is sent to sign in without fetching the screen).
+pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(false, move || points::security_screen(leaving));
+    #[cfg(not(feature = "split"))]
+    views::security_screen(leaving)
+}
+
+/// Second-factor verification ([`crate::components::FactorVerify`]).
+pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(false, move || points::factor_verify(on_verified));
+    #[cfg(not(feature = "split"))]
+    views::factor_verify(on_verified)
+}
+
+/// Shows a split point's view once its chunk is loaded (nothing before: one small fetch). If the
+/// fetch fails (offline), an alert with a retry button (in a card of its own for a whole
+/// page, `card`); a retry fetches again.
+#[cfg(feature = "split")]
+fn lazy<Fut>(card: bool, load: impl Fn() -> Fut + Copy + Send + Sync + 'static) -> AnyView
+where
+    Fut: std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>
+        + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    let retry = move || attempt.update(|n| *n += 1);
+    (move || {
+        attempt.track();
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            load().await.unwrap_or_else(|_| view! { <LoadFailed card retry/> }.into_any())
+        }))
+    })
+    .into_any()
+}
+
+/// What a failed chunk fetch shows.
+#[cfg(feature = "split")]
+#[component]
+fn LoadFailed(card: bool, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let s = crate::use_auth().strings();
+    view! {
+        <div class:lsa-card=card>
+            <p class="lsa-alert" role="alert">{s.err_load_part}</p>
+            <button type="button" class="lsa-button" on:click=move |_| retry()>{s.retry}</button>
+        </div>
+    }
+}
+
+mod views {
+    use super::*;
+
+    pub fn recovery(route: AuthRoute) -> AnyView {
+        match route {
+            AuthRoute::Confirm => view! { <crate::recovery::ConfirmPage/> }.into_any(),
+            _ => view! { <crate::recovery::RecoverPage/> }.into_any(),
+        }
+    }
+
+    pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
+        view! { <crate::security::Screen leaving/> }.into_any()
+    }
+
+    pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
+        view! { <crate::components::FactorVerify on_verified/> }.into_any()
+    }
+}
+
+/// The split points: the macro turns each fn into an `async fn` that loads its chunk first (a
+/// failed load is the `Err`); its loader is the one `unsafe` code in the crate. The view is built
+/// untracked: it is built inside the `Suspend`, which would otherwise re-run whenever a signal
+/// the page reads changes.
+#[cfg(feature = "split")]
+#[allow(unsafe_code, improper_ctypes_definitions)]
+mod points {
+    use super::*;
+    use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+    #[wasm_split(recovery, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn recovery(route: AuthRoute) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::recovery(route)))
+    }
+
+    #[wasm_split(security, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn security_screen(leaving: StoredValue<bool>) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::security_screen(leaving)))
+    }
+
+    #[wasm_split(second_factor, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn factor_verify(on_verified: Callback<()>) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::factor_verify(on_verified)))
+    }
+}

@@ -1,0 +1,86 @@
+//! The standalone build's split points (issue 16): a first load fetches neither the security
+//! screen's code nor the recovery wizard's; each comes when its screen is first shown; a part
+//! that cannot be fetched is an alert with a retry, and the retry loads it.
+
+use e2e::{start_env, Browser, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
+use serde_json::json;
+
+/// The split modules (`split_<name>.wasm`) this page has fetched, by name.
+async fn parts(b: &Browser) -> Vec<String> {
+    let fetched = b.fetched().await;
+    assert!(fetched.iter().any(|p| p.ends_with("_bg.wasm")), "the app loaded: {fetched:?}");
+    let names = fetched.iter().filter_map(|p| p.strip_prefix("/split_")?.strip_suffix(".wasm"));
+    names.map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn each_screen_fetches_its_code_when_first_shown() {
+    let env = start_env().await;
+    env.create_user("split@example.com", PASSWORD, None, None).await;
+    let b = env.browser().await;
+
+    // Signed out, Security sends to sign-in without fetching the screen.
+    b.goto("/auth/security").await;
+    b.wait_path("/auth/sign-in").await;
+    b.heading("Sign in").await;
+    assert_eq!(parts(&b).await, Vec::<String>::new(), "a first load carries no split part");
+
+    b.submit_sign_in("split@example.com", PASSWORD).await;
+    b.wait_path("/auth/security").await;
+    b.heading("Security").await;
+    b.text("No second factor yet.").await;
+    assert_eq!(parts(&b).await, ["security"]);
+
+    // A fresh load of the recovery page fetches its own part, and not the security screen's.
+    let b2 = env.browser().await;
+    b2.goto("/auth/recover").await;
+    b2.heading("Reset your password").await;
+    assert!(b2.field("Email").await.is_enabled().await.unwrap());
+    assert_eq!(parts(&b2).await, ["recovery"]);
+    b2.close().await;
+
+    b.goto(SIGN_IN_TO_SECURITY).await;
+    b.heading("Security").await;
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_part_that_cannot_be_fetched_is_an_alert_with_a_retry() {
+    let env = start_env().await;
+    let b = env.browser().await;
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*/split_recovery.wasm"] })).await;
+
+    b.goto("/auth/recover").await;
+    b.alert("This page could not be loaded. Check your connection and try again.").await;
+    // Still blocked: the retry fails the same way, and the page stays usable.
+    b.click("Try again").await;
+    b.alert("This page could not be loaded.").await;
+
+    b.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
+    b.click("Try again").await;
+    b.heading("Reset your password").await;
+    b.fill("Email", "someone@example.com").await;
+    assert!(!b.has_button("Try again").await, "the alert is gone once the part is loaded");
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn the_second_factor_part_comes_only_after_the_password() {
+    let env = start_env().await;
+    env.create_user("mfa-split@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    b.goto(SIGN_IN_TO_SECURITY).await;
+    b.heading("Sign in").await;
+    assert_eq!(parts(&b).await, Vec::<String>::new());
+
+    b.submit_sign_in("mfa-split@example.com", PASSWORD).await;
+    env.enter_app_code(&b).await;
+    b.wait_path("/auth/security").await;
+    b.heading("Security").await;
+    assert_eq!(parts(&b).await, ["second_factor", "security"]);
+    b.close().await;
+    env.stop().await;
+}
