@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the app and its tests need, offline-friendly and idempotent:
 # the wasm32 target, trunk, wasm-bindgen-cli (same version as Cargo.lock), wasm-split-cli,
-# wasm-opt (npm binaryen), Debian's chromium + chromium-driver. Each tool is installed only when missing or at the wrong version.
+# wasm-opt (npm binaryen), terser (npm), Debian's chromium + chromium-driver. Each tool is installed only when missing or at the wrong version.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
@@ -53,6 +53,12 @@ if ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "ve
   log "installing wasm-opt from npm binaryen@$BINARYEN_VERSION"
   mkdir -p "$TOOLS_DIR"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
+if [ "$(node -p "require('$TOOLS_DIR/node_modules/terser/package.json').version" 2>/dev/null)" != "$TERSER_VERSION" ]; then
+  log "installing terser $TERSER_VERSION from npm"
+  mkdir -p "$TOOLS_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "terser@$TERSER_VERSION" >/dev/null
 fi
 
 log "ok: $(trunk --version), $(wasm-bindgen --version), wasm-split-cli $WASM_SPLIT_VERSION, $("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version), $(chromium --version 2>/dev/null | head -1)"
