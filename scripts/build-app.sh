@@ -7,7 +7,9 @@
 #   2. wasm-split-cli (crates.io `wasm_split_cli_support`) cuts the wasm at the `#[lazy]` split
 #      points (src/routes.rs): the main module, one `split_*.wasm` per page, shared `chunk_*.wasm`,
 #      and `__wasm_split.js`, the loader the main module imports;
-#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load);
+#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load),
+#      and split-parts.mjs writes the files of each split point into boot.js, which preloads
+#      those of the page being opened;
 #   4. in release, wasm-opt optimizes every module (the flags measured smallest, issue 16) and
 #      terser minifies the two JS files (-2.1 KB brotli).
 # The loader only fetches and instantiates modules: nothing is evaluated, so the strict CSP holds.
@@ -38,6 +40,7 @@ wasm-bindgen --target web --keep-lld-exports --weak-refs --no-typescript --out-n
 rm "$work/$name.wasm"
 mv "$work/bindgen/"* "$work/"
 rmdir "$work/bindgen"
+node "$src/scripts/split-parts.mjs" "$work" "$out/boot.js"
 
 if [ "$profile" = release ]; then
   for module in "$work"/*.wasm; do
