@@ -1,5 +1,6 @@
-//! Code that a first load does not run, behind split points: the recovery pages, the signed-in
-//! security screen and second-factor verification (only users with MFA reach it). With the `split` feature (the standalone app, built by
+//! Code that a first load does not run, behind split points: the recovery wizard, the emailed
+//! link's landing page, the signed-in security screen and second-factor verification (only
+//! users with MFA reach it). With the `split` feature (the standalone app, built by
 //! `scripts/build-app.sh`) each is a wasm chunk of its own, fetched the first time it is shown,
 //! so signing in does not download the settings screen. Without it (hosts, tests) they are
 //! plain views.
@@ -7,12 +8,19 @@
 use crate::AuthRoute;
 use leptos::prelude::*;
 
-/// The recovery wizard or the emailed-link landing page.
+/// The recovery wizard, or for [`AuthRoute::Confirm`] the emailed link's landing page (each its
+/// own part: the landing page is most of what a link's first load needs).
 pub fn recovery(route: AuthRoute) -> AnyView {
     #[cfg(feature = "split")]
-    return lazy(true, move || points::recovery(route));
+    return match route {
+        AuthRoute::Confirm => lazy(true, points::confirm),
+        _ => lazy(true, points::recover),
+    };
     #[cfg(not(feature = "split"))]
-    views::recovery(route)
+    match route {
+        AuthRoute::Confirm => views::confirm(),
+        _ => views::recover(),
+    }
 }
 
 /// The security screen of a signed-in user (its page guard stays in the first load, so a
@@ -68,11 +76,12 @@ fn LoadFailed(card: bool, retry: impl Fn() + Send + Sync + 'static) -> impl Into
 mod views {
     use super::*;
 
-    pub fn recovery(route: AuthRoute) -> AnyView {
-        match route {
-            AuthRoute::Confirm => view! { <crate::recovery::ConfirmPage/> }.into_any(),
-            _ => view! { <crate::recovery::RecoverPage/> }.into_any(),
-        }
+    pub fn recover() -> AnyView {
+        view! { <crate::recovery::RecoverPage/> }.into_any()
+    }
+
+    pub fn confirm() -> AnyView {
+        view! { <crate::recovery::ConfirmPage/> }.into_any()
     }
 
     pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
@@ -95,8 +104,13 @@ mod points {
     use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
     #[wasm_split(recovery, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn recovery(route: AuthRoute) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::recovery(route)))
+    pub fn recover() -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(views::recover))
+    }
+
+    #[wasm_split(confirm, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn confirm() -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(views::confirm))
     }
 
     #[wasm_split(security, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -1,6 +1,6 @@
 //! The standalone build's split points (issue 16): a first load fetches neither the security
-//! screen's code nor the recovery wizard's; each comes when its screen is first shown; a part
-//! that cannot be fetched is an alert with a retry, and the retry loads it.
+//! screen's code nor the recovery pages'; each comes when its screen is first shown; a part that
+//! cannot be fetched is an alert with a retry, and the retry loads it.
 
 use e2e::{start_env, Browser, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 use serde_json::json;
@@ -38,6 +38,14 @@ async fn each_screen_fetches_its_code_when_first_shown() {
     assert!(b2.field("Email").await.is_enabled().await.unwrap());
     assert_eq!(parts(&b2).await, ["recovery"]);
     b2.close().await;
+
+    // An emailed link's landing page fetches its own, smaller part, not the wizard's.
+    let b3 = env.browser().await;
+    b3.goto("/auth/confirm?token_hash=0123456789abcdef&type=recovery").await;
+    b3.heading("Reset your password").await;
+    b3.button("Continue").await;
+    assert_eq!(parts(&b3).await, ["confirm"]);
+    b3.close().await;
 
     b.goto(SIGN_IN_TO_SECURITY).await;
     b.heading("Security").await;
