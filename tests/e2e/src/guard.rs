@@ -87,19 +87,26 @@ impl Browser {
     /// Makes this browser receive a new token now: marks the stored access token expired
     /// (`expires_at` 0), reloads (the store refreshes an expired token at once on load) and
     /// waits until the stored refresh token changed. The new token carries the server's time.
+    /// The page may still be saving the session (a user reload in flight) when the mark is
+    /// written, and then overwrites it: after 5 s without a new token, it marks and reloads
+    /// again, three times at most.
     pub async fn receive_new_token(&self) {
         let before = self.stored_refresh_token().await.expect("a stored session");
-        self.js("const s = JSON.parse(localStorage.getItem('lsa.session.v1'));
-             s.expires_at = 0;
-             localStorage.setItem('lsa.session.v1', JSON.stringify(s));
-             return null;")
-            .await;
-        self.reload().await;
-        eventually("a new token", || async {
-            let now = self.stored_refresh_token().await?;
-            (now != before).then_some(())
-        })
-        .await;
+        for _ in 0..3 {
+            self.js("const s = JSON.parse(localStorage.getItem('lsa.session.v1'));
+                 s.expires_at = 0;
+                 localStorage.setItem('lsa.session.v1', JSON.stringify(s));
+                 return null;")
+                .await;
+            self.reload().await;
+            for _ in 0..50 {
+                if self.stored_refresh_token().await.is_some_and(|now| now != before) {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        panic!("no new token after three reloads with an expired one");
     }
 
     /// Writes `entry` as the pending step-up action (as any script on the origin could).
