@@ -84,29 +84,25 @@ impl Browser {
         self.stored_session().await["refresh_token"].as_str().map(str::to_owned)
     }
 
-    /// Makes this browser receive a new token now: marks the stored access token expired
-    /// (`expires_at` 0), reloads (the store refreshes an expired token at once on load) and
-    /// waits until the stored refresh token changed. The new token carries the server's time.
-    /// The page may still be saving the session (a user reload in flight) when the mark is
-    /// written, and then overwrites it: after 5 s without a new token, it marks and reloads
-    /// again, three times at most.
+    /// Makes this browser receive a new token now: reloads with the stored access token marked
+    /// expired (`expires_at` 0; the store refreshes an expired token at once on load) and waits
+    /// until the stored refresh token changed. The new token carries the server's time. The
+    /// mark is written at the start of the reloaded document, before the app reads it: the page
+    /// being left may save the session (a user reload in flight) up to its last moment.
     pub async fn receive_new_token(&self) {
         let before = self.stored_refresh_token().await.expect("a stored session");
-        for _ in 0..3 {
-            self.js("const s = JSON.parse(localStorage.getItem('lsa.session.v1'));
-                 s.expires_at = 0;
-                 localStorage.setItem('lsa.session.v1', JSON.stringify(s));
-                 return null;")
-                .await;
-            self.reload().await;
-            for _ in 0..50 {
-                if self.stored_refresh_token().await.is_some_and(|now| now != before) {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-        panic!("no new token after three reloads with an expired one");
+        let source = "const s = JSON.parse(localStorage.getItem('lsa.session.v1'));
+             s.expires_at = 0;
+             localStorage.setItem('lsa.session.v1', JSON.stringify(s));";
+        let added = self.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source }));
+        let id = added.await["identifier"].clone();
+        self.reload().await;
+        self.cdp("Page.removeScriptToEvaluateOnNewDocument", json!({ "identifier": id })).await;
+        eventually("a new token", || async {
+            let now = self.stored_refresh_token().await?;
+            (now != before).then_some(())
+        })
+        .await;
     }
 
     /// Writes `entry` as the pending step-up action (as any script on the origin could).
