@@ -4,9 +4,9 @@
 # Trunk has no split step of its own, so the Rust half of its pipeline is here:
 #   1. cargo builds the binary with the `split` feature; the final link keeps its relocations
 #      (`--emit-relocs`), which the splitter needs to move code between modules;
-#   2. wasm-split-cli (crates.io `wasm_split_cli_support`) cuts the wasm at the `#[lazy]` split
-#      points (src/routes.rs): the main module, one `split_*.wasm` per page, shared `chunk_*.wasm`,
-#      and `__wasm_split.js`, the loader the main module imports;
+#   2. wasm-split-cli (crates.io `wasm_split_cli_support`) cuts the wasm at the `#[wasm_split]`
+#      points (src/split.rs): the main module, one `split_*.wasm` per point, shared
+#      `chunk_*.wasm`, and `__wasm_split.js`, the loader the main module imports;
 #   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load),
 #      and split-parts.mjs writes the files of each split point into boot.js, which preloads
 #      those of the page being opened;

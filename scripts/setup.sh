@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the app and its tests need, offline-friendly and idempotent:
 # the wasm32 target, trunk, wasm-bindgen-cli (same version as Cargo.lock), wasm-split-cli,
-# wasm-opt (npm binaryen), terser (npm), Debian's chromium + chromium-driver. Each tool is installed only when missing or at the wrong version.
+# wasm-opt (npm binaryen), terser (npm), Debian's chromium + chromium-driver. Each tool is
+# installed only when missing or at the wrong version.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
