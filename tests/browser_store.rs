@@ -727,6 +727,38 @@ async fn concurrent_refreshes_rotate_once() {
     assert!(store.is_signed_in().get_untracked());
 }
 
+/// A user read answered late, after the last factor was removed and the token refreshed to
+/// `aal1`, carries the old factor list: applied, it would put the session back at "second factor
+/// pending" and send the user to the step-up page. The store drops it.
+#[wasm_bindgen_test]
+async fn a_late_user_read_does_not_undo_a_factor_removal() {
+    reactive_setup();
+    let secret = random_secret();
+    let (store, _, factors) = signed_in_store("late-read", Some(&secret)).await;
+    let (raised, _) = verify_totp(&store, &factors[0], &secret).await;
+    store.__adopt(raised, AuthEvent::MfaChallengeVerified).expect("aal2 session");
+    let fault = json!({"path": "/auth/v1/user", "method": "GET", "hold_ms": 800});
+    emu_post("/_emulator/faults", fault).await;
+
+    let removal = async {
+        sleep_ms(200).await; // the read has been answered by now, and is on its way
+        let token = store.access_token().await.expect("token");
+        store.__api().unenroll(&token, &factors[0]).await.expect("unenroll");
+        store.refresh().await.expect("refresh to aal1");
+        assert!(store.factors().get_untracked().is_empty(), "the refresh brought the new user");
+    };
+    let (late, (), ()) = futures_join3(store.reload_user(), removal, async {}).await;
+    let late = late.expect("the late read itself succeeds");
+    assert_eq!(late.factors.len(), 1, "the late answer is the old one (else this proves nothing)");
+    assert!(store.factors().get_untracked().is_empty(), "the old factor list was not applied");
+    assert_eq!(store.current_aal().get_untracked(), Some(Aal::Aal1));
+    assert!(store.is_signed_in().get_untracked(), "signed in, not sent to a step-up");
+
+    // A read that starts after the change is applied as usual.
+    store.reload_user().await.expect("reload");
+    assert!(store.is_signed_in().get_untracked());
+}
+
 /// A refresh whose request hangs gives up after the request timeout and releases the lock:
 /// the next refresh goes through.
 #[wasm_bindgen_test]

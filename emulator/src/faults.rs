@@ -33,6 +33,10 @@ pub struct Fault {
     /// Wait this long first.
     #[serde(default)]
     pub delay_ms: u64,
+    /// Send the real answer this long after it was made: a late answer that may be stale by
+    /// the time it arrives.
+    #[serde(default)]
+    pub hold_ms: u64,
     /// Close the connection without an answer.
     #[serde(default)]
     pub drop: bool,
@@ -67,6 +71,7 @@ impl Fault {
             "method": self.method,
             "status": self.status,
             "delay_ms": self.delay_ms,
+            "hold_ms": self.hold_ms,
             "drop": self.drop,
             "count": self.count,
         })
@@ -101,7 +106,9 @@ pub async fn fault_layer(State(state): State<Arc<AppState>>, req: Request, next:
         return resp;
     }
     let Some(status) = f.status.and_then(|s| StatusCode::from_u16(s).ok()) else {
-        return next.run(req).await;
+        let resp = next.run(req).await;
+        tokio::time::sleep(std::time::Duration::from_millis(f.hold_ms)).await;
+        return resp;
     };
     let code = match f.code {
         Some(c) => Cow::Owned(c),

@@ -38,10 +38,21 @@ impl AuthStore {
         result
     }
 
-    /// Reads the user (factors included) again.
+    /// Reads the user (factors included) again. An answer that arrives after the session
+    /// changed (a factor removed and the token refreshed meanwhile) may predate that change, so
+    /// it is returned but not applied.
     pub async fn reload_user(&self) -> Result<User, ApiError> {
-        let user = self.authed(|api, token| async move { api.get_user(&token).await }).await?;
-        self.set_user(user.clone());
+        let changes = self.changes;
+        let (asked, user) = self
+            .authed(move |api, token| {
+                // Counted once the token is ready: a refresh for this read is not a change.
+                let asked = changes.get_value();
+                async move { api.get_user(&token).await.map(|user| (asked, user)) }
+            })
+            .await?;
+        if self.changes.get_value() == asked {
+            self.set_user(user.clone());
+        }
         Ok(user)
     }
 

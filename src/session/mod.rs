@@ -58,6 +58,8 @@ pub struct AuthStore {
     retries: StoredValue<u32>,
     /// Local time (ms) of the last refresh this tab started or adopted.
     last_refresh_ms: StoredValue<f64>,
+    /// Bumped on every state change: a user read that started before one is dropped.
+    changes: StoredValue<u64>,
     navigate: StoredValue<Navigate, LocalStorage>,
     /// Whether the server has passkeys on, once asked (`GET /settings`).
     passkeys_on: StoredValue<Option<bool>>,
@@ -75,6 +77,7 @@ impl AuthStore {
             timer: StoredValue::new(None),
             retries: StoredValue::new(0),
             last_refresh_ms: StoredValue::new(f64::MIN),
+            changes: StoredValue::new(0),
             navigate: StoredValue::new_local(Box::new(|_: &str| {})),
             passkeys_on: StoredValue::new(None),
         };
@@ -201,6 +204,7 @@ impl AuthStore {
 
     fn set_state(&self, next: AuthState) {
         self.forget_foreign_step_up(&next);
+        self.changes.update_value(|c| *c += 1);
         self.state.set(next);
     }
 
