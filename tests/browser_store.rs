@@ -737,17 +737,24 @@ async fn a_late_user_read_does_not_undo_a_factor_removal() {
     let (store, _, factors) = signed_in_store("late-read", Some(&secret)).await;
     let (raised, _) = verify_totp(&store, &factors[0], &secret).await;
     store.__adopt(raised, AuthEvent::MfaChallengeVerified).expect("aal2 session");
-    let fault = json!({"path": "/auth/v1/user", "method": "GET", "hold_ms": 800});
+    let fault = json!({"path": "/auth/v1/user", "method": "GET", "hold_ms": 2_000});
     emu_post("/_emulator/faults", fault).await;
 
+    let arrived = Cell::new(false);
+    let read = async {
+        let user = store.reload_user().await;
+        arrived.set(true);
+        user
+    };
     let removal = async {
         sleep_ms(200).await; // the read has been answered by now, and is on its way
         let token = store.access_token().await.expect("token");
         store.__api().unenroll(&token, &factors[0]).await.expect("unenroll");
         store.refresh().await.expect("refresh to aal1");
         assert!(store.factors().get_untracked().is_empty(), "the refresh brought the new user");
+        assert!(!arrived.get(), "the read is still on its way (else this proves nothing)");
     };
-    let (late, (), ()) = futures_join3(store.reload_user(), removal, async {}).await;
+    let (late, (), ()) = futures_join3(read, removal, async {}).await;
     let late = late.expect("the late read itself succeeds");
     assert_eq!(late.factors.len(), 1, "the late answer is the old one (else this proves nothing)");
     assert!(store.factors().get_untracked().is_empty(), "the old factor list was not applied");
