@@ -1,9 +1,9 @@
 //! Code that a first load does not run, behind split points: the recovery wizard, the emailed
-//! link's landing page, the signed-in security screen and second-factor verification (only
-//! users with MFA reach it). With the `split` feature (the standalone app, built by
-//! `scripts/build-app.sh`) each is a wasm chunk of its own, fetched the first time it is shown,
-//! so signing in does not download the settings screen. Without it (hosts, tests) they are
-//! plain views.
+//! link's landing page, the signed-in security screen, the authenticator app's QR code and
+//! second-factor verification (only users with MFA reach it). With the `split` feature (the
+//! standalone app, built by `scripts/build-app.sh`) each is a wasm chunk of its own, fetched
+//! the first time it is shown, so signing in does not download the settings screen. Without it
+//! (hosts, tests) they are plain views.
 
 use crate::AuthRoute;
 use leptos::prelude::*;
@@ -38,6 +38,18 @@ pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
     return lazy(false, move || points::factor_verify(on_verified));
     #[cfg(not(feature = "split"))]
     views::factor_verify(on_verified)
+}
+
+/// The QR code of a new authenticator-app factor ([`crate::components::QrCode`]): the `qrcode`
+/// crate is only fetched when a user adds one.
+pub fn qr_code(data: String, alt: &'static str) -> AnyView {
+    #[cfg(feature = "split")]
+    {
+        let data = StoredValue::new(data);
+        lazy(false, move || points::qr_code(data.get_value(), alt))
+    }
+    #[cfg(not(feature = "split"))]
+    views::qr_code(data, alt)
 }
 
 /// Shows a split point's view once its chunk is loaded (nothing before: one small fetch). If the
@@ -91,6 +103,10 @@ mod views {
     pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
         view! { <crate::components::FactorVerify on_verified/> }.into_any()
     }
+
+    pub fn qr_code(data: String, alt: &'static str) -> AnyView {
+        view! { <crate::components::QrCode data alt/> }.into_any()
+    }
 }
 
 /// The split points: the macro turns each fn into an `async fn` that loads its chunk first (a
@@ -121,5 +137,10 @@ mod points {
     #[wasm_split(second_factor, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn factor_verify(on_verified: Callback<()>) -> Result<AnyView, SplitLoaderError> {
         Ok(untrack(|| views::factor_verify(on_verified)))
+    }
+
+    #[wasm_split(qr, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn qr_code(data: String, alt: &'static str) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::qr_code(data, alt)))
     }
 }

@@ -9,7 +9,7 @@ use super::totp::{group_secret, Issued, Plan, TotpFlow, TotpStep};
 use crate::api::{ApiError, Enrolled, ErrorCode};
 use crate::components::browser::focus_id;
 use crate::components::task::run;
-use crate::components::{Alert, CodeField, Field, QrCode, Status, SubmitButton};
+use crate::components::{Alert, CodeField, Field, Status, SubmitButton};
 use leptos::{prelude::*, task::spawn_local};
 
 const CODE_LEN: usize = 6;
@@ -115,7 +115,7 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
         let Some(i) = flow.with_untracked(|f| f.issued.clone()) else { return ().into_any() };
         view! {
             <p>{s.totp_scan_intro}</p>
-            <QrCode data=i.uri.clone() alt=s.qr_alt/>
+            {crate::split::qr_code(i.uri.clone(), s.qr_alt)}
             <div class="lsa-field">
                 <label for="lsa-totp-secret">{s.secret_label}</label>
                 <input id="lsa-totp-secret" class="lsa-input lsa-secret" type="text" readonly
