@@ -10,10 +10,6 @@ use crate::session::{aal::Requirement, state::AuthState, step_up::Reason, AuthSt
 use crate::storage::{self, Area};
 use crate::{use_auth, AuthRoute};
 use leptos::prelude::*;
-use leptos_router::{
-    hooks::{use_location, use_navigate},
-    NavigateOptions,
-};
 
 /// Where a guarded page notes that it sent the user to the step-up page (`sessionStorage`).
 const SENT_KEY: &str = "lsa.guard.sent";
@@ -46,19 +42,6 @@ pub(crate) fn gate(state: &AuthState, met: bool, declined: impl FnOnce() -> bool
         AuthState::SignedIn(_) if declined() => Gate::Declined,
         AuthState::SignedIn(_) => Gate::StepUp,
     }
-}
-
-fn with_search(path: String, search: &str, hash: &str) -> String {
-    let q = if search.is_empty() || search.starts_with('?') { "" } else { "?" };
-    [path.as_str(), q, search, hash].concat()
-}
-
-fn current(loc: &leptos_router::location::Location) -> String {
-    with_search(
-        loc.pathname.get_untracked(),
-        &loc.search.get_untracked(),
-        &loc.hash.get_untracked(),
-    )
 }
 
 fn loading_view() -> impl IntoView {
@@ -119,30 +102,25 @@ pub fn RequireAal(
     children: ChildrenFn,
 ) -> impl IntoView {
     let auth = use_auth();
-    let loc = use_location();
     let state = auth.state();
-    let navigate = use_navigate();
-    let replace_with =
-        move |path: &str| navigate(path, NavigateOptions { replace: true, ..Default::default() });
-    let here = loc.clone();
     let shown = Memo::new(move |_| {
         state.with(|s| {
             gate(s, auth.satisfies(&requirement), || {
-                sent_here(&current(&here)) && auth.pending_step_up().is_none_or(|p| p != id)
+                sent_here(&auth.here()) && auth.pending_step_up().is_none_or(|p| p != id)
             })
         })
     });
     let base = auth.config().base;
     Effect::new(move |_| {
-        let path = current(&loc);
+        let path = auth.here();
         match shown.get() {
             Gate::SignIn | Gate::SecondFactor => {
-                replace_with(&AuthRoute::SignIn.path_with_next(&base, &path))
+                auth.replace(&AuthRoute::SignIn.path_with_next(&base, &path))
             }
             Gate::StepUp => {
                 storage::set(Area::Session, SENT_KEY, &path);
                 auth.remember_step_up(id, Reason::Continue, &path);
-                replace_with(&AuthRoute::Mfa.path_with_next(&base, &path));
+                auth.replace(&AuthRoute::Mfa.path_with_next(&base, &path));
             }
             Gate::Declined => storage::remove(Area::Session, SENT_KEY),
             Gate::Open => {
@@ -166,7 +144,7 @@ pub fn RequireAal(
 fn declined(auth: AuthStore, id: &'static str) -> impl IntoView {
     let s = auth.strings();
     let retry = move |_| {
-        storage::set(Area::Session, SENT_KEY, &crate::components::browser::current_path());
+        storage::set(Area::Session, SENT_KEY, &auth.here());
         auth.ask_step_up(id, Reason::Continue);
     };
     view! {
@@ -268,12 +246,5 @@ mod tests {
         assert_eq!(gate(&full, false, || true), Gate::Declined);
         let one_step = AuthState::from_session(session("aal1", false));
         assert_eq!(gate(&one_step, true, || unreachable!()), Gate::Open);
-    }
-
-    #[test]
-    fn search_is_joined() {
-        assert_eq!(with_search("/a".into(), "", ""), "/a");
-        assert_eq!(with_search("/a".into(), "x=1", "#h"), "/a?x=1#h");
-        assert_eq!(with_search("/a".into(), "?x=1", ""), "/a?x=1");
     }
 }

@@ -65,6 +65,26 @@ fn shape_ok(s: &str) -> bool {
         && !s.chars().any(|c| c == '\\' || c.is_control() || SLASH_LOOKALIKES.contains(&c))
 }
 
+/// The `key=value` pairs of a query or fragment (`?a=1&b=2`, `#a=1`), form-decoded.
+pub(crate) fn pairs(s: &str) -> Vec<(String, String)> {
+    s.trim_start_matches(['?', '#'])
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " "))))
+        .collect()
+}
+
+/// The query and fragment of a path, e.g. `("?a=1", "#b")` for `/x?a=1#b`.
+pub(crate) fn search_and_hash(path: &str) -> (&str, &str) {
+    let (rest, hash) = path.find('#').map_or((path, ""), |i| path.split_at(i));
+    (rest.find('?').map_or("", |i| &rest[i..]), hash)
+}
+
+/// The first value of `key` in a query string, e.g. `next` in `?next=%2Fbilling`.
+pub(crate) fn query_value(search: &str, key: &str) -> Option<String> {
+    pairs(search).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
 /// Decodes `%XX` escapes (lossy: invalid UTF-8 becomes U+FFFD; malformed escapes stay as is).
 ///
 /// `+` is left alone (this is not form decoding).
@@ -183,6 +203,19 @@ mod tests {
         assert_eq!(safe_next(None, "/home"), "/home");
         assert_eq!(safe_next(None, "https://evil.com"), "/");
         assert_eq!(safe_next(Some("//x"), "//y"), "/");
+    }
+
+    #[test]
+    fn queries_and_fragments() {
+        assert_eq!(search_and_hash("/x?a=1#b=2"), ("?a=1", "#b=2"));
+        assert_eq!(search_and_hash("/x#b?c"), ("", "#b?c"));
+        assert_eq!(search_and_hash("/x"), ("", ""));
+        assert_eq!(
+            query_value("?next=%2Fbilling%3Ftab%3D1&x=2", "next").as_deref(),
+            Some("/billing?tab=1")
+        );
+        assert_eq!(query_value("a=b+c&next=", "a").as_deref(), Some("b c"));
+        assert_eq!(query_value("?nextx=1", "next"), None);
     }
 
     #[test]

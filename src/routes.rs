@@ -52,6 +52,24 @@ impl AuthRoute {
     pub fn path_with_next(self, base: &str, next: &str) -> String {
         [self.path(base), "?next=".into(), crate::api::encode_query(next)].concat()
     }
+
+    /// The route whose page is at `pathname` under `base` (a trailing slash is allowed), e.g.
+    /// `/auth/mfa/` is [`AuthRoute::Mfa`] under `/auth`.
+    pub fn from_path(base: &str, pathname: &str) -> Option<AuthRoute> {
+        let rest = pathname.strip_prefix(base.trim_end_matches('/'))?.strip_prefix('/')?;
+        let segment = rest.strip_suffix('/').unwrap_or(rest);
+        AuthRoute::ALL.into_iter().find(|r| r.segment() == segment)
+    }
+
+    /// The route's page (inside an `<AuthProvider>`).
+    pub(crate) fn page(self) -> AnyView {
+        match self {
+            AuthRoute::SignIn => view! { <pages::SignInPage/> }.into_any(),
+            AuthRoute::Recover | AuthRoute::Confirm => crate::split::recovery(self),
+            AuthRoute::Mfa => view! { <pages::MfaPage/> }.into_any(),
+            AuthRoute::Security => view! { <pages::SecurityPage/> }.into_any(),
+        }
+    }
 }
 
 /// Leaks the configured base segment once: router segments must be `'static`.
@@ -65,12 +83,32 @@ pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     let base = crate::session::use_auth().config().base;
     view! {
         <ParentRoute path=StaticSegment(base_segment(&base)) view=leptos_router::components::Outlet>
-            <Route path=StaticSegment("sign-in") view=pages::SignInPage/>
-            <Route path=StaticSegment("recover") view=|| crate::split::recovery(AuthRoute::Recover)/>
-            <Route path=StaticSegment("confirm") view=|| crate::split::recovery(AuthRoute::Confirm)/>
-            <Route path=StaticSegment("mfa") view=pages::MfaPage/>
-            <Route path=StaticSegment("security") view=pages::SecurityPage/>
+            <Route path=StaticSegment("sign-in") view=|| AuthRoute::SignIn.page()/>
+            <Route path=StaticSegment("recover") view=|| AuthRoute::Recover.page()/>
+            <Route path=StaticSegment("confirm") view=|| AuthRoute::Confirm.page()/>
+            <Route path=StaticSegment("mfa") view=|| AuthRoute::Mfa.page()/>
+            <Route path=StaticSegment("security") view=|| AuthRoute::Security.page()/>
         </ParentRoute>
     }
     .into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuthRoute;
+
+    #[test]
+    fn paths_find_their_route() {
+        for route in AuthRoute::ALL {
+            assert_eq!(AuthRoute::from_path("/auth", &route.path("/auth")), Some(route));
+            assert_eq!(AuthRoute::from_path("/auth/", &route.path("/auth/")), Some(route));
+        }
+        assert_eq!(AuthRoute::from_path("/auth", "/auth/mfa/"), Some(AuthRoute::Mfa));
+        assert_eq!(AuthRoute::from_path("/account", "/account/sign-in"), Some(AuthRoute::SignIn));
+        for other in
+            ["/", "/auth", "/auth/", "/auth/mfa/x", "/authmfa", "/x/auth/mfa", "/auth//mfa"]
+        {
+            assert_eq!(AuthRoute::from_path("/auth", other), None, "{other}");
+        }
+    }
 }

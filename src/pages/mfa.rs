@@ -9,7 +9,6 @@ use crate::redirect::safe_next;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_query_map;
 
 /// The step-up page (`{base}/mfa?next=…`): verify a second factor, then back to `next`, where
 /// the action that asked resumes. Cancel, or leaving without verifying, forgets that action.
@@ -17,9 +16,8 @@ use leptos_router::hooks::use_query_map;
 pub fn MfaPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let query = use_query_map();
     let fallback = auth.config().after_sign_in;
-    let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    let next = Memo::new(move |_| safe_next(auth.query("next").as_deref(), &fallback));
     // Set once a factor is verified: leaving then is the way back, not an abandonment.
     let verified = StoredValue::new(false);
     // Also called from async tasks: once the page is gone (`next` disposed) it does nothing.

@@ -9,7 +9,6 @@ use crate::redirect::safe_next;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_query_map};
 
 /// What the sign-in page shows for the store's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,9 +40,8 @@ pub fn arrival(state: &AuthState) -> Arrival {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = crate::use_auth();
-    let query = use_query_map();
     let fallback = auth.config().after_sign_in;
-    let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    let next = Memo::new(move |_| safe_next(auth.query("next").as_deref(), &fallback));
     let state = auth.state();
     let shown = Memo::new(move |_| state.with(arrival));
     // The state drives the page: a sign-in, a verified factor, or another tab moves it on.
@@ -127,7 +125,7 @@ fn PasswordStep() -> impl IntoView {
             </p>
         </Show>
         <nav class="lsa-links">
-            <A href=auth.path(AuthRoute::Recover)>{s.forgot_password}</A>
+            <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
         </nav>
     }
 }

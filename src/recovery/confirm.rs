@@ -7,7 +7,7 @@ use super::flow::{Step, WizardState};
 use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::{task::run, Alert, Heading, SubmitButton};
 use crate::otp::LinkToken;
-use crate::redirect::{percent_decode, safe_next};
+use crate::redirect::{pairs, query_value, safe_next, search_and_hash};
 use crate::{AuthRoute, AuthStore};
 use leptos::prelude::*;
 
@@ -38,14 +38,6 @@ pub enum Landing {
     Error(ErrorCode),
     /// Nothing usable.
     Nothing,
-}
-
-fn pairs(s: &str) -> Vec<(String, String)> {
-    s.trim_start_matches(['?', '#'])
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " "))))
-        .collect()
 }
 
 /// Reads the query and fragment of the landing URL.
@@ -113,10 +105,10 @@ pub fn ConfirmPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let config = auth.config();
-    let loc = leptos_router::hooks::use_location();
-    let (query, fragment) = (loc.search.get_untracked(), loc.hash.get_untracked());
-    let landing = parse_landing(&query, &fragment);
-    let next_raw = pairs(&query).into_iter().find(|(k, _)| k == "next").map(|(_, v)| v);
+    let here = auth.here();
+    let (query, fragment) = search_and_hash(&here);
+    let landing = parse_landing(query, fragment);
+    let next_raw = query_value(query, "next");
     let next = safe_next(next_raw.as_deref(), &config.after_sign_in);
     let recover_path = AuthRoute::Recover.path_with_next(&config.base, &next);
     forget_tokens();

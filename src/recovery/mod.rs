@@ -14,7 +14,6 @@ use crate::redirect::safe_next;
 use crate::storage::{self, Area};
 use flow::{Event, Notice, Step, WizardState};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// `sessionStorage` key of the wizard's step and email (no codes, no tokens).
 pub(crate) const WIZARD_KEY: &str = "lsa.recover.v1";
@@ -69,10 +68,8 @@ pub(crate) fn save_state(state: &WizardState) {
 pub fn RecoverPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let query = use_query_map();
     let fallback = auth.config().after_sign_in;
-    let next =
-        Signal::derive(move || safe_next(query.with(|q| q.get("next")).as_deref(), &fallback));
+    let next = Signal::derive(move || safe_next(auth.query("next").as_deref(), &fallback));
 
     let session = auth.session_untracked();
     let has_recovery = session.as_ref().is_some_and(|s| s.claims.is_recovery());

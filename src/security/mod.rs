@@ -23,7 +23,6 @@ pub mod phone;
 mod sessions;
 pub mod totp;
 
-use crate::components::browser::current_path;
 use crate::session::{state::AuthState, AuthStore, Resume};
 use crate::AuthRoute;
 use actions::{recovery, Action, Recovery};
@@ -43,7 +42,7 @@ pub fn SecurityPage() -> impl IntoView {
             state.with(|s| matches!(s, AuthState::SignedOut | AuthState::SecondFactorPending(_)));
         if away && !leaving.get_value() {
             let base = auth.config().base;
-            auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &current_path()));
+            auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &auth.here()));
         }
     });
     view! {

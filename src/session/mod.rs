@@ -41,7 +41,19 @@ pub enum AuthEvent {
 }
 
 type Listener = Arc<dyn Fn(AuthEvent) + Send + Sync>;
-type Navigate = Box<dyn Fn(&str)>;
+/// Goes to a path: `(path, replace)`.
+type Go = Box<dyn Fn(&str, bool)>;
+
+/// The router the store moves with: the host's `leptos_router` ([`AuthProvider`]) or the
+/// standalone app's own.
+pub(crate) struct Nav {
+    /// Goes to a path: `(path, replace)` (replace: no new history entry).
+    pub go: Go,
+    /// The current path with query and fragment, e.g. `/billing?tab=1`.
+    pub here: Box<dyn Fn() -> String>,
+    /// The current query (`?next=..`), tracked: it follows navigation.
+    pub search: Signal<String>,
+}
 
 /// How long one GoTrue request may take before it counts as a network failure.
 const REQUEST_TIMEOUT_MS: i32 = 15_000;
@@ -60,7 +72,7 @@ pub struct AuthStore {
     last_refresh_ms: StoredValue<f64>,
     /// Bumped on every state change: a user read that started before one is dropped.
     changes: StoredValue<u64>,
-    navigate: StoredValue<Navigate, LocalStorage>,
+    nav: StoredValue<Nav, LocalStorage>,
     /// Whether the server has passkeys on, once asked (`GET /settings`).
     passkeys_on: StoredValue<Option<bool>>,
 }
@@ -78,7 +90,11 @@ impl AuthStore {
             retries: StoredValue::new(0),
             last_refresh_ms: StoredValue::new(f64::MIN),
             changes: StoredValue::new(0),
-            navigate: StoredValue::new_local(Box::new(|_: &str| {})),
+            nav: StoredValue::new_local(Nav {
+                go: Box::new(|_, _| {}),
+                here: Box::new(crate::components::browser::current_path),
+                search: Signal::stored(String::new()),
+            }),
             passkeys_on: StoredValue::new(None),
         };
         store.schedule_refresh();
@@ -419,7 +435,23 @@ impl AuthStore {
 
     /// Navigates within the host's router.
     pub fn navigate(&self, path: &str) {
-        self.navigate.with_value(|n| n(path));
+        self.nav.with_value(|n| (n.go)(path, false));
+    }
+
+    /// Navigates without a new history entry (a guard's redirect: Back skips it).
+    pub(crate) fn replace(&self, path: &str) {
+        self.nav.with_value(|n| (n.go)(path, true));
+    }
+
+    /// The current path with query and fragment, as the router sees it.
+    pub(crate) fn here(&self) -> String {
+        self.nav.with_value(|n| (n.here)())
+    }
+
+    /// The value of `key` in the current URL's query, tracked: it follows navigation.
+    pub(crate) fn query(&self, key: &str) -> Option<String> {
+        let search = self.nav.with_value(|n| n.search);
+        search.with(|q| crate::redirect::query_value(q, key))
     }
 }
 
@@ -470,9 +502,30 @@ pub fn AuthProvider(
     config: AuthConfig,
     children: Children,
 ) -> impl IntoView {
-    let store = AuthStore::new(config);
     let navigate = leptos_router::hooks::use_navigate();
-    store.navigate.set_value(Box::new(move |p: &str| navigate(p, Default::default())));
+    let loc = leptos_router::hooks::use_location();
+    let (path, search, hash) = (loc.pathname, loc.search, loc.hash);
+    let here = move || {
+        let search = search.get_untracked();
+        let q = if search.is_empty() || search.starts_with('?') { "" } else { "?" };
+        [path.get_untracked(), q.into(), search, hash.get_untracked()].concat()
+    };
+    let nav = Nav {
+        go: Box::new(move |path, replace| {
+            navigate(path, leptos_router::NavigateOptions { replace, ..Default::default() })
+        }),
+        here: Box::new(here),
+        search: search.into(),
+    };
+    provide_store(config, nav);
+    children()
+}
+
+/// Makes the store, provides it to what is below, and keeps it in step with other tabs;
+/// `nav` is the router's (the host's, or the standalone app's own).
+pub(crate) fn provide_store(config: AuthConfig, nav: Nav) -> AuthStore {
+    let store = AuthStore::new(config);
+    store.nav.set_value(nav);
     provide_context(store);
     Effect::new(move |_| {
         // Hydrating or SSR-first hosts read storage only once the browser runs.
@@ -490,7 +543,7 @@ pub fn AuthProvider(
         });
         on_cleanup(move || handle.remove());
     }
-    children()
+    store
 }
 
 /// The auth store of the nearest [`AuthProvider`]. Panics without one.

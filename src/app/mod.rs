@@ -1,12 +1,12 @@
-//! The standalone app: a Router, the provider, the auth routes, a home page and a not-found page.
-//! Its configuration is read at start from `<meta>` tags, so one build serves any backend.
+//! The standalone app: its own small router (`router.rs`), the store, the auth pages, a home page
+//! and a not-found page. Its configuration is read at start from `<meta>` tags, so one build
+//! serves any backend.
 
-use crate::{AuthConfig, AuthProvider, AuthRoute, AuthRoutes};
+mod router;
+
+use crate::{AuthConfig, AuthRoute};
 use leptos::prelude::*;
-use leptos_router::{
-    components::{Route, Router, Routes, A},
-    path,
-};
+use router::Page;
 
 /// Reads the runtime configuration from `<meta name="supabase-url">`,
 /// `<meta name="supabase-anon-key">`, `<meta name="supabase-flow-type" content="pkce">`
@@ -61,32 +61,30 @@ pub fn check_backend(url: Option<String>, anon_key: &str, origin: &str) -> Resul
 
 /// The standalone application.
 ///
-/// It brings its own `<Router>` and `<AuthProvider>`, so it is the root of the page (as in the
-/// crate's binary), not something to nest in a host's router:
+/// It brings its own router and store, so it is the root of the page (as in the crate's
+/// binary), not something to nest in a host's router (hosts use [`crate::AuthRoutes`]).
 #[component]
 pub fn App() -> impl IntoView {
     match config_from_page() {
-        Ok(config) => view! {
-            <Router>
-                <AuthProvider config>
-                    <Shell/>
-                </AuthProvider>
-            </Router>
-        }
-        .into_any(),
+        Ok(config) => view! { <Shell config/> }.into_any(),
         Err(_) => view! { <ConfigError/> }.into_any(),
     }
 }
 
 #[component]
-fn Shell() -> impl IntoView {
+fn Shell(config: AuthConfig) -> impl IntoView {
+    let page = router::provide(config);
     let s = crate::use_auth().strings();
     view! {
         <main class="lsa-root">
-            <Routes fallback=move || view! { <section class="lsa-card"><h1>{s.not_found}</h1><A href="/">{s.home_title}</A></section> }>
-                <Route path=path!("/") view=Home/>
-                <AuthRoutes/>
-            </Routes>
+            {move || match page.get() {
+                Page::Home => view! { <Home/> }.into_any(),
+                Page::Auth(route) => route.page(),
+                Page::NotFound => view! {
+                    <section class="lsa-card"><h1>{s.not_found}</h1><a href="/">{s.home_title}</a></section>
+                }
+                .into_any(),
+            }}
         </main>
     }
 }
@@ -103,14 +101,14 @@ fn Home() -> impl IntoView {
                 when=move || signed_in.get()
                 fallback=move || view! {
                     <nav class="lsa-links">
-                        <A href=auth.path(AuthRoute::SignIn)>{s.sign_in_title}</A>
-                        <A href=auth.path(AuthRoute::Recover)>{s.forgot_password}</A>
+                        <a href=auth.path(AuthRoute::SignIn)>{s.sign_in_title}</a>
+                        <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
                     </nav>
                 }
             >
                 <p>{move || s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())}</p>
                 <nav class="lsa-links">
-                    <A href=auth.path(AuthRoute::Security)>{s.security_link}</A>
+                    <a href=auth.path(AuthRoute::Security)>{s.security_link}</a>
                     <button
                         type="button"
                         class="lsa-link-button"
