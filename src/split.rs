@@ -1,10 +1,11 @@
-//! Code that a first load does not run, behind split points: the recovery wizard, the emailed
-//! link's landing page, the signed-in security screen, the authenticator app's QR code and
+//! Code that a first load does not run, behind split points: the recovery wizard (and its later
+//! steps), the emailed link's landing page, the signed-in security screen, the authenticator app's QR code and
 //! second-factor verification (only users with MFA reach it). With the `split` feature (the
 //! standalone app, built by `scripts/build-app.sh`) each is a wasm chunk of its own, fetched
 //! the first time it is shown, so signing in does not download the settings screen. Without it
 //! (hosts, tests) they are plain views.
 
+use crate::recovery::flow::Step;
 use crate::AuthRoute;
 use leptos::prelude::*;
 
@@ -21,6 +22,15 @@ pub fn recovery(route: AuthRoute) -> AnyView {
         AuthRoute::Confirm => views::confirm(),
         _ => views::recover(),
     }
+}
+
+/// The recovery wizard's code step or new-password step ([`crate::recovery::later_step`]):
+/// opening the wizard fetches its email step only, these come when the user gets there.
+pub fn recovery_step(step: Step) -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(false, move || points::recovery_step(step));
+    #[cfg(not(feature = "split"))]
+    views::recovery_step(step)
 }
 
 /// The security screen of a signed-in user (its page guard stays in the first load, so a
@@ -96,6 +106,10 @@ mod views {
         view! { <crate::recovery::ConfirmPage/> }.into_any()
     }
 
+    pub fn recovery_step(step: Step) -> AnyView {
+        crate::recovery::later_step(step)
+    }
+
     pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
         view! { <crate::security::Screen leaving/> }.into_any()
     }
@@ -127,6 +141,11 @@ mod points {
     #[wasm_split(confirm, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn confirm() -> Result<AnyView, SplitLoaderError> {
         Ok(untrack(views::confirm))
+    }
+
+    #[wasm_split(recovery_step, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn recovery_step(step: Step) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::recovery_step(step)))
     }
 
     #[wasm_split(security, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -118,12 +118,20 @@ pub fn RecoverPage() -> impl IntoView {
         <section class="lsa-card">
             {move || match step.get() {
                 Step::Email => view! { <steps::EmailStep/> }.into_any(),
-                Step::Code => view! { <steps::CodeStep/> }.into_any(),
                 Step::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
-                Step::NewPassword => view! { <password_step::NewPasswordStep/> }.into_any(),
+                step @ (Step::Code | Step::NewPassword) => crate::split::recovery_step(step),
                 Step::Done => view! { <DoneStep/> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The code step and the new-password step ([`crate::split`] fetches them when the wizard gets
+/// there: opening the wizard needs only the email step).
+pub(crate) fn later_step(step: Step) -> AnyView {
+    match step {
+        Step::Code => view! { <steps::CodeStep/> }.into_any(),
+        _ => view! { <password_step::NewPasswordStep/> }.into_any(),
     }
 }
 

@@ -31,12 +31,18 @@ async fn each_screen_fetches_its_code_when_first_shown() {
     b.text("No second factor yet.").await;
     assert_eq!(parts(&b).await, ["security"]);
 
-    // A fresh load of the recovery page fetches its own part, and not the security screen's.
+    // A fresh load of the recovery page fetches its own part (the email step), not the security
+    // screen's; the later steps come once the code is sent.
     let b2 = env.browser().await;
     b2.goto("/auth/recover").await;
     b2.heading("Reset your password").await;
     assert!(b2.field("Email").await.is_enabled().await.unwrap());
     assert_eq!(parts(&b2).await, ["recovery"]);
+    b2.fill("Email", "split@example.com").await;
+    b2.click("Send code").await;
+    b2.heading("Step 2 of 4").await;
+    assert!(b2.field("Verification code").await.is_enabled().await.unwrap());
+    assert_eq!(parts(&b2).await, ["recovery", "recovery_step"]);
     b2.close().await;
 
     // An emailed link's landing page fetches its own, smaller part, not the wizard's.
