@@ -11,7 +11,8 @@
 #      and split-parts.mjs writes the files of each split point into boot.js, which preloads
 #      those of the page being opened;
 #   4. in release, wasm-opt optimizes every module (the flags measured smallest, issue 16) and
-#      terser minifies the two JS files (-2.1 KB brotli).
+#      drops the sections browsers ignore (producers, target_features: about 200 B a module),
+#      and terser minifies the two JS files (-2.1 KB brotli).
 # The loader only fetches and instantiates modules: nothing is evaluated, so the strict CSP holds.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -46,7 +47,8 @@ if [ "$profile" = release ]; then
   for module in "$work"/*.wasm; do
     "$WASM_OPT" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      -O2 --flatten --rereloop -O2 --flatten --rereloop -O2 "$module" -o "$module"
+      -O2 --flatten --rereloop -O2 --flatten --rereloop -O2 \
+      --strip-producers --strip-target-features "$module" -o "$module"
   done
   for js in "$work"/*.js; do
     "$TERSER" "$js" --module --compress --mangle -o "$js"
