@@ -55,7 +55,7 @@ impl AuthRoute {
 
     /// The route whose page is at `pathname` under `base` (a trailing slash is allowed), e.g.
     /// `/auth/mfa/` is [`AuthRoute::Mfa`] under `/auth`.
-    pub fn from_path(base: &str, pathname: &str) -> Option<AuthRoute> {
+    pub(crate) fn from_path(base: &str, pathname: &str) -> Option<AuthRoute> {
         let rest = pathname.strip_prefix(base.trim_end_matches('/'))?.strip_prefix('/')?;
         let segment = rest.strip_suffix('/').unwrap_or(rest);
         AuthRoute::ALL.into_iter().find(|r| r.segment() == segment)

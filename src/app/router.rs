@@ -31,10 +31,10 @@ impl Page {
 
 /// Provides the store with this router's navigation and returns the current page, tracked.
 pub(super) fn provide(config: AuthConfig) -> Memo<Page> {
-    let (path, search) = (RwSignal::new(pathname()), RwSignal::new(search()));
+    let (path, search) = (RwSignal::new(location_path()), RwSignal::new(location_search()));
     let moved = move || {
-        path.set(pathname());
-        search.set(self::search());
+        path.set(location_path());
+        search.set(location_search());
     };
     let go = move |to: &str, replace: bool| {
         if push(to, replace || to == current_path()).is_err() {
@@ -67,11 +67,11 @@ pub(super) fn provide(config: AuthConfig) -> Memo<Page> {
     Memo::new(move |_| Page::at(&base, &path.get()))
 }
 
-fn pathname() -> String {
+fn location_path() -> String {
     window().location().pathname().unwrap_or_default()
 }
 
-fn search() -> String {
+fn location_search() -> String {
     window().location().search().unwrap_or_default()
 }
 
