@@ -433,7 +433,7 @@ impl AuthStore {
         })
     }
 
-    /// Navigates within the host's router.
+    /// Navigates within the app's router (the host's, or the standalone app's own).
     pub fn navigate(&self, path: &str) {
         self.nav.with_value(|n| (n.go)(path, false));
     }
