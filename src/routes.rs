@@ -66,7 +66,7 @@ impl AuthRoute {
         match self {
             AuthRoute::SignIn => view! { <pages::SignInPage/> }.into_any(),
             AuthRoute::Recover | AuthRoute::Confirm => crate::split::recovery(self),
-            AuthRoute::Mfa => view! { <pages::MfaPage/> }.into_any(),
+            AuthRoute::Mfa => crate::split::step_up(),
             AuthRoute::Security => view! { <pages::SecurityPage/> }.into_any(),
         }
     }

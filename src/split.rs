@@ -1,9 +1,10 @@
 //! Code that a first load does not run, behind split points: the recovery wizard (and its later
-//! steps), the emailed link's landing page, the signed-in security screen, the authenticator app's QR code and
-//! second-factor verification (only users with MFA reach it). With the `split` feature (the
-//! standalone app, built by `scripts/build-app.sh`) each is a wasm chunk of its own, fetched
-//! the first time it is shown, so signing in does not download the settings screen. Without it
-//! (hosts, tests) they are plain views.
+//! steps), the sign-in page's passkey button, the emailed link's landing page, the signed-in
+//! security screen, the authenticator app's QR code and second-factor verification (only users
+//! with MFA reach it). With the `split` feature (the standalone app, built by
+//! `scripts/build-app.sh`) each is a wasm chunk of its own, fetched the first time it is shown,
+//! so signing in does not download the settings screen. Without it (hosts, tests) they are
+//! plain views.
 
 use crate::recovery::flow::Step;
 use crate::AuthRoute;
@@ -22,6 +23,23 @@ pub fn recovery(route: AuthRoute) -> AnyView {
         AuthRoute::Confirm => views::confirm(),
         _ => views::recover(),
     }
+}
+
+/// The step-up page ([`crate::pages::MfaPage`]): only a sensitive action sends users there.
+pub fn step_up() -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(true, points::step_up);
+    #[cfg(not(feature = "split"))]
+    views::step_up()
+}
+
+/// The sign-in page's passkey button and autofill ([`crate::pages::PasskeySignIn`]), fetched
+/// only when the server has passkeys on.
+pub fn passkey_sign_in(error: RwSignal<Option<String>>) -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(false, move || points::passkey_sign_in(error));
+    #[cfg(not(feature = "split"))]
+    views::passkey_sign_in(error)
 }
 
 /// The recovery wizard's code step or new-password step ([`crate::recovery::later_step`]):
@@ -110,6 +128,14 @@ mod views {
         crate::recovery::later_step(step)
     }
 
+    pub fn step_up() -> AnyView {
+        view! { <crate::pages::MfaPage/> }.into_any()
+    }
+
+    pub fn passkey_sign_in(error: RwSignal<Option<String>>) -> AnyView {
+        view! { <crate::pages::PasskeySignIn error/> }.into_any()
+    }
+
     pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
         view! { <crate::security::Screen leaving/> }.into_any()
     }
@@ -141,6 +167,16 @@ mod points {
     #[wasm_split(confirm, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn confirm() -> Result<AnyView, SplitLoaderError> {
         Ok(untrack(views::confirm))
+    }
+
+    #[wasm_split(step_up, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn step_up() -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(views::step_up))
+    }
+
+    #[wasm_split(passkey, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn passkey_sign_in(error: RwSignal<Option<String>>) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::passkey_sign_in(error)))
     }
 
     #[wasm_split(recovery_step, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -6,4 +6,5 @@ mod sign_in;
 
 pub use crate::security::SecurityPage;
 pub use mfa::MfaPage;
+pub(crate) use sign_in::PasskeySignIn;
 pub use sign_in::SignInPage;

@@ -84,30 +84,12 @@ fn PasswordStep() -> impl IntoView {
             }
         });
     };
-    // "Sign in with a passkey" when the browser can and the server has passkeys on; then also
-    // in the email field's autofill, where the browser offers that.
+    // Passkeys when the browser can and the server has them on.
     let passkeys = RwSignal::new(false);
     spawn_local(async move {
         let on = auth.passkeys_available().await;
-        if passkeys.try_set(on).is_some() || !on {
-            return; // the page is gone, or no passkeys here
-        }
-        let still_here = move || passkeys.try_get_untracked().is_some();
-        if let Err(e) = auth.offer_passkey_autofill(still_here).await {
-            let _ = error.try_set(Some(s.key_error(&e)));
-        }
+        let _ = passkeys.try_set(on);
     });
-    on_cleanup(move || auth.end_passkey_autofill());
-    let passkey_pending = RwSignal::new(false);
-    let with_passkey = move |_| {
-        error.set(None);
-        let work = async move { auth.sign_in_passkey().await };
-        crate::components::task::run(passkey_pending, work, move |r| {
-            if let Err(err) = r {
-                error.set(Some(s.key_error(&err)));
-            }
-        });
-    };
     view! {
         <Heading text=s.sign_in_title/>
         {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
@@ -118,15 +100,45 @@ fn PasswordStep() -> impl IntoView {
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
         <Show when=move || passkeys.get()>
-            <p>
-                <BusyButton label=s.sign_in_passkey pending=passkey_pending on_press=Callback::new(with_passkey)
-                    class="lsa-button-secondary"/>
-                <StopWaiting pending=passkey_pending/>
-            </p>
+            {crate::split::passkey_sign_in(error)}
         </Show>
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
         </nav>
+    }
+}
+
+/// "Sign in with a passkey", and passkeys in the email field's autofill where the browser
+/// offers that; errors go to the form's alert, `error`. [`crate::split`] fetches it only when
+/// the server has passkeys on.
+#[component]
+pub(crate) fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let pending = RwSignal::new(false);
+    spawn_local(async move {
+        // Until the page is gone (and this signal with it).
+        let still_here = move || pending.try_get_untracked().is_some();
+        if let Err(e) = auth.offer_passkey_autofill(still_here).await {
+            let _ = error.try_set(Some(s.key_error(&e)));
+        }
+    });
+    on_cleanup(move || auth.end_passkey_autofill());
+    let with_passkey = move |_| {
+        error.set(None);
+        let work = async move { auth.sign_in_passkey().await };
+        crate::components::task::run(pending, work, move |r| {
+            if let Err(err) = r {
+                error.set(Some(s.key_error(&err)));
+            }
+        });
+    };
+    view! {
+        <p>
+            <BusyButton label=s.sign_in_passkey pending on_press=Callback::new(with_passkey)
+                class="lsa-button-secondary"/>
+            <StopWaiting pending/>
+        </p>
     }
 }
 

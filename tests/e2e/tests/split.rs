@@ -2,6 +2,7 @@
 //! screen's code nor the recovery pages'; each comes when its screen is first shown; a part that
 //! cannot be fetched is an alert with a retry, and the retry loads it.
 
+use e2e::webauthn::start_webauthn_env;
 use e2e::{start_env, Browser, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 use serde_json::json;
 
@@ -95,6 +96,29 @@ async fn the_second_factor_part_comes_only_after_the_password() {
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     assert_eq!(parts(&b).await, ["second_factor", "security"]);
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn the_passkey_part_comes_only_when_the_server_has_passkeys_on() {
+    // Off (the default server): the sign-in page fetches no part, and offers no passkey.
+    let env = start_env().await;
+    let b = env.browser().await;
+    b.goto("/auth/sign-in").await;
+    b.heading("Sign in").await;
+    assert!(!b.has_button("Sign in with a passkey").await);
+    assert_eq!(parts(&b).await, Vec::<String>::new());
+    b.close().await;
+    env.stop().await;
+
+    // On: the button comes with its part.
+    let env = start_webauthn_env().await;
+    let b = env.key_browser().await;
+    b.goto("/auth/sign-in").await;
+    b.heading("Sign in").await;
+    b.button("Sign in with a passkey").await;
+    assert_eq!(parts(&b).await, ["passkey"]);
     b.close().await;
     env.stop().await;
 }
