@@ -5,7 +5,6 @@
 //! action in `sessionStorage`).
 
 use crate::components::Heading;
-use crate::redirect::safe_next;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::{prelude::*, task::spawn_local};
@@ -16,8 +15,7 @@ use leptos::{prelude::*, task::spawn_local};
 pub fn MfaPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let fallback = auth.config().after_sign_in;
-    let next = Memo::new(move |_| safe_next(auth.query("next").as_deref(), &fallback));
+    let next = Memo::new(move |_| auth.next());
     // Set once a factor is verified: leaving then is the way back, not an abandonment.
     let verified = StoredValue::new(false);
     // Also called from async tasks: once the page is gone (`next` disposed) it does nothing.

@@ -5,7 +5,6 @@ use crate::api::LogoutScope;
 use crate::components::{
     Alert, BusyButton, Field, Heading, PasswordField, StopWaiting, SubmitButton,
 };
-use crate::redirect::safe_next;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::{prelude::*, task::spawn_local};
@@ -40,8 +39,7 @@ pub fn arrival(state: &AuthState) -> Arrival {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = crate::use_auth();
-    let fallback = auth.config().after_sign_in;
-    let next = Memo::new(move |_| safe_next(auth.query("next").as_deref(), &fallback));
+    let next = Memo::new(move |_| auth.next());
     let state = auth.state();
     let shown = Memo::new(move |_| state.with(arrival));
     // The state drives the page: a sign-in, a verified factor, or another tab moves it on.

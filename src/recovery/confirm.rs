@@ -7,7 +7,7 @@ use super::flow::{Step, WizardState};
 use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::{task::run, Alert, Heading, SubmitButton};
 use crate::otp::LinkToken;
-use crate::redirect::{pairs, query_value, safe_next, search_and_hash};
+use crate::redirect::{pairs, search_and_hash};
 use crate::{AuthRoute, AuthStore};
 use leptos::prelude::*;
 
@@ -108,8 +108,7 @@ pub fn ConfirmPage() -> impl IntoView {
     let here = auth.here();
     let (query, fragment) = search_and_hash(&here);
     let landing = parse_landing(query, fragment);
-    let next_raw = query_value(query, "next");
-    let next = safe_next(next_raw.as_deref(), &config.after_sign_in);
+    let next = untrack(|| auth.next());
     let recover_path = AuthRoute::Recover.path_with_next(&config.base, &next);
     forget_tokens();
     let error = RwSignal::new(None::<String>);

@@ -10,7 +10,6 @@ mod steps;
 pub use confirm::ConfirmPage;
 
 use crate::components::{Heading, Status};
-use crate::redirect::safe_next;
 use crate::storage::{self, Area};
 use flow::{Event, Notice, Step, WizardState};
 use leptos::prelude::*;
@@ -68,8 +67,7 @@ pub(crate) fn save_state(state: &WizardState) {
 pub fn RecoverPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let fallback = auth.config().after_sign_in;
-    let next = Signal::derive(move || safe_next(auth.query("next").as_deref(), &fallback));
+    let next = Signal::derive(move || auth.next());
 
     let session = auth.session_untracked();
     let has_recovery = session.as_ref().is_some_and(|s| s.claims.is_recovery());

@@ -453,6 +453,13 @@ impl AuthStore {
         let search = self.nav.with_value(|n| n.search);
         search.with(|q| crate::redirect::query_value(q, key))
     }
+
+    /// Where a page goes once done: the current URL's `next` when it is a safe path, else
+    /// [`AuthConfig::after_sign_in`]. Tracked, like [`AuthStore::query`].
+    pub(crate) fn next(&self) -> String {
+        let fallback = self.config.with_value(|c| c.after_sign_in.clone());
+        crate::redirect::safe_next(self.query("next").as_deref(), &fallback)
+    }
 }
 
 /// Entry points for this repository's browser tests (feature `test-internals`), which drive the
