@@ -3,7 +3,8 @@
 #   - every file the first page load fetched (as recorded in the browser), raw / gzip -9 /
 #     brotli -q 11 bytes, and the total;
 #   - the median time over N fresh headless-Chromium loads (fresh --user-data-dir each) from
-#     navigation start until the first form field is present and enabled, and the JS heap in use;
+#     navigation start until the first form field (or a card's button) is present and enabled,
+#     and the JS heap in use;
 # then one summary line per page with its brotli total next to the budget (issue 16: 150 KiB
 # brotli for any auth page). Exits 1 when a page of the SPA is over the budget.
 # The default pages are the sign-in page, the recovery wizard and the security screen, the last

@@ -58,6 +58,7 @@ mod redirect;
 mod routes;
 mod security;
 mod session;
+mod sort;
 mod split;
 mod storage;
 mod strings;

@@ -1,12 +1,13 @@
 //! Code that a first load does not run, behind split points: the recovery wizard (and its later
 //! steps), the sign-in page's passkey button, the emailed link's landing page, the signed-in
-//! security screen, the authenticator app's QR code and second-factor verification (only users
-//! with MFA reach it). With the `split` feature (the standalone app, built by
+//! security screen, its forms (each fetched when the user opens it) and passkeys section, the
+//! authenticator app's QR code and second-factor verification (only users with MFA reach it). With the `split` feature (the standalone app, built by
 //! `scripts/build-app.sh`) each is a wasm chunk of its own, fetched the first time it is shown,
 //! so signing in does not download the settings screen. Without it (hosts, tests) they are
 //! plain views.
 
 use crate::recovery::flow::Step;
+use crate::security::{Form, Resumed};
 use crate::AuthRoute;
 use leptos::prelude::*;
 
@@ -60,6 +61,31 @@ pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
     views::security_screen(leaving)
 }
 
+/// One of the security screen's forms, opened by the user or coming back from a step-up
+/// (`resume`; [`crate::security`]).
+pub fn security_form(form: Form, resume: bool) -> AnyView {
+    #[cfg(feature = "split")]
+    return match form {
+        Form::Key => lazy(false, move || points::add_key(resume)),
+        Form::Totp => lazy(false, move || points::add_totp(resume)),
+        Form::Phone => lazy(false, move || points::add_phone(resume)),
+        Form::Password => lazy(false, move || points::change_password(resume)),
+    };
+    #[cfg(not(feature = "split"))]
+    views::security_form(form, resume)
+}
+
+/// The security screen's passkeys section, shown only when the server has passkeys on.
+pub fn passkeys(resume: Resumed) -> AnyView {
+    #[cfg(feature = "split")]
+    {
+        let resume = StoredValue::new(resume);
+        lazy(false, move || points::passkeys(resume.get_value()))
+    }
+    #[cfg(not(feature = "split"))]
+    views::passkeys(resume)
+}
+
 /// Second-factor verification ([`crate::components::FactorVerify`]).
 pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
     #[cfg(feature = "split")]
@@ -84,17 +110,35 @@ pub fn qr_code(data: String, alt: &'static str) -> AnyView {
 /// fetch fails (offline), an alert with a retry button (in a card of its own for a whole
 /// page, `card`); a retry fetches again.
 #[cfg(feature = "split")]
-fn lazy<Fut>(card: bool, load: impl Fn() -> Fut + Copy + Send + Sync + 'static) -> AnyView
+fn lazy<Fut>(card: bool, load: impl Fn() -> Fut + Send + Sync + 'static) -> AnyView
 where
     Fut: std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>
         + 'static,
 {
+    shown_when_loaded(card, std::sync::Arc::new(move || Box::pin(load()) as Loading))
+}
+
+/// A split point's load, boxed so that [`shown_when_loaded`] is one function for them all.
+#[cfg(feature = "split")]
+type Loading = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>>,
+>;
+
+/// The body of [`lazy`], not generic: the suspense and retry code is in the bundle once
+/// instead of once per split point (issue 16).
+#[cfg(feature = "split")]
+#[inline(never)]
+fn shown_when_loaded(
+    card: bool,
+    load: std::sync::Arc<dyn Fn() -> Loading + Send + Sync>,
+) -> AnyView {
     let attempt = RwSignal::new(0u32);
     let retry = move || attempt.update(|n| *n += 1);
     (move || {
         attempt.track();
+        let part = load();
         Suspend::new(send_wrapper::SendWrapper::new(async move {
-            load().await.unwrap_or_else(|_| view! { <LoadFailed card retry/> }.into_any())
+            part.await.unwrap_or_else(|_| view! { <LoadFailed card retry/> }.into_any())
         }))
     })
     .into_any()
@@ -144,6 +188,36 @@ mod views {
         view! { <crate::components::FactorVerify on_verified/> }.into_any()
     }
 
+    #[cfg(not(feature = "split"))]
+    pub fn security_form(form: Form, resume: bool) -> AnyView {
+        match form {
+            Form::Key => add_key(resume),
+            Form::Totp => add_totp(resume),
+            Form::Phone => add_phone(resume),
+            Form::Password => change_password(resume),
+        }
+    }
+
+    pub fn add_key(resume: bool) -> AnyView {
+        view! { <crate::security::AddKey resume/> }.into_any()
+    }
+
+    pub fn add_totp(resume: bool) -> AnyView {
+        view! { <crate::security::AddTotp resume/> }.into_any()
+    }
+
+    pub fn add_phone(resume: bool) -> AnyView {
+        view! { <crate::security::AddPhone resume/> }.into_any()
+    }
+
+    pub fn change_password(resume: bool) -> AnyView {
+        view! { <crate::security::ChangePassword resume/> }.into_any()
+    }
+
+    pub fn passkeys(resume: Resumed) -> AnyView {
+        view! { <crate::security::Passkeys resume/> }.into_any()
+    }
+
     pub fn qr_code(data: String, alt: &'static str) -> AnyView {
         view! { <crate::components::QrCode data alt/> }.into_any()
     }
@@ -187,6 +261,31 @@ mod points {
     #[wasm_split(security, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn security_screen(leaving: StoredValue<bool>) -> Result<AnyView, SplitLoaderError> {
         Ok(untrack(|| views::security_screen(leaving)))
+    }
+
+    #[wasm_split(add_key, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn add_key(resume: bool) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::add_key(resume)))
+    }
+
+    #[wasm_split(add_totp, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn add_totp(resume: bool) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::add_totp(resume)))
+    }
+
+    #[wasm_split(add_phone, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn add_phone(resume: bool) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::add_phone(resume)))
+    }
+
+    #[wasm_split(change_password, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn change_password(resume: bool) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::change_password(resume)))
+    }
+
+    #[wasm_split(passkeys, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn passkeys(resume: Resumed) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::passkeys(resume)))
     }
 
     #[wasm_split(second_factor, wasm_split_path = ::leptos::wasm_split, fallible)]

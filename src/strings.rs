@@ -175,6 +175,8 @@ strings! {
     remove_last_warning = "This is your last second factor: your account will be protected by your password only.",
     /// Change password heading.
     change_password_title = "Change password",
+    /// The button that opens the change-password form.
+    change_password_open = "Change your password",
     /// Change password success.
     password_changed = "Password changed. Your other sessions were signed out.",
     /// Nonce label.

@@ -41,7 +41,9 @@ pub fn FactorVerify(
         let mut fs: Vec<Factor> =
             auth.factors().get().into_iter().filter(Factor::is_verified).collect();
         // Security keys first (the strongest, one press), then authenticator apps, then SMS.
-        fs.sort_by_key(|f| (!f.is_webauthn(), f.is_phone()));
+        crate::sort::stable(&mut fs, |a, b| {
+            (!a.is_webauthn(), a.is_phone()) > (!b.is_webauthn(), b.is_phone())
+        });
         fs
     });
     let selected = RwSignal::new(factors.with_untracked(|fs| fs.first().map(|f| f.id.clone())));
@@ -138,19 +140,17 @@ pub fn FactorVerify(
         <Show when=move || { factors.with(|f| f.len() > 1) }>
             <fieldset class="lsa-fieldset">
                 <legend class="lsa-label">{s.mfa_choose_factor}</legend>
-                <For each=move || factors.get() key=|f| f.id.clone() let:f>
-                    {
-                        let id = f.id.clone();
-                        let input_id = ["lsa-factor-", &f.id].concat();
-                        let checked = { let id = id.clone(); move || selected.get().as_ref() == Some(&id) };
-                        view! {
-                            <div class="lsa-row">
-                                <input type="radio" name="lsa-factor" id=input_id.clone() prop:checked=checked on:change=move |_| pick(id.clone())/>
-                                <label for=input_id>{factor_label(s, &f)}</label>
-                            </div>
-                        }
+                {move || factors.get().into_iter().map(|f| {
+                    let id = f.id.clone();
+                    let input_id = ["lsa-factor-", &f.id].concat();
+                    let checked = { let id = id.clone(); move || selected.get().as_ref() == Some(&id) };
+                    view! {
+                        <div class="lsa-row">
+                            <input type="radio" name="lsa-factor" id=input_id.clone() prop:checked=checked on:change=move |_| pick(id.clone())/>
+                            <label for=input_id>{factor_label(s, &f)}</label>
+                        </div>
                     }
-                </For>
+                }).collect_view()}
             </fieldset>
         </Show>
         <Show when=is_key>

@@ -11,12 +11,13 @@ use crate::components::task::run;
 use crate::components::{Alert, Field, Status, SubmitButton};
 use leptos::prelude::*;
 
-/// The "add a security key" panel. `resume`: the enrolment was waiting for a step-up.
+/// The "add a security key" panel, open when shown. `resume`: the enrolment was waiting for a
+/// step-up.
 #[component]
 pub fn AddKey(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let open = RwSignal::new(false);
+    let open = RwSignal::new(true);
     let name = RwSignal::new(s.key_name_default.to_owned());
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
@@ -57,7 +58,6 @@ pub fn AddKey(resume: bool) -> impl IntoView {
     };
 
     if resume {
-        open.set(true);
         if let Some(n) = draft::take(|d| match d {
             Draft::Key { name } => Some(name),
             _ => None,
@@ -65,8 +65,8 @@ pub fn AddKey(resume: bool) -> impl IntoView {
             name.set(n);
         }
         status.set(Some(s.key_resume.to_owned()));
-        request_animation_frame(|| focus_id("lsa-key-h"));
     }
+    request_animation_frame(|| focus_id("lsa-key-h"));
 
     // While the browser's prompt is open, Cancel closes it (the panel stays, with the name).
     let cancel = move || {

@@ -14,7 +14,7 @@ use leptos::{prelude::*, task::spawn_local};
 const CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
 
-/// The "add a phone" panel. `resume`: the enrolment was waiting for a step-up.
+/// The "add a phone" panel, open when shown. `resume`: the enrolment was waiting for a step-up.
 #[component]
 pub fn AddPhone(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
@@ -130,8 +130,8 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
         request_animation_frame(|| focus_id("lsa-add-phone"));
     };
 
+    show(PhoneStep::Number);
     if resume {
-        step.set(PhoneStep::Number);
         if let Some(p) = draft::take(|d| match d {
             Draft::Phone { phone } => Some(phone),
             _ => None,

@@ -14,7 +14,8 @@ use leptos::{prelude::*, task::spawn_local};
 
 const CODE_LEN: usize = 6;
 
-/// The "add an authenticator app" panel. `resume`: the enrolment was waiting for a step-up.
+/// The "add an authenticator app" panel, open when shown. `resume`: the enrolment was waiting
+/// for a step-up.
 #[component]
 pub fn AddTotp(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
@@ -99,13 +100,12 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
         request_animation_frame(|| focus_id("lsa-add-totp"));
     };
 
+    go(TotpFlow::open);
     if resume {
-        let kept = draft::take(|d| match d {
+        if let Some(n) = draft::take(|d| match d {
             Draft::Totp { name } => Some(name),
             _ => None,
-        });
-        flow.update(TotpFlow::open);
-        if let Some(n) = kept {
+        }) {
             name.set(n);
             start(true);
         }

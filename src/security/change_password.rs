@@ -7,12 +7,14 @@ use super::actions::{recovery, Action, Recovery};
 use super::draft::{self, Draft};
 use super::messages::{message, Op};
 use crate::api::{ApiError, AuthError, ErrorCode};
+use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{password_acceptable, Alert, CodeField, NewPasswordFields, PasswordField};
 use crate::components::{Status, SubmitButton};
 use leptos::{prelude::*, task::spawn_local};
 
-/// The change-password form. `resume`: the change was waiting for a step-up.
+/// The change-password form (its card is the screen's), with focus on its first field when
+/// shown. `resume`: the change was waiting for a step-up.
 #[component]
 pub fn ChangePassword(resume: bool) -> impl IntoView {
     let auth = crate::use_auth();
@@ -134,13 +136,13 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
             }
             None => status.set(Some(s.password_again.to_owned())),
         }
+    } else {
+        request_animation_frame(|| focus_id("lsa-current-password"));
     }
 
     let user_email = auth.email();
     let email = Signal::derive(move || user_email.get().unwrap_or_default());
     view! {
-        <section class="lsa-card" aria-labelledby="lsa-password-h">
-            <h2 id="lsa-password-h">{s.change_password_title}</h2>
             <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <Show when=move || asking_nonce.get() fallback=move || view! {
                     <PasswordField id="lsa-current-password" label=s.current_password_label value=current
@@ -155,6 +157,5 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
                 <Alert message=error/>
                 <SubmitButton label=s.save_password pending=pending/>
             </form>
-        </section>
     }
 }

@@ -71,25 +71,25 @@ pub fn FactorList(resume_remove: Option<(String, bool)>) -> impl IntoView {
                 <p class="lsa-muted">{s.security_no_factors}</p>
             </Show>
             <ul class="lsa-list">
-                <For each=move || factors.get() key=|f| (f.id.clone(), f.status.clone()) let:f>
-                    {
-                        let label = factor_label(s, &f);
-                        let named = s.remove_named.replace("{name}", &label);
-                        let line = details(s, &f);
-                        view! {
-                            <li class="lsa-list-item">
-                                <div>
-                                    <div>{label}</div>
-                                    <div class="lsa-muted">{line}</div>
-                                </div>
-                                <button type="button" class="lsa-button lsa-button-danger" aria-label=named
-                                    disabled=move || pending.get() on:click=move |_| ask(f.clone())>
-                                    {s.remove}
-                                </button>
-                            </li>
-                        }
+                // A plain list, rebuilt when the factors change: a keyed <For> brings its own
+                // map code for a handful of rows (issue 16).
+                {move || factors.get().into_iter().map(|f| {
+                    let label = factor_label(s, &f);
+                    let named = s.remove_named.replace("{name}", &label);
+                    let line = details(s, &f);
+                    view! {
+                        <li class="lsa-list-item">
+                            <div>
+                                <div>{label}</div>
+                                <div class="lsa-muted">{line}</div>
+                            </div>
+                            <button type="button" class="lsa-button lsa-button-danger" aria-label=named
+                                disabled=move || pending.get() on:click=move |_| ask(f.clone())>
+                                {s.remove}
+                            </button>
+                        </li>
                     }
-                </For>
+                }).collect_view()}
             </ul>
             {move || confirming.get().map(|f| {
                 let question = s.remove_confirm.replace("{name}", &factor_label(s, &f));

@@ -7,7 +7,9 @@ use crate::strings::Strings;
 /// Factors in display order: verified first, then oldest first.
 pub fn display_order(factors: &[Factor]) -> Vec<Factor> {
     let mut out = factors.to_vec();
-    out.sort_by(|a, b| b.is_verified().cmp(&a.is_verified()).then(a.created_at.cmp(&b.created_at)));
+    crate::sort::stable(&mut out, |a, b| {
+        (!a.is_verified(), &a.created_at) > (!b.is_verified(), &b.created_at)
+    });
     out
 }
 
@@ -97,6 +99,20 @@ mod tests {
         ];
         let ids: Vec<_> = display_order(&fs).into_iter().map(|f| f.id).collect();
         assert_eq!(ids, ["v1", "v2", "u"]);
+    }
+
+    #[test]
+    fn order_keeps_ties_as_given() {
+        let t = "2026-02-01T00:00:00Z";
+        let fs = [
+            factor("b", "verified", t),
+            factor("u", "unverified", "2026-01-01T00:00:00Z"),
+            factor("a", "verified", t),
+            factor("c", "verified", t),
+            factor("old", "verified", "2026-01-01T00:00:00Z"),
+        ];
+        let ids: Vec<_> = display_order(&fs).into_iter().map(|f| f.id).collect();
+        assert_eq!(ids, ["old", "b", "a", "c", "u"]);
     }
 
     #[test]

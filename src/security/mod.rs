@@ -1,6 +1,7 @@
 //! Settings → Security at `{base}/security`: an overview of the session, the factor list with
 //! removal, security-key, authenticator-app and phone enrolment, passkeys, password change and
-//! sign-out scopes.
+//! sign-out scopes. The forms are fetched when the user opens one ([`OnDemand`]; a form that
+//! comes back from a step-up opens by itself), so the screen's first load is its overview.
 //!
 //! Sensitive actions are guarded: when the session is below what an [`actions::Action`] needs,
 //! the typed input is kept in memory ([`draft`]), the store records the action and sends the
@@ -22,6 +23,12 @@ mod passkeys;
 pub mod phone;
 mod sessions;
 pub mod totp;
+
+pub(crate) use add_key::AddKey;
+pub(crate) use add_phone::AddPhone;
+pub(crate) use add_totp::AddTotp;
+pub(crate) use change_password::ChangePassword;
+pub(crate) use passkeys::Passkeys;
 
 use crate::session::{state::AuthState, AuthStore, Resume};
 use crate::AuthRoute;
@@ -54,7 +61,34 @@ pub fn SecurityPage() -> impl IntoView {
 
 /// An action that comes back from its step-up, and whether it may run by itself (`false`: the
 /// page was reloaded since, so the screen asks again).
-type Resumed = Option<(Action, bool)>;
+pub(crate) type Resumed = Option<(Action, bool)>;
+
+/// The screen's forms that are fetched when opened ([`crate::split::security_form`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Form {
+    Key,
+    Totp,
+    Phone,
+    Password,
+}
+
+/// A form behind its opening button (`id`, `label`): pressing it loads the form, which opens
+/// with focus on its first step; `resume` (back from a step-up) opens it at once.
+#[component]
+fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> impl IntoView {
+    let opened = RwSignal::new(resume);
+    let open = move |_| {
+        opened.set(true);
+    };
+    view! {
+        <Show when=move || opened.get() fallback=move || view! {
+            <p><button type="button" id=id class="lsa-button lsa-button-secondary" on:click=open>
+                {label}</button></p>
+        }>
+            {crate::split::security_form(form, resume)}
+        </Show>
+    }
+}
 
 /// The screen itself; [`crate::split`] loads it (its own wasm chunk in the standalone app).
 #[component]
@@ -84,19 +118,26 @@ pub(crate) fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
         let on = auth.passkeys_available().await;
         let _ = passkeys.try_set(on);
     });
+    let s = auth.strings();
     view! {
         <overview::Overview/>
         <factor_list::FactorList resume_remove=remove/>
         <section class="lsa-card" aria-labelledby="lsa-add-h">
-            <h2 id="lsa-add-h" tabindex="-1">{auth.strings().add_factor_title}</h2>
-            {keys.then(|| view! { <add_key::AddKey resume=key/> })}
-            <add_totp::AddTotp resume=totp/>
-            <add_phone::AddPhone resume=phone/>
+            <h2 id="lsa-add-h" tabindex="-1">{s.add_factor_title}</h2>
+            {keys.then(|| view! {
+                <OnDemand form=Form::Key id="lsa-add-key" label=s.add_key_title resume=key/>
+            })}
+            <OnDemand form=Form::Totp id="lsa-add-totp" label=s.add_totp_title resume=totp/>
+            <OnDemand form=Form::Phone id="lsa-add-phone" label=s.add_phone_title resume=phone/>
         </section>
         <Show when=move || passkeys.get()>
-            <passkeys::Passkeys resume=passkey.clone()/>
+            {crate::split::passkeys(passkey.clone())}
         </Show>
-        <change_password::ChangePassword resume=password/>
+        <section class="lsa-card" aria-labelledby="lsa-password-h">
+            <h2 id="lsa-password-h">{s.change_password_title}</h2>
+            <OnDemand form=Form::Password id="lsa-change-password" label=s.change_password_open
+                resume=password/>
+        </section>
         <sessions::Sessions leaving/>
     }
 }

@@ -208,9 +208,7 @@ pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
                 <p class="lsa-muted">{s.passkeys_none}</p>
             </Show>
             <ul class="lsa-list">
-                <For each=move || list.get() key=|p| (p.id.clone(), p.friendly_name.clone()) let:p>
-                    {item(p)}
-                </For>
+                {move || list.get().into_iter().map(item).collect_view()}
             </ul>
             <Show when=move || mode.with(|m| *m == Mode::List)>
                 <p><button type="button" class="lsa-button lsa-button-secondary" on:click=move |_| {

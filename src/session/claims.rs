@@ -152,7 +152,10 @@ impl Claims {
                 out.push((&e.method, self.latest(&e.method), i));
             }
         }
-        out.sort_by_key(|&(m, ts, i)| (std::cmp::Reverse(ts), !MFA_METHODS.contains(&m), i));
+        let key = |&(m, ts, i): &(&str, Option<i64>, usize)| {
+            (std::cmp::Reverse(ts), !MFA_METHODS.contains(&m), i)
+        };
+        crate::sort::stable(&mut out, |a, b| key(a) > key(b));
         out.into_iter().map(|(m, _, _)| m).collect()
     }
 

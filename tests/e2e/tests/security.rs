@@ -83,6 +83,13 @@ async fn change_password_at_aal2_directly() {
     let b = env.signed_in_at_aal2("change@example.com").await;
     b.text("verified with two steps").await;
 
+    // The form comes when asked for, with focus on its first field.
+    b.click("Change your password").await;
+    e2e::eventually("focus on the current password", || async {
+        (b.focused_id().await == "lsa-current-password").then_some(())
+    })
+    .await;
+
     // A wrong current password: a clear message, nothing else lost.
     b.fill("Current password", "not-it").await;
     b.fill("New password", NEW_PASSWORD).await;

@@ -1,6 +1,7 @@
 //! The standalone build's split points (issue 16): a first load fetches neither the security
-//! screen's code nor the recovery pages'; each comes when its screen is first shown; a part that
-//! cannot be fetched is an alert with a retry, and the retry loads it.
+//! screen's code nor the recovery pages'; each comes when its screen is first shown, and each of
+//! the security screen's forms when it is opened; a part that cannot be fetched is an alert with
+//! a retry, and the retry loads it.
 
 use e2e::webauthn::start_webauthn_env;
 use e2e::{start_env, Browser, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
@@ -30,7 +31,21 @@ async fn each_screen_fetches_its_code_when_first_shown() {
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     b.text("No second factor yet.").await;
-    assert_eq!(parts(&b).await, ["security"]);
+    assert_eq!(parts(&b).await, ["security"], "the screen comes without its forms");
+
+    // Each form comes when it is opened, and only that one.
+    b.click("Change your password").await;
+    b.field("Current password").await;
+    assert_eq!(parts(&b).await, ["security", "change_password"]);
+    b.click("Add an authenticator app").await;
+    b.field("Name for this device").await;
+    assert_eq!(parts(&b).await, ["security", "change_password", "add_totp"]);
+    assert!(!b.has_button("Add an authenticator app").await, "the form is open");
+    b.click("Cancel").await;
+    b.button("Add an authenticator app").await;
+    b.click("Add an authenticator app").await;
+    b.field("Name for this device").await;
+    assert_eq!(parts(&b).await.len(), 3, "an opened form is not fetched again");
 
     // A fresh load of the recovery page fetches its own part (the email step), not the security
     // screen's; the later steps come once the code is sent.
@@ -78,6 +93,30 @@ async fn a_part_that_cannot_be_fetched_is_an_alert_with_a_retry() {
     b.heading("Reset your password").await;
     b.fill("Email", "someone@example.com").await;
     assert!(!b.has_button("Try again").await, "the alert is gone once the part is loaded");
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_that_cannot_be_fetched_is_an_alert_with_a_retry() {
+    let env = start_env().await;
+    env.create_user("form-split@example.com", PASSWORD, None, None).await;
+    let b = env.browser().await;
+    b.goto(SIGN_IN_TO_SECURITY).await;
+    b.submit_sign_in("form-split@example.com", PASSWORD).await;
+    b.heading("Security").await;
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*/split_add_phone.wasm"] })).await;
+
+    b.click("Add a phone (SMS)").await;
+    b.alert("This page could not be loaded. Check your connection and try again.").await;
+    b.heading("Security").await;
+    b.button("Change your password").await;
+
+    b.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
+    b.click("Try again").await;
+    b.field("Phone number").await;
+    assert!(!b.has_button("Try again").await, "the alert is gone once the form is loaded");
     b.close().await;
     env.stop().await;
 }

@@ -16,6 +16,7 @@ async fn stale_aal2(env: &Env, email: &str) -> Browser {
 }
 
 async fn fill_passwords(b: &Browser) {
+    b.click("Change your password").await;
     b.fill("Current password", PASSWORD).await;
     b.fill("New password", NEW_PASSWORD).await;
     b.fill("Confirm new password", NEW_PASSWORD).await;

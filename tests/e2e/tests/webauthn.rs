@@ -224,6 +224,7 @@ async fn the_step_up_page_takes_the_key_for_a_password_change() {
     b.add_security_key("Desk key").await;
     env.age_second_factor(&b, 11 * 60).await;
 
+    b.click("Change your password").await;
     b.fill("Current password", PASSWORD).await;
     b.fill("New password", NEW_PASSWORD).await;
     b.fill("Confirm new password", NEW_PASSWORD).await;
