@@ -15,8 +15,14 @@ async fn stale_aal2(env: &Env, email: &str) -> Browser {
     b
 }
 
+/// Opens the change-password form and fills it in.
 async fn fill_passwords(b: &Browser) {
     b.click("Change your password").await;
+    type_passwords(b).await;
+}
+
+/// Fills in the open change-password form and saves.
+async fn type_passwords(b: &Browser) {
     b.fill("Current password", PASSWORD).await;
     b.fill("New password", NEW_PASSWORD).await;
     b.fill("Confirm new password", NEW_PASSWORD).await;
@@ -59,7 +65,8 @@ async fn change_password_step_up_survives_a_reload() {
     b.wait_path("/auth/security").await;
     // The typed passwords were in memory only: asked again, and no second step-up.
     b.role_text("status", "enter your passwords again").await;
-    fill_passwords(&b).await;
+    assert!(!b.has_button("Change your password").await, "the form came back open");
+    type_passwords(&b).await;
     b.role_text("status", "Password changed.").await;
     assert_eq!(b.path().await, "/auth/security");
     env.password_reaches_second_factor("reload@example.com", NEW_PASSWORD).await;
