@@ -143,19 +143,19 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
     let user_email = auth.email();
     let email = Signal::derive(move || user_email.get().unwrap_or_default());
     view! {
-            <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                <Show when=move || asking_nonce.get() fallback=move || view! {
-                    <PasswordField id="lsa-current-password" label=s.current_password_label value=current
-                        autocomplete="current-password" error=current_error/>
-                    <NewPasswordFields password confirm username=email server_reasons=reasons/>
-                }>
-                    <CodeField id="lsa-nonce" label=s.nonce_label value=nonce len=otp_len/>
-                    <p><button type="button" class="lsa-link-button" disabled=move || pending.get()
-                        on:click=move |_| send_nonce()>{s.resend}</button></p>
-                </Show>
-                <Status message=status/>
-                <Alert message=error/>
-                <SubmitButton label=s.save_password pending=pending/>
-            </form>
+        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <Show when=move || asking_nonce.get() fallback=move || view! {
+                <PasswordField id="lsa-current-password" label=s.current_password_label value=current
+                    autocomplete="current-password" error=current_error/>
+                <NewPasswordFields password confirm username=email server_reasons=reasons/>
+            }>
+                <CodeField id="lsa-nonce" label=s.nonce_label value=nonce len=otp_len/>
+                <p><button type="button" class="lsa-link-button" disabled=move || pending.get()
+                    on:click=move |_| send_nonce()>{s.resend}</button></p>
+            </Show>
+            <Status message=status/>
+            <Alert message=error/>
+            <SubmitButton label=s.save_password pending=pending/>
+        </form>
     }
 }

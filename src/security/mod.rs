@@ -77,13 +77,10 @@ pub(crate) enum Form {
 #[component]
 fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> impl IntoView {
     let opened = RwSignal::new(resume);
-    let open = move |_| {
-        opened.set(true);
-    };
     view! {
         <Show when=move || opened.get() fallback=move || view! {
-            <p><button type="button" id=id class="lsa-button lsa-button-secondary" on:click=open>
-                {label}</button></p>
+            <p><button type="button" id=id class="lsa-button lsa-button-secondary"
+                on:click=move |_| opened.set(true)>{label}</button></p>
         }>
             {crate::split::security_form(form, resume)}
         </Show>
