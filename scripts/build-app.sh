@@ -7,12 +7,13 @@
 #   2. wasm-split-cli (crates.io `wasm_split_cli_support`) cuts the wasm at the `#[wasm_split]`
 #      points (src/split.rs): the main module, one `split_*.wasm` per point, shared
 #      `chunk_*.wasm`, and `__wasm_split.js`, the loader the main module imports;
-#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load),
-#      and split-parts.mjs writes the files of each split point into boot.js, which preloads
-#      those of the page being opened;
+#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load);
 #   4. in release, wasm-opt optimizes every module (the flags measured smallest, issue 16) and
-#      drops the sections browsers ignore (producers, target_features: about 200 B a module),
-#      and terser minifies the two JS files (-2.1 KB brotli).
+#      drops the sections browsers ignore (producers, target_features: about 200 B a module);
+#   5. split-parts.mjs packs the modules of each page that opens with split code into one
+#      pack_<page>.wasm, which boot.js fetches next to the main module, and routes the loader's
+#      fetches through it;
+#   6. in release, terser minifies the two JS files (-2.1 KB brotli).
 # The loader only fetches and instantiates modules: nothing is evaluated, so the strict CSP holds.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -41,7 +42,6 @@ wasm-bindgen --target web --keep-lld-exports --weak-refs --no-typescript --out-n
 rm "$work/$name.wasm"
 mv "$work/bindgen/"* "$work/"
 rmdir "$work/bindgen"
-node "$src/scripts/split-parts.mjs" "$work" "$out/boot.js"
 
 if [ "$profile" = release ]; then
   for module in "$work"/*.wasm; do
@@ -50,6 +50,9 @@ if [ "$profile" = release ]; then
       -O2 --flatten --rereloop -O2 --flatten --rereloop -O2 \
       --strip-producers --strip-target-features "$module" -o "$module"
   done
+fi
+node "$src/scripts/split-parts.mjs" "$work"
+if [ "$profile" = release ]; then
   for js in "$work"/*.js; do
     "$TERSER" "$js" --module --compress --mangle -o "$js"
   done

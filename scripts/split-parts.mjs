@@ -1,11 +1,29 @@
-// Writes the files of each split point into boot.js (run by scripts/build-app.sh): boot.js's
-// `const PARTS = {};` becomes { point: [its split_<point>.wasm, the shared chunk_N.wasm it needs] },
-// read from the comments wasm-split-cli puts in its loader (`/* recovery, security */` above each
-// `const __chunk_N`). Usage: node split-parts.mjs <dir with __wasm_split.js and the modules> <boot.js>
+// Ties the split modules to the pages (run by scripts/build-app.sh, after wasm-opt):
+//  1. the files of each split point, read from the comments wasm-split-cli puts in its loader
+//     (`/* recovery, security */` above each `const __chunk_N`): its split_<point>.wasm and the
+//     shared chunk_N.wasm it needs;
+//  2. a pack for each page that opens with split code (PACKS below): one file, pack_<name>.wasm,
+//     holding every module those points need, so the page fetches one file next to the main
+//     module instead of dozens (the security screen's 36 modules: 38.0 KB brotli one by one,
+//     28.8 KB as one file, issue 16). A pack is a valid wasm module made of custom sections only,
+//     one per module (named by its file), so servers compress and type it like any wasm;
+//  3. the loader (__wasm_split.js) takes a module from the pack boot.js chose (`pack(name)`)
+//     when the pack has it, and fetches its file otherwise, or when the pack cannot be fetched.
+// Usage: node split-parts.mjs <dir with __wasm_split.js and the modules>
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-const [dir, boot] = process.argv.slice(2);
-const loader = readFileSync(`${dir}/__wasm_split.js`, "utf8");
+// The packs, by the name boot.js asks for: the split points each page shows first.
+const PACKS = {
+  recovery: ["recovery"],
+  confirm: ["confirm"],
+  security: ["security"],
+  mfa: ["step_up", "second_factor"],
+};
+
+const [dir] = process.argv.slice(2);
+const loaderPath = `${dir}/__wasm_split.js`;
+let loader = readFileSync(loaderPath, "utf8");
+
 const parts = {};
 for (const [, point] of loader.matchAll(/export const __wasm_split_load_(\w+)\s*=/g)) {
   parts[point] = [`split_${point}.wasm`];
@@ -15,6 +33,52 @@ for (const [, points, n] of loader.matchAll(/\/\* ([\w, ]+) \*\/\s*const __chunk
 }
 // A split point with no code of its own has no module.
 for (const point in parts) parts[point] = parts[point].filter((f) => existsSync(`${dir}/${f}`));
-const text = readFileSync(boot, "utf8");
-if (!text.includes("const PARTS = {};")) throw new Error(`${boot} has no "const PARTS = {};"`);
-writeFileSync(boot, text.replace("const PARTS = {};", `const PARTS = ${JSON.stringify(parts)};`));
+
+const leb = (n) => {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return Buffer.from(out);
+};
+const section = (name, payload) => {
+  const body = Buffer.concat([leb(name.length), Buffer.from(name), payload]);
+  return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
+};
+for (const [name, points] of Object.entries(PACKS)) {
+  const files = [...new Set(points.flatMap((p) => parts[p] ?? []))];
+  if (points.some((p) => !parts[p])) throw new Error(`pack ${name}: no split point ${points}`);
+  const head = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  const sections = files.map((f) => section(f, readFileSync(`${dir}/${f}`)));
+  writeFileSync(`${dir}/pack_${name}.wasm`, Buffer.concat([head, ...sections]));
+}
+
+let fetches = 0;
+loader = loader.replace(/fetch\(new URL\("\.\/(\w+\.wasm)", import\.meta\.url\)\)/g, (_, file) => {
+  fetches++;
+  return `moduleResponse(${JSON.stringify(file)})`;
+});
+if (fetches === 0) throw new Error(`${loaderPath}: no module fetch to route through the packs`);
+loader += `
+// The page's pack (scripts/split-parts.mjs), compiled, and the modules already taken from it.
+let packed;
+const taken = new Set();
+/** Fetches pack_<name>.wasm now: the split modules it holds are then taken from it. */
+export function pack(name) {
+  packed = WebAssembly.compileStreaming(fetch(new URL(\`./pack_\${name}.wasm\`, import.meta.url)));
+  packed.catch(() => {});
+}
+// A module from the pack the first time (a retry fetches its file), its file when there is no
+// pack, the pack lacks it or could not be fetched.
+async function moduleResponse(file) {
+  const pack = !taken.has(file) && (await packed?.catch(() => undefined));
+  taken.add(file);
+  const bytes = pack && WebAssembly.Module.customSections(pack, file)[0];
+  return bytes ? new Response(bytes, { headers: { "Content-Type": "application/wasm" } })
+    : fetch(new URL(\`./\${file}\`, import.meta.url));
+}
+`;
+writeFileSync(loaderPath, loader);

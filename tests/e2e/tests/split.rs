@@ -1,18 +1,27 @@
 //! The standalone build's split points (issue 16): a first load fetches neither the security
 //! screen's code nor the recovery pages'; each comes when its screen is first shown, and each of
-//! the security screen's forms when it is opened; a part that cannot be fetched is an alert with
-//! a retry, and the retry loads it.
+//! the security screen's forms when it is opened. A page opened on split code fetches it as one
+//! pack; a part that cannot be fetched is an alert with a retry, and the retry loads it.
 
 use e2e::webauthn::start_webauthn_env;
 use e2e::{start_env, Browser, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 use serde_json::json;
 
-/// The split modules (`split_<name>.wasm`) this page has fetched, by name.
+/// The split modules (`split_<name>.wasm`) and packs (`pack <name>`, for `pack_<name>.wasm`)
+/// this page has fetched, by name.
 async fn parts(b: &Browser) -> Vec<String> {
     let fetched = b.fetched().await;
     assert!(fetched.iter().any(|p| p.ends_with("_bg.wasm")), "the app loaded: {fetched:?}");
-    let names = fetched.iter().filter_map(|p| p.strip_prefix("/split_")?.strip_suffix(".wasm"));
-    names.map(str::to_owned).collect()
+    let name = |p: &String| {
+        let name = |prefix| p.strip_prefix(prefix)?.strip_suffix(".wasm");
+        name("/split_").map(str::to_owned).or_else(|| Some(format!("pack {}", name("/pack_")?)))
+    };
+    fetched.iter().filter_map(name).collect()
+}
+
+/// Whether this page fetched any shared chunk (`chunk_<n>.wasm`) on its own.
+async fn fetched_a_chunk(b: &Browser) -> bool {
+    b.fetched().await.iter().any(|p| p.starts_with("/chunk_"))
 }
 
 #[tokio::test]
@@ -53,12 +62,13 @@ async fn each_screen_fetches_its_code_when_first_shown() {
     b2.goto("/auth/recover").await;
     b2.heading("Reset your password").await;
     assert!(b2.field("Email").await.is_enabled().await.unwrap());
-    assert_eq!(parts(&b2).await, ["recovery"]);
+    assert_eq!(parts(&b2).await, ["pack recovery"], "the page's modules come as one file");
+    assert!(!fetched_a_chunk(&b2).await);
     b2.fill("Email", "split@example.com").await;
     b2.click("Send code").await;
     b2.heading("Step 2 of 4").await;
     assert!(b2.field("Verification code").await.is_enabled().await.unwrap());
-    assert_eq!(parts(&b2).await, ["recovery", "recovery_step"]);
+    assert_eq!(parts(&b2).await, ["pack recovery", "recovery_step"]);
     b2.close().await;
 
     // An emailed link's landing page fetches its own, smaller part, not the wizard's.
@@ -66,11 +76,18 @@ async fn each_screen_fetches_its_code_when_first_shown() {
     b3.goto("/auth/confirm?token_hash=0123456789abcdef&type=recovery").await;
     b3.heading("Reset your password").await;
     b3.button("Continue").await;
-    assert_eq!(parts(&b3).await, ["confirm"]);
+    assert_eq!(parts(&b3).await, ["pack confirm"]);
     b3.close().await;
 
-    b.goto(SIGN_IN_TO_SECURITY).await;
+    // Reloaded signed in, the screen comes as one pack, and a form then comes on its own.
+    b.goto("/auth/security").await;
     b.heading("Security").await;
+    b.text("No second factor yet.").await;
+    assert_eq!(parts(&b).await, ["pack security"]);
+    assert!(!fetched_a_chunk(&b).await);
+    b.click("Add a phone (SMS)").await;
+    b.field("Phone number").await;
+    assert_eq!(parts(&b).await, ["pack security", "add_phone"]);
     b.close().await;
     env.stop().await;
 }
@@ -80,7 +97,8 @@ async fn a_part_that_cannot_be_fetched_is_an_alert_with_a_retry() {
     let env = start_env().await;
     let b = env.browser().await;
     b.cdp("Network.enable", json!({})).await;
-    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*/split_recovery.wasm"] })).await;
+    let blocked = ["*/pack_recovery.wasm", "*/split_recovery.wasm"];
+    b.cdp("Network.setBlockedURLs", json!({ "urls": blocked })).await;
 
     b.goto("/auth/recover").await;
     b.alert("This page could not be loaded. Check your connection and try again.").await;
@@ -93,6 +111,23 @@ async fn a_part_that_cannot_be_fetched_is_an_alert_with_a_retry() {
     b.heading("Reset your password").await;
     b.fill("Email", "someone@example.com").await;
     assert!(!b.has_button("Try again").await, "the alert is gone once the part is loaded");
+    b.close().await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_whose_pack_cannot_be_fetched_loads_its_modules_one_by_one() {
+    let env = start_env().await;
+    let b = env.browser().await;
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*/pack_recovery.wasm"] })).await;
+
+    b.goto("/auth/recover").await;
+    b.heading("Reset your password").await;
+    assert!(b.field("Email").await.is_enabled().await.unwrap());
+    assert!(!b.has_button("Try again").await, "no alert: the files came one by one");
+    assert!(parts(&b).await.contains(&"recovery".to_owned()), "the part came alone");
+    assert!(fetched_a_chunk(&b).await, "and so did its chunks");
     b.close().await;
     env.stop().await;
 }
