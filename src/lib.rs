@@ -50,6 +50,7 @@ mod authenticator;
 mod components;
 mod config;
 mod guards;
+mod json;
 mod otp;
 mod pages;
 mod password;

@@ -5,6 +5,7 @@
 //! map for this tab instead of panicking, and [`persistent`] tells the UI that sessions will not
 //! survive a reload. Off the browser (tests, server rendering) the memory map is all there is.
 
+use crate::json::{self, FromJson};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
@@ -68,16 +69,9 @@ pub(crate) fn remove(which: Area, key: &str) {
     MEMORY.with(|m| m.borrow_mut().remove(&(which, key.to_owned())));
 }
 
-/// The value at `key` decoded from JSON; `None` when missing or not of that shape.
-pub(crate) fn get_json<T: serde::de::DeserializeOwned>(which: Area, key: &str) -> Option<T> {
-    serde_json::from_str(&get(which, key)?).ok()
-}
-
-/// Stores `value` as JSON at `key`.
-pub(crate) fn set_json<T: serde::Serialize>(which: Area, key: &str, value: &T) {
-    if let Ok(text) = serde_json::to_string(value) {
-        set(which, key, &text);
-    }
+/// The value at `key` read as `T` from JSON; `None` when missing or not of that shape.
+pub(crate) fn get_json<T: FromJson>(which: Area, key: &str) -> Option<T> {
+    T::from_json(&json::parse(&get(which, key)?)?)
 }
 
 /// Whether what is stored survives a reload: false once the browser refused its storage.
@@ -105,11 +99,23 @@ mod tests {
         assert_eq!(get(Area::Session, "k").as_deref(), Some("w"));
     }
 
+    #[derive(Debug, PartialEq)]
+    struct N(i64);
+
+    impl FromJson for N {
+        fn from_json(v: &json::Value) -> Option<Self> {
+            v.int_at("n").map(N)
+        }
+    }
+
     #[test]
     fn json_of_the_wrong_shape_is_none() {
-        set(Area::Local, "n", "{\"a\":");
-        assert_eq!(get_json::<u32>(Area::Local, "n"), None);
-        set_json(Area::Local, "n", &7u32);
-        assert_eq!(get_json::<u32>(Area::Local, "n"), Some(7));
+        assert_eq!(get_json::<N>(Area::Local, "j"), None);
+        set(Area::Local, "j", "{\"n\":");
+        assert_eq!(get_json::<N>(Area::Local, "j"), None);
+        set(Area::Local, "j", "{\"n\":\"7\"}");
+        assert_eq!(get_json::<N>(Area::Local, "j"), None);
+        set(Area::Local, "j", "{\"n\":7}");
+        assert_eq!(get_json::<N>(Area::Local, "j"), Some(N(7)));
     }
 }

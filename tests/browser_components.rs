@@ -202,7 +202,9 @@ async fn a_stored_session_renders_signed_in_until_another_tab_signs_out() {
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let session = Session::from_response(tokens, now).expect("session");
     let key = default_key();
-    LocalStorage::set(&key, session.to_persisted()).expect("store the session");
+    LocalStorage::raw()
+        .set_item(&key, &session.to_persisted().to_json())
+        .expect("store the session");
 
     let m = mount_app("/", true);
     assert_eq!(heading(&m).await, S.home_title);

@@ -52,7 +52,7 @@ fn stored(key: &str) -> Option<String> {
 
 fn stored_session(key: &str) -> Persisted {
     let raw = stored(key).unwrap_or_else(|| panic!("nothing stored under {key}"));
-    serde_json::from_str(&raw).expect("the stored value is a Persisted session")
+    Persisted::parse(&raw).expect("the stored value is a Persisted session")
 }
 
 /// Every key and value of localStorage and sessionStorage.
@@ -149,9 +149,10 @@ async fn a_newer_builds_session_is_left_alone() {
     reactive_setup();
     let (store, _, _) = signed_in_store("newer", None).await;
     let key = store.config().storage_key;
-    let mut newer =
-        serde_json::to_value(store.session_untracked().expect("session").to_persisted())
-            .expect("json");
+    let mut newer = serde_json::from_str::<serde_json::Value>(
+        &store.session_untracked().expect("session").to_persisted().to_json(),
+    )
+    .expect("json");
     newer["v"] = json!(Persisted::VERSION + 1);
     newer["something_new"] = json!({"a": 1});
     let text = newer.to_string();
@@ -220,7 +221,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
     let with = |f: &dyn Fn(&mut Persisted)| {
         let mut p = good.clone();
         f(&mut p);
-        serde_json::to_string(&p).expect("json")
+        p.to_json()
     };
     let cases: Vec<(&str, String)> = vec![
         ("garbage JSON", "{not json".into()),
@@ -261,7 +262,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
         }
         // Sign the store back in for the next case.
         if let Some(s) = before {
-            LocalStorage::set(&key, s.to_persisted()).expect("set");
+            LocalStorage::raw().set_item(&key, &s.to_persisted().to_json()).expect("set");
             store.__sync_from_storage();
         }
     }
@@ -493,7 +494,9 @@ async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
     let mut stored = leptos_supabase_auth::Session::from_response(resp, now).expect("session");
     stored.expires_at = now + stored.lifetime() / 2 + 2;
     cfg.refresh_margin_secs = stored.lifetime();
-    LocalStorage::set(&cfg.storage_key, stored.to_persisted()).expect("store it");
+    LocalStorage::raw()
+        .set_item(&cfg.storage_key, &stored.to_persisted().to_json())
+        .expect("store it");
     let store = AuthStore::new(cfg);
     let events = record(&store);
     let first = store.session_untracked().expect("restored");
@@ -525,7 +528,7 @@ async fn a_restored_session_about_to_expire_is_refreshed_at_once() {
     let mut p = tab_a.session_untracked().expect("session").to_persisted();
     tab_a.__clear_session();
     p.expires_at = (js_sys::Date::now() / 1000.0) as i64 + 5; // inside the 90 s margin
-    LocalStorage::set(&cfg.storage_key, &p).expect("set");
+    LocalStorage::raw().set_item(&cfg.storage_key, &p.to_json()).expect("set");
 
     let store = AuthStore::new(cfg);
     assert!(store.is_signed_in().get_untracked());
@@ -700,7 +703,9 @@ async fn a_stale_store_writing_its_user_keeps_the_rotated_token() {
         (js_sys::Date::now() / 1000.0) as i64,
     )
     .expect("session");
-    LocalStorage::set(&key, newer.to_persisted()).expect("the other tab stores it");
+    LocalStorage::raw()
+        .set_item(&key, &newer.to_persisted().to_json())
+        .expect("the other tab stores it");
     assert_eq!(store.session_untracked().map(|s| s.refresh_token), Some(old.refresh_token.clone()));
 
     store.reload_user().await.expect("reload the user in the stale tab");

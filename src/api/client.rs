@@ -2,7 +2,7 @@
 //! errors.
 
 use super::error::{parse_error, ApiError};
-use serde::de::DeserializeOwned;
+use crate::json::{self, FromJson};
 use std::{future::Future, pin::Pin, rc::Rc};
 use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -101,8 +101,8 @@ impl GoTrue {
         }
     }
 
-    /// Sends a request and decodes a JSON answer.
-    pub(super) async fn send<T: DeserializeOwned>(
+    /// Sends a request and decodes a JSON answer of the shape `T`.
+    pub(super) async fn send<T: FromJson>(
         &self,
         method: Method,
         path: &str,
@@ -113,11 +113,12 @@ impl GoTrue {
         let raw: Pin<Box<dyn Future<Output = Result<String, ApiError>> + '_>> =
             Box::pin(self.send_raw(method, path, token, body));
         let text = raw.await?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+        let value = json::parse(&text).ok_or_else(|| decode_error("not JSON"))?;
+        T::from_json(&value).ok_or_else(|| decode_error("not of the expected shape"))
     }
 }
 
-/// Serialises a request body (infallible for the plain structs used here).
-pub(super) fn json<T: serde::Serialize>(value: &T) -> Option<String> {
-    serde_json::to_string(value).ok()
+/// An answer the client cannot read (one copy of the message, not one per answer type).
+fn decode_error(what: &str) -> ApiError {
+    ApiError::Decode(["the answer is ", what].concat())
 }

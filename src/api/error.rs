@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use crate::json::{self, Value};
 
 macro_rules! error_codes {
     ($($(#[$doc:meta])* $name:ident = $s:literal,)*) => {
@@ -287,8 +287,8 @@ impl ApiError {
 /// otherwise `unknown`. Message: `msg`, `message`, `error_description`, then `error` (like
 /// auth-js); for non-JSON bodies the trimmed body, cut to 200 bytes.
 pub fn parse_error(status: u16, retry_after_header: Option<&str>, body: &str) -> AuthError {
-    let json = serde_json::from_str::<Value>(body).ok();
-    let obj = json.as_ref().and_then(Value::as_object);
+    let json = json::parse(body);
+    let obj = json.as_ref().filter(|v| matches!(v, Value::Object(_)));
     let field =
         |k: &str| obj.and_then(|o| o.get(k)).and_then(Value::as_str).filter(|s| !s.is_empty());
     let code = match field("code").or_else(|| field("error_code")).or_else(|| field("error")) {

@@ -1,24 +1,13 @@
 //! MFA factors: enrol, challenge, verify, unenrol.
 
-use super::client::{json, GoTrue, Method};
+use super::client::{GoTrue, Method};
 use super::{ApiError, Challenge, Enrolled, TokenResponse};
-use serde::Serialize;
+use crate::json::Object;
 
-#[derive(Serialize)]
-struct Enroll<'a> {
-    factor_type: &'a str,
-    friendly_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ChallengeBody {}
-
-#[derive(Serialize)]
-struct Verify<'a> {
-    challenge_id: &'a str,
-    code: &'a str,
+/// The body of `POST /factors`.
+pub(super) fn enroll_body(factor_type: &str, friendly_name: &str, phone: Option<&str>) -> String {
+    let body = Object::new().str("factor_type", factor_type).str("friendly_name", friendly_name);
+    body.opt_str("phone", phone).finish()
 }
 
 fn factor_path(id: &str, tail: &str) -> String {
@@ -32,7 +21,7 @@ impl GoTrue {
         access_token: &str,
         friendly_name: &str,
     ) -> Result<Enrolled, ApiError> {
-        let body = json(&Enroll { factor_type: "totp", friendly_name, phone: None });
+        let body = Some(enroll_body("totp", friendly_name, None));
         self.send(Method::Post, "/factors", Some(access_token), body).await
     }
 
@@ -43,7 +32,7 @@ impl GoTrue {
         friendly_name: &str,
         phone: &str,
     ) -> Result<Enrolled, ApiError> {
-        let body = json(&Enroll { factor_type: "phone", friendly_name, phone: Some(phone) });
+        let body = Some(enroll_body("phone", friendly_name, Some(phone)));
         self.send(Method::Post, "/factors", Some(access_token), body).await
     }
 
@@ -54,7 +43,7 @@ impl GoTrue {
         factor_id: &str,
     ) -> Result<Challenge, ApiError> {
         let path = factor_path(factor_id, "/challenge");
-        self.send(Method::Post, &path, Some(access_token), json(&ChallengeBody {})).await
+        self.send(Method::Post, &path, Some(access_token), Some("{}".into())).await
     }
 
     /// `POST /factors/{id}/verify`: on success the same session becomes aal2 (new tokens).
@@ -66,8 +55,8 @@ impl GoTrue {
         code: &str,
     ) -> Result<TokenResponse, ApiError> {
         let path = factor_path(factor_id, "/verify");
-        let body = json(&Verify { challenge_id, code });
-        self.send(Method::Post, &path, Some(access_token), body).await
+        let body = Object::new().str("challenge_id", challenge_id).str("code", code).finish();
+        self.send(Method::Post, &path, Some(access_token), Some(body)).await
     }
 
     /// `DELETE /factors/{id}`: a verified factor needs an aal2 session.

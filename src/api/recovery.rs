@@ -1,32 +1,8 @@
 //! Password recovery: `POST /recover` and `POST /verify`.
 
-use super::client::{json, GoTrue, Method};
+use super::client::{GoTrue, Method};
 use super::{ApiError, TokenResponse};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct Recover<'a> {
-    email: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_challenge: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_challenge_method: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct VerifyOtp<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    email: &'a str,
-    token: &'a str,
-}
-
-#[derive(Serialize)]
-struct VerifyHash<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    token_hash: &'a str,
-}
+use crate::json::Object;
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
 pub(crate) fn encode_query(value: &str) -> String {
@@ -57,12 +33,9 @@ impl GoTrue {
             Some(r) => ["/recover?redirect_to=", &encode_query(r)].concat(),
             None => "/recover".to_owned(),
         };
-        let body = json(&Recover {
-            email,
-            code_challenge,
-            code_challenge_method: code_challenge.map(|_| "s256"),
-        });
-        self.send_raw(Method::Post, &path, None, body).await.map(drop)
+        let body = Object::new().str("email", email).opt_str("code_challenge", code_challenge);
+        let body = body.opt_str("code_challenge_method", code_challenge.map(|_| "s256"));
+        self.send_raw(Method::Post, &path, None, Some(body.finish())).await.map(drop)
     }
 
     /// `POST /verify` with the emailed code: a new aal1 session (amr `otp`).
@@ -72,8 +45,8 @@ impl GoTrue {
         code: &str,
         kind: &str,
     ) -> Result<TokenResponse, ApiError> {
-        let body = json(&VerifyOtp { kind, email, token: code });
-        self.send(Method::Post, "/verify", None, body).await
+        let body = Object::new().str("type", kind).str("email", email).str("token", code);
+        self.send(Method::Post, "/verify", None, Some(body.finish())).await
     }
 
     /// `POST /verify` with a link's `token_hash`: a new aal1 session.
@@ -82,8 +55,8 @@ impl GoTrue {
         token_hash: &str,
         kind: &str,
     ) -> Result<TokenResponse, ApiError> {
-        let body = json(&VerifyHash { kind, token_hash });
-        self.send(Method::Post, "/verify", None, body).await
+        let body = Object::new().str("type", kind).str("token_hash", token_hash);
+        self.send(Method::Post, "/verify", None, Some(body.finish())).await
     }
 }
 

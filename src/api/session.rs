@@ -1,25 +1,8 @@
 //! Token grants and logout.
 
-use super::client::{json, GoTrue, Method};
+use super::client::{GoTrue, Method};
 use super::{ApiError, LogoutScope, TokenResponse};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct PasswordGrant<'a> {
-    email: &'a str,
-    password: &'a str,
-}
-
-#[derive(Serialize)]
-struct RefreshGrant<'a> {
-    refresh_token: &'a str,
-}
-
-#[derive(Serialize)]
-struct PkceGrant<'a> {
-    auth_code: &'a str,
-    code_verifier: &'a str,
-}
+use crate::json::Object;
 
 impl GoTrue {
     /// `POST /token?grant_type=password`: signs in with email and password (always aal1).
@@ -28,14 +11,14 @@ impl GoTrue {
         email: &str,
         password: &str,
     ) -> Result<TokenResponse, ApiError> {
-        let body = json(&PasswordGrant { email, password });
-        self.send(Method::Post, "/token?grant_type=password", None, body).await
+        let body = Object::new().str("email", email).str("password", password).finish();
+        self.send(Method::Post, "/token?grant_type=password", None, Some(body)).await
     }
 
     /// `POST /token?grant_type=refresh_token`: rotates the refresh token, same session.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse, ApiError> {
-        let body = json(&RefreshGrant { refresh_token });
-        self.send(Method::Post, "/token?grant_type=refresh_token", None, body).await
+        let body = Object::new().str("refresh_token", refresh_token).finish();
+        self.send(Method::Post, "/token?grant_type=refresh_token", None, Some(body)).await
     }
 
     /// `POST /token?grant_type=pkce`: exchanges a PKCE auth code (from an emailed link).
@@ -44,8 +27,8 @@ impl GoTrue {
         auth_code: &str,
         code_verifier: &str,
     ) -> Result<TokenResponse, ApiError> {
-        let body = json(&PkceGrant { auth_code, code_verifier });
-        self.send(Method::Post, "/token?grant_type=pkce", None, body).await
+        let body = Object::new().str("auth_code", auth_code).str("code_verifier", code_verifier);
+        self.send(Method::Post, "/token?grant_type=pkce", None, Some(body.finish())).await
     }
 
     /// `POST /logout?scope=...`: ends this, all, or all other sessions.

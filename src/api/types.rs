@@ -1,37 +1,32 @@
 //! The shapes GoTrue answers with (only the fields the product reads).
 
-use serde::{Deserialize, Serialize};
+use crate::json::{self, FromJson, Object, Value};
 
 /// A session as returned by `POST /token`, `POST /verify` and `POST /factors/{id}/verify`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TokenResponse {
     /// The access token (a JWT).
     pub access_token: String,
     /// The opaque, single-use refresh token.
     pub refresh_token: String,
     /// Seconds until the access token expires.
-    #[serde(default)]
     pub expires_in: i64,
     /// Unix time at which the access token expires.
-    #[serde(default)]
     pub expires_at: Option<i64>,
     /// The signed-in user.
     pub user: User,
 }
 
 /// A GoTrue user (`GET /user`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct User {
     /// The user's id (UUID).
     pub id: String,
     /// Email address, `""` when none.
-    #[serde(default)]
     pub email: String,
     /// Phone number without `+`, `""` when none.
-    #[serde(default)]
     pub phone: String,
     /// Every factor, verified or not.
-    #[serde(default)]
     pub factors: Vec<Factor>,
 }
 
@@ -48,7 +43,7 @@ impl User {
 }
 
 /// An MFA factor of a user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Factor {
     /// Factor id (UUID).
     pub id: String,
@@ -57,13 +52,10 @@ pub struct Factor {
     /// `verified` or `unverified`.
     pub status: String,
     /// The name the user gave it.
-    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Creation time (RFC 3339).
-    #[serde(default)]
     pub created_at: String,
     /// The phone number of a phone factor.
-    #[serde(default)]
     pub phone: String,
 }
 
@@ -85,20 +77,18 @@ impl Factor {
 }
 
 /// The answer to `POST /factors`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Enrolled {
     /// The new (unverified) factor's id.
     pub id: String,
     /// `totp` or `phone`.
-    #[serde(rename = "type")]
     pub factor_type: String,
     /// TOTP details (QR code, secret, URI) for a TOTP factor.
-    #[serde(default)]
     pub totp: Option<TotpEnrollment>,
 }
 
 /// The TOTP part of an enrolment. The secret is shown once and never stored by this crate.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TotpEnrollment {
     /// Base32 secret.
     pub secret: String,
@@ -107,27 +97,103 @@ pub struct TotpEnrollment {
 }
 
 /// The answer to `POST /factors/{id}/challenge`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Challenge {
     /// Challenge id (UUID).
     pub id: String,
     /// Unix time after which the challenge expires.
-    #[serde(default)]
     pub expires_at: i64,
 }
 
 /// The body of `PUT /user` (only the fields this product changes).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserUpdate {
     /// New password.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The current password, when the server requires it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
     /// The reauthentication nonce from `GET /reauthenticate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+}
+
+impl FromJson for TokenResponse {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(TokenResponse {
+            access_token: v.string("access_token")?,
+            refresh_token: v.string("refresh_token")?,
+            expires_in: v.int_at("expires_in").unwrap_or(0),
+            expires_at: v.int_at("expires_at"),
+            user: User::from_json(v.get("user")?)?,
+        })
+    }
+}
+
+impl FromJson for User {
+    fn from_json(v: &Value) -> Option<Self> {
+        let factors = v.items("factors").iter().map(Factor::from_json);
+        Some(User {
+            id: v.string("id")?,
+            email: v.text("email"),
+            phone: v.text("phone"),
+            factors: factors.collect::<Option<_>>()?,
+        })
+    }
+}
+
+impl User {
+    /// The fields this crate reads, as JSON (what it stores).
+    pub(crate) fn to_json(&self) -> String {
+        let factors = json::array(self.factors.iter().map(Factor::to_json));
+        let user = Object::new().str("id", &self.id).str("email", &self.email);
+        user.str("phone", &self.phone).raw("factors", &factors).finish()
+    }
+}
+
+impl FromJson for Factor {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Factor {
+            id: v.string("id")?,
+            factor_type: v.string("factor_type")?,
+            status: v.string("status")?,
+            friendly_name: v.string("friendly_name"),
+            created_at: v.text("created_at"),
+            phone: v.text("phone"),
+        })
+    }
+}
+
+impl Factor {
+    fn to_json(&self) -> String {
+        let f = Object::new().str("id", &self.id).str("factor_type", &self.factor_type);
+        let f =
+            f.str("status", &self.status).opt_str("friendly_name", self.friendly_name.as_deref());
+        f.str("created_at", &self.created_at).str("phone", &self.phone).finish()
+    }
+}
+
+impl FromJson for Enrolled {
+    fn from_json(v: &Value) -> Option<Self> {
+        let totp = match v.get("totp") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some(TotpEnrollment { secret: t.string("secret")?, uri: t.string("uri")? }),
+        };
+        Some(Enrolled { id: v.string("id")?, factor_type: v.string("type")?, totp })
+    }
+}
+
+impl FromJson for Challenge {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Challenge { id: v.string("id")?, expires_at: v.int_at("expires_at").unwrap_or(0) })
+    }
+}
+
+impl UserUpdate {
+    /// The request body.
+    pub(crate) fn to_json(&self) -> String {
+        let body = Object::new().opt_str("password", self.password.as_deref());
+        let body = body.opt_str("current_password", self.current_password.as_deref());
+        body.opt_str("nonce", self.nonce.as_deref()).finish()
+    }
 }
 
 /// Which sessions `POST /logout` ends.

@@ -1,6 +1,6 @@
 //! The signed-in user: `GET /user`, `PUT /user`, `GET /reauthenticate`.
 
-use super::client::{json, GoTrue, Method};
+use super::client::{GoTrue, Method};
 use super::{ApiError, User, UserUpdate};
 
 impl GoTrue {
@@ -15,7 +15,7 @@ impl GoTrue {
         access_token: &str,
         update: &UserUpdate,
     ) -> Result<User, ApiError> {
-        self.send(Method::Put, "/user", Some(access_token), json(update)).await
+        self.send(Method::Put, "/user", Some(access_token), Some(update.to_json())).await
     }
 
     /// `GET /reauthenticate`: emails a nonce to confirm a password change.

@@ -1,23 +1,30 @@
 //! WebAuthn: security keys as an MFA factor (`/factors`, `factor_type: "webauthn"`) and
 //! passkeys (`/passkeys/...`). GoTrue's credential options and the browser's credential JSON
-//! pass through untouched ([`RawValue`]): the browser parses and makes them.
+//! pass through as JSON text: the browser parses and makes them.
 
-use super::client::{json, GoTrue, Method};
+use super::client::{GoTrue, Method};
+use super::mfa::enroll_body;
 use super::{ApiError, Enrolled, TokenResponse};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use crate::json::{self, FromJson, Object, Value};
 
 /// The options of one WebAuthn ceremony, as JSON for `PublicKeyCredential.parse…FromJSON`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Ceremony {
     /// The challenge's id, sent back with the credential.
-    #[serde(alias = "challenge_id")]
     pub id: String,
     /// `create` (registration) or `request` (assertion).
-    #[serde(skip)]
     pub kind: Kind,
-    /// The `publicKey` options.
-    pub options: Box<RawValue>,
+    /// The `publicKey` options (JSON text).
+    pub options: String,
+}
+
+/// A passkey ceremony's options (`/passkeys/.../options`): `challenge_id` (or `id`) and
+/// `options`.
+impl FromJson for Ceremony {
+    fn from_json(v: &Value) -> Option<Self> {
+        let id = v.string("challenge_id").or_else(|| v.string("id"))?;
+        Some(Ceremony { id, kind: Kind::Create, options: v.get("options")?.to_json() })
+    }
 }
 
 /// Registration (`navigator.credentials.create`) or assertion (`get`).
@@ -40,23 +47,57 @@ impl Kind {
 }
 
 /// A passkey of the signed-in user (`GET /passkeys`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Passkey {
     /// Its id.
     pub id: String,
     /// The name the user gave it (`Passkey` until renamed).
-    #[serde(default)]
     pub friendly_name: String,
     /// Creation time (RFC 3339).
-    #[serde(default)]
     pub created_at: String,
     /// Last sign-in with it (RFC 3339), if any.
-    #[serde(default)]
     pub last_used_at: Option<String>,
 }
 
+impl FromJson for Passkey {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Passkey {
+            id: v.string("id")?,
+            friendly_name: v.text("friendly_name"),
+            created_at: v.text("created_at"),
+            last_used_at: v.string("last_used_at"),
+        })
+    }
+}
+
+impl FromJson for Vec<Passkey> {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.as_array()?.iter().map(Passkey::from_json).collect()
+    }
+}
+
+/// The answer to a security key's challenge: its id, and the ceremony's kind and options.
+struct FactorChallenge(Ceremony);
+
+impl FromJson for FactorChallenge {
+    fn from_json(v: &Value) -> Option<Self> {
+        let webauthn = v.get("webauthn")?;
+        let kind = if webauthn.text("type") == "create" { Kind::Create } else { Kind::Request };
+        let options = webauthn.get("credential_options")?.get("publicKey")?.to_json();
+        Some(FactorChallenge(Ceremony { id: v.string("id")?, kind, options }))
+    }
+}
+
+/// `GET /settings`: only whether passkeys are on.
+struct Settings(bool);
+
+impl FromJson for Settings {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Settings(v.get("passkeys_enabled").and_then(Value::as_bool).unwrap_or(false)))
+    }
+}
+
 /// The relying party the browser is on: `rp_id` its host name, `rp_origins` its origin.
-#[derive(Serialize)]
 pub struct RelyingParty<'a> {
     /// The page's host name.
     pub rp_id: &'a str,
@@ -64,79 +105,35 @@ pub struct RelyingParty<'a> {
     pub rp_origins: [&'a str; 1],
 }
 
-#[derive(Serialize)]
-struct FactorChallenge<'a> {
-    webauthn: RelyingParty<'a>,
-}
-
-#[derive(Deserialize)]
-struct FactorChallengeAnswer {
-    id: String,
-    webauthn: FactorCeremony,
-}
-
-#[derive(Deserialize)]
-struct FactorCeremony {
-    #[serde(rename = "type")]
-    kind: String,
-    credential_options: PublicKey,
-}
-
-#[derive(Deserialize)]
-struct PublicKey {
-    #[serde(rename = "publicKey")]
-    public_key: Box<RawValue>,
-}
-
-#[derive(Serialize)]
-struct FactorVerify<'a> {
-    challenge_id: &'a str,
-    webauthn: FactorCredential<'a>,
-}
-
-#[derive(Serialize)]
-struct FactorCredential<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    credential_response: &'a RawValue,
-}
-
-#[derive(Serialize)]
-struct CredentialBody<'a> {
-    challenge_id: &'a str,
-    credential: &'a RawValue,
-}
-
-#[derive(Serialize)]
-struct Enroll<'a> {
-    factor_type: &'a str,
-    friendly_name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Rename<'a> {
-    friendly_name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Empty {}
-
-#[derive(Deserialize)]
-struct Settings {
-    #[serde(default)]
-    passkeys_enabled: bool,
-}
-
 /// The credential JSON the browser made (`PublicKeyCredential.toJSON()`), checked to be JSON.
-pub fn credential(json_text: String) -> Result<Box<RawValue>, ApiError> {
-    RawValue::from_string(json_text).map_err(|e| ApiError::Decode(e.to_string()))
+pub fn credential(json_text: String) -> Result<String, ApiError> {
+    match json::parse(&json_text) {
+        Some(_) => Ok(json_text),
+        None => Err(ApiError::Decode("the credential is not JSON".into())),
+    }
+}
+
+fn challenge_body(rp: RelyingParty<'_>) -> String {
+    let origins = json::array(rp.rp_origins.map(json::string));
+    let rp = Object::new().str("rp_id", rp.rp_id).raw("rp_origins", &origins);
+    Object::new().raw("webauthn", &rp.finish()).finish()
+}
+
+fn factor_verify_body(ceremony: &Ceremony, credential: &str) -> String {
+    let webauthn = Object::new().str("type", ceremony.kind.as_str());
+    let webauthn = webauthn.raw("credential_response", credential).finish();
+    Object::new().str("challenge_id", &ceremony.id).raw("webauthn", &webauthn).finish()
+}
+
+fn credential_body(challenge_id: &str, credential: &str) -> Option<String> {
+    Some(Object::new().str("challenge_id", challenge_id).raw("credential", credential).finish())
 }
 
 impl GoTrue {
     /// `GET /settings`: whether passkeys are on.
     pub async fn passkeys_enabled(&self) -> Result<bool, ApiError> {
         let settings: Settings = self.send(Method::Get, "/settings", None, None).await?;
-        Ok(settings.passkeys_enabled)
+        Ok(settings.0)
     }
 
     /// `POST /factors` for a security key (the credential is made by its first challenge).
@@ -145,7 +142,7 @@ impl GoTrue {
         access_token: &str,
         friendly_name: &str,
     ) -> Result<Enrolled, ApiError> {
-        let body = json(&Enroll { factor_type: "webauthn", friendly_name });
+        let body = Some(enroll_body("webauthn", friendly_name, None));
         self.send(Method::Post, "/factors", Some(access_token), body).await
     }
 
@@ -158,11 +155,10 @@ impl GoTrue {
         rp: RelyingParty<'_>,
     ) -> Result<Ceremony, ApiError> {
         let path = ["/factors/", factor_id, "/challenge"].concat();
-        let body = json(&FactorChallenge { webauthn: rp });
-        let answer: FactorChallengeAnswer =
+        let body = Some(challenge_body(rp));
+        let answer: FactorChallenge =
             self.send(Method::Post, &path, Some(access_token), body).await?;
-        let kind = if answer.webauthn.kind == "create" { Kind::Create } else { Kind::Request };
-        Ok(Ceremony { id: answer.id, kind, options: answer.webauthn.credential_options.public_key })
+        Ok(answer.0)
     }
 
     /// `POST /factors/{id}/verify` with the browser's credential: the session becomes aal2.
@@ -171,19 +167,17 @@ impl GoTrue {
         access_token: &str,
         factor_id: &str,
         ceremony: &Ceremony,
-        credential: &RawValue,
+        credential: &str,
     ) -> Result<TokenResponse, ApiError> {
         let path = ["/factors/", factor_id, "/verify"].concat();
-        let webauthn =
-            FactorCredential { kind: ceremony.kind.as_str(), credential_response: credential };
-        let body = json(&FactorVerify { challenge_id: &ceremony.id, webauthn });
+        let body = Some(factor_verify_body(ceremony, credential));
         self.send(Method::Post, &path, Some(access_token), body).await
     }
 
     /// `POST /passkeys/registration/options` (an MFA user needs aal2).
     pub async fn passkey_registration(&self, access_token: &str) -> Result<Ceremony, ApiError> {
         let path = "/passkeys/registration/options";
-        self.send(Method::Post, path, Some(access_token), json(&Empty {})).await
+        self.send(Method::Post, path, Some(access_token), Some("{}".into())).await
     }
 
     /// `POST /passkeys/registration/verify`: the new passkey.
@@ -191,17 +185,16 @@ impl GoTrue {
         &self,
         access_token: &str,
         challenge_id: &str,
-        credential: &RawValue,
+        credential: &str,
     ) -> Result<Passkey, ApiError> {
-        let body = json(&CredentialBody { challenge_id, credential });
+        let body = credential_body(challenge_id, credential);
         self.send(Method::Post, "/passkeys/registration/verify", Some(access_token), body).await
     }
 
     /// `POST /passkeys/authentication/options` (no session needed).
     pub async fn passkey_sign_in_options(&self) -> Result<Ceremony, ApiError> {
-        let mut c: Ceremony = self
-            .send(Method::Post, "/passkeys/authentication/options", None, json(&Empty {}))
-            .await?;
+        let path = "/passkeys/authentication/options";
+        let mut c: Ceremony = self.send(Method::Post, path, None, Some("{}".into())).await?;
         c.kind = Kind::Request;
         Ok(c)
     }
@@ -210,9 +203,9 @@ impl GoTrue {
     pub async fn passkey_sign_in(
         &self,
         challenge_id: &str,
-        credential: &RawValue,
+        credential: &str,
     ) -> Result<TokenResponse, ApiError> {
-        let body = json(&CredentialBody { challenge_id, credential });
+        let body = credential_body(challenge_id, credential);
         self.send(Method::Post, "/passkeys/authentication/verify", None, body).await
     }
 
@@ -229,8 +222,8 @@ impl GoTrue {
         friendly_name: &str,
     ) -> Result<Passkey, ApiError> {
         let path = ["/passkeys/", id].concat();
-        let body = json(&Rename { friendly_name });
-        self.send(Method::Patch, &path, Some(access_token), body).await
+        let body = Object::new().str("friendly_name", friendly_name).finish();
+        self.send(Method::Patch, &path, Some(access_token), Some(body)).await
     }
 
     /// `DELETE /passkeys/{id}` (an MFA user needs aal2).
@@ -244,27 +237,61 @@ impl GoTrue {
 mod tests {
     use super::*;
 
-    #[test]
-    fn passkey_options_keep_their_json() {
-        let c: Ceremony = serde_json::from_str(
-            r#"{"challenge_id":"c1","options":{"challenge":"xyz","rpId":"localhost"},"expires_at":1}"#,
-        )
-        .unwrap();
-        assert_eq!(c.id, "c1");
-        assert_eq!(c.options.get(), r#"{"challenge":"xyz","rpId":"localhost"}"#);
+    fn read<T: FromJson>(text: &str) -> Option<T> {
+        T::from_json(&json::parse(text)?)
     }
 
     #[test]
-    fn factor_verify_body() {
+    fn passkey_options_keep_their_json() {
+        let text = r#"{"challenge_id":"c1","options":{"challenge":"xyz","rpId":"localhost","timeout":60000},"expires_at":1}"#;
+        let c: Ceremony = read(text).unwrap();
+        assert_eq!(c.id, "c1");
+        assert_eq!(c.options, r#"{"challenge":"xyz","rpId":"localhost","timeout":60000}"#);
+        let c: Ceremony = read(r#"{"id":"c2","options":{}}"#).unwrap();
+        assert_eq!((c.id.as_str(), c.options.as_str()), ("c2", "{}"));
+        assert!(read::<Ceremony>(r#"{"challenge_id":"c1"}"#).is_none(), "no options");
+    }
+
+    #[test]
+    fn a_security_key_challenge_is_read_from_its_publickey_options() {
+        let text = r#"{"id":"ch","type":"webauthn","expires_at":9,"webauthn":{"type":"request","credential_options":{"publicKey":{"challenge":"abc","allowCredentials":[]}}}}"#;
+        let FactorChallenge(c) = read(text).unwrap();
+        assert_eq!((c.id.as_str(), c.kind), ("ch", Kind::Request));
+        assert_eq!(c.options, r#"{"challenge":"abc","allowCredentials":[]}"#);
+        let created = text.replace(r#""type":"request""#, r#""type":"create""#);
+        assert_eq!(read::<FactorChallenge>(&created).unwrap().0.kind, Kind::Create);
+    }
+
+    #[test]
+    fn passkeys_and_settings() {
+        let list: Vec<Passkey> =
+            read(r#"[{"id":"p1","friendly_name":"Laptop","created_at":"t","last_used_at":null},{"id":"p2"}]"#)
+                .unwrap();
+        assert_eq!(list[0].friendly_name, "Laptop");
+        assert_eq!((list[0].last_used_at.as_deref(), list[1].friendly_name.as_str()), (None, ""));
+        assert!(read::<Vec<Passkey>>(r#"[{"friendly_name":"no id"}]"#).is_none());
+        assert!(read::<Settings>(r#"{"passkeys_enabled":true}"#).unwrap().0);
+        assert!(!read::<Settings>(r#"{"external":{}}"#).unwrap().0);
+    }
+
+    #[test]
+    fn credential_bodies_embed_the_browsers_json() {
         let cred = credential(r#"{"id":"k","type":"public-key"}"#.into()).unwrap();
-        let body = FactorVerify {
-            challenge_id: "ch",
-            webauthn: FactorCredential { kind: Kind::Request.as_str(), credential_response: &cred },
-        };
         assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"challenge_id":"ch","webauthn":{"type":"request","credential_response":{"id":"k","type":"public-key"}}}"#
+            credential_body("ch", &cred).unwrap(),
+            r#"{"challenge_id":"ch","credential":{"id":"k","type":"public-key"}}"#
         );
         assert!(credential("not json".into()).is_err());
+        assert!(credential(r#"{"id":"k"} trailing"#.into()).is_err());
+        let ceremony = Ceremony { id: "ch".into(), kind: Kind::Request, options: "{}".into() };
+        assert_eq!(
+            factor_verify_body(&ceremony, &cred),
+            r#"{"challenge_id":"ch","webauthn":{"type":"request","credential_response":{"id":"k","type":"public-key"}}}"#
+        );
+        let rp = RelyingParty { rp_id: "localhost", rp_origins: ["http://localhost:8080"] };
+        assert_eq!(
+            challenge_body(rp),
+            r#"{"webauthn":{"rp_id":"localhost","rp_origins":["http://localhost:8080"]}}"#
+        );
     }
 }

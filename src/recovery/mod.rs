@@ -60,7 +60,7 @@ pub(crate) fn load_state() -> Option<WizardState> {
 
 /// Saves the wizard's place.
 pub(crate) fn save_state(state: &WizardState) {
-    storage::set_json(Area::Session, WIZARD_KEY, state);
+    storage::set(Area::Session, WIZARD_KEY, &state.to_json());
 }
 
 #[component]

@@ -8,14 +8,10 @@
 //! order, so methods are always looked up by name and compared by timestamp, never `amr[0]`.
 //! Custom access-token hooks may emit `amr` as plain strings; those entries have no timestamp.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use crate::json::{self, Value};
 
 /// Authenticator assurance level of a session.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Aal {
     /// Single factor (password, OTP, link, ...).
     #[default]
@@ -95,18 +91,16 @@ impl Claims {
             return Err(ClaimsError::Malformed);
         };
         let bytes = base64url_decode(payload).ok_or(ClaimsError::Base64)?;
-        // `from_str`, not `from_slice`: the error parser reads JSON from a `&str` too, so the
-        // bundle carries one copy of serde_json's `Value` parser instead of two (issue 16).
         let text = std::str::from_utf8(&bytes).map_err(|_| ClaimsError::Json)?;
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(m)) => Ok(Claims::from_map(&m)),
+        match json::parse(text) {
+            Some(m @ Value::Object(_)) => Ok(Claims::from_map(&m)),
             _ => Err(ClaimsError::Json),
         }
     }
 
-    fn from_map(m: &Map<String, Value>) -> Claims {
+    fn from_map(m: &Value) -> Claims {
         let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-        let n = |k: &str| m.get(k).and_then(as_int).unwrap_or(0);
+        let n = |k: &str| m.int_at(k).unwrap_or(0);
         let amr = match m.get("amr") {
             Some(Value::Array(items)) => items.iter().filter_map(amr_entry).collect(),
             _ => Vec::new(),
@@ -165,17 +159,12 @@ impl Claims {
     }
 }
 
-fn as_int(v: &Value) -> Option<i64> {
-    v.as_i64().or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
-}
-
 fn amr_entry(v: &Value) -> Option<AmrEntry> {
     match v {
         Value::String(s) => Some(AmrEntry { method: s.clone(), timestamp: None }),
-        Value::Object(o) => Some(AmrEntry {
-            method: o.get("method")?.as_str()?.to_owned(),
-            timestamp: o.get("timestamp").and_then(as_int),
-        }),
+        Value::Object(_) => {
+            Some(AmrEntry { method: v.string("method")?, timestamp: v.int_at("timestamp") })
+        }
         _ => None,
     }
 }
@@ -341,8 +330,16 @@ pub(crate) mod tests {
     fn aal_basics() {
         assert!(Aal::Aal1 < Aal::Aal2);
         assert_eq!(Aal::Aal2.as_str(), "aal2");
-        assert_eq!(serde_json::to_string(&Aal::Aal1).unwrap(), "\"aal1\"");
-        assert_eq!(serde_json::from_str::<Aal>("\"aal2\"").unwrap(), Aal::Aal2);
+        assert_eq!(Aal::Aal1.as_str(), "aal1");
+    }
+
+    #[test]
+    fn times_with_a_fraction_count_their_whole_seconds() {
+        let c = Claims::decode(&token(
+            r#"{"exp":1000.7,"iat":1e3,"amr":[{"method":"totp","timestamp":900.2}]}"#,
+        ))
+        .unwrap();
+        assert_eq!((c.exp, c.iat, c.latest("totp")), (1000, 0, Some(900)));
     }
 
     #[test]

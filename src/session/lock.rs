@@ -80,14 +80,20 @@ where
 #[cfg(target_arch = "wasm32")]
 mod lease {
     use crate::components::browser::sleep_ms;
+    use crate::json::{FromJson, Object, Value};
     use crate::storage::{self, Area};
-    use serde::{Deserialize, Serialize};
 
     /// Who holds the lease, and until when (local ms).
-    #[derive(Serialize, Deserialize, PartialEq)]
+    #[derive(PartialEq)]
     struct Holder {
         owner: String,
-        until: f64,
+        until: i64,
+    }
+
+    impl FromJson for Holder {
+        fn from_json(v: &Value) -> Option<Self> {
+            Some(Holder { owner: v.string("owner")?, until: v.int_at("until")? })
+        }
     }
 
     /// A lease on a `localStorage` key, released on drop.
@@ -107,10 +113,10 @@ mod lease {
             // An integer: formatting an f64 would pull float printing into the bundle.
             let owner = ((js_sys::Math::random() * 4_294_967_296.0) as u32).to_string();
             for _ in 0..200 {
-                let now = js_sys::Date::now();
+                let now = js_sys::Date::now() as i64;
                 if holder(&key).filter(|h| h.until > now).is_none() {
-                    let mine = Holder { owner: owner.clone(), until: now + 10_000.0 };
-                    storage::set_json(Area::Local, &key, &mine);
+                    let mine = Object::new().str("owner", &owner).int("until", now + 10_000);
+                    storage::set(Area::Local, &key, &mine.finish());
                     sleep_ms(30).await;
                     if holder(&key).is_some_and(|h| h.owner == owner) {
                         break;

@@ -18,7 +18,7 @@ pub(crate) fn load(key: &str) -> Option<Session> {
 
 /// Stores `session`.
 pub(crate) fn save(key: &str, session: &Session) {
-    storage::set_json(Area::Local, key, &session.to_persisted());
+    storage::set(Area::Local, key, &session.to_persisted().to_json());
 }
 
 /// Removes the stored session.

@@ -3,7 +3,7 @@
 
 use super::claims::{Aal, Claims};
 use crate::api::{ApiError, ErrorCode, TokenResponse, User};
-use serde::{Deserialize, Serialize};
+use crate::json::{self, FromJson, Object, Value};
 
 /// A session: tokens, the user, and the claims decoded from the access token.
 #[derive(Clone, Debug, PartialEq)]
@@ -132,13 +132,12 @@ pub(crate) fn rotation_safe(stored: Option<Session>, ours: Session) -> Session {
 }
 
 /// The stored shape (`localStorage`), versioned.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Persisted {
     pub v: u32,
     pub access_token: String,
     pub refresh_token: String,
     pub expires_at: i64,
-    #[serde(default)]
     pub skew: i64,
     pub user: User,
 }
@@ -147,6 +146,31 @@ impl Persisted {
     /// The version this build writes. It reads version 1 (no skew) too, and leaves a newer
     /// version alone (a tab of a newer build owns it).
     pub const VERSION: u32 = 2;
+
+    /// The stored text.
+    pub fn to_json(&self) -> String {
+        let p = Object::new().int("v", self.v.into()).str("access_token", &self.access_token);
+        let p = p.str("refresh_token", &self.refresh_token).int("expires_at", self.expires_at);
+        p.int("skew", self.skew).raw("user", &self.user.to_json()).finish()
+    }
+
+    /// The stored text read back; `None` when it is not of this shape.
+    pub fn parse(text: &str) -> Option<Persisted> {
+        <Persisted as FromJson>::from_json(&json::parse(text)?)
+    }
+}
+
+impl FromJson for Persisted {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Persisted {
+            v: v.int_at("v")?.try_into().ok()?,
+            access_token: v.string("access_token")?,
+            refresh_token: v.string("refresh_token")?,
+            expires_at: v.int_at("expires_at")?,
+            skew: v.int_at("skew").unwrap_or(0),
+            user: User::from_json(v.get("user")?)?,
+        })
+    }
 }
 
 /// What the stored text is to this build.
@@ -162,15 +186,11 @@ pub(crate) enum Stored {
 
 /// Reads the stored text (pure).
 pub(crate) fn read_stored(text: Option<&str>) -> Stored {
-    #[derive(Deserialize)]
-    struct Version {
-        v: u32,
-    }
     let Some(text) = text else { return Stored::Nothing };
-    match serde_json::from_str::<Version>(text) {
-        Ok(Version { v }) if v > Persisted::VERSION => Stored::Newer,
-        Ok(Version { v: 1 | 2 }) => serde_json::from_str::<Persisted>(text)
-            .ok()
+    let Some(value) = json::parse(text) else { return Stored::Broken };
+    match value.int_at("v") {
+        Some(v) if v > Persisted::VERSION.into() => Stored::Newer,
+        Some(1 | 2) => <Persisted as FromJson>::from_json(&value)
             .and_then(Session::from_persisted)
             .map_or(Stored::Broken, |s| Stored::Session(Box::new(s))),
         _ => Stored::Broken,
@@ -355,7 +375,7 @@ mod tests {
     #[test]
     fn stored_versions() {
         let s = Session::from_response(response("u1", "aal2"), 0).unwrap();
-        let text = serde_json::to_string(&s.to_persisted()).unwrap();
+        let text = s.to_persisted().to_json();
         assert_eq!(read_stored(Some(&text)), Stored::Session(Box::new(s.clone())));
         assert_eq!(read_stored(None), Stored::Nothing);
         // A newer build's copy is left alone, whatever else it holds.
@@ -380,7 +400,8 @@ mod tests {
             ..Default::default()
         });
         let p = Session::from_response(r, 0).unwrap().to_persisted();
-        let text = serde_json::to_string(&p).unwrap();
+        let text = p.to_json();
+        assert_eq!(Persisted::parse(&text).as_ref(), Some(&p));
         assert!(!text.contains("555"), "{text}");
         assert_eq!(p.user.factors[0].phone, "9876");
     }

@@ -65,7 +65,7 @@ impl AuthStore {
     /// at `aal2`. A cancelled prompt changes nothing.
     pub(crate) async fn verify_key(&self, factor_id: &str) -> Result<(), ApiError> {
         let ceremony = self.key_ceremony(factor_id).await?;
-        let made = authenticator::get(ceremony.options.get()).await?;
+        let made = authenticator::get(&ceremony.options).await?;
         self.finish_key(factor_id, &ceremony, made).await
     }
 
@@ -80,7 +80,7 @@ impl AuthStore {
         let id = enrolled.id.as_str();
         let made = async {
             let ceremony = self.key_ceremony(id).await?;
-            let made = authenticator::create(ceremony.options.get()).await?;
+            let made = authenticator::create(&ceremony.options).await?;
             self.finish_key(id, &ceremony, made).await
         }
         .await;
@@ -95,7 +95,7 @@ impl AuthStore {
     /// a password.
     pub async fn sign_in_passkey(&self) -> Result<(), ApiError> {
         let ceremony = self.request(self.api().passkey_sign_in_options()).await?;
-        let made = authenticator::get(ceremony.options.get()).await?;
+        let made = authenticator::get(&ceremony.options).await?;
         self.finish_passkey_sign_in(&ceremony, made).await
     }
 
@@ -126,7 +126,7 @@ impl AuthStore {
         if !still_here() {
             return Ok(false);
         }
-        let made = match authenticator::autofill(ceremony.options.get()).await {
+        let made = match authenticator::autofill(&ceremony.options).await {
             Err(ApiError::Authenticator(_)) => return Ok(false),
             made => made?,
         };
@@ -147,7 +147,7 @@ impl AuthStore {
     pub(crate) async fn add_passkey(&self) -> Result<Passkey, ApiError> {
         let ceremony =
             self.authed(|api, token| async move { api.passkey_registration(&token).await }).await?;
-        let made = &credential(authenticator::create(ceremony.options.get()).await?)?;
+        let made = &credential(authenticator::create(&ceremony.options).await?)?;
         let id = ceremony.id.as_str();
         self.authed(|api, token| async move { api.passkey_register(&token, id, made).await }).await
     }
