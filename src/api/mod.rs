@@ -5,6 +5,8 @@
 
 mod client;
 pub mod error;
+#[cfg(test)]
+mod fidelity;
 mod mfa;
 pub mod pkce;
 mod recovery;

@@ -77,7 +77,7 @@ impl FromJson for Vec<Passkey> {
 }
 
 /// The answer to a security key's challenge: its id, and the ceremony's kind and options.
-struct FactorChallenge(Ceremony);
+pub(super) struct FactorChallenge(Ceremony);
 
 impl FromJson for FactorChallenge {
     fn from_json(v: &Value) -> Option<Self> {
@@ -89,7 +89,7 @@ impl FromJson for FactorChallenge {
 }
 
 /// `GET /settings`: only whether passkeys are on.
-struct Settings(bool);
+pub(super) struct Settings(bool);
 
 impl FromJson for Settings {
     fn from_json(v: &Value) -> Option<Self> {
