@@ -388,6 +388,31 @@ mod tests {
         }
     }
 
+    /// What the builds before `src/json.rs` stored (serde_json): the same members in the same
+    /// order, and `null` for a factor without a name. Sessions stored by them still load.
+    #[test]
+    fn sessions_stored_by_earlier_builds_still_load() {
+        let s = Session::from_response(response("u1", "aal2"), 0).unwrap();
+        let factor = r#"{"id":"f1","factor_type":"totp","status":"verified","friendly_name":null,"created_at":"2026-11-23T14:13:22Z","phone":""}"#;
+        let text = format!(
+            r#"{{"v":2,"access_token":"{}","refresh_token":"{}","expires_at":{},"skew":{},"user":{{"id":"u1","email":"a@b.c","phone":"","factors":[{factor}]}}}}"#,
+            s.access_token, s.refresh_token, s.expires_at, s.skew
+        );
+        let Stored::Session(read) = read_stored(Some(&text)) else { panic!("{text}") };
+        assert_eq!(
+            (read.access_token.as_str(), read.user.email.as_str()),
+            (&*s.access_token, "a@b.c")
+        );
+        let f = &read.user.factors[0];
+        assert_eq!(
+            (f.id.as_str(), f.friendly_name.as_deref(), f.is_verified()),
+            ("f1", None, true)
+        );
+        // Written back, it reads the same.
+        let again = read.to_persisted().to_json();
+        assert_eq!(read_stored(Some(&again)), Stored::Session(read));
+    }
+
     #[test]
     fn stored_copy_keeps_no_phone_numbers() {
         let mut r = response("u1", "aal2");
