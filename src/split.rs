@@ -7,7 +7,7 @@
 //! settings screen. Without it (hosts, tests) they are plain views.
 
 use crate::recovery::flow::Step;
-use crate::security::{Form, Resumed};
+use crate::security::{Close, Form, Resumed};
 use crate::AuthRoute;
 use leptos::prelude::*;
 
@@ -63,16 +63,16 @@ pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
 
 /// One of the security screen's forms, opened by the user or coming back from a step-up
 /// (`resume`; [`crate::security`]).
-pub fn security_form(form: Form, resume: bool) -> AnyView {
+pub fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
     #[cfg(feature = "split")]
     return match form {
-        Form::Key => lazy(false, move || points::add_key(resume)),
-        Form::Totp => lazy(false, move || points::add_totp(resume)),
-        Form::Phone => lazy(false, move || points::add_phone(resume)),
+        Form::Key => lazy(false, move || points::add_key(resume, close)),
+        Form::Totp => lazy(false, move || points::add_totp(resume, close)),
+        Form::Phone => lazy(false, move || points::add_phone(resume, close)),
         Form::Password => lazy(false, move || points::change_password(resume)),
     };
     #[cfg(not(feature = "split"))]
-    views::security_form(form, resume)
+    views::security_form(form, resume, close)
 }
 
 /// The security screen's passkeys section, shown only when the server has passkeys on.
@@ -189,25 +189,25 @@ mod views {
     }
 
     #[cfg(not(feature = "split"))]
-    pub fn security_form(form: Form, resume: bool) -> AnyView {
+    pub fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
         match form {
-            Form::Key => add_key(resume),
-            Form::Totp => add_totp(resume),
-            Form::Phone => add_phone(resume),
+            Form::Key => add_key(resume, close),
+            Form::Totp => add_totp(resume, close),
+            Form::Phone => add_phone(resume, close),
             Form::Password => change_password(resume),
         }
     }
 
-    pub fn add_key(resume: bool) -> AnyView {
-        view! { <crate::security::AddKey resume/> }.into_any()
+    pub fn add_key(resume: bool, close: Close) -> AnyView {
+        view! { <crate::security::AddKey resume close/> }.into_any()
     }
 
-    pub fn add_totp(resume: bool) -> AnyView {
-        view! { <crate::security::AddTotp resume/> }.into_any()
+    pub fn add_totp(resume: bool, close: Close) -> AnyView {
+        view! { <crate::security::AddTotp resume close/> }.into_any()
     }
 
-    pub fn add_phone(resume: bool) -> AnyView {
-        view! { <crate::security::AddPhone resume/> }.into_any()
+    pub fn add_phone(resume: bool, close: Close) -> AnyView {
+        view! { <crate::security::AddPhone resume close/> }.into_any()
     }
 
     pub fn change_password(resume: bool) -> AnyView {
@@ -264,18 +264,18 @@ mod points {
     }
 
     #[wasm_split(add_key, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn add_key(resume: bool) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::add_key(resume)))
+    pub fn add_key(resume: bool, close: Close) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::add_key(resume, close)))
     }
 
     #[wasm_split(add_totp, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn add_totp(resume: bool) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::add_totp(resume)))
+    pub fn add_totp(resume: bool, close: Close) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::add_totp(resume, close)))
     }
 
     #[wasm_split(add_phone, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn add_phone(resume: bool) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::add_phone(resume)))
+    pub fn add_phone(resume: bool, close: Close) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::add_phone(resume, close)))
     }
 
     #[wasm_split(change_password, wasm_split_path = ::leptos::wasm_split, fallible)]

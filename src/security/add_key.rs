@@ -6,6 +6,7 @@
 use super::actions::Action;
 use super::draft::{self, Draft};
 use super::messages::Op;
+use super::Close;
 use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{Alert, Field, Status, SubmitButton};
@@ -14,10 +15,9 @@ use leptos::prelude::*;
 /// The "add a security key" panel, open when shown. `resume`: the enrolment was waiting for a
 /// step-up.
 #[component]
-pub fn AddKey(resume: bool) -> impl IntoView {
+pub fn AddKey(resume: bool, close: Close) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let open = RwSignal::new(true);
     let name = RwSignal::new(s.key_name_default.to_owned());
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
@@ -41,12 +41,7 @@ pub fn AddKey(resume: bool) -> impl IntoView {
             status.set(Some(s.key_waiting.to_owned()));
             let work = async move { auth.add_key(&n, &remove).await };
             run(pending, work, move |result| match result {
-                Ok(()) => {
-                    open.set(false);
-                    name.set(s.key_name_default.to_owned());
-                    status.set(Some(s.key_added.to_owned()));
-                    request_animation_frame(|| focus_id("lsa-add-h"));
-                }
+                Ok(()) => close.run(Some(s.key_added.to_owned())),
                 Err(e) => {
                     status.set(None);
                     let shown =
@@ -73,33 +68,20 @@ pub fn AddKey(resume: bool) -> impl IntoView {
         if pending.get_untracked() {
             return auth.cancel_prompt();
         }
-        open.set(false);
-        error.set(None);
-        status.set(None);
-        request_animation_frame(|| focus_id("lsa-add-key"));
+        close.run(None);
     };
 
     view! {
-        <Show when=move || !open.get()>
-            <p><button type="button" id="lsa-add-key" class="lsa-button lsa-button-secondary"
-                on:click=move |_| {
-                    status.set(None);
-                    open.set(true);
-                    request_animation_frame(|| focus_id("lsa-key-h"));
-                }>{s.add_key_title}</button></p>
-        </Show>
-        <Show when=move || open.get()>
-            <div class="lsa-form" role="group" aria-labelledby="lsa-key-h">
-                <h3 id="lsa-key-h" tabindex="-1">{s.add_key_title}</h3>
-                <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(); }>
-                    <Field id="lsa-key-name" label=s.key_name_label value=name autocomplete="off"
-                        hint=s.key_name_hint.to_owned()/>
-                    <SubmitButton label=s.add_key_button pending/>
-                </form>
-                <Alert message=error/>
-                <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
-            </div>
-        </Show>
+        <div class="lsa-form" role="group" aria-labelledby="lsa-key-h">
+            <h3 id="lsa-key-h" tabindex="-1">{s.add_key_title}</h3>
+            <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(); }>
+                <Field id="lsa-key-name" label=s.key_name_label value=name autocomplete="off"
+                    hint=s.key_name_hint.to_owned()/>
+                <SubmitButton label=s.add_key_button pending/>
+            </form>
+            <Alert message=error/>
+            <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
+        </div>
         <Status message=status/>
     }
 }

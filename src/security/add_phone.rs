@@ -5,6 +5,7 @@ use super::actions::Action;
 use super::draft::{self, Draft};
 use super::messages::Op;
 use super::phone::{mask, normalize_e164, to_remove, PhoneStep};
+use super::Close;
 use crate::api::{ApiError, ErrorCode};
 use crate::components::browser::focus_id;
 use crate::components::task::run;
@@ -16,10 +17,10 @@ const SMS_INTERVAL_SECS: u32 = 60;
 
 /// The "add a phone" panel, open when shown. `resume`: the enrolment was waiting for a step-up.
 #[component]
-pub fn AddPhone(resume: bool) -> impl IntoView {
+pub fn AddPhone(resume: bool, close: Close) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let step = RwSignal::new(PhoneStep::Closed);
+    let step = RwSignal::new(PhoneStep::Number);
     let number = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let field_error = RwSignal::new(None::<String>);
@@ -96,13 +97,7 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
         error.set(None);
         let work = async move { auth.verify_challenge(&factor_id, &ch, &entered).await };
         run(pending, work, move |result| match result {
-            Ok(()) => {
-                step.set(PhoneStep::Closed);
-                number.set(String::new());
-                code.set(String::new());
-                status.set(Some(s.phone_added.to_owned()));
-                request_animation_frame(|| focus_id("lsa-add-h"));
-            }
+            Ok(()) => close.run(Some(s.phone_added.to_owned())),
             Err(e) => {
                 if e.is(&ErrorCode::MfaChallengeExpired) {
                     step.update(|st| {
@@ -123,11 +118,7 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
         if let PhoneStep::Code { factor_id, .. } = step.get_untracked() {
             spawn_local(async move { auth.abandon_enrolment(&factor_id).await });
         }
-        step.set(PhoneStep::Closed);
-        code.set(String::new());
-        error.set(None);
-        status.set(None);
-        request_animation_frame(|| focus_id("lsa-add-phone"));
+        close.run(None);
     };
 
     show(PhoneStep::Number);
@@ -169,18 +160,12 @@ pub fn AddPhone(resume: bool) -> impl IntoView {
     let is_code = move || step.with(|st| matches!(st, PhoneStep::Code { .. }));
 
     view! {
-        <Show when=move || step.with(|st| *st == PhoneStep::Closed)>
-            <p><button type="button" id="lsa-add-phone" class="lsa-button lsa-button-secondary"
-                on:click=move |_| { status.set(None); show(PhoneStep::Number) }>{s.add_phone_title}</button></p>
-        </Show>
-        <Status message=status/>
-        <Show when=move || step.with(|st| *st != PhoneStep::Closed)>
-            <div class="lsa-form" role="group" aria-labelledby="lsa-phone-h">
-                <h3 id="lsa-phone-h" tabindex="-1">{s.add_phone_title}</h3>
-                <Show when=is_code fallback=number_step>{code_step}</Show>
-                <Alert message=error/>
-                <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
-            </div>
-        </Show>
+        <div class="lsa-form" role="group" aria-labelledby="lsa-phone-h">
+            <h3 id="lsa-phone-h" tabindex="-1">{s.add_phone_title}</h3>
+            <Status message=status/>
+            <Show when=is_code fallback=number_step>{code_step}</Show>
+            <Alert message=error/>
+            <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
+        </div>
     }
 }

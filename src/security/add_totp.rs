@@ -6,10 +6,11 @@ use super::actions::Action;
 use super::draft::{self, Draft};
 use super::messages::Op;
 use super::totp::{group_secret, Issued, Plan, TotpFlow, TotpStep};
+use super::Close;
 use crate::api::{ApiError, Enrolled, ErrorCode};
 use crate::components::browser::focus_id;
 use crate::components::task::run;
-use crate::components::{Alert, CodeField, Field, Status, SubmitButton};
+use crate::components::{Alert, CodeField, Field, SubmitButton};
 use leptos::{prelude::*, task::spawn_local};
 
 const CODE_LEN: usize = 6;
@@ -17,7 +18,7 @@ const CODE_LEN: usize = 6;
 /// The "add an authenticator app" panel, open when shown. `resume`: the enrolment was waiting
 /// for a step-up.
 #[component]
-pub fn AddTotp(resume: bool) -> impl IntoView {
+pub fn AddTotp(resume: bool, close: Close) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let flow = RwSignal::new(TotpFlow::default());
@@ -25,7 +26,6 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let go = move |change: fn(&mut TotpFlow)| {
         flow.update(change);
@@ -39,7 +39,6 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
             return;
         }
         error.set(None);
-        status.set(None);
         let keep = Draft::Totp { name: n.clone() };
         super::guard(auth, &Action::AddTotp, Some(keep.clone()), move || {
             let plan = flow.with_untracked(|f| f.plan(&n, &super::factors_now(auth)));
@@ -72,13 +71,7 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
         error.set(None);
         let work = async move { auth.verify_totp(&issued.factor_id, &entered).await };
         run(pending, work, move |result| match result {
-            Ok(()) => {
-                flow.update(TotpFlow::verified);
-                name.set(String::new());
-                code.set(String::new());
-                status.set(Some(s.factor_added.to_owned()));
-                request_animation_frame(|| focus_id("lsa-add-h"));
-            }
+            Ok(()) => close.run(Some(s.factor_added.to_owned())),
             Err(e) => {
                 if e.is(&ErrorCode::MfaFactorNotFound) {
                     flow.update(TotpFlow::lost);
@@ -90,17 +83,13 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
     };
 
     let cancel = move || {
-        let abandoned = flow.try_update(TotpFlow::cancel).flatten();
-        name.set(String::new());
-        code.set(String::new());
-        error.set(None);
-        if let Some(id) = abandoned {
+        if let Some(id) = flow.with_untracked(TotpFlow::abandoned) {
             spawn_local(async move { auth.abandon_enrolment(&id).await });
         }
-        request_animation_frame(|| focus_id("lsa-add-totp"));
+        close.run(None);
     };
 
-    go(TotpFlow::open);
+    request_animation_frame(|| focus_id("lsa-totp-h"));
     if resume {
         if let Some(n) = draft::take(|d| match d {
             Draft::Totp { name } => Some(name),
@@ -137,29 +126,22 @@ pub fn AddTotp(resume: bool) -> impl IntoView {
     };
 
     view! {
-        <Show when=move || step.get() == TotpStep::Closed>
-            <p><button type="button" id="lsa-add-totp" class="lsa-button lsa-button-secondary"
-                on:click=move |_| { status.set(None); go(TotpFlow::open) }>{s.add_totp_title}</button></p>
-        </Show>
-        <Status message=status/>
-        <Show when=move || step.get() != TotpStep::Closed>
-            <div class="lsa-form" role="group" aria-labelledby="lsa-totp-h">
-                <h3 id="lsa-totp-h" tabindex="-1">{s.add_totp_title}</h3>
-                {move || match step.get() {
-                    TotpStep::Scanning => scanning(),
-                    _ => view! {
-                        <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(false); }>
-                            <Field id="lsa-totp-name" label=s.friendly_name_label value=name autocomplete="off"
-                                hint=s.totp_name_hint.to_owned()/>
-                            <SubmitButton label=s.add_factor pending=pending/>
-                        </form>
-                    }
-                    .into_any(),
-                }}
-                <Alert message=error/>
-                <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
-            </div>
-        </Show>
+        <div class="lsa-form" role="group" aria-labelledby="lsa-totp-h">
+            <h3 id="lsa-totp-h" tabindex="-1">{s.add_totp_title}</h3>
+            {move || match step.get() {
+                TotpStep::Scanning => scanning(),
+                TotpStep::Naming => view! {
+                    <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); start(false); }>
+                        <Field id="lsa-totp-name" label=s.friendly_name_label value=name autocomplete="off"
+                            hint=s.totp_name_hint.to_owned()/>
+                        <SubmitButton label=s.add_factor pending=pending/>
+                    </form>
+                }
+                .into_any(),
+            }}
+            <Alert message=error/>
+            <p><button type="button" class="lsa-link-button" on:click=move |_| cancel()>{s.cancel}</button></p>
+        </div>
     }
 }
 

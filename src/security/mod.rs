@@ -72,17 +72,36 @@ pub(crate) enum Form {
     Password,
 }
 
+/// How a form closes: `None` on Cancel (focus back on its opening button), or `Some` message
+/// to announce when it is done (focus on the section's heading).
+pub(crate) type Close = Callback<Option<String>>;
+
 /// A form behind its opening button (`id`, `label`): pressing it loads the form, which opens
-/// with focus on its first step; `resume` (back from a step-up) opens it at once.
+/// with focus on its first step; `resume` (back from a step-up) opens it at once, the first
+/// time. The form hands back with [`Close`]; what it announced stays here.
 #[component]
 fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> impl IntoView {
     let opened = RwSignal::new(resume);
+    let resume = StoredValue::new(resume);
+    let status = RwSignal::new(None::<String>);
+    let close = Callback::new(move |done: Option<String>| {
+        let to = if done.is_some() { "lsa-add-h" } else { id };
+        status.set(done);
+        opened.set(false);
+        request_animation_frame(move || crate::components::browser::focus_id(to));
+    });
+    let form = move || {
+        let resumed = resume.get_value();
+        resume.set_value(false);
+        crate::split::security_form(form, resumed, close)
+    };
     view! {
+        <crate::components::Status message=status/>
         <Show when=move || opened.get() fallback=move || view! {
             <p><button type="button" id=id class="lsa-button lsa-button-secondary"
-                on:click=move |_| opened.set(true)>{label}</button></p>
+                on:click=move |_| { status.set(None); opened.set(true) }>{label}</button></p>
         }>
-            {crate::split::security_form(form, resume)}
+            {form()}
         </Show>
     }
 }

@@ -6,8 +6,6 @@ use crate::api::Factor;
 /// Where the phone sub-flow is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PhoneStep {
-    /// Not started (the "add" button).
-    Closed,
     /// Asking for the number.
     Number,
     /// The SMS was sent; asking for its code.

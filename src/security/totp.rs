@@ -1,5 +1,5 @@
 //! The authenticator-app enrolment sub-flow as a small state machine: name → (enrol) → scan and
-//! enter the first code → done. Going back keeps the issued factor, so pressing "Add" again with
+//! enter the first code (the form then closes). Going back keeps the issued factor, so pressing "Add" again with
 //! the same name shows the same secret instead of creating a second factor; with another name
 //! (or after a reload) abandoned unverified factors are removed first. Pure.
 
@@ -21,8 +21,6 @@ pub struct Issued {
 /// Where the sub-flow is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TotpStep {
-    /// Not started (the "add" button).
-    Closed,
     /// Asking for a friendly name.
     Naming,
     /// Showing the QR code and secret, asking for the first code.
@@ -52,16 +50,11 @@ pub struct TotpFlow {
 
 impl Default for TotpFlow {
     fn default() -> Self {
-        TotpFlow { step: TotpStep::Closed, issued: None }
+        TotpFlow { step: TotpStep::Naming, issued: None }
     }
 }
 
 impl TotpFlow {
-    /// Opens the name step.
-    pub fn open(&mut self) {
-        self.step = TotpStep::Naming;
-    }
-
     /// Decides what "Add" with `name` does, given the user's `factors`.
     pub fn plan(&self, name: &str, factors: &[Factor]) -> Plan {
         let name = name.trim();
@@ -109,16 +102,9 @@ impl TotpFlow {
         self.step = TotpStep::Naming;
     }
 
-    /// The first code was verified: the flow is over.
-    pub fn verified(&mut self) {
-        *self = TotpFlow::default();
-    }
-
-    /// Closes the flow; returns the issued factor to remove, if any.
-    pub fn cancel(&mut self) -> Option<String> {
-        let id = self.issued.take().map(|i| i.factor_id);
-        self.step = TotpStep::Closed;
-        id
+    /// The issued, unverified factor to remove when the flow is cancelled, if any.
+    pub fn abandoned(&self) -> Option<String> {
+        self.issued.as_ref().map(|i| i.factor_id.clone())
     }
 }
 
@@ -162,7 +148,7 @@ mod tests {
     #[test]
     fn back_then_same_name_reuses_the_factor() {
         let mut f = TotpFlow::default();
-        f.open();
+        assert_eq!(f.step, TotpStep::Naming, "it opens on the name");
         assert_eq!(f.plan("Phone", &[]), Plan::Enroll { remove: vec![] });
         f.scanning(Some(issued("f1", "Phone")));
         assert_eq!(f.step, TotpStep::Scanning);
@@ -177,7 +163,6 @@ mod tests {
     #[test]
     fn another_name_removes_the_abandoned_factors_first() {
         let mut f = TotpFlow::default();
-        f.open();
         f.scanning(Some(issued("f1", "Phone")));
         f.back();
         let factors = [
@@ -203,22 +188,20 @@ mod tests {
     #[test]
     fn scanning_without_a_factor_stays_put() {
         let mut f = TotpFlow::default();
-        f.open();
         f.scanning(None);
         assert_eq!(f.step, TotpStep::Naming);
     }
 
     #[test]
-    fn cancel_lost_and_verified() {
+    fn cancel_and_lost() {
         let mut f = TotpFlow::default();
-        f.open();
+        assert_eq!(f.abandoned(), None, "nothing issued, nothing to remove");
         f.scanning(Some(issued("f1", "A")));
-        assert_eq!(f.clone().cancel(), Some("f1".into()));
+        assert_eq!(f.abandoned(), Some("f1".into()));
+        f.back();
+        assert_eq!(f.abandoned(), Some("f1".into()), "going back keeps it");
         let mut lost = f.clone();
         lost.lost();
-        assert_eq!((lost.step, lost.issued), (TotpStep::Naming, None));
-        f.verified();
-        assert_eq!(f, TotpFlow::default());
-        assert_eq!(f.cancel(), None);
+        assert_eq!((lost.step, lost.abandoned()), (TotpStep::Naming, None));
     }
 }

@@ -33,6 +33,10 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     b.fill("Code from your authenticator app", &code).await;
     b.role_text("status", "Two-step verification is on.").await;
     b.text("verified with two steps").await;
+    // The form is closed, its opening button back, and focus on the section's heading.
+    focus_on(&b, "lsa-add-h").await;
+    b.button("Add an authenticator app").await;
+    assert!(!b.has_button("Back").await, "the form is gone");
     let body = b.text("Authenticator app (Work phone)").await;
     assert_eq!(body.matches("Authenticator app (Work phone)").count(), 1, "{body}");
     assert!(body.contains("Verified"));
@@ -74,7 +78,28 @@ async fn enrol_a_phone_with_the_code_from_the_sms() {
     b.role_text("status", "Your phone can now be used for two-step verification.").await;
     b.text("Text message (SMS) (•••1111)").await;
     b.text("verified with two steps").await;
+    focus_on(&b, "lsa-add-h").await;
+
+    // Cancel hands back the opening button, focused, and clears what was announced.
+    b.click("Add a phone (SMS)").await;
+    b.field("Phone number").await;
+    b.click("Cancel").await;
+    focus_on(&b, "lsa-add-phone").await;
+    let labels = b.js("return [...document.querySelectorAll('label')].map(l => l.textContent);");
+    assert!(!labels.await.to_string().contains("Phone number"), "the form is closed");
+    let statuses =
+        b.js("return [...document.querySelectorAll('[role=status]')].map(e => e.textContent);");
+    let statuses = statuses.await.to_string();
+    assert!(!statuses.contains("can now be used"), "{statuses}");
     env.stop().await;
+}
+
+/// Waits until the element `id` has focus.
+async fn focus_on(b: &e2e::Browser, id: &str) {
+    e2e::eventually(&format!("focus on #{id}"), || async {
+        (b.focused_id().await == id).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
