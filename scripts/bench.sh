@@ -10,16 +10,20 @@
 # The default pages are the sign-in page, the recovery wizard and the security screen, the last
 # both signed out (it redirects to sign-in: what it fetches on the way is counted) and signed in
 # (a user signed in once through the form; each load starts from a fresh profile holding that
-# localStorage, so what is counted is the screen's own first load).
+# localStorage, so what is counted is the screen's own first load), and the step-up page with
+# a second factor pending (a user with an authenticator app, signed in with the password only).
 # The SPA is served by the emulator (`--serve-dir`, index.html fallback for deep links).
 #
 # Usage: scripts/bench.sh [--no-build] [--route /auth/sign-in]... [--runs 20] [--dist dist]
-#                          [--budget-kib 150] [--host] [--json] [--emulator PATH]
+#                          [--mfa /auth/mfa]... [--budget-kib 150] [--host] [--json]
+#                          [--emulator PATH]
 #   --no-build       use the existing dist/ (and examples/host-app/dist) instead of building
 #   --route P        a page to load; repeat for several (default: /auth/sign-in /auth/recover
 #                    /auth/security)
 #   --signed-in P    a page to load signed in; repeat for several (default: /auth/security;
 #                    with --route only, none)
+#   --mfa P          a page to load with a second factor pending; repeat for several (default:
+#                    /auth/mfa; with --route or --signed-in only, none)
 #   --runs N         timed loads per page (default 20)
 #   --dist DIR       the build to serve (default dist)
 #   --budget-kib N   the first-load budget per page, brotli KiB (default 150)
@@ -32,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-BUILD=1 ROUTES=() SIGNED_IN=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
+BUILD=1 ROUTES=() SIGNED_IN=() MFA=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
@@ -40,6 +44,8 @@ while [ $# -gt 0 ]; do
     --route=*) ROUTES+=("${1#*=}") ;;
     --signed-in) SIGNED_IN+=("$2"); shift ;;
     --signed-in=*) SIGNED_IN+=("${1#*=}") ;;
+    --mfa) MFA+=("$2"); shift ;;
+    --mfa=*) MFA+=("${1#*=}") ;;
     --runs) RUNS="$2"; shift ;;
     --runs=*) RUNS="${1#*=}" ;;
     --dist) DIST="$2"; shift ;;
@@ -55,8 +61,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ${#ROUTES[@]} -eq 0 ] && [ ${#SIGNED_IN[@]} -eq 0 ]; then
-  ROUTES=(/auth/sign-in /auth/recover /auth/security) SIGNED_IN=(/auth/security)
+if [ ${#ROUTES[@]} -eq 0 ] && [ ${#SIGNED_IN[@]} -eq 0 ] && [ ${#MFA[@]} -eq 0 ]; then
+  ROUTES=(/auth/sign-in /auth/recover /auth/security) SIGNED_IN=(/auth/security) MFA=(/auth/mfa)
 fi
 for i in "${!ROUTES[@]}"; do
   case "${ROUTES[$i]}" in /*) ;; *) ROUTES[$i]="/${ROUTES[$i]}" ;; esac
@@ -147,12 +153,13 @@ LABEL="$(git rev-parse --short HEAD 2>/dev/null || echo build)"
 [ "$BUILD" = 1 ] || LABEL="existing $DIST (HEAD $LABEL)"
 : > "$OUT/summary.tsv"
 
-# Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0), $4 = signed in (1).
+# Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0), $4 = signed in
+# (1) or with a second factor pending (mfa).
 measure() {
   local name="$1 $2"
-  [ "${4:-0}" = 0 ] || name="$name (signed in)"
+  case "${4:-0}" in 1) name="$name (signed in)" ;; mfa) name="$name (2nd factor)" ;; esac
   serve "$1"
-  log "serving $1 at $URL with $EMU; $RUNS fresh loads of $2${4:+ signed in}"
+  log "serving $1 at $URL with $EMU; $RUNS fresh loads of $name"
   BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$2" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
     BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" BENCH_SIGN_IN="${4:-0}" \
     BENCH_SUMMARY="$OUT/summary.tsv" BENCH_SUMMARY_NAME="$name" BENCH_GATED="$3" \
@@ -162,6 +169,7 @@ measure() {
 
 for r in "${ROUTES[@]}"; do measure "$DIST" "$r" 1; done
 for r in "${SIGNED_IN[@]}"; do measure "$DIST" "$r" 1 1; done
+for r in "${MFA[@]}"; do measure "$DIST" "$r" 1 mfa; done
 [ "$HOST" = 0 ] || measure "$HOST_DIST" "$HOST_ROUTE" 0
 
 # The budget: one line per page (summary.tsv: name, gated, brotli bytes, ready median ms).

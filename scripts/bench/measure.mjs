@@ -15,9 +15,11 @@
 // the title), BENCH_SUMMARY (optional: a file to which one line is appended, tab-separated:
 // BENCH_SUMMARY_NAME, BENCH_GATED, total brotli bytes, median ready ms), BENCH_SIGN_IN=1 (measure
 // the page signed in: a user is signed up and signed in once, through the sign-in form, and every
-// measured load starts from a fresh profile holding that localStorage).
+// measured load starts from a fresh profile holding that localStorage; BENCH_SIGN_IN=mfa: the
+// user has a verified authenticator app, so the password alone leaves the second factor pending).
 
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -84,15 +86,44 @@ async function withFreshBrowser(fn) {
   }
 }
 
-// The localStorage of a signed-in user, as the app wrote it (BENCH_SIGN_IN=1), else null.
+// The current 6-digit TOTP code (RFC 6238: SHA-1, 30 s) of a base32 secret.
+function totp(secret) {
+  let bits = "";
+  for (const c of secret.replace(/=+$/, "")) bits += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+  const h = createHmac("sha1", key).update(counter).digest();
+  const o = h[19] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
+
+// Gives the user of `token` a verified authenticator app (enrol, challenge, verify).
+async function addTotp(origin, token) {
+  const call = async (path, body) => {
+    const r = await fetch(`${origin}/auth/v1${path}`, {
+      method: "POST", body: JSON.stringify(body),
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    });
+    if (!r.ok) throw new Error(`${path} for the second-factor load: HTTP ${r.status}`);
+    return r.json();
+  };
+  const factor = await call("/factors", { factor_type: "totp", friendly_name: "bench" });
+  const challenge = await call(`/factors/${factor.id}/challenge`, {});
+  await call(`/factors/${factor.id}/verify`, { challenge_id: challenge.id, code: totp(factor.totp.secret) });
+}
+
+// The localStorage of a signed-in user, as the app wrote it (BENCH_SIGN_IN=1, or mfa), else null.
 async function signedInStorage() {
-  if (process.env.BENCH_SIGN_IN !== "1") return null;
+  const mode = process.env.BENCH_SIGN_IN;
+  if (mode !== "1" && mode !== "mfa") return null;
   const origin = new URL(url).origin;
   const email = `bench-${Date.now()}@example.com`, password = "Bench-password-1";
   const signUp = await fetch(`${origin}/auth/v1/signup`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }),
   });
   if (!signUp.ok) throw new Error(`sign-up for the signed-in load: HTTP ${signUp.status}`);
+  if (mode === "mfa") await addTotp(origin, (await signUp.json()).access_token);
   return withFreshBrowser(async (context) => {
     const page = context.pages()[0] || (await context.newPage());
     await page.goto(`${origin}/auth/sign-in`);
