@@ -32,6 +32,19 @@ pub(crate) trait FromJson: Sized {
     fn from_json(v: &Value) -> Option<Self>;
 }
 
+/// The names a unit enum's variants are written as.
+pub(crate) type Names<T> = [(T, &'static str)];
+
+/// The name of `value` in `names` (`""` if it has none).
+pub(crate) fn name_of<T: PartialEq>(names: &Names<T>, value: &T) -> &'static str {
+    names.iter().find(|n| n.0 == *value).map_or("", |n| n.1)
+}
+
+/// The variant named `name` in `names`.
+pub(crate) fn variant<T: Copy>(names: &Names<T>, name: &str) -> Option<T> {
+    names.iter().find(|n| n.1 == name).map(|n| n.0)
+}
+
 /// How deep arrays and objects may nest: deeper input is refused, not a stack overflow.
 const MAX_DEPTH: u32 = 64;
 

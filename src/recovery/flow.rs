@@ -2,7 +2,7 @@
 //! step and report what happened; every "what next" decision is here, with native tests.
 
 use crate::api::{ApiError, ErrorCode};
-use crate::json::{FromJson, Object, Value};
+use crate::json::{self, FromJson, Names, Object, Value};
 
 /// The wizard's steps, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,8 @@ pub enum Step {
 }
 
 impl Step {
-    const NAMES: [(Step, &'static str); 5] = [
+    /// How the wizard's step is stored.
+    const NAMES: &Names<Step> = &[
         (Step::Email, "Email"),
         (Step::Code, "Code"),
         (Step::SecondFactor, "SecondFactor"),
@@ -47,15 +48,14 @@ pub struct WizardState {
 impl WizardState {
     /// The stored text.
     pub fn to_json(&self) -> String {
-        let step = Step::NAMES.iter().find(|s| s.0 == self.step).map_or("Email", |s| s.1);
+        let step = json::name_of(Step::NAMES, &self.step);
         Object::new().str("step", step).str("email", &self.email).finish()
     }
 }
 
 impl FromJson for WizardState {
     fn from_json(v: &Value) -> Option<Self> {
-        let step = v.get("step")?.as_str()?;
-        let step = Step::NAMES.iter().find(|s| s.1 == step)?.0;
+        let step = json::variant(Step::NAMES, v.get("step")?.as_str()?)?;
         Some(WizardState { step, email: v.string("email")? })
     }
 }
@@ -252,7 +252,7 @@ mod tests {
         let json = at(Step::Code).to_json();
         assert_eq!(json, r#"{"step":"Code","email":"a@b.c"}"#, "the shape stored so far");
         let read = |text: &str| WizardState::from_json(&crate::json::parse(text).unwrap());
-        for (step, _) in Step::NAMES {
+        for &(step, _) in Step::NAMES {
             assert_eq!(read(&at(step).to_json()), Some(at(step)));
         }
         assert_eq!(read(r#"{"step":"Token","email":"a@b.c"}"#), None);

@@ -11,7 +11,7 @@
 //! an abandoned, expired, planted or foreign entry never runs an action by itself.
 
 use super::{AuthState, AuthStore};
-use crate::json::{FromJson, Object, Value};
+use crate::json::{self, FromJson, Names, Object, Value};
 use crate::session::aal::Requirement;
 use crate::storage::{self, Area};
 use leptos::prelude::*;
@@ -51,23 +51,21 @@ pub struct Pending {
 }
 
 impl Reason {
-    const ALL: [(Reason, &'static str); 4] = [
+    /// How a pending action's reason is stored.
+    const NAMES: &Names<Reason> = &[
         (Reason::Continue, "Continue"),
         (Reason::ChangePassword, "ChangePassword"),
         (Reason::AddFactor, "AddFactor"),
         (Reason::RemoveFactor, "RemoveFactor"),
     ];
-
-    fn as_str(self) -> &'static str {
-        Reason::ALL.iter().find(|r| r.0 == self).map_or("Continue", |r| r.1)
-    }
 }
 
 impl Pending {
     /// The stored text.
     fn to_json(&self) -> String {
         let p = Object::new().int("v", self.v.into()).str("id", &self.id);
-        let p = p.str("reason", self.reason.as_str()).str("return_to", &self.return_to);
+        let reason = json::name_of(Reason::NAMES, &self.reason);
+        let p = p.str("reason", reason).str("return_to", &self.return_to);
         let p = p.str("user_id", &self.user_id).str("session_id", &self.session_id);
         p.int("asked_at", self.asked_at).str("page", &self.page).finish()
     }
@@ -75,11 +73,10 @@ impl Pending {
 
 impl FromJson for Pending {
     fn from_json(v: &Value) -> Option<Self> {
-        let reason = v.get("reason")?.as_str()?;
         Some(Pending {
             v: v.int_at("v")?.try_into().ok()?,
             id: v.string("id")?,
-            reason: Reason::ALL.iter().find(|r| r.1 == reason)?.0,
+            reason: json::variant(Reason::NAMES, v.get("reason")?.as_str()?)?,
             return_to: v.string("return_to")?,
             user_id: v.string("user_id")?,
             session_id: v.string("session_id")?,
