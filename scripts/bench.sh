@@ -11,12 +11,14 @@
 # both signed out (it redirects to sign-in: what it fetches on the way is counted) and signed in
 # (a user signed in once through the form; each load starts from a fresh profile holding that
 # localStorage, so what is counted is the screen's own first load), and the step-up page with
-# a second factor pending (a user with an authenticator app, signed in with the password only).
+# a second factor pending (a user with an authenticator app, signed in with the password only);
+# the signed-in security screen once more with passkeys on at the server (it then shows its
+# passkeys section too).
 # The SPA is served by the emulator (`--serve-dir`, index.html fallback for deep links).
 #
 # Usage: scripts/bench.sh [--no-build] [--route /auth/sign-in]... [--runs 20] [--dist dist]
-#                          [--mfa /auth/mfa]... [--budget-kib 150] [--host] [--json]
-#                          [--emulator PATH]
+#                          [--mfa /auth/mfa]... [--passkeys /auth/security]... [--budget-kib 150]
+#                          [--host] [--json] [--emulator PATH]
 #   --no-build       use the existing dist/ (and examples/host-app/dist) instead of building
 #   --route P        a page to load; repeat for several (default: /auth/sign-in /auth/recover
 #                    /auth/security)
@@ -24,6 +26,8 @@
 #                    with --route only, none)
 #   --mfa P          a page to load with a second factor pending; repeat for several (default:
 #                    /auth/mfa; with --route or --signed-in only, none)
+#   --passkeys P     a page to load signed in with passkeys on at the server (default:
+#                    /auth/security; with --route, --signed-in or --mfa only, none)
 #   --runs N         timed loads per page (default 20)
 #   --dist DIR       the build to serve (default dist)
 #   --budget-kib N   the first-load budget per page, brotli KiB (default 150)
@@ -36,7 +40,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-BUILD=1 ROUTES=() SIGNED_IN=() MFA=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
+BUILD=1 ROUTES=() SIGNED_IN=() MFA=() PASSKEYS=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
@@ -46,6 +50,8 @@ while [ $# -gt 0 ]; do
     --signed-in=*) SIGNED_IN+=("${1#*=}") ;;
     --mfa) MFA+=("$2"); shift ;;
     --mfa=*) MFA+=("${1#*=}") ;;
+    --passkeys) PASSKEYS+=("$2"); shift ;;
+    --passkeys=*) PASSKEYS+=("${1#*=}") ;;
     --runs) RUNS="$2"; shift ;;
     --runs=*) RUNS="${1#*=}" ;;
     --dist) DIST="$2"; shift ;;
@@ -61,8 +67,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ${#ROUTES[@]} -eq 0 ] && [ ${#SIGNED_IN[@]} -eq 0 ] && [ ${#MFA[@]} -eq 0 ]; then
+if [ $((${#ROUTES[@]} + ${#SIGNED_IN[@]} + ${#MFA[@]} + ${#PASSKEYS[@]})) -eq 0 ]; then
   ROUTES=(/auth/sign-in /auth/recover /auth/security) SIGNED_IN=(/auth/security) MFA=(/auth/mfa)
+  PASSKEYS=(/auth/security)
 fi
 for i in "${!ROUTES[@]}"; do
   case "${ROUTES[$i]}" in /*) ;; *) ROUTES[$i]="/${ROUTES[$i]}" ;; esac
@@ -133,12 +140,13 @@ EMU_PID=""
 cleanup() { [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null; rm -rf "$OUT"; }
 trap cleanup EXIT
 
-# Starts the emulator serving $1; sets URL and EMU_PID.
+# Starts the emulator serving $1, with passkeys on when $2 = true; sets URL and EMU_PID.
 serve() {
   [ -z "$EMU_PID" ] || { kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null || true; }
   : > "$OUT/emulator.log"
   # Sign-ups are confirmed at once (the signed-in pages' user).
-  GOTRUE_MAILER_AUTOCONFIRM=true "$EMU" --port 0 --serve-dir "$1" > "$OUT/emulator.log" 2>&1 &
+  GOTRUE_MAILER_AUTOCONFIRM=true GOTRUE_PASSKEY_ENABLED="${2:-false}" \
+    "$EMU" --port 0 --serve-dir "$1" > "$OUT/emulator.log" 2>&1 &
   EMU_PID=$!
   URL=""
   for _ in $(seq 100); do
@@ -154,11 +162,12 @@ LABEL="$(git rev-parse --short HEAD 2>/dev/null || echo build)"
 : > "$OUT/summary.tsv"
 
 # Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0), $4 = signed in
-# (1) or with a second factor pending (mfa).
+# (1) or with a second factor pending (mfa), $5 = passkeys on at the server (true).
 measure() {
   local name="$1 $2"
   case "${4:-0}" in 1) name="$name (signed in)" ;; mfa) name="$name (2nd factor)" ;; esac
-  serve "$1"
+  [ "${5:-false}" = false ] || name="$name (passkeys on)"
+  serve "$1" "${5:-false}"
   log "serving $1 at $URL with $EMU; $RUNS fresh loads of $name"
   BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$2" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
     BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" BENCH_SIGN_IN="${4:-0}" \
@@ -170,6 +179,7 @@ measure() {
 for r in "${ROUTES[@]}"; do measure "$DIST" "$r" 1; done
 for r in "${SIGNED_IN[@]}"; do measure "$DIST" "$r" 1 1; done
 for r in "${MFA[@]}"; do measure "$DIST" "$r" 1 mfa; done
+for r in "${PASSKEYS[@]}"; do measure "$DIST" "$r" 1 1 true; done
 [ "$HOST" = 0 ] || measure "$HOST_DIST" "$HOST_ROUTE" 0
 
 # The budget: one line per page (summary.tsv: name, gated, brotli bytes, ready median ms).
@@ -190,7 +200,7 @@ while IFS=$'\t' read -r name gated bytes ready; do
   else
     verdict="ok, $((BUDGET_BYTES - bytes)) B to spare"
   fi
-  line=$(printf '%-36s brotli %7d B = %6.1f KiB   budget %d KiB   ready %s ms   %s' \
+  line=$(printf '%-47s brotli %7d B = %6.1f KiB   budget %d KiB   ready %s ms   %s' \
     "$name" "$bytes" "$(awk -v b="$bytes" 'BEGIN { print b / 1024 }')" "$BUDGET_KIB" "$ready" "$verdict")
   if [ "$JSON" = 1 ]; then echo "$line" >&2; else echo "$line"; fi
 done < "$OUT/summary.tsv"

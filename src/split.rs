@@ -7,7 +7,7 @@
 //! settings screen. Without it (hosts, tests) they are plain views.
 
 use crate::recovery::flow::Step;
-use crate::security::{Close, Form, Resumed};
+use crate::security::{Close, Form, PasskeyState, Resumed};
 use crate::AuthRoute;
 use leptos::prelude::*;
 
@@ -84,6 +84,15 @@ pub fn passkeys(resume: Resumed) -> AnyView {
     }
     #[cfg(not(feature = "split"))]
     views::passkeys(resume)
+}
+
+/// What a button of the passkeys section opens ([`crate::security::PasskeyPanel`]), fetched
+/// when one is first pressed.
+pub fn passkey_panel(st: PasskeyState, run_now: bool) -> AnyView {
+    #[cfg(feature = "split")]
+    return lazy(false, move || points::passkey_panel(st, run_now));
+    #[cfg(not(feature = "split"))]
+    views::passkey_panel(st, run_now)
 }
 
 /// Second-factor verification ([`crate::components::FactorVerify`]).
@@ -218,6 +227,10 @@ mod views {
         view! { <crate::security::Passkeys resume/> }.into_any()
     }
 
+    pub fn passkey_panel(st: PasskeyState, run_now: bool) -> AnyView {
+        view! { <crate::security::PasskeyPanel st run_now/> }.into_any()
+    }
+
     pub fn qr_code(data: String, alt: &'static str) -> AnyView {
         view! { <crate::components::QrCode data alt/> }.into_any()
     }
@@ -286,6 +299,11 @@ mod points {
     #[wasm_split(passkeys, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn passkeys(resume: Resumed) -> Result<AnyView, SplitLoaderError> {
         Ok(untrack(|| views::passkeys(resume)))
+    }
+
+    #[wasm_split(passkey_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn passkey_panel(st: PasskeyState, run_now: bool) -> Result<AnyView, SplitLoaderError> {
+        Ok(untrack(|| views::passkey_panel(st, run_now)))
     }
 
     #[wasm_split(second_factor, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -19,6 +19,7 @@ mod factor_list;
 pub mod factors;
 pub mod messages;
 mod overview;
+mod passkey_panel;
 mod passkeys;
 pub mod phone;
 mod sessions;
@@ -28,7 +29,7 @@ pub(crate) use add_key::AddKey;
 pub(crate) use add_phone::AddPhone;
 pub(crate) use add_totp::AddTotp;
 pub(crate) use change_password::ChangePassword;
-pub(crate) use passkeys::Passkeys;
+pub(crate) use passkeys::{PasskeyPanel, PasskeyState, Passkeys};
 
 use crate::session::{state::AuthState, AuthStore, Resume};
 use crate::AuthRoute;

@@ -1,22 +1,45 @@
-//! The passkeys of the user: list, add (named), rename, remove. Adding and removing are
-//! guarded like factors (GoTrue asks an MFA user for aal2); removal is confirmed first.
+//! The passkeys of the user: the list, and the buttons to add, rename and remove one. What a
+//! button opens ([`PasskeyPanel`]: the name form, the removal question, and the actions) is
+//! fetched when first pressed, so the section's first show is only the list. Adding and
+//! removing are guarded like factors (GoTrue asks an MFA user for aal2); removal is confirmed
+//! first.
 
 use super::actions::Action;
 use super::factors::passkey_details;
-use super::messages::Op;
 use crate::api::webauthn::Passkey;
 use crate::components::browser::focus_id;
-use crate::components::task::run;
-use crate::components::{Alert, Confirm, Field, Status, SubmitButton};
+use crate::components::{Alert, Status};
 use leptos::{prelude::*, task::spawn_local};
 
-/// What the panel is doing besides listing.
+pub(crate) use super::passkey_panel::PasskeyPanel;
+
+/// What the section is doing besides listing.
 #[derive(Clone, Debug, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     List,
     Adding,
     Renaming(Passkey),
     Removing(Passkey),
+}
+
+/// The section's state, shared with [`PasskeyPanel`].
+#[derive(Clone, Copy)]
+pub(crate) struct PasskeyState {
+    pub list: RwSignal<Vec<Passkey>>,
+    pub mode: RwSignal<Mode>,
+    pub name: RwSignal<String>,
+    pub error: RwSignal<Option<String>>,
+    pub status: RwSignal<Option<String>>,
+    pub pending: RwSignal<bool>,
+}
+
+impl PasskeyState {
+    /// Switches to `next`, with focus on `focus`.
+    pub fn show(self, next: Mode, focus: &'static str) {
+        self.error.set(None);
+        self.mode.set(next);
+        request_animation_frame(move || focus_id(focus));
+    }
 }
 
 /// The passkeys section. `resume`: an action of this section that waited for a step-up, and
@@ -25,108 +48,33 @@ enum Mode {
 pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let list = RwSignal::new(Vec::<Passkey>::new());
-    let mode = RwSignal::new(Mode::List);
-    let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let show = move |next: Mode, focus: &'static str| {
-        error.set(None);
-        mode.set(next);
-        request_animation_frame(move || focus_id(focus));
+    let st = PasskeyState {
+        list: RwSignal::new(Vec::new()),
+        mode: RwSignal::new(Mode::List),
+        name: RwSignal::new(String::new()),
+        error: RwSignal::new(None),
+        status: RwSignal::new(None),
+        pending: RwSignal::new(false),
     };
-    let failed = move |e: &crate::api::ApiError, action: &Action| {
-        let shown = super::on_error(auth, e, Op::Enroll, action, false, None);
-        error.set(shown.map(|_| s.key_error(e)));
-    };
-
-    let add = move || {
-        let n = name.get_untracked().trim().to_owned();
-        if n.is_empty() {
-            error.set(Some(s.err_name_required.to_owned()));
-            return;
-        }
-        error.set(None);
-        super::guard(auth, &Action::AddPasskey, None, move || {
-            status.set(Some(s.key_waiting.to_owned()));
-            let work = async move {
-                let made = auth.add_passkey().await?;
-                if n == made.friendly_name {
-                    return Ok(made);
-                }
-                // Named as the user asked; a failed rename still leaves a working passkey.
-                Ok(auth.rename_passkey(&made.id, &n).await.unwrap_or(made))
-            };
-            run(pending, work, move |result| match result {
-                Ok(p) => {
-                    status.set(Some(s.passkey_added.replace("{name}", &p.friendly_name)));
-                    list.update(|l| l.push(p));
-                    show(Mode::List, "lsa-passkeys-h");
-                }
-                Err(e) => {
-                    status.set(None);
-                    failed(&e, &Action::AddPasskey);
-                }
-            });
-        });
-    };
-
-    let rename = move |p: Passkey| {
-        let n = name.get_untracked().trim().to_owned();
-        if n.is_empty() {
-            error.set(Some(s.err_name_required.to_owned()));
-            return;
-        }
-        error.set(None);
-        let work = async move { auth.rename_passkey(&p.id, &n).await };
-        run(pending, work, move |result| match result {
-            Ok(renamed) => {
-                status.set(Some(s.passkey_renamed.replace("{name}", &renamed.friendly_name)));
-                list.update(|l| {
-                    l.iter_mut().filter(|x| x.id == renamed.id).for_each(|x| *x = renamed.clone())
-                });
-                show(Mode::List, "lsa-passkeys-h");
-            }
-            Err(e) => error.set(Some(s.error(&e))),
-        });
-    };
-
-    let remove = move |p: Passkey| {
-        let action = Action::RemovePasskey(p.id.clone());
-        error.set(None);
-        super::guard(auth, &action.clone(), None, move || {
-            let id = p.id.clone();
-            let work = async move { auth.remove_passkey(&id).await };
-            run(pending, work, move |result| match result {
-                Ok(()) => {
-                    status.set(Some(s.passkey_removed.replace("{name}", &p.friendly_name)));
-                    list.update(|l| l.retain(|x| x.id != p.id));
-                    show(Mode::List, "lsa-passkeys-h");
-                }
-                Err(e) => failed(&e, &action),
-            });
-        });
-    };
+    // A removal that came back from its step-up runs once, when its panel first shows.
+    let run_now = StoredValue::new(false);
 
     // The list, then whatever came back from a step-up.
     spawn_local(async move {
         let Ok(found) = auth.passkeys().await else { return };
-        if list.try_set(found).is_some() {
+        if st.list.try_set(found).is_some() {
             return; // the screen is gone
         }
         match &resume {
             Some((Action::AddPasskey, _)) => {
-                name.set(s.passkey_name_default.to_owned());
-                status.set(Some(s.key_resume.to_owned()));
-                show(Mode::Adding, "lsa-passkey-name");
+                st.name.set(s.passkey_name_default.to_owned());
+                st.status.set(Some(s.key_resume.to_owned()));
+                st.show(Mode::Adding, "lsa-passkey-name");
             }
-            Some((Action::RemovePasskey(id), run_now)) => {
-                if let Some(p) = list.get_untracked().into_iter().find(|p| &p.id == id) {
-                    show(Mode::Removing(p.clone()), "lsa-passkey-confirm");
-                    if *run_now {
-                        remove(p);
-                    }
+            Some((Action::RemovePasskey(id), run)) => {
+                if let Some(p) = st.list.get_untracked().into_iter().find(|p| &p.id == id) {
+                    run_now.set_value(*run);
+                    st.show(Mode::Removing(p), "lsa-passkey-confirm");
                 }
             }
             _ => {}
@@ -146,80 +94,44 @@ pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
                 </div>
                 <div class="lsa-row">
                     <button type="button" class="lsa-button lsa-button-secondary" aria-label=rename_label
-                        disabled=move || pending.get() on:click=move |_| {
-                            name.set(for_rename.friendly_name.clone());
-                            show(Mode::Renaming(for_rename.clone()), "lsa-passkey-name");
+                        disabled=move || st.pending.get() on:click=move |_| {
+                            st.name.set(for_rename.friendly_name.clone());
+                            st.show(Mode::Renaming(for_rename.clone()), "lsa-passkey-name");
                         }>{s.rename}</button>
                     <button type="button" class="lsa-button lsa-button-danger" aria-label=remove_label
-                        disabled=move || pending.get()
-                        on:click=move |_| show(Mode::Removing(for_remove.clone()), "lsa-passkey-confirm")>
+                        disabled=move || st.pending.get()
+                        on:click=move |_| st.show(Mode::Removing(for_remove.clone()), "lsa-passkey-confirm")>
                         {s.remove}
                     </button>
                 </div>
             </li>
         }
     };
-
-    let panel = move || match mode.get() {
-        Mode::List => ().into_any(),
-        Mode::Adding | Mode::Renaming(_) => {
-            let renaming = match mode.get_untracked() {
-                Mode::Renaming(p) => Some(p),
-                _ => None,
-            };
-            let label = if renaming.is_some() { s.save } else { s.add_passkey };
-            let submit = move || match renaming.clone() {
-                Some(p) => rename(p),
-                None => add(),
-            };
-            view! {
-                <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                    <Field id="lsa-passkey-name" label=s.passkey_name_label value=name autocomplete="off"/>
-                    <div class="lsa-row">
-                        <SubmitButton label pending/>
-                        <button type="button" class="lsa-button lsa-button-secondary" on:click=move |_| {
-                            if pending.get_untracked() {
-                                auth.cancel_prompt(); // the prompt closes; the form stays
-                            } else {
-                                show(Mode::List, "lsa-passkeys-h");
-                            }
-                        }>{s.cancel}</button>
-                    </div>
-                </form>
-            }
-            .into_any()
-        }
-        Mode::Removing(p) => {
-            let question = s.passkey_remove_confirm.replace("{name}", &p.friendly_name);
-            view! {
-                <Confirm id="lsa-passkey-confirm" question warning=None yes=s.remove_yes pending
-                    on_yes=Callback::new(move |_| remove(p.clone()))
-                    on_cancel=Callback::new(move |_| show(Mode::List, "lsa-passkeys-h"))/>
-            }
-            .into_any()
-        }
+    let panel = move || {
+        let run = run_now.get_value();
+        run_now.set_value(false);
+        crate::split::passkey_panel(st, run)
     };
 
     view! {
         <section class="lsa-card" aria-labelledby="lsa-passkeys-h">
             <h2 id="lsa-passkeys-h" tabindex="-1">{s.passkeys_title}</h2>
             <p class="lsa-muted">{s.passkeys_intro}</p>
-            <Show when=move || list.with(Vec::is_empty)>
+            <Show when=move || st.list.with(Vec::is_empty)>
                 <p class="lsa-muted">{s.passkeys_none}</p>
             </Show>
             <ul class="lsa-list">
-                {move || list.get().into_iter().map(item).collect_view()}
+                {move || st.list.get().into_iter().map(item).collect_view()}
             </ul>
-            <Show when=move || mode.with(|m| *m == Mode::List)>
+            <Show when=move || st.mode.with(|m| *m == Mode::List) fallback=panel>
                 <p><button type="button" class="lsa-button lsa-button-secondary" on:click=move |_| {
-                    name.set(s.passkey_name_default.to_owned());
-                    status.set(None);
-                    show(Mode::Adding, "lsa-passkey-name");
+                    st.name.set(s.passkey_name_default.to_owned());
+                    st.status.set(None);
+                    st.show(Mode::Adding, "lsa-passkey-name");
                 }>{s.add_passkey}</button></p>
             </Show>
-            {panel}
-            <Status message=status/>
-            <Alert message=error/>
+            <Status message=st.status/>
+            <Alert message=st.error/>
         </section>
     }
 }

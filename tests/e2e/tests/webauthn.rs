@@ -126,6 +126,18 @@ async fn passkey_is_registered_named_used_renamed_and_removed() {
     let (b, key) = on_security(&env, email).await;
     b.heading("Security").await;
     b.text("No passkeys yet.").await;
+    // The list comes without what its buttons open; the first press fetches it, with focus on
+    // the name.
+    let panel_fetched =
+        || async { b.fetched().await.iter().any(|p| p == "/split_passkey_panel.wasm") };
+    assert!(!panel_fetched().await, "only the list on first show");
+    b.click("Add a passkey").await;
+    e2e::eventually("focus on the passkey's name", || async {
+        (b.focused_id().await == "lsa-passkey-name").then_some(())
+    })
+    .await;
+    assert!(panel_fetched().await);
+    b.click("Cancel").await;
     b.add_passkey("Laptop").await;
     b.text("Added ").await;
 
