@@ -1,7 +1,8 @@
 //! Code that a first load does not run, behind split points: the recovery wizard (and its later
 //! steps), the sign-in page's passkey button, the emailed link's landing page, the signed-in
-//! security screen, its forms (each fetched when the user opens it) and passkeys section, the
-//! authenticator app's QR code and second-factor verification (only users with MFA reach it).
+//! security screen, its forms (each fetched when the user opens it) and passkeys section (what
+//! its buttons open comes with the first press), the authenticator app's QR code and
+//! second-factor verification (only users with MFA reach it).
 //! With the `split` feature (the standalone app, built by `scripts/build-app.sh`) each is a wasm
 //! chunk of its own, fetched the first time it is shown, so signing in does not download the
 //! settings screen. Without it (hosts, tests) they are plain views.
