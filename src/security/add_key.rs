@@ -24,12 +24,7 @@ pub fn AddKey(resume: bool, close: Close) -> impl IntoView {
     let pending = RwSignal::new(false);
 
     let start = move || {
-        let n = name.get_untracked().trim().to_owned();
-        if n.is_empty() {
-            error.set(Some(s.err_name_required.to_owned()));
-            return;
-        }
-        error.set(None);
+        let Some(n) = super::typed_name(name, error, s) else { return };
         let keep = Draft::Key { name: n.clone() };
         super::guard(auth, &Action::AddKey, Some(keep.clone()), move || {
             // Half-made keys of earlier tries go first (their names would clash).

@@ -33,12 +33,7 @@ pub fn AddTotp(resume: bool, close: Close) -> impl IntoView {
     };
 
     let start = move |resumed: bool| {
-        let n = name.get_untracked().trim().to_owned();
-        if n.is_empty() {
-            error.set(Some(s.err_name_required.to_owned()));
-            return;
-        }
-        error.set(None);
+        let Some(n) = super::typed_name(name, error, s) else { return };
         let keep = Draft::Totp { name: n.clone() };
         super::guard(auth, &Action::AddTotp, Some(keep.clone()), move || {
             let plan = flow.with_untracked(|f| f.plan(&n, &super::factors_now(auth)));

@@ -222,6 +222,18 @@ pub(crate) fn guard(
     ran
 }
 
+/// The name typed in `name`, trimmed. When it is empty, `error` says a name is needed and the
+/// answer is `None`; otherwise `error` is cleared.
+pub(crate) fn typed_name(
+    name: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+    s: &'static crate::Strings,
+) -> Option<String> {
+    let n = name.get_untracked().trim().to_owned();
+    error.set(n.is_empty().then(|| s.err_name_required.to_owned()));
+    (!n.is_empty()).then_some(n)
+}
+
 /// The factors as the store knows them now.
 pub(crate) fn factors_now(auth: AuthStore) -> Vec<crate::api::Factor> {
     auth.session_untracked().map(|s| s.user.factors).unwrap_or_default()

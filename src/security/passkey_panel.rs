@@ -23,12 +23,7 @@ pub fn PasskeyPanel(st: PasskeyState, run_now: bool) -> impl IntoView {
     };
 
     let add = move || {
-        let n = name.get_untracked().trim().to_owned();
-        if n.is_empty() {
-            error.set(Some(s.err_name_required.to_owned()));
-            return;
-        }
-        error.set(None);
+        let Some(n) = super::typed_name(name, error, s) else { return };
         super::guard(auth, &Action::AddPasskey, None, move || {
             status.set(Some(s.key_waiting.to_owned()));
             let work = async move {
@@ -54,12 +49,7 @@ pub fn PasskeyPanel(st: PasskeyState, run_now: bool) -> impl IntoView {
     };
 
     let rename = move |p: Passkey| {
-        let n = name.get_untracked().trim().to_owned();
-        if n.is_empty() {
-            error.set(Some(s.err_name_required.to_owned()));
-            return;
-        }
-        error.set(None);
+        let Some(n) = super::typed_name(name, error, s) else { return };
         let work = async move { auth.rename_passkey(&p.id, &n).await };
         run(pending, work, move |result| match result {
             Ok(renamed) => {

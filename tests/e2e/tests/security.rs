@@ -10,8 +10,19 @@ async fn enrol_totp_then_sign_out_and_sign_in_again_with_it() {
     let b = env.signed_in("totp@example.com").await;
     b.text("No second factor yet.").await;
 
-    b.add_authenticator_app("Work phone").await;
+    // A name is needed: spaces alone get a clear message and enrol nothing; the message goes
+    // once a name is typed.
+    b.click("Add an authenticator app").await;
+    b.fill("Name for this device", "   ").await;
+    b.click("Add").await;
+    b.alert("Enter a name for this device.").await;
+    assert!(!b.has_button("Back").await, "still on the name step");
+    b.fill("Name for this device", "Work phone").await;
+    b.click("Add").await;
     let secret = b.value("Setup key").await;
+    let alerts =
+        b.js("return [...document.querySelectorAll('[role=alert]')].map(e => e.textContent);");
+    assert!(!alerts.await.to_string().contains("Enter a name"), "the message is gone");
     assert!(secret.contains(' '), "grouped in fours: {secret}");
     let secret: String = secret.split_whitespace().collect();
     b.find("//img[contains(@alt,'QR code')]").await;
