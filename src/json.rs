@@ -32,6 +32,11 @@ pub(crate) trait FromJson: Sized {
     fn from_json(v: &Value) -> Option<Self>;
 }
 
+/// Reads JSON text as `T`: `None` when it is not JSON or not of that shape.
+pub(crate) fn read<T: FromJson>(text: &str) -> Option<T> {
+    T::from_json(&parse(text)?)
+}
+
 /// The names a unit enum's variants are written as.
 pub(crate) type Names<T> = [(T, &'static str)];
 

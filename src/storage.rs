@@ -71,7 +71,7 @@ pub(crate) fn remove(which: Area, key: &str) {
 
 /// The value at `key` read as `T` from JSON; `None` when missing or not of that shape.
 pub(crate) fn get_json<T: FromJson>(which: Area, key: &str) -> Option<T> {
-    T::from_json(&json::parse(&get(which, key)?)?)
+    json::read(&get(which, key)?)
 }
 
 /// Whether what is stored survives a reload: false once the browser refused its storage.

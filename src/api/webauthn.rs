@@ -236,10 +236,7 @@ impl GoTrue {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn read<T: FromJson>(text: &str) -> Option<T> {
-        T::from_json(&json::parse(text)?)
-    }
+    use crate::json::read;
 
     #[test]
     fn passkey_options_keep_their_json() {

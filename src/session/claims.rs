@@ -99,7 +99,7 @@ impl Claims {
     }
 
     fn from_map(m: &Value) -> Claims {
-        let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let s = |k: &str| m.text(k);
         let n = |k: &str| m.int_at(k).unwrap_or(0);
         let amr = match m.get("amr") {
             Some(Value::Array(items)) => items.iter().filter_map(amr_entry).collect(),
@@ -114,7 +114,7 @@ impl Claims {
                 _ => Aal::Aal1,
             },
             amr,
-            session_id: m.get("session_id").and_then(Value::as_str).map(str::to_owned),
+            session_id: m.string("session_id"),
             email: s("email"),
             phone: s("phone"),
             is_anonymous: m.get("is_anonymous").and_then(Value::as_bool).unwrap_or(false),
