@@ -7,6 +7,7 @@
 // Usage: node short-imports.mjs <module.wasm> <glue.js>
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
+import { leb } from "./wasm-leb.mjs";
 
 const [wasmPath, jsPath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
@@ -21,16 +22,6 @@ const u32 = () => {
     shift += 7;
   } while (b & 0x80);
   return n;
-};
-const leb = (n) => {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Buffer.from(out);
 };
 const name = () => {
   const len = u32();

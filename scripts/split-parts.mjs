@@ -11,6 +11,7 @@
 //     when the pack has it, and fetches its file otherwise, or when the pack cannot be fetched.
 // Usage: node split-parts.mjs <dir with __wasm_split.js and the modules>
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { leb } from "./wasm-leb.mjs";
 
 // The packs, by the name boot.js asks for: the split points each page shows first.
 const PACKS = {
@@ -34,16 +35,6 @@ for (const [, points, n] of loader.matchAll(/\/\* ([\w, ]+) \*\/\s*const __chunk
 // A split point with no code of its own has no module.
 for (const point in parts) parts[point] = parts[point].filter((f) => existsSync(`${dir}/${f}`));
 
-const leb = (n) => {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Buffer.from(out);
-};
 const section = (name, payload) => {
   const body = Buffer.concat([leb(name.length), Buffer.from(name), payload]);
   return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
