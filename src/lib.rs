@@ -46,7 +46,6 @@
 mod api;
 #[doc(hidden)]
 pub mod app;
-mod authenticator;
 mod components;
 mod config;
 mod guards;
@@ -54,6 +53,7 @@ mod json;
 mod otp;
 mod pages;
 mod password;
+mod platform;
 mod recovery;
 mod redirect;
 mod routes;
@@ -61,8 +61,9 @@ mod security;
 mod session;
 mod sort;
 mod split;
-mod storage;
 mod strings;
+
+use platform::{authenticator, storage};
 
 pub use api::{ApiError, AuthError, AuthenticatorError, ErrorCode, Factor, LogoutScope, User};
 pub use config::{AuthConfig, FactorTypes};
@@ -84,6 +85,6 @@ pub mod __internal {
     pub mod authenticator {
         pub use crate::authenticator::{available, create, get};
     }
-    pub use crate::components::browser;
+    pub use crate::platform::browser;
     pub use crate::session::{lock, persist, state, step_up};
 }

@@ -1,7 +1,7 @@
 //! Shared presentational pieces: fields, buttons, alerts, headings, the code input, the
 //! new-password pair, the resend countdown, the QR code, and second-factor verification.
 
-pub mod browser;
+pub use crate::platform::browser;
 mod buttons;
 mod factor_verify;
 mod feedback;

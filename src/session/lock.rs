@@ -79,7 +79,7 @@ where
 
 #[cfg(target_arch = "wasm32")]
 mod lease {
-    use crate::components::browser::sleep_ms;
+    use crate::platform::browser::sleep_ms;
     use crate::json::{FromJson, Object, Value};
     use crate::storage::{self, Area};
 

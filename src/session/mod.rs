@@ -92,7 +92,7 @@ impl AuthStore {
             changes: StoredValue::new(0),
             nav: StoredValue::new_local(Nav {
                 go: Box::new(|_, _| {}),
-                here: Box::new(crate::components::browser::current_path),
+                here: Box::new(crate::platform::browser::current_path),
                 search: Signal::stored(String::new()),
             }),
             passkeys_on: StoredValue::new(None),
@@ -263,7 +263,7 @@ impl AuthStore {
         &self,
         fut: impl std::future::Future<Output = Result<T, ApiError>>,
     ) -> Result<T, ApiError> {
-        crate::components::browser::timeout(REQUEST_TIMEOUT_MS, fut)
+        crate::platform::browser::timeout(REQUEST_TIMEOUT_MS, fut)
             .await
             .unwrap_or_else(|| Err(ApiError::Transport("the request timed out".into())))
     }

@@ -208,7 +208,7 @@ impl AuthStore {
     /// Remembers `id` as waiting for a step-up and goes to the step-up page, which comes back
     /// here afterwards.
     pub(crate) fn ask_step_up(&self, id: &str, reason: Reason) {
-        let here = crate::components::browser::current_path();
+        let here = crate::platform::browser::current_path();
         self.remember_step_up(id, reason, &here);
         let target =
             self.config.with_value(|c| crate::AuthRoute::Mfa.path_with_next(&c.base, &here));

@@ -39,7 +39,7 @@ impl AuthStore {
     }
 
     async fn key_ceremony(&self, factor_id: &str) -> Result<Ceremony, ApiError> {
-        use crate::components::browser::{hostname, origin};
+        use crate::platform::browser::{hostname, origin};
         let (host, origin) = (hostname(), origin());
         let rp = RelyingParty { rp_id: &host, rp_origins: [&origin] };
         self.authed(|api, token| async move { api.challenge_webauthn(&token, factor_id, rp).await })

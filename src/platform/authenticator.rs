@@ -176,7 +176,7 @@ mod browser {
         let answered = if prompt == Prompt::Autofill {
             Some(answer.await)
         } else {
-            crate::components::browser::timeout(wait.min(600_000.0) as i32, answer).await
+            crate::platform::browser::timeout(wait.min(600_000.0) as i32, answer).await
         };
         // Cleared only if it is still this request's switch (a newer one may have replaced it).
         slot.with(|s| {
