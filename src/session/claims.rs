@@ -38,6 +38,7 @@ pub const RECOVERY_METHODS: [&str; 3] = ["otp", "magiclink", "recovery"];
 
 /// One authentication method reference (`amr` entry).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AmrEntry {
     /// Method name, e.g. `password`, `totp`, `mfa/phone`, `recovery`.
     pub method: String,
@@ -47,6 +48,7 @@ pub struct AmrEntry {
 
 /// The access-token claims this crate reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Claims {
     /// User id.
     pub sub: String,

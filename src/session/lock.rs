@@ -79,8 +79,8 @@ where
 
 #[cfg(target_arch = "wasm32")]
 mod lease {
-    use crate::platform::browser::sleep_ms;
     use crate::json::{FromJson, Object, Value};
+    use crate::platform::browser::sleep_ms;
     use crate::storage::{self, Area};
 
     /// Who holds the lease, and until when (local ms).

@@ -7,6 +7,7 @@ use crate::json::{self, FromJson, Object, Value};
 
 /// A session: tokens, the user, and the claims decoded from the access token.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Session {
     /// The access token (JWT).
     pub access_token: String,
@@ -201,6 +202,7 @@ pub(crate) fn read_stored(text: Option<&str>) -> Stored {
 // One value per app: boxing the session would only add an indirection.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum AuthState {
     /// Not known yet (server rendering, or before the browser has read storage).
     Loading,

@@ -100,6 +100,7 @@ pub(crate) struct Context<'a> {
 
 /// What to do with a pending action when its screen comes back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Resume {
     /// Nothing of this id is waiting (or it is no longer valid and was dropped).
     Nothing,

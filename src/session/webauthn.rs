@@ -5,7 +5,7 @@
 use super::{AuthEvent, AuthStore};
 use crate::api::webauthn::{credential, Ceremony, Passkey, RelyingParty};
 use crate::api::ApiError;
-use crate::authenticator;
+use crate::platform::authenticator;
 use leptos::prelude::*;
 
 impl AuthStore {
