@@ -3,8 +3,10 @@
 use crate::password::PasswordPolicy;
 use crate::strings::Strings;
 
-/// Which factor types users may enrol and use (GoTrue's `/settings` does not say).
+/// Which factor types users may enrol and use (GoTrue's `/settings` does not say). Start from
+/// `FactorTypes::default()` and set the fields to change (more may come).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FactorTypes {
     /// Authenticator apps (TOTP).
     pub totp: bool,
@@ -21,36 +23,38 @@ impl Default for FactorTypes {
     }
 }
 
-/// Configuration of the auth section, given to [`crate::AuthProvider`].
+/// Configuration of the auth section, given to [`crate::AuthProvider`]: [`AuthConfig::new`]
+/// with the backend, then a `with_*` method for each setting to change.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct AuthConfig {
     /// GoTrue API base URL, ending in `/auth/v1` on Supabase.
-    pub gotrue_url: String,
+    pub(crate) gotrue_url: String,
     /// The project's anon (publishable) key, sent as `apikey`.
-    pub anon_key: String,
+    pub(crate) anon_key: String,
     /// Where the auth pages live: one path segment such as `/auth` (default) or `/account`.
-    pub base: String,
+    pub(crate) base: String,
     /// `localStorage` key of the persisted session (versioned).
-    pub storage_key: String,
+    pub(crate) storage_key: String,
     /// Refresh the access token this many seconds before it expires.
-    pub refresh_margin_secs: i64,
+    pub(crate) refresh_margin_secs: i64,
     /// Length of emailed and SMS codes (6 to 10; GoTrue's `MAILER_OTP_LENGTH`).
-    pub otp_length: usize,
+    pub(crate) otp_length: usize,
     /// How long an emailed code stays valid, in seconds (GoTrue's `MAILER_OTP_EXP`, default
     /// 3600; Supabase's "Email OTP Expiration"). The code step says so; 0 says nothing.
-    pub otp_expiry_secs: u32,
+    pub(crate) otp_expiry_secs: u32,
     /// The password rules the server enforces (GoTrue does not publish them).
-    pub password_policy: PasswordPolicy,
+    pub(crate) password_policy: PasswordPolicy,
     /// Enabled factor types.
-    pub factor_types: FactorTypes,
+    pub(crate) factor_types: FactorTypes,
     /// Emailed recovery links use PKCE (the link then only works in this browser tab).
-    pub pkce: bool,
+    pub(crate) pkce: bool,
     /// Where to go after sign-in when no valid `next` was given.
-    pub after_sign_in: String,
+    pub(crate) after_sign_in: String,
     /// Where to go after sign-out.
-    pub after_sign_out: String,
+    pub(crate) after_sign_out: String,
     /// Every user-facing text.
-    pub strings: &'static Strings,
+    pub(crate) strings: &'static Strings,
 }
 
 impl AuthConfig {
@@ -101,5 +105,46 @@ impl AuthConfig {
     pub fn with_after_sign_in(mut self, path: &str) -> Self {
         self.after_sign_in = path.into();
         self
+    }
+
+    /// Keeps the session in `localStorage` under `key` (default `lsa.session.v1`).
+    pub fn with_storage_key(mut self, key: &str) -> Self {
+        self.storage_key = key.into();
+        self
+    }
+
+    /// Refreshes the access token `secs` seconds before it expires (default 90).
+    pub fn with_refresh_margin_secs(mut self, secs: i64) -> Self {
+        self.refresh_margin_secs = secs;
+        self
+    }
+
+    /// Says how long an emailed code stays valid, in seconds (default 3600; 0 says nothing).
+    pub fn with_otp_expiry_secs(mut self, secs: u32) -> Self {
+        self.otp_expiry_secs = secs;
+        self
+    }
+
+    /// Sets which factor types users may enrol and use.
+    pub fn with_factor_types(mut self, types: FactorTypes) -> Self {
+        self.factor_types = types;
+        self
+    }
+
+    /// Makes emailed recovery links use PKCE (off by default).
+    pub fn with_pkce(mut self, pkce: bool) -> Self {
+        self.pkce = pkce;
+        self
+    }
+
+    /// Sets where users land after signing out.
+    pub fn with_after_sign_out(mut self, path: &str) -> Self {
+        self.after_sign_out = path.into();
+        self
+    }
+
+    /// The `localStorage` key of the session.
+    pub fn storage_key(&self) -> &str {
+        &self.storage_key
     }
 }

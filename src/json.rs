@@ -46,8 +46,8 @@ pub(crate) fn name_of<T: PartialEq>(names: &Names<T>, value: &T) -> &'static str
 }
 
 /// The variant named `name` in `names`.
-pub(crate) fn variant<T: Copy>(names: &Names<T>, name: &str) -> Option<T> {
-    names.iter().find(|n| n.1 == name).map(|n| n.0)
+pub(crate) fn variant<T: Clone>(names: &Names<T>, name: &str) -> Option<T> {
+    names.iter().find(|n| n.1 == name).map(|n| n.0.clone())
 }
 
 /// How deep arrays and objects may nest: deeper input is refused, not a stack overflow.

@@ -63,9 +63,10 @@ mod sort;
 mod split;
 mod strings;
 
-use platform::{authenticator, storage};
+use platform::storage;
 
 pub use api::{ApiError, AuthError, AuthenticatorError, ErrorCode, Factor, LogoutScope, User};
+pub use api::{FactorStatus, FactorType};
 pub use config::{AuthConfig, FactorTypes};
 pub use guards::{use_guarded_action, RequireAal, RequireSignIn};
 pub use password::PasswordPolicy;
@@ -83,7 +84,7 @@ pub mod __internal {
     pub use crate::api::{pkce, types, webauthn, GoTrue, TokenResponse};
     /// The browser's WebAuthn prompt.
     pub mod authenticator {
-        pub use crate::authenticator::{available, create, get};
+        pub use crate::platform::authenticator::{available, create, get};
     }
     pub use crate::platform::browser;
     pub use crate::session::{lock, persist, state, step_up};

@@ -13,6 +13,7 @@ pub const MAX_PASSWORD_BYTES: usize = 72;
 
 /// Password rules, as configured on the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PasswordPolicy {
     /// Minimum length in bytes (`GOTRUE_PASSWORD_MIN_LENGTH`).
     pub min_length: usize,

@@ -9,6 +9,7 @@ use leptos_router::{
 
 /// Every page of the auth section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthRoute {
     /// Email + password, then MFA if the user has a factor.
     SignIn,

@@ -8,7 +8,7 @@ mod support;
 
 use leptos_supabase_auth::__internal::{types::UserUpdate, GoTrue, TokenResponse};
 use leptos_supabase_auth::{Aal, Claims};
-use leptos_supabase_auth::{ApiError, ErrorCode, LogoutScope};
+use leptos_supabase_auth::{ApiError, ErrorCode, FactorType, LogoutScope};
 use serde_json::json;
 use support::*;
 use wasm_bindgen_test::*;
@@ -184,7 +184,7 @@ async fn get_user_returns_the_user_with_factors() {
     assert_eq!(user.email, email);
     assert_eq!(user.factors.len(), 2);
     assert!(user.has_verified_factor());
-    assert!(user.factors.iter().any(|f| f.factor_type == "totp" && f.is_verified()));
+    assert!(user.factors.iter().any(|f| f.factor_type == FactorType::Totp && f.is_verified()));
     assert!(user.factors.iter().any(|f| f.is_phone() && f.is_verified()));
 
     let bad = api().get_user("not-a-jwt").await;

@@ -26,7 +26,7 @@ fn document() -> web_sys::Document {
 }
 
 fn default_key() -> String {
-    AuthConfig::new("http://x", "k").storage_key
+    AuthConfig::new("http://x", "k").storage_key().to_owned()
 }
 
 /// The app mounted at `path` in a fresh container; unmounted and the URL restored on drop.

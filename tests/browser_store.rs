@@ -30,9 +30,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A configuration for the emulator with a storage key of its own.
 fn config() -> AuthConfig {
-    let mut c = AuthConfig::new(api_url(), "anon");
-    c.storage_key = ["lsa.test.", &rand_digits(10)].concat();
-    c
+    AuthConfig::new(api_url(), "anon").with_storage_key(&["lsa.test.", &rand_digits(10)].concat())
 }
 
 /// The wasm-bindgen executor (as `mount_to` starts it) and a reactive owner that is never
@@ -116,7 +114,7 @@ async fn sign_in_persists_under_the_configured_key_and_a_new_store_restores_it()
     let email = unique_email("persist");
     create_user(&email, None, None).await;
     let cfg = config();
-    let key = cfg.storage_key.clone();
+    let key = cfg.storage_key().to_owned();
     let store = AuthStore::new(cfg.clone());
     assert!(is_signed_out(&store), "empty storage: signed out (not loading)");
     let events = record(&store);
@@ -148,7 +146,7 @@ async fn sign_in_persists_under_the_configured_key_and_a_new_store_restores_it()
 async fn a_newer_builds_session_is_left_alone() {
     reactive_setup();
     let (store, _, _) = signed_in_store("newer", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let mut newer = serde_json::from_str::<serde_json::Value>(
         &store.session_untracked().expect("session").to_persisted().to_json(),
     )
@@ -237,7 +235,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
     let mut failures = Vec::new();
     for (name, value) in &cases {
         let cfg = config();
-        let key = cfg.storage_key.clone();
+        let key = cfg.storage_key().to_owned();
         LocalStorage::raw().set_item(&key, value).expect("set");
         let restored = AuthStore::new(cfg);
         if !is_signed_out(&restored) {
@@ -249,7 +247,7 @@ async fn corrupt_or_tampered_values_mean_signed_out_and_the_key_is_removed() {
         }
     }
     // The same through cross-tab sync on a signed-in store.
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     for (name, value) in &cases {
         LocalStorage::raw().set_item(&key, value).expect("set");
         let before = store.session_untracked();
@@ -301,7 +299,7 @@ async fn no_code_nonce_or_secret_ever_lands_in_storage() {
 
     let everything = all_storage();
     assert!(
-        everything.iter().any(|(k, _)| k.ends_with(&store.config().storage_key)),
+        everything.iter().any(|(k, _)| k.ends_with(store.config().storage_key())),
         "the session itself is stored: {everything:?}"
     );
     for (k, v) in &everything {
@@ -316,7 +314,7 @@ async fn no_code_nonce_or_secret_ever_lands_in_storage() {
 async fn refresh_rotates_the_refresh_token_and_emits_token_refreshed() {
     reactive_setup();
     let (store, _, _) = signed_in_store("refresh", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let events = record(&store);
     let before = store.session_untracked().expect("session");
 
@@ -333,7 +331,7 @@ async fn refresh_rotates_the_refresh_token_and_emits_token_refreshed() {
 async fn refresh_after_a_server_side_logout_signs_out_cleanly() {
     reactive_setup();
     let (store, _, _) = signed_in_store("gone", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let events = record(&store);
     let token = store.session_untracked().expect("session").access_token;
     api().logout(&token, LogoutScope::Global).await.expect("logout elsewhere");
@@ -352,7 +350,7 @@ async fn refresh_after_a_server_side_logout_signs_out_cleanly() {
 async fn a_transient_refresh_failure_keeps_the_session_and_retries_by_itself() {
     reactive_setup();
     let (store, _, _) = signed_in_store("retry", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let before = refresh_token(&store);
     let fault = json!({"path": "/auth/v1/token", "method": "POST", "status": 503});
     emu_post("/_emulator/faults", fault).await;
@@ -379,7 +377,7 @@ async fn a_transient_refresh_failure_keeps_the_session_and_retries_by_itself() {
 async fn sign_out_local_clears_storage_and_ends_the_server_session() {
     reactive_setup();
     let (store, email, _) = signed_in_store("signout", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let events = record(&store);
     let token = store.session_untracked().expect("session").access_token;
     assert!(stored(&key).is_some());
@@ -406,7 +404,7 @@ async fn sync_from_storage_follows_another_tab() {
     let email = unique_email("sync");
     create_user(&email, None, None).await;
     let cfg = config();
-    let key = cfg.storage_key.clone();
+    let key = cfg.storage_key().to_owned();
     let tab_a = AuthStore::new(cfg.clone());
     let tab_b = AuthStore::new(cfg);
     let events_b = record(&tab_b);
@@ -488,14 +486,14 @@ async fn scheduled_refresh_fires_before_expiry_without_calling_refresh() {
     // A stored session whose refresh is due in ~2 s: with a margin of a whole lifetime the
     // store refreshes half a lifetime early (the cap), so it expires half a lifetime + 2 s
     // from now.
-    let mut cfg = config();
+    let cfg = config();
     let resp = api().sign_in_password(&email, PASSWORD).await.expect("sign in");
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let mut stored = leptos_supabase_auth::Session::from_response(resp, now).expect("session");
     stored.expires_at = now + stored.lifetime() / 2 + 2;
-    cfg.refresh_margin_secs = stored.lifetime();
+    let cfg = cfg.with_refresh_margin_secs(stored.lifetime());
     LocalStorage::raw()
-        .set_item(&cfg.storage_key, &stored.to_persisted().to_json())
+        .set_item(cfg.storage_key(), &stored.to_persisted().to_json())
         .expect("store it");
     let store = AuthStore::new(cfg);
     let events = record(&store);
@@ -528,7 +526,7 @@ async fn a_restored_session_about_to_expire_is_refreshed_at_once() {
     let mut p = tab_a.session_untracked().expect("session").to_persisted();
     tab_a.__clear_session();
     p.expires_at = (js_sys::Date::now() / 1000.0) as i64 + 5; // inside the 90 s margin
-    LocalStorage::raw().set_item(&cfg.storage_key, &p.to_json()).expect("set");
+    LocalStorage::raw().set_item(cfg.storage_key(), &p.to_json()).expect("set");
 
     let store = AuthStore::new(cfg);
     assert!(store.is_signed_in().get_untracked());
@@ -694,7 +692,7 @@ fn refreshes_sent() -> usize {
 async fn a_stale_store_writing_its_user_keeps_the_rotated_token() {
     reactive_setup();
     let (store, _, _) = signed_in_store("stale", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let old = store.session_untracked().expect("session");
     sleep_ms(1_100).await; // the rotated token must be issued in a later second
     let rotated = api().refresh(&old.refresh_token).await.expect("the other tab's refresh");

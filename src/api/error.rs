@@ -14,6 +14,7 @@ macro_rules! error_codes {
     ($($(#[$doc:meta])* $name:ident = $s:literal,)*) => {
         /// A GoTrue `error_code`. Unrecognised codes are kept verbatim in [`ErrorCode::Other`].
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum ErrorCode {
             $($(#[$doc])* $name,)*
             /// Any code not listed above, verbatim.
@@ -166,6 +167,7 @@ error_codes! {
 
 /// An error answer from GoTrue.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AuthError {
     /// The error code.
     pub code: ErrorCode,
@@ -182,6 +184,7 @@ pub struct AuthError {
 /// Why the browser's security-key or passkey prompt (`navigator.credentials`) gave no
 /// credential. Nothing was sent to the server; the user can try again.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthenticatorError {
     /// The user closed the prompt, or it timed out (`NotAllowedError`; browsers do not tell
     /// the two apart), or no authenticator here holds a matching credential.
@@ -211,6 +214,7 @@ impl AuthenticatorError {
 
 /// Everything an API call or store command can fail with.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ApiError {
     /// The request did not complete (offline, CORS, aborted).
     Transport(String),

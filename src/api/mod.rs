@@ -18,4 +18,7 @@ pub mod webauthn;
 
 pub use client::GoTrue;
 pub use error::{ApiError, AuthError, AuthenticatorError, ErrorCode};
-pub use types::{Challenge, Enrolled, Factor, LogoutScope, TokenResponse, User, UserUpdate};
+pub use types::{
+    Challenge, Enrolled, Factor, FactorStatus, FactorType, LogoutScope, TokenResponse, User,
+    UserUpdate,
+};

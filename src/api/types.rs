@@ -1,6 +1,6 @@
 //! The shapes GoTrue answers with (only the fields the product reads).
 
-use crate::json::{self, FromJson, Object, Value};
+use crate::json::{self, FromJson, Names, Object, Value};
 
 /// A session as returned by `POST /token`, `POST /verify` and `POST /factors/{id}/verify`.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +19,7 @@ pub struct TokenResponse {
 
 /// A GoTrue user (`GET /user`).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct User {
     /// The user's id (UUID).
     pub id: String,
@@ -44,13 +45,14 @@ impl User {
 
 /// An MFA factor of a user.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Factor {
     /// Factor id (UUID).
     pub id: String,
-    /// `totp`, `phone` or `webauthn`.
-    pub factor_type: String,
-    /// `verified` or `unverified`.
-    pub status: String,
+    /// What kind of factor it is.
+    pub factor_type: FactorType,
+    /// Whether its enrolment was completed.
+    pub status: FactorStatus,
     /// The name the user gave it.
     pub friendly_name: Option<String>,
     /// Creation time (RFC 3339).
@@ -62,19 +64,98 @@ pub struct Factor {
 impl Factor {
     /// Whether this factor completed enrolment.
     pub fn is_verified(&self) -> bool {
-        self.status == "verified"
+        self.status == FactorStatus::Verified
     }
 
     /// Whether this is an SMS (phone) factor.
     pub fn is_phone(&self) -> bool {
-        self.factor_type == "phone"
+        self.factor_type == FactorType::Phone
     }
 
     /// Whether this is a security key (WebAuthn) factor.
     pub fn is_webauthn(&self) -> bool {
-        self.factor_type == "webauthn"
+        self.factor_type == FactorType::Webauthn
     }
 }
+
+/// The kind of an MFA factor (GoTrue's `factor_type`). A kind this crate does not know is kept
+/// verbatim in [`FactorType::Other`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FactorType {
+    /// An authenticator app (`totp`).
+    Totp,
+    /// SMS codes to a phone (`phone`).
+    Phone,
+    /// A security key or platform authenticator (`webauthn`).
+    Webauthn,
+    /// Any other kind, verbatim.
+    Other(String),
+}
+
+/// Whether an MFA factor's enrolment was completed (GoTrue's `status`). A status this crate
+/// does not know is kept verbatim in [`FactorStatus::Other`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FactorStatus {
+    /// Enrolled and usable (`verified`).
+    Verified,
+    /// Enrolment started but not completed (`unverified`).
+    #[default]
+    Unverified,
+    /// Any other status, verbatim.
+    Other(String),
+}
+
+impl FactorType {
+    const NAMES: &Names<FactorType> = &[
+        (FactorType::Totp, "totp"),
+        (FactorType::Phone, "phone"),
+        (FactorType::Webauthn, "webauthn"),
+    ];
+
+    /// The wire name, e.g. `totp`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FactorType::Other(s) => s,
+            known => json::name_of(Self::NAMES, known),
+        }
+    }
+}
+
+impl From<&str> for FactorType {
+    /// Reads a wire name; an unknown one is kept in [`FactorType::Other`].
+    fn from(s: &str) -> Self {
+        json::variant(Self::NAMES, s).unwrap_or_else(|| FactorType::Other(s.to_owned()))
+    }
+}
+
+impl Default for FactorType {
+    fn default() -> Self {
+        FactorType::Other(String::new())
+    }
+}
+
+impl FactorStatus {
+    const NAMES: &Names<FactorStatus> =
+        &[(FactorStatus::Verified, "verified"), (FactorStatus::Unverified, "unverified")];
+
+    /// The wire name, e.g. `verified`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FactorStatus::Other(s) => s,
+            known => json::name_of(Self::NAMES, known),
+        }
+    }
+}
+
+impl From<&str> for FactorStatus {
+    /// Reads a wire name; an unknown one is kept in [`FactorStatus::Other`].
+    fn from(s: &str) -> Self {
+        json::variant(Self::NAMES, s).unwrap_or_else(|| FactorStatus::Other(s.to_owned()))
+    }
+}
+
 
 /// The answer to `POST /factors`.
 #[derive(Clone, Debug, PartialEq)]
@@ -153,8 +234,8 @@ impl FromJson for Factor {
     fn from_json(v: &Value) -> Option<Self> {
         Some(Factor {
             id: v.string("id")?,
-            factor_type: v.string("factor_type")?,
-            status: v.string("status")?,
+            factor_type: v.get("factor_type")?.as_str()?.into(),
+            status: v.get("status")?.as_str()?.into(),
             friendly_name: v.string("friendly_name"),
             created_at: v.text("created_at"),
             phone: v.text("phone"),
@@ -164,9 +245,9 @@ impl FromJson for Factor {
 
 impl Factor {
     fn to_json(&self) -> String {
-        let f = Object::new().str("id", &self.id).str("factor_type", &self.factor_type);
-        let f =
-            f.str("status", &self.status).opt_str("friendly_name", self.friendly_name.as_deref());
+        let f = Object::new().str("id", &self.id).str("factor_type", self.factor_type.as_str());
+        let f = f.str("status", self.status.as_str());
+        let f = f.opt_str("friendly_name", self.friendly_name.as_deref());
         f.str("created_at", &self.created_at).str("phone", &self.phone).finish()
     }
 }

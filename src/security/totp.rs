@@ -3,7 +3,7 @@
 //! the same name shows the same secret instead of creating a second factor; with another name
 //! (or after a reload) abandoned unverified factors are removed first. Pure.
 
-use crate::api::Factor;
+use crate::api::{Factor, FactorType};
 
 /// A TOTP factor issued by `POST /factors` and not verified yet. Held in memory only.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +65,8 @@ impl TotpFlow {
                     .iter()
                     .filter(|f| {
                         !f.is_verified()
-                            && (f.factor_type == "totp" || f.friendly_name.as_deref() == Some(name))
+                            && (f.factor_type == FactorType::Totp
+                                || f.friendly_name.as_deref() == Some(name))
                     })
                     .map(|f| f.id.clone())
                     .collect();
