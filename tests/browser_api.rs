@@ -389,6 +389,25 @@ async fn transport_errors_and_server_errors_are_typed() {
     );
 }
 
+/// A request given up on (its future dropped, as the store does on its request timeout) is
+/// aborted in the browser, not left running: the server never acts on it. Here the emulator
+/// holds a sign-out 1.5 s before handling it, and the caller gives up after 0.3 s; once the
+/// hold is over, the session still works.
+#[wasm_bindgen_test]
+async fn a_request_given_up_is_aborted_and_never_acts() {
+    use leptos_supabase_auth::__internal::browser::timeout;
+    let email = unique_email("abort");
+    create_user(&email, None, None).await;
+    let session = sign_in(&email).await;
+    let fault = json!({"path": "/auth/v1/logout", "method": "POST", "delay_ms": 1_500});
+    emu_post("/_emulator/faults", fault).await;
+    let client = api();
+    let sign_out = client.logout(&session.access_token, LogoutScope::Local);
+    assert!(timeout(300, sign_out).await.is_none(), "still held after 0.3 s: given up");
+    sleep_ms(2_500).await; // a request still running would have signed out by now
+    api().get_user(&session.access_token).await.expect("the sign-out never reached the server");
+}
+
 // ---------------------------------------------------------------- WebAuthn glue and settings
 
 /// Creation options shaped like GoTrue's, for relying party `rp_id`.

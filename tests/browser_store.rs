@@ -786,6 +786,23 @@ async fn a_hung_refresh_times_out_and_releases_the_lock() {
     store.refresh().await.expect("the lock was released: the next refresh works");
 }
 
+/// A request the store gives up on (its timeout) is aborted in the browser, not left running
+/// to act later: the emulator holds a sign-out 16 s, past the 15 s timeout; once the hold is
+/// over, the session still works on the server, and here.
+#[wasm_bindgen_test]
+async fn a_timed_out_request_is_aborted() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("abort", None).await;
+    let token = store.session_untracked().expect("signed in").access_token;
+    let fault = json!({"path": "/auth/v1/logout", "method": "POST", "delay_ms": 16_000});
+    emu_post("/_emulator/faults", fault).await;
+    let err = store.sign_out(LogoutScope::Local).await.expect_err("the held sign-out gives up");
+    assert!(err.is_network(), "{err:?}");
+    assert!(store.is_signed_in().get_untracked(), "a timeout keeps the session");
+    sleep_ms(2_000).await; // the hold is over: a request still running would have signed out
+    api().get_user(&token).await.expect("the sign-out never reached the server");
+}
+
 /// Polls three futures to completion together (no extra dependency).
 async fn futures_join3<A: std::future::Future, B: std::future::Future, C: std::future::Future>(
     a: A,

@@ -3,16 +3,10 @@
 
 use super::error::{parse_error, ApiError};
 use crate::json::{self, FromJson};
+use crate::platform::fetch::{fetch, AbortOnDrop};
 use std::{future::Future, pin::Pin, rc::Rc};
-use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch` (window or worker), as gloo-net binds it.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch(request: &web_sys::Request) -> js_sys::Promise;
-}
 
 /// A failed fetch step as a transport error: the JS error's `toString()`, e.g.
 /// `TypeError: Failed to fetch` (what gloo-net reported).
@@ -62,7 +56,8 @@ impl GoTrue {
         Self { base: base.trim_end_matches('/').into(), anon_key: anon_key.into() }
     }
 
-    /// Sends a request and returns the raw body text of a 2xx answer.
+    /// Sends a request and returns the raw body text of a 2xx answer. Dropping the future
+    /// before it ends aborts the request (the store drops it on its timeout).
     pub(super) async fn send_raw(
         &self,
         method: Method,
@@ -87,6 +82,7 @@ impl GoTrue {
             init.set_body(&JsValue::from(json));
         }
         init.set_headers(&headers);
+        let _abort = AbortOnDrop::new(&init);
         let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(js_error)?;
         let response: web_sys::Response =
             JsFuture::from(fetch(&request)).await.map_err(js_error)?.unchecked_into();

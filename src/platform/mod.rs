@@ -1,5 +1,7 @@
-//! Browser glue below the store: timers and location, Web Storage, the WebAuthn prompt.
+//! Browser glue below the store: timers and location (`browser.rs`), Web Storage, the WebAuthn
+//! prompt (`authenticator.rs`) and `fetch`. Nothing here knows the store or the screens.
 
 pub mod authenticator;
 pub mod browser;
+pub mod fetch;
 pub mod storage;
