@@ -21,6 +21,8 @@ pub mod cors;
 pub mod domain;
 pub mod error;
 pub mod faults;
+pub mod glob;
+pub mod gourl;
 pub mod jwt;
 pub mod routes;
 pub mod server;

@@ -478,7 +478,11 @@ pub fn parse_assertion(v: &Value) -> Result<Parsed, Error> {
 }
 
 fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
-    allowed.iter().any(|a| a == origin || (a.contains('*') && crate::util::glob_match(a, origin)))
+    allowed.iter().any(|a| {
+        a == origin
+            || (a.contains('*')
+                && crate::glob::Glob::compile(a, &['.', '/']).is_ok_and(|g| g.matches(origin)))
+    })
 }
 
 fn check_common(p: &Parsed, kind: &str, e: &Expect<'_>) -> Result<(), Error> {

@@ -159,7 +159,10 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
                 return Err(enroll_disabled("mfa_totp_enroll_not_enabled", "TOTP"));
             }
             let issuer = match input.issuer {
-                i if i.is_empty() => util::url_host(&state.site_url),
+                // GoTrue: `url.ParseRequestURI(config.SiteURL).Host`.
+                i if i.is_empty() => crate::gourl::GoUrl::parse(&state.site_url)
+                    .map_err(|_| ApiError::internal("site url is improperly formatted"))?
+                    .host(),
                 i => i,
             };
             check_room_for_factor(state, caller, &name)?;

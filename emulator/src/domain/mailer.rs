@@ -115,32 +115,6 @@ pub fn recovery_app_link(state: &AppState, token_hash: &str) -> String {
         .replace("{{ .TokenHash }}", &util::query_escape(token_hash))
 }
 
-/// True when `url` is the site's host or matches `GOTRUE_URI_ALLOW_LIST`.
-pub fn is_redirect_valid(state: &AppState, url: &str) -> bool {
-    if url.is_empty() {
-        return false;
-    }
-    let same_host = matches!(
-        (util::url_hostname(&state.site_url), util::url_hostname(url)),
-        (Some(a), Some(b)) if a == b
-    );
-    same_host || state.config.uri_allow_list.iter().any(|p| util::glob_match(p, url))
-}
-
-/// GoTrue's `GetReferrer`: the requested `redirect_to` when valid, else a valid `Referer`, else
-/// the site URL.
-pub fn redirect_target(
-    state: &AppState,
-    requested: Option<String>,
-    referer: Option<String>,
-) -> String {
-    [requested, referer]
-        .into_iter()
-        .flatten()
-        .find(|candidate| is_redirect_valid(state, candidate))
-        .unwrap_or_else(|| state.site_url.clone())
-}
-
 /// Puts a mail in the outbox (and counts it against the budget): the code, the `link` to follow
 /// and, after it, GoTrue's `verify_link` when the mail carries both (see [`render`]).
 pub fn send_mail(
@@ -235,19 +209,6 @@ mod tests {
         assert_eq!(
             recovery_app_link(&site, "h"),
             "https://app.example/auth/confirm?token_hash=h&type=recovery"
-        );
-        let target = |r: Option<&str>, f: Option<&str>| {
-            redirect_target(&state, r.map(str::to_string), f.map(str::to_string))
-        };
-        assert_eq!(target(None, None), "http://127.0.0.1:9999");
-        assert_eq!(target(Some("http://evil.test/"), None), "http://127.0.0.1:9999");
-        assert_eq!(
-            target(Some("http://evil.test/"), Some("http://localhost:1/a")),
-            "http://localhost:1/a"
-        );
-        assert_eq!(
-            target(Some("http://127.0.0.1:5/b"), Some("http://localhost:1/a")),
-            "http://127.0.0.1:5/b"
         );
     }
 

@@ -14,6 +14,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod passkeys;
 pub mod passwords;
+pub mod redirects;
 pub mod sessions;
 pub mod users;
 pub mod verification;

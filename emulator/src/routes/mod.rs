@@ -205,7 +205,7 @@ impl RequestInfo {
         let requested = self.header("redirect_to").or_else(|| {
             self.query.iter().find(|(k, _)| k == "redirect_to").map(|(_, v)| v.clone())
         });
-        crate::domain::mailer::redirect_target(state, requested, self.header("referer"))
+        crate::domain::redirects::target(state, requested, self.header("referer"))
     }
 }
 

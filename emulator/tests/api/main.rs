@@ -8,6 +8,7 @@ mod controls;
 mod errors;
 mod more_errors;
 mod otp;
+mod redirects;
 mod refresh;
 mod scenario;
 mod webauthn;
