@@ -252,10 +252,9 @@ fn factor_not_found() -> ApiError {
 /// GoTrue's `loadFactor`: 404 `validation_failed` for a non-UUID, 404 `mfa_factor_not_found`
 /// for a factor of another user or none.
 pub fn load(state: &AppState, user_id: &str, id: &str) -> Result<Factor, ApiError> {
-    if !util::is_uuid(id) {
+    let Some(id) = util::parse_uuid(id) else {
         return Err(ApiError::not_found("validation_failed", "factor_id must be an UUID"));
-    }
-    let id = id.to_lowercase();
+    };
     state
         .read(|data| data.db.factors.iter().find(|f| f.id == id && f.user_id == user_id).cloned())
         .ok_or_else(factor_not_found)
@@ -534,12 +533,12 @@ pub fn verify(
 ) -> Result<Map<String, Value>, ApiError> {
     let challenge_id = input.challenge_id;
     // GoTrue decodes challenge_id into a UUID while parsing the body.
-    if !util::is_uuid(&challenge_id) {
+    let Some(challenge_id) = util::parse_uuid(&challenge_id) else {
         return Err(ApiError::bad_json(format!(
             "uuid: incorrect UUID length {} in string {challenge_id:?}",
             challenge_id.len()
         )));
-    }
+    };
     let code = input.code;
     if code.is_empty() && factor.factor_type != "webauthn" {
         return Err(ApiError::validation("Code needs to be non-empty"));
@@ -553,7 +552,6 @@ pub fn verify(
     let session = caller
         .session
         .ok_or_else(|| ApiError::internal("A valid session is required to verify a factor"))?;
-    let challenge_id = challenge_id.to_lowercase();
     let user_id = &caller.user.id;
     state.write(|data| {
         let now = state.now();

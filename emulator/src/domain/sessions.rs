@@ -47,23 +47,22 @@ pub fn caller_from_claims(
     if sub.is_empty() {
         return Err(ApiError::forbidden("bad_jwt", "invalid claim: missing sub claim"));
     }
-    if !util::is_uuid(sub) {
+    let Some(sub) = util::parse_uuid(sub) else {
         return Err(ApiError::bad_request("bad_jwt", "invalid claim: sub claim must be a UUID"));
-    }
+    };
     let sid = claims.get("session_id").and_then(Value::as_str).unwrap_or("").to_string();
-    let sub = sub.to_lowercase();
     state.read(|data| {
         let user = data.db.user(&sub).cloned().ok_or_else(users::not_found_from_sub)?;
         let session = if sid.is_empty() || sid == "00000000-0000-0000-0000-000000000000" {
             None
         } else {
-            if !util::is_uuid(&sid) {
+            let Some(sid) = util::parse_uuid(&sid) else {
                 return Err(ApiError::forbidden(
                     "bad_jwt",
                     "invalid claim: session_id claim must be a UUID",
                 ));
-            }
-            Some(data.db.session(&sid.to_lowercase()).cloned().ok_or_else(session_not_found)?)
+            };
+            Some(data.db.session(&sid).cloned().ok_or_else(session_not_found)?)
         };
         Ok((user, session))
     })

@@ -641,10 +641,9 @@ pub async fn admin_create(state: &AppState, input: AdminCreate) -> Result<Value,
 
 /// The user an admin path names: 404 `validation_failed` for a non-UUID, 404 `user_not_found`.
 pub fn find_for_admin(state: &AppState, user_id: &str) -> Result<User, ApiError> {
-    if !util::is_uuid(user_id) {
+    let Some(user_id) = util::parse_uuid(user_id) else {
         return Err(ApiError::not_found("validation_failed", "user_id must be an UUID"));
-    }
-    let user_id = user_id.to_lowercase();
+    };
     state
         .read(|data| data.db.user(&user_id).cloned())
         .ok_or_else(|| ApiError::not_found("user_not_found", "User not found"))

@@ -184,6 +184,8 @@ pub struct RequestInfo {
     pub ip: String,
     /// Decoded query pairs.
     pub query: Vec<(String, String)>,
+    /// Whether Go's `url.ParseQuery` reads the query without an error.
+    pub query_ok: bool,
     /// Request headers.
     pub headers: HeaderMap,
 }
@@ -199,12 +201,14 @@ impl RequestInfo {
     }
 
     /// Where emailed links and redirects lead (GoTrue's `GetReferrer`): the `redirect_to`
-    /// header, else the `redirect_to` query value, else `Referer` — the first valid one — else
-    /// the site URL.
+    /// header, else the `redirect_to` query value (when Go can parse the query), else
+    /// `Referer` — the first valid one — else the site URL.
     pub fn redirect_target(&self, state: &AppState) -> String {
-        let requested = self.header("redirect_to").or_else(|| {
-            self.query.iter().find(|(k, _)| k == "redirect_to").map(|(_, v)| v.clone())
-        });
+        let from_query = || {
+            let value = self.query.iter().find(|(k, _)| k == "redirect_to");
+            value.filter(|_| self.query_ok).map(|(_, v)| v.clone())
+        };
+        let requested = self.header("redirect_to").filter(|h| !h.is_empty()).or_else(from_query);
         crate::domain::redirects::target(state, requested, self.header("referer"))
     }
 }
@@ -224,6 +228,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
         Ok(RequestInfo {
             ip: forwarded.or(peer).unwrap_or_else(|| "127.0.0.1".into()),
             query: parts.uri.query().map(crate::util::parse_query).unwrap_or_default(),
+            query_ok: parts.uri.query().is_none_or(crate::util::go_query_ok),
             headers: parts.headers.clone(),
         })
     }

@@ -32,7 +32,7 @@ fn content_type(path: &Path) -> &'static str {
 
 /// A request path mapped under `root`, or `None` when it tries to leave it.
 fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
-    let decoded = crate::util::query_unescape(&uri_path.replace('+', "%2B"));
+    let decoded = percent_encoding::percent_decode_str(uri_path).decode_utf8_lossy();
     let mut p = root.to_path_buf();
     for c in Path::new(decoded.trim_start_matches('/')).components() {
         match c {
