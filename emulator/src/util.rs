@@ -28,6 +28,13 @@ pub fn parse_uuid(s: &str) -> Option<String> {
     uuid::Uuid::try_parse(plain).ok().map(|u| u.hyphenated().to_string())
 }
 
+/// Compares a presented secret (a code, a nonce, a token hash) with the expected one in time
+/// that does not depend on where they differ (`subtle`); only the length shows.
+pub fn ct_eq(presented: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
 /// Lowercase hex of some bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -320,6 +327,15 @@ pub fn parse_duration_secs(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constant_time_equality() {
+        assert!(ct_eq("123456", "123456"));
+        assert!(!ct_eq("123456", "123457"));
+        assert!(!ct_eq("12345", "123456"));
+        assert!(!ct_eq("", "1"));
+        assert!(ct_eq("", ""));
+    }
 
     #[test]
     fn uuids_like_gofrs() {

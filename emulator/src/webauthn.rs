@@ -489,11 +489,16 @@ fn check_common(p: &Parsed, kind: &str, e: &Expect<'_>) -> Result<(), Error> {
     if p.client_data.kind != kind {
         return Err(verify_err(format!("client data type is not {kind}")));
     }
-    if p.client_data.challenge != e.challenge {
+    if !crate::util::ct_eq(&p.client_data.challenge, e.challenge) {
         return Err(verify_err("challenge mismatch"));
     }
     if !origin_allowed(&p.client_data.origin, e.origins) {
         return Err(verify_err(format!("origin {} not allowed", p.client_data.origin)));
+    }
+    // A ceremony run in a cross-origin frame (another site embedding the page) is refused.
+    // GoTrue v2.196 lets go-webauthn ignore it (TopOrigin verification off); this is stricter.
+    if p.client_data.cross_origin {
+        return Err(verify_err("cross-origin ceremony"));
     }
     if p.auth_data.rp_id_hash != sha256(e.rp_id.as_bytes()) {
         return Err(verify_err("RP id hash mismatch"));

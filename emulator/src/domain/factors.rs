@@ -586,7 +586,7 @@ pub fn verify(
             "mfa/webauthn"
         } else {
             let (valid, method, failure) = if factor.factor_type == "phone" {
-                let valid = !ch.otp_code.is_empty() && ch.otp_code == code;
+                let valid = !ch.otp_code.is_empty() && util::ct_eq(&code, &ch.otp_code);
                 (valid, "mfa/phone", "Invalid MFA Phone code entered")
             } else {
                 let t = now.div_euclid(1_000_000).max(0) as u64;

@@ -250,7 +250,11 @@ pub fn sign_in(state: &AppState, answer: CeremonyAnswer) -> Result<Map<String, V
             .find(|k| k.credential.id == id)
             .cloned()
             .ok_or_else(|| verification_failed(false))?;
-        if !parsed.user_handle.is_empty() && parsed.user_handle != pk.user_id.as_bytes() {
+        // go-webauthn's ValidatePasskeyLogin refuses a blank user handle; GoTrue reads the
+        // handle with uuid.FromString and it must name the passkey's owner.
+        let handle = String::from_utf8(parsed.user_handle.clone()).ok();
+        if handle.and_then(|h| crate::util::parse_uuid(&h)).as_deref() != Some(pk.user_id.as_str())
+        {
             return Err(verification_failed(false));
         }
         let expect = webauthn::Expect::with_config(&state.config, &ch.challenge);
@@ -258,8 +262,14 @@ pub fn sign_in(state: &AppState, answer: CeremonyAnswer) -> Result<Map<String, V
             .map_err(|_| verification_failed(false))?;
         let now = state.now();
         let user = data.db.user(&pk.user_id).cloned().ok_or_else(|| verification_failed(false))?;
+        if !user.email.is_empty() && user.email_confirmed_at.is_none() {
+            return Err(ApiError::forbidden("email_not_confirmed", "Email not confirmed"));
+        }
+        if !user.phone.is_empty() && user.phone_confirmed_at.is_none() {
+            return Err(ApiError::forbidden("phone_not_confirmed", "Phone not confirmed"));
+        }
         if user.banned_until.is_some_and(|t| t > now) {
-            return Err(ApiError::bad_request("user_banned", "User is banned"));
+            return Err(ApiError::forbidden("user_banned", "User is banned"));
         }
         if let Some(k) = data.db.passkeys.iter_mut().find(|k| k.id == pk.id) {
             k.credential.sign_count = count;

@@ -541,7 +541,7 @@ fn check_nonce(state: &AppState, user: &User, nonce: &str, now: Micros) -> Resul
         && fresh
             .reauthentication_sent_at
             .is_some_and(|t| now <= t + state.config.mailer_otp_exp * 1_000_000)
-        && util::token_hash(&fresh.email, nonce) == fresh.reauthentication_token;
+        && util::ct_eq(&util::token_hash(&fresh.email, nonce), &fresh.reauthentication_token);
     if !valid {
         return Err(ApiError::unprocessable(
             "reauthentication_not_valid",

@@ -8,6 +8,7 @@ use crate::domain::users::{self, validate_email};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{Micros, User};
+use crate::util;
 
 fn otp_expired(state: &AppState, sent_at: Option<Micros>) -> bool {
     match sent_at {
@@ -19,7 +20,7 @@ fn otp_expired(state: &AppState, sent_at: Option<Micros>) -> bool {
 fn otp_valid(state: &AppState, actual: &str, expected: &str, sent_at: Option<Micros>) -> bool {
     !expected.is_empty()
         && !otp_expired(state, sent_at)
-        && (actual == expected || format!("pkce_{actual}") == expected)
+        && (util::ct_eq(actual, expected) | util::ct_eq(&format!("pkce_{actual}"), expected))
 }
 
 fn token_error() -> ApiError {
@@ -73,15 +74,17 @@ fn check_token_hash(
 ) -> Result<Verified, ApiError> {
     let find = |pred: &dyn Fn(&User) -> bool| data.db.users.iter().find(|u| pred(u)).cloned();
     let user = match kind {
-        "email" => find(&|u| u.confirmation_token == hash || u.recovery_token == hash),
-        "signup" | "invite" => find(&|u| u.confirmation_token == hash),
-        "recovery" | "magiclink" => find(&|u| u.recovery_token == hash),
-        "email_change" => find(&|u| u.email_change_token == hash),
+        "email" => find(&|u| {
+            util::ct_eq(hash, &u.confirmation_token) | util::ct_eq(hash, &u.recovery_token)
+        }),
+        "signup" | "invite" => find(&|u| util::ct_eq(hash, &u.confirmation_token)),
+        "recovery" | "magiclink" => find(&|u| util::ct_eq(hash, &u.recovery_token)),
+        "email_change" => find(&|u| util::ct_eq(hash, &u.email_change_token)),
         _ => return Err(ApiError::validation("Invalid email verification type")),
     };
     let user = user.filter(|_| !hash.is_empty()).ok_or_else(link_error)?;
     let (sent, effective) = match kind {
-        "email" if user.recovery_token == hash => (user.recovery_sent_at, "magiclink"),
+        "email" if util::ct_eq(hash, &user.recovery_token) => (user.recovery_sent_at, "magiclink"),
         "email" => (user.confirmation_sent_at, "signup"),
         "signup" | "invite" => (user.confirmation_sent_at, kind),
         "recovery" | "magiclink" => (user.recovery_sent_at, kind),
