@@ -151,6 +151,8 @@ async fn page(state: SharedState) -> Response {
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The inbox lists links that carry tokens: following one must not leak this page either.
+    resp.headers_mut().insert(header::REFERRER_POLICY, super::static_files::NO_REFERRER);
     if state.config.csp {
         resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     }

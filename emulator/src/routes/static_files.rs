@@ -44,8 +44,19 @@ fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
     Some(p)
 }
 
-/// Serves a file, or `index.html` for any other GET (deep links), with the CSP header.
+/// `Referrer-Policy: no-referrer`: a page opened from an emailed link carries its token in the
+/// address; no request the page makes (scripts, wasm, styles, other sites) may send it on.
+pub const NO_REFERRER: HeaderValue = HeaderValue::from_static("no-referrer");
+
+/// Serves a file, or `index.html` for any other GET (deep links), with the CSP header; every
+/// answer (errors too) carries [`NO_REFERRER`].
 pub async fn serve(state: SharedState, req: Request) -> Response {
+    let mut resp = serve_file(state, req).await;
+    resp.headers_mut().insert(header::REFERRER_POLICY, NO_REFERRER);
+    resp
+}
+
+async fn serve_file(state: SharedState, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let api = ["/auth/v1", "/_mail", "/_sms", "/_emulator"]
         .iter()
