@@ -149,24 +149,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// GoTrue's email check (checkmail's format regexp), without a regex engine.
-pub fn valid_email_format(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    if local.is_empty() || domain.is_empty() || domain.contains('@') {
-        return false;
-    }
-    let local_ok =
-        local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    local_ok && domain.split('.').all(label_ok)
-}
-
 /// Go's `url.QueryEscape`: unreserved characters kept, space as `+`, the rest percent-encoded
 /// with upper-case hex. (`form_urlencoded` would keep `*` and write `~` as `%7E`.)
 pub fn query_escape(s: &str) -> String {
@@ -408,13 +390,6 @@ mod tests {
         let d = b"12345678901234567890";
         assert_eq!(base32_encode(d), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(base32_decode("gezdgnbvgy3tqojqgezdgnbvgy3tqojq").unwrap(), d);
-    }
-
-    #[test]
-    fn emails() {
-        assert!(valid_email_format("a.b+c@example.com"));
-        assert!(!valid_email_format("not-an-email"));
-        assert!(!valid_email_format("a@-x.com"));
     }
 
     #[test]

@@ -11,7 +11,6 @@ use base64::Engine;
 use ciborium::Value as Cbor;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::Digest;
 
@@ -22,22 +21,7 @@ pub const ES256: i64 = -7;
 /// go-webauthn's default ceremony timeout in milliseconds.
 pub const TIMEOUT_MS: i64 = 300_000;
 
-/// A registered credential as the server keeps it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StoredCredential {
-    /// Credential id, base64url without padding.
-    pub id: String,
-    /// The P-256 public key as an uncompressed SEC1 point, base64url.
-    pub public_key: String,
-    /// The COSE key as the authenticator sent it, base64url.
-    pub cose_key: String,
-    /// Last signature counter seen.
-    pub sign_count: u32,
-    /// Authenticator model (AAGUID, UUID form).
-    pub aaguid: String,
-    /// Transports the browser reported (`internal`, `usb`...).
-    pub transports: Vec<String>,
-}
+pub use crate::store::StoredCredential;
 
 /// What a ceremony was started with.
 #[derive(Debug, Clone)]

@@ -5,61 +5,13 @@
 use serde_json::{json, Map, Value};
 
 use crate::clock::secs;
-use crate::domain::mailer;
 use crate::domain::sessions::{self, Caller};
+use crate::domain::{mailer, validation};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{Challenge, Db, Factor, Micros, User, WebauthnSession};
 use crate::util::{self, rfc3339};
 use crate::webauthn;
-
-/// GoTrue's Factor JSON (the secret is never included).
-pub fn factor_json(f: &Factor) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(f.id));
-    m.insert("created_at".into(), json!(rfc3339(f.created_at)));
-    m.insert("updated_at".into(), json!(rfc3339(f.updated_at)));
-    m.insert("status".into(), json!(f.status));
-    if !f.friendly_name.is_empty() {
-        m.insert("friendly_name".into(), json!(f.friendly_name));
-    }
-    m.insert("factor_type".into(), json!(f.factor_type));
-    m.insert("phone".into(), json!(f.phone));
-    m.insert("last_challenged_at".into(), json!(f.last_challenged_at.map(rfc3339)));
-    if let Some(c) = &f.webauthn_credential {
-        m.insert("web_authn_aaguid".into(), json!(c.aaguid));
-    }
-    if let Some(d) = &f.last_webauthn_challenge_data {
-        m.insert("last_webauthn_challenge_data".into(), d.clone());
-    }
-    Value::Object(m)
-}
-
-/// A new unverified factor (not stored).
-pub fn new_factor(
-    user_id: &str,
-    factor_type: &str,
-    name: &str,
-    secret: String,
-    phone: String,
-    now: Micros,
-) -> Factor {
-    Factor {
-        id: util::uuid_v4(),
-        user_id: user_id.into(),
-        friendly_name: name.into(),
-        factor_type: factor_type.into(),
-        status: "unverified".into(),
-        secret,
-        phone,
-        created_at: now,
-        updated_at: now,
-        last_challenged_at: None,
-        seeded: false,
-        webauthn_credential: None,
-        last_webauthn_challenge_data: None,
-    }
-}
 
 /// Go's `url.PathEscape`.
 fn path_escape(s: &str) -> String {
@@ -179,7 +131,7 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
             );
             let qr = qr_svg(&uri)?;
             let factor =
-                new_factor(&user.id, "totp", &name, secret.clone(), String::new(), state.now());
+                Factor::new(&user.id, "totp", &name, secret.clone(), String::new(), state.now());
             let answer = json!({
                 "id": factor.id,
                 "type": "totp",
@@ -195,10 +147,10 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
             if input.phone.is_empty() {
                 return Err(ApiError::validation("Phone number required to enroll Phone factor"));
             }
-            let phone = crate::domain::users::validate_phone(&input.phone)?;
+            let phone = validation::validate_phone(&input.phone)?;
             replace_unverified_phone_factors(state, &user.id, &phone)?;
             check_room_for_factor(state, caller, &name)?;
-            let factor = new_factor(&user.id, "phone", &name, String::new(), phone, state.now());
+            let factor = Factor::new(&user.id, "phone", &name, String::new(), phone, state.now());
             let answer = json!({"id": factor.id, "type": "phone", "friendly_name": name, "phone": input.phone});
             (factor, answer)
         }
@@ -208,7 +160,7 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
             }
             check_room_for_factor(state, caller, &name)?;
             let factor =
-                new_factor(&user.id, "webauthn", &name, String::new(), String::new(), state.now());
+                Factor::new(&user.id, "webauthn", &name, String::new(), String::new(), state.now());
             let answer = json!({"id": factor.id, "type": "webauthn", "friendly_name": name});
             (factor, answer)
         }
@@ -688,8 +640,8 @@ pub fn seeded_totp_codes(state: &AppState, unix_time: i64) -> Vec<SeededCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
-    use crate::domain::users::create_seeded_user;
+    use crate::domain::seed::create_seeded_user;
+    use crate::state::test_state;
     use crate::store::Session;
 
     fn signed_in(state: &AppState, email: &str, totp: Option<&str>) -> (User, Session) {
@@ -794,7 +746,7 @@ mod tests {
             c.mfa_totp_verify_enabled = false;
         });
         let (user, session) =
-            signed_in(&state, "d@example.com", Some(crate::domain::users::DEMO_TOTP_SECRET));
+            signed_in(&state, "d@example.com", Some(crate::domain::seed::DEMO_TOTP_SECRET));
         let caller = Caller { user: &user, session: Some(&session) };
         let webauthn = Enrollment { factor_type: "webauthn".into(), ..Default::default() };
         assert_eq!(
@@ -809,7 +761,7 @@ mod tests {
         let codes = seeded_totp_codes(&state, 59);
         assert_eq!(codes.len(), 1);
         assert_eq!(codes[0].email, "d@example.com");
-        assert_eq!(codes[0].code, crate::totp::code(crate::domain::users::DEMO_TOTP_SECRET, 59));
+        assert_eq!(codes[0].code, crate::totp::code(crate::domain::seed::DEMO_TOTP_SECRET, 59));
         // An aal1 session of a user with a verified factor cannot enroll another one.
         let totp = Enrollment {
             factor_type: "totp".into(),

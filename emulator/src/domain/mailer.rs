@@ -3,8 +3,8 @@
 //! and the global hourly email budget.
 
 use crate::clock::secs;
-use crate::domain::outbox::{render, Mail, MailKind, Sms};
 use crate::error::ApiError;
+use crate::outbox::{render, Mail, MailKind, Sms};
 use crate::state::{AppState, ServerData};
 use crate::store::Micros;
 use crate::util;
@@ -157,7 +157,7 @@ pub fn send_sms_code(state: &AppState, data: &mut ServerData, phone: &str) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
+    use crate::state::test_state;
 
     #[test]
     fn frequency_counts_down_to_zero() {

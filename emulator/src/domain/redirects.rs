@@ -84,7 +84,7 @@ fn regular_hostname(host: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
+    use crate::state::test_state;
 
     const SITE: &str = "http://127.0.0.1:9999";
     const ALLOW: &[&str] = &["http://127.0.0.1:*/**", "http://localhost:*/**"];

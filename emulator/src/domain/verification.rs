@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::domain::sessions;
-use crate::domain::users::{self, validate_email};
+use crate::domain::users;
+use crate::domain::validation::{validate_email, validate_phone};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{Micros, User};
@@ -163,7 +164,7 @@ pub fn verify_code(state: &AppState, input: &CodeCheck) -> Result<Map<String, Va
     let mut email_hash = None;
     if !token.is_empty() {
         if !phone.is_empty() && email.is_empty() {
-            users::validate_phone(phone)?;
+            validate_phone(phone)?;
             // No SMS sign-in here: no user can hold a phone OTP.
             return Err(token_error());
         } else if !email.is_empty() && phone.is_empty() {
@@ -270,7 +271,8 @@ pub fn follow_link(state: &AppState, link: &Link) -> Result<LinkOutcome, ApiErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{test_state, users::create_seeded_user};
+    use crate::domain::seed::create_seeded_user;
+    use crate::state::test_state;
 
     fn token_in(text: &str) -> String {
         let start = text.find("token=").unwrap() + 6;

@@ -67,5 +67,5 @@ pub async fn delete_factor(
     let user = users::find_for_admin(&state, &uid)?;
     let factor = factors::load(&state, &user.id, &fid)?;
     factors::remove(&state, &factor);
-    Ok(ok_json(factors::factor_json(&factor)))
+    Ok(ok_json(crate::domain::wire::factor_json(&factor)))
 }

@@ -24,6 +24,7 @@ use crate::state::AppState;
 pub mod admin;
 pub mod controls;
 pub mod factors;
+pub mod fault_layer;
 pub mod mailbox;
 pub mod passkeys;
 pub mod recover;
@@ -68,7 +69,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         app = app.nest("/_emulator", controls::router());
     }
     app.fallback(static_files::serve)
-        .layer(from_fn_with_state(state.clone(), crate::faults::fault_layer))
+        .layer(from_fn_with_state(state.clone(), fault_layer::fault_layer))
         .layer(from_fn(crate::error::api_version_layer))
         .layer(from_fn_with_state(state.clone(), crate::cors::cors_layer))
         .with_state(state)

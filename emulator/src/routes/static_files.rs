@@ -44,6 +44,9 @@ fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
     Some(p)
 }
 
+/// The Content-Security-Policy of pages served by the emulator.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 /// `Referrer-Policy: no-referrer`: a page opened from an emailed link carries its token in the
 /// address; no request the page makes (scripts, wasm, styles, other sites) may send it on.
 pub const NO_REFERRER: HeaderValue = HeaderValue::from_static("no-referrer");
@@ -87,7 +90,7 @@ async fn serve_file(state: SharedState, req: Request) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     if state.config.csp {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(super::mailbox::CSP));
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     }
     resp
 }
