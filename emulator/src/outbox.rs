@@ -123,6 +123,8 @@ pub enum MailKind {
     Reauthentication,
     /// Email change confirmation (code + link).
     EmailChange,
+    /// Passwordless sign-in (`POST /otp`: code + link).
+    MagicLink,
 }
 
 /// Renders subject, text and HTML. The text has a line `Code: 123456` and, when there is one,
@@ -153,6 +155,7 @@ pub fn render(
             "Confirm Change of Email",
             "Follow this link to confirm the update of your email:",
         ),
+        MailKind::MagicLink => ("Your Magic Link", "Magic Link", "Follow this link to login:"),
     };
     let mut text = format!("{title}\n\nCode: {code}\n");
     let mut html = format!("<h2>{}</h2>\n", html_escape(title));

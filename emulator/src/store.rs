@@ -61,8 +61,14 @@ pub struct User {
     pub reauthentication_sent_at: Option<Micros>,
     /// Pending new email.
     pub new_email: String,
-    /// Email-change token hash.
+    /// Email-change token hash of the new address (GoTrue's `email_change_token_new`).
     pub email_change_token: String,
+    /// Email-change token hash of the current address (secure email change).
+    #[serde(default)]
+    pub email_change_token_current: String,
+    /// GoTrue's `email_change_confirm_status`: 1 once one of two addresses has confirmed.
+    #[serde(default)]
+    pub email_change_confirm_status: u8,
     /// When the email-change mail was sent.
     pub email_change_sent_at: Option<Micros>,
     /// Last sign-in.
@@ -567,13 +573,21 @@ impl User {
         now: Micros,
     ) -> User {
         let id = crate::util::uuid_v4();
-        let identity_data = serde_json::json!({"email": email, "email_verified": confirmed, "phone_verified": false, "sub": id});
+        let mut identity = serde_json::Map::new();
+        identity.insert("email".into(), Value::from(email));
+        identity.insert("email_verified".into(), Value::Bool(confirmed));
+        identity.insert("phone_verified".into(), Value::Bool(false));
+        identity.insert("sub".into(), Value::from(id.clone()));
         let mut meta = data.cloned().unwrap_or_default();
-        if let Value::Object(idm) = &identity_data {
-            for (k, v) in idm {
-                meta.insert(k.clone(), v.clone());
-            }
+        // GoTrue: the identity's claims win in `user_metadata`; sign-up `data` keys the claims
+        // lack are copied into `identity_data`.
+        for (k, v) in &identity {
+            meta.insert(k.clone(), v.clone());
         }
+        for (k, v) in data.into_iter().flatten() {
+            identity.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let identity_data = Value::Object(identity);
         User {
             id: id.clone(),
             aud: config.jwt_aud.clone(),
@@ -591,6 +605,8 @@ impl User {
             reauthentication_sent_at: None,
             new_email: String::new(),
             email_change_token: String::new(),
+            email_change_token_current: String::new(),
+            email_change_confirm_status: 0,
             email_change_sent_at: None,
             last_sign_in_at: None,
             app_metadata: serde_json::json!({"provider": "email", "providers": ["email"]}),

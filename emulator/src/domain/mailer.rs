@@ -126,7 +126,21 @@ pub fn send_mail(
     link: Option<&str>,
     verify_link: Option<&str>,
 ) {
-    let now = state.now();
+    push_mail(state, data, to, kind, code, link, verify_link);
+    data.email_sent.push(state.now());
+}
+
+/// [`send_mail`] without counting it: the second mail of one GoTrue send (an email change
+/// mails both addresses in one `sendEmail` call, which its limiter counts once).
+pub fn push_mail(
+    state: &AppState,
+    data: &mut ServerData,
+    to: &str,
+    kind: MailKind,
+    code: &str,
+    link: Option<&str>,
+    verify_link: Option<&str>,
+) {
     let (subject, text, html) = render(kind, code, link, verify_link);
     data.outbox.mails.push(Mail {
         id: util::uuid_v4(),
@@ -135,9 +149,8 @@ pub fn send_mail(
         subject,
         text,
         html,
-        created: now,
+        created: state.now(),
     });
-    data.email_sent.push(now);
 }
 
 /// Sends a new SMS code of `GOTRUE_MFA_PHONE_OTP_LENGTH` digits with

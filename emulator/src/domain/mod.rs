@@ -4,18 +4,21 @@
 //! handlers in [`crate::routes`] only parse requests, call these and wrap the answers.
 //!
 //! Layers, each using only those below it (no module imports one that imports it back):
-//! `verification` → `users` → `sessions`; `factors`, `passkeys` → `sessions`; all of them →
-//! `mailer`, `redirects`, `wire` (GoTrue's JSON shapes), `validation` (addresses, phones,
-//! password strength), `passwords` → the state and the store. `seed` (demo and test-control
-//! users, reset) builds on the store's entities alone.
+//! `passwordless` → `signup`; `verification`, `users`, `passwordless` → `email_change`; all of
+//! them, `factors` and `passkeys` → `sessions` → `mailer`, `redirects`, `wire` (GoTrue's JSON
+//! shapes), `validation` (addresses, phones, password strength), `passwords` → the state and
+//! the store. `seed` (demo and test-control users, reset) builds on the store's entities alone.
 
+pub mod email_change;
 pub mod factors;
 pub mod mailer;
 pub mod passkeys;
+pub mod passwordless;
 pub mod passwords;
 pub mod redirects;
 pub mod seed;
 pub mod sessions;
+pub mod signup;
 pub mod users;
 pub mod validation;
 pub mod verification;

@@ -1,11 +1,11 @@
-//! Users: sign-up, updates (password, email, metadata), reauthentication, recovery mails, the
-//! admin API's users.
+//! Users: updates (password, email, metadata), reauthentication, recovery mails, the admin
+//! API's users.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::domain::mailer::{self, EmailOtp};
 use crate::domain::sessions::{self, Caller};
-use crate::domain::{passwords, validation, wire};
+use crate::domain::{email_change, passwords, validation, wire};
 use crate::error::ApiError;
 use crate::outbox::MailKind;
 use crate::state::AppState;
@@ -28,137 +28,6 @@ pub fn current_json(state: &AppState, user_id: &str) -> Result<Value, ApiError> 
     state.read(|data| {
         let u = data.db.user(user_id).ok_or_else(sessions::user_not_found_from_sub)?;
         Ok(wire::user_json(&data.db, u, false))
-    })
-}
-
-/// 422 `signup_disabled` with `GOTRUE_DISABLE_SIGNUP` (checked before the body is read).
-pub fn check_signup_enabled(state: &AppState) -> Result<(), ApiError> {
-    if state.config.disable_signup {
-        return Err(ApiError::unprocessable(
-            "signup_disabled",
-            "Signups not allowed for this instance",
-        ));
-    }
-    Ok(())
-}
-
-/// What `POST /signup` asks for (absent fields as `""`).
-#[derive(Debug, Clone, Default)]
-pub struct SignUp {
-    /// Email.
-    pub email: String,
-    /// Phone (phone sign-ups are refused).
-    pub phone: String,
-    /// Password.
-    pub password: String,
-    /// `data`: initial `user_metadata`.
-    pub data: Option<Map<String, Value>>,
-    /// PKCE challenge.
-    pub code_challenge: String,
-    /// PKCE method.
-    pub code_challenge_method: String,
-}
-
-/// What sign-up answers: a session (autoconfirm) or the unconfirmed user it mailed.
-#[derive(Debug, Clone)]
-pub enum SignedUp {
-    /// GoTrue's token response.
-    Session(Map<String, Value>),
-    /// GoTrue's User JSON.
-    AwaitingConfirmation(Value),
-}
-
-/// Creates a user; with autoconfirm (the default) signs it in, otherwise mails a confirmation
-/// code and link to `redirect_to`. An unconfirmed user signing up again gets another mail.
-pub async fn sign_up(
-    state: &AppState,
-    input: SignUp,
-    redirect_to: &str,
-) -> Result<SignedUp, ApiError> {
-    let SignUp { email, phone, password, .. } = &input;
-    if password.is_empty() {
-        return Err(ApiError::validation("Signup requires a valid password"));
-    }
-    validation::check_strength(&state.config, password)?;
-    if !email.is_empty() && !phone.is_empty() {
-        return Err(ApiError::validation(
-            "Only an email address or phone number should be provided on signup.",
-        ));
-    }
-    sessions::validate_pkce(&input.code_challenge_method, &input.code_challenge)?;
-    if email.is_empty() {
-        if !phone.is_empty() {
-            return Err(ApiError::unprocessable(
-                "phone_provider_disabled",
-                "Phone signups are disabled",
-            ));
-        }
-        return Err(ApiError::validation("To signup, please provide your email"));
-    }
-    let email = validation::validate_email(email)?;
-    let aud = state.config.jwt_aud.clone();
-    if let Some(existing) = state.read(|data| data.db.user_by_email(&email, &aud).cloned()) {
-        if existing.email_confirmed_at.is_some() {
-            return Err(ApiError::unprocessable("user_already_exists", "User already registered"));
-        }
-    }
-    let hash = passwords::hash_off_thread(&state.config, password).await?;
-    let autoconfirm = state.config.mailer_autoconfirm;
-    state.write(|data| {
-        let now = state.now();
-        // The mail limits are checked before anything is stored (GoTrue rolls the transaction
-        // back).
-        let existing = data.db.user_by_email(&email, &aud).cloned();
-        if !autoconfirm {
-            mailer::check_can_email(
-                state,
-                data,
-                existing.as_ref().and_then(|u| u.confirmation_sent_at),
-            )?;
-        }
-        let uid = match existing {
-            Some(u) => u.id,
-            None => {
-                let user = User::new(
-                    &state.config,
-                    &email,
-                    hash,
-                    autoconfirm,
-                    input.data.as_ref(),
-                    state.now(),
-                );
-                let uid = user.id.clone();
-                data.db.users.push(user);
-                uid
-            }
-        };
-        if autoconfirm {
-            let tokens = sessions::sign_in(state, &mut data.db, &uid, "password", now);
-            let mut resp = sessions::token_response(state, &data.db, &tokens)?;
-            // GoTrue answers the user object it built in memory, before the database filled in
-            // the generated `confirmed_at` column, so a fresh sign-up has no `confirmed_at`.
-            let user = data.db.user(&uid).ok_or_else(vanished)?;
-            resp.insert("user".into(), wire::user_json(&data.db, user, true));
-            return Ok(SignedUp::Session(resp));
-        }
-        let otp = EmailOtp::new(state, &email);
-        let link = mailer::verify_link(state, &otp.hash, "signup", redirect_to);
-        if let Some(u) = data.db.user_mut(&uid) {
-            u.confirmation_token = otp.hash;
-            u.confirmation_sent_at = Some(now);
-            u.updated_at = now;
-        }
-        mailer::send_mail(
-            state,
-            data,
-            &email,
-            MailKind::Confirmation,
-            &otp.code,
-            Some(&link),
-            None,
-        );
-        let user = data.db.user(&uid).ok_or_else(vanished)?;
-        Ok(SignedUp::AwaitingConfirmation(wire::user_json(&data.db, user, false)))
     })
 }
 
@@ -241,8 +110,8 @@ pub struct UserUpdate {
 
 const DAY_MICROS: i64 = 86_400_000_000;
 
-/// `PUT /user`: password (with GoTrue's checks, in its order), email (mailed unless
-/// autoconfirm), metadata. Answers the updated User JSON.
+/// `PUT /user`: password (with GoTrue's checks, in its order), email (codes mailed; an
+/// anonymous user's changed at once with autoconfirm), metadata. Answers the updated User JSON.
 pub async fn update(
     state: &AppState,
     caller: Caller<'_>,
@@ -283,6 +152,12 @@ pub async fn update(
         return Err(ApiError::unauthorized(
             "insufficient_aal",
             "AAL2 session is required to update email or password when MFA is enabled.",
+        ));
+    }
+    if user.is_anonymous && changes_password && email.is_empty() && phone.is_empty() {
+        return Err(ApiError::unprocessable(
+            "validation_failed",
+            "Updating password of an anonymous user without an email or phone is not allowed",
         ));
     }
     let aud = config.jwt_aud.clone();
@@ -332,11 +207,17 @@ pub async fn update(
         }
         new_hash = Some(passwords::hash_off_thread(config, pw).await?);
     }
+    // GoTrue changes an anonymous user's address at once with autoconfirm, else mails codes.
+    let change_at_once = user.is_anonymous && config.mailer_autoconfirm;
     state.write(|data| {
         let now = state.now();
         let uid = user.id.clone();
         let current_sid = caller.session.map(|x| x.id.clone());
-        let mut mail = None;
+        if changes_email && !change_at_once {
+            // Before anything changes: GoTrue rolls the whole update back on a refused mail.
+            let sent = data.db.user(&uid).and_then(|u| u.email_change_sent_at);
+            mailer::check_can_email(state, data, sent)?;
+        }
         {
             let u = data.db.user_mut(&uid).ok_or_else(sessions::user_not_found_from_sub)?;
             if let Some(changes) = &input.data {
@@ -355,36 +236,27 @@ pub async fn update(
             }
             if let Some(h) = new_hash.take() {
                 u.encrypted_password = h;
-                // What real GoTrue does on a password change (recording: recovery_sent_at is gone).
+                // GoTrue's `UpdatePassword`: every pending token and its send time is reset.
                 u.confirmation_token.clear();
+                u.confirmation_sent_at = None;
                 u.recovery_token.clear();
                 u.recovery_sent_at = None;
                 u.reauthentication_token.clear();
+                u.reauthentication_sent_at = None;
                 u.email_change_token.clear();
+                u.email_change_token_current.clear();
+                u.email_change_sent_at = None;
             }
-            if changes_email {
-                if config.mailer_autoconfirm {
-                    set_email(u, &email, now);
-                } else {
-                    mailer::check_email_frequency(state, u.email_change_sent_at)?;
-                    let otp = EmailOtp::new(state, &email);
-                    u.new_email = email.clone();
-                    u.email_change_token = otp.hash.clone();
-                    u.email_change_sent_at = Some(now);
-                    mail = Some((
-                        otp.code,
-                        mailer::verify_link(state, &otp.hash, "email_change", redirect_to),
-                    ));
-                }
+            if changes_email && change_at_once {
+                email_change::change_address(u, &email, now);
             }
             u.updated_at = now;
         }
         if changes_password {
             data.db.delete_sessions(|x| x.user_id == uid && Some(&x.id) != current_sid.as_ref());
         }
-        if let Some((code, link)) = mail {
-            mailer::check_email_budget(state, data)?;
-            mailer::send_mail(state, data, &email, MailKind::EmailChange, &code, Some(&link), None);
+        if changes_email && !change_at_once {
+            email_change::send(state, data, &uid, &email, redirect_to)?;
         }
         let u = data.db.user(&uid).ok_or_else(vanished)?;
         Ok(wire::user_json(&data.db, u, false))
@@ -412,18 +284,6 @@ fn check_nonce(state: &AppState, user: &User, nonce: &str, now: Micros) -> Resul
         ));
     }
     Ok(())
-}
-
-/// Sets a confirmed email on the user, its metadata and its identity.
-pub fn set_email(u: &mut User, email: &str, now: Micros) {
-    u.email = email.to_string();
-    if let Some(m) = u.user_metadata.as_object_mut() {
-        m.insert("email".into(), json!(email));
-    }
-    if let Some(i) = u.identity.as_mut() {
-        i.identity_data["email"] = json!(email);
-        i.updated_at = now;
-    }
 }
 
 /// `GET /reauthenticate`: mails a nonce for `PUT /user {password, nonce}`.
@@ -534,37 +394,6 @@ mod tests {
     use super::*;
     use crate::domain::seed::create_seeded_user;
     use crate::state::test_state;
-
-    #[tokio::test]
-    async fn sign_up_with_and_without_autoconfirm() {
-        let state = test_state(|_| {});
-        let input = SignUp {
-            email: "new@example.com".into(),
-            password: "password-1".into(),
-            ..SignUp::default()
-        };
-        let SignedUp::Session(resp) = sign_up(&state, input.clone(), "").await.unwrap() else {
-            panic!("autoconfirm signs in")
-        };
-        assert!(resp["user"].get("confirmed_at").is_none());
-        let e = sign_up(&state, input.clone(), "").await.unwrap_err();
-        assert_eq!(e.code, "user_already_exists");
-
-        let state = test_state(|c| c.mailer_autoconfirm = false);
-        let redirect = "http://localhost:1/done";
-        let SignedUp::AwaitingConfirmation(user) =
-            sign_up(&state, input.clone(), redirect).await.unwrap()
-        else {
-            panic!("a confirmation mail")
-        };
-        assert!(user.get("confirmation_sent_at").is_some());
-        let mail = state.read(|data| data.outbox.mails[0].clone());
-        assert_eq!(mail.subject, "Confirm Your Signup");
-        assert!(mail.text.contains("type=signup&redirect_to=http%3A%2F%2Flocalhost%3A1%2Fdone"));
-        // Again within a minute: refused by the one frequency check.
-        let e = sign_up(&state, input, redirect).await.unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code.as_ref()), (429, "over_email_send_rate_limit"));
-    }
 
     #[test]
     fn recovery_mail_and_its_interval() {

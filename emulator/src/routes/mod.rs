@@ -27,6 +27,7 @@ pub mod factors;
 pub mod fault_layer;
 pub mod mailbox;
 pub mod passkeys;
+pub mod passwordless;
 pub mod recover;
 pub mod settings;
 pub mod signup;
@@ -45,6 +46,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/signup", post(signup::post))
         .route("/token", post(token::post))
         .route("/recover", post(recover::post))
+        .route("/otp", post(passwordless::otp))
+        .route("/resend", post(passwordless::resend))
         .route("/verify", get(verify::get).post(verify::post))
         .route("/user", get(user::get).put(user::put))
         .route("/reauthenticate", get(user::reauthenticate))

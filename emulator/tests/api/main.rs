@@ -6,6 +6,7 @@ mod common;
 mod aal;
 mod controls;
 mod errors;
+mod frontdoor;
 mod more_errors;
 mod otp;
 mod redirects;
