@@ -7,6 +7,8 @@
 use serde_json::{json, Value};
 
 use crate::domain::mailer::{self, EmailOtp};
+use crate::domain::sessions;
+use crate::domain::signup::Pkce;
 use crate::error::ApiError;
 use crate::outbox::MailKind;
 use crate::state::{AppState, ServerData};
@@ -18,20 +20,30 @@ pub const SINGLE_CONFIRMATION: &str =
     "Confirmation link accepted. Please proceed to confirm link sent to the other email";
 
 /// Mails the codes and links of a change of `uid`'s address to `new_email`: 429 within
-/// `GOTRUE_SMTP_MAX_FREQUENCY` of the last email-change mail, then the hourly budget.
+/// `GOTRUE_SMTP_MAX_FREQUENCY` of the last email-change mail, then the hourly budget. In PKCE
+/// mode a flow state `email_change` and `pkce_` tokens.
 pub fn send(
     state: &AppState,
     data: &mut ServerData,
     uid: &str,
     new_email: &str,
     redirect_to: &str,
+    pkce: &Pkce,
 ) -> Result<(), ApiError> {
     let user = data.db.user(uid).cloned().ok_or_else(|| ApiError::internal("user vanished"))?;
     mailer::check_can_email(state, data, user.email_change_sent_at)?;
     let now = state.now();
-    let new = EmailOtp::new(state, new_email);
+    if let Some((challenge, method)) = pkce {
+        let flow = sessions::new_flow_state(uid, challenge, method, "email_change", now);
+        data.db.flow_states.push(flow);
+    }
+    let prefixed = |otp: EmailOtp| match pkce {
+        Some(_) => EmailOtp { hash: format!("pkce_{}", otp.hash), ..otp },
+        None => otp,
+    };
+    let new = prefixed(EmailOtp::new(state, new_email));
     let current = (state.config.mailer_secure_email_change_enabled && !user.email.is_empty())
-        .then(|| EmailOtp::new(state, &user.email));
+        .then(|| prefixed(EmailOtp::new(state, &user.email)));
     if let Some(u) = data.db.user_mut(uid) {
         u.new_email = new_email.to_string();
         u.email_change_token = new.hash.clone();

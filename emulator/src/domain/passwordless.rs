@@ -76,7 +76,11 @@ pub async fn otp(state: &AppState, input: OtpRequest, redirect_to: &str) -> Resu
     let pkce = pkce_of(&input.code_challenge, &input.code_challenge_method);
     let user = state.read(|data| data.db.user_by_email(&email, &aud).cloned());
     if user.as_ref().is_none_or(|u| u.email_confirmed_at.is_none()) {
-        let password = crate::util::hex(&crate::util::random_bytes::<24>());
+        // GoTrue's `GeneratePassword(RequiredCharacters, 33)`: random, one of each required set.
+        let mut password = crate::util::hex(&crate::util::random_bytes::<16>());
+        for set in &state.config.password_required_characters {
+            password.extend(set.chars().next());
+        }
         let sign_up = SignUp {
             email: email.clone(),
             password,
@@ -180,13 +184,7 @@ pub fn resend(state: &AppState, input: &ResendRequest, redirect_to: &str) -> Res
                 signup::send_confirmation(state, data, &user.id, redirect_to, &pkce)
             }
             "email_change" if !user.new_email.is_empty() => {
-                if let Some((challenge, method)) = &pkce {
-                    let now = state.now();
-                    let flow =
-                        sessions::new_flow_state(&user.id, challenge, method, "email_change", now);
-                    data.db.flow_states.push(flow);
-                }
-                email_change::send(state, data, &user.id, &user.new_email, redirect_to)
+                email_change::send(state, data, &user.id, &user.new_email, redirect_to, &pkce)
             }
             // Confirmed, nothing pending, or a phone type for an email: nothing to send.
             _ => Ok(()),

@@ -106,6 +106,8 @@ pub struct UserUpdate {
     pub phone: String,
     /// OTP channel.
     pub channel: String,
+    /// PKCE pair for the email change's links.
+    pub pkce: crate::domain::signup::Pkce,
 }
 
 const DAY_MICROS: i64 = 86_400_000_000;
@@ -256,7 +258,7 @@ pub async fn update(
             data.db.delete_sessions(|x| x.user_id == uid && Some(&x.id) != current_sid.as_ref());
         }
         if changes_email && !change_at_once {
-            email_change::send(state, data, &uid, &email, redirect_to)?;
+            email_change::send(state, data, &uid, &email, redirect_to, &input.pkce)?;
         }
         let u = data.db.user(&uid).ok_or_else(vanished)?;
         Ok(wire::user_json(&data.db, u, false))

@@ -278,3 +278,44 @@ async fn anonymous_sign_ins_off_and_sign_ups_disabled() {
         assert_eq!((r.status, r.code()), (422, "signup_disabled".into()), "{path} {body}");
     }
 }
+
+#[tokio::test]
+async fn pkce_email_change_links_end_in_a_code() {
+    let (_srv, c) = start_with(confirmations).await;
+    let (cur, s) = confirmed_user(&c).await;
+    let new = email();
+    let verifier = "w".repeat(64);
+    let challenge = gotrue_emulator::util::pkce_s256(&verifier);
+    let body = json!({"email": new, "code_challenge": challenge, "code_challenge_method": "S256"});
+    assert_eq!(c.put_user(&at(&s), body).await.status, 200);
+    let follow = |token: String| {
+        let c = c.clone();
+        async move {
+            let path = format!("/verify?token={token}&type=email_change&redirect_to={APP}/done");
+            c.api("GET", &path).send().await.header("Location").unwrap().to_string()
+        }
+    };
+    let (_, cur_token, _) = link_of(&c, &cur).await;
+    let (_, new_token, _) = link_of(&c, &new).await;
+    assert!(cur_token.starts_with("pkce_") && new_token.starts_with("pkce_"));
+    let loc = follow(cur_token).await;
+    assert!(loc.starts_with(&format!("{APP}/done?message=Confirmation+link+accepted")), "{loc}");
+    let loc = follow(new_token).await;
+    let code =
+        loc.split_once("?code=").map(|(_, c)| c.to_string()).unwrap_or_else(|| panic!("{loc}"));
+    let r =
+        post(&c, "/token?grant_type=pkce", json!({"auth_code": code, "code_verifier": verifier}))
+            .await;
+    assert_eq!((r.status, r.json()["user"]["email"].clone()), (200, json!(new)));
+}
+
+#[tokio::test]
+async fn otp_sign_ups_meet_the_password_policy() {
+    let (_srv, c) = start_with(|cfg| {
+        confirmations(cfg);
+        cfg.password_required_characters = vec!["!@#".into(), "XYZ".into()];
+    })
+    .await;
+    let r = post(&c, "/otp", json!({"email": email()})).await;
+    assert_eq!((r.status, r.json()), (200, json!({})));
+}
