@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::domain::mailer::{self, EmailOtp};
+use crate::domain::mailer::{self, CodeMail, EmailOtp};
 use crate::domain::sessions;
 use crate::domain::signup::Pkce;
 use crate::error::ApiError;
@@ -52,13 +52,19 @@ pub fn send(
         u.email_change_sent_at = Some(now);
         u.updated_at = now;
     }
-    // GoTrue's SMTP mailer: one mail to each address, each with its own code and link.
-    let link = mailer::verify_link(state, &new.hash, "email_change", redirect_to);
-    let kind = MailKind::EmailChange;
-    mailer::send_mail(state, data, new_email, kind, &new.code, Some(&link), None);
-    if let Some(c) = current {
-        let link = mailer::verify_link(state, &c.hash, "email_change", redirect_to);
-        mailer::push_mail(state, data, &user.email, kind, &c.code, Some(&link), None);
+    // GoTrue's SMTP mailer: one mail to each address, each with its own code and links; its
+    // limiter counts the one send once.
+    let to_new = CodeMail {
+        to: new_email,
+        mail: MailKind::EmailChange,
+        kind: "email_change",
+        code: &new.code,
+        token_hash: &new.hash,
+    };
+    mailer::send_code_mail(state, data, &to_new, redirect_to, true);
+    if let Some(c) = &current {
+        let to_current = CodeMail { to: &user.email, code: &c.code, token_hash: &c.hash, ..to_new };
+        mailer::send_code_mail(state, data, &to_current, redirect_to, false);
     }
     Ok(())
 }

@@ -100,19 +100,52 @@ pub fn verify_link(state: &AppState, token_hash: &str, kind: &str, redirect_to: 
     )
 }
 
-/// The project's recovery template link:
-/// `{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery`.
-pub const RECOVERY_LINK_TEMPLATE: &str =
-    "{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery";
+/// The project's templates' link to the app's landing page (Reset password, Confirm signup,
+/// Magic link, Change email): `{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=…`.
+pub const APP_LINK_TEMPLATE: &str =
+    "{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type={{ .Type }}";
 
-/// The recovery mail's link to the app's landing page, [`RECOVERY_LINK_TEMPLATE`] filled in
-/// with the site URL (without a trailing `/`) and the token hash (with its `pkce_` prefix, as
-/// GoTrue's `{{ .TokenHash }}` has it). Opening it spends nothing: the app verifies the hash
-/// with `POST /verify` when the person presses Continue.
-pub fn recovery_app_link(state: &AppState, token_hash: &str) -> String {
-    RECOVERY_LINK_TEMPLATE
+/// A mail's link to the app's landing page, [`APP_LINK_TEMPLATE`] filled in with the site URL
+/// (without a trailing `/`), the token hash (with its `pkce_` prefix, as GoTrue's
+/// `{{ .TokenHash }}` has it) and the verify `kind` (`recovery`, `signup`, `magiclink`,
+/// `email_change`). Opening it spends nothing: the app verifies the hash with `POST /verify`
+/// when the person presses Continue.
+pub fn app_link(state: &AppState, token_hash: &str, kind: &str) -> String {
+    APP_LINK_TEMPLATE
         .replace("{{ .SiteURL }}", state.site_url.trim_end_matches('/'))
         .replace("{{ .TokenHash }}", &util::query_escape(token_hash))
+        .replace("{{ .Type }}", kind)
+}
+
+/// A mail with a code and its links.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeMail<'a> {
+    /// Recipient.
+    pub to: &'a str,
+    /// Template.
+    pub mail: MailKind,
+    /// The verify type of its links (`signup`, `magiclink`, `email_change`, `recovery`).
+    pub kind: &'a str,
+    /// The code (`{{ .Token }}`).
+    pub code: &'a str,
+    /// The stored token hash (`{{ .TokenHash }}`).
+    pub token_hash: &'a str,
+}
+
+/// Mails a code with the app's link and, under it, GoTrue's `/verify` link to `redirect_to`
+/// (the project's templates carry both): every code-and-link mail of the emulator. `counted`
+/// false for the second mail of one GoTrue send (see [`push_mail`]).
+pub fn send_code_mail(
+    state: &AppState,
+    data: &mut ServerData,
+    m: &CodeMail<'_>,
+    redirect_to: &str,
+    counted: bool,
+) {
+    let app = app_link(state, m.token_hash, m.kind);
+    let verify = verify_link(state, m.token_hash, m.kind, redirect_to);
+    let send = if counted { send_mail } else { push_mail };
+    send(state, data, m.to, m.mail, m.code, Some(&app), Some(&verify));
 }
 
 /// Puts a mail in the outbox (and counts it against the budget): the code, the `link` to follow
@@ -215,12 +248,12 @@ mod tests {
             "http://127.0.0.1:9999/auth/v1/verify?token=ab+c&type=recovery&redirect_to=http%3A%2F%2Flocalhost%3A3000%2Fx%3Fy%3D1"
         );
         assert_eq!(
-            recovery_app_link(&state, "pkce_ab"),
+            app_link(&state, "pkce_ab", "recovery"),
             "http://127.0.0.1:9999/auth/confirm?token_hash=pkce_ab&type=recovery"
         );
         let site = test_state(|c| c.site_url = Some("https://app.example/".into()));
         assert_eq!(
-            recovery_app_link(&site, "h"),
+            app_link(&site, "h", "recovery"),
             "https://app.example/auth/confirm?token_hash=h&type=recovery"
         );
     }

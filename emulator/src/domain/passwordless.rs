@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::mailer::{self, EmailOtp};
+use crate::domain::mailer::{self, CodeMail, EmailOtp};
 use crate::domain::signup::{self, Pkce, SignUp};
 use crate::domain::{email_change, sessions, validation};
 use crate::error::ApiError;
@@ -114,14 +114,19 @@ pub async fn otp(state: &AppState, input: OtpRequest, redirect_to: &str) -> Resu
         }
         let otp = EmailOtp::new(state, &user.email);
         let hash = if pkce.is_some() { format!("pkce_{}", otp.hash) } else { otp.hash };
-        let link = mailer::verify_link(state, &hash, "magiclink", redirect_to);
         if let Some(u) = data.db.user_mut(&user.id) {
-            u.recovery_token = hash;
+            u.recovery_token = hash.clone();
             u.recovery_sent_at = Some(now);
             u.updated_at = now;
         }
-        let kind = MailKind::MagicLink;
-        mailer::send_mail(state, data, &user.email, kind, &otp.code, Some(&link), None);
+        let mail = CodeMail {
+            to: &user.email,
+            mail: MailKind::MagicLink,
+            kind: "magiclink",
+            code: &otp.code,
+            token_hash: &hash,
+        };
+        mailer::send_code_mail(state, data, &mail, redirect_to, true);
         Ok(())
     })
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::domain::mailer::{self, EmailOtp};
+use crate::domain::mailer::{self, CodeMail, EmailOtp};
 use crate::domain::{passwords, sessions, validation, wire};
 use crate::error::ApiError;
 use crate::outbox::MailKind;
@@ -157,14 +157,19 @@ pub fn send_confirmation(
     }
     let otp = EmailOtp::new(state, &user.email);
     let hash = if pkce.is_some() { format!("pkce_{}", otp.hash) } else { otp.hash };
-    let link = mailer::verify_link(state, &hash, "signup", redirect_to);
     if let Some(u) = data.db.user_mut(uid) {
-        u.confirmation_token = hash;
+        u.confirmation_token = hash.clone();
         u.confirmation_sent_at = Some(now);
         u.updated_at = now;
     }
-    let kind = MailKind::Confirmation;
-    mailer::send_mail(state, data, &user.email, kind, &otp.code, Some(&link), None);
+    let mail = CodeMail {
+        to: &user.email,
+        mail: MailKind::Confirmation,
+        kind: "signup",
+        code: &otp.code,
+        token_hash: &hash,
+    };
+    mailer::send_code_mail(state, data, &mail, redirect_to, true);
     Ok(())
 }
 

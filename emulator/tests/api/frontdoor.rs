@@ -319,3 +319,32 @@ async fn otp_sign_ups_meet_the_password_policy() {
     let r = post(&c, "/otp", json!({"email": email()})).await;
     assert_eq!((r.status, r.json()), (200, json!({})));
 }
+
+#[tokio::test]
+async fn every_code_mail_shows_its_code_and_the_apps_link() {
+    let (_srv, c) = start_with(confirmations).await;
+    let site = format!("http://{}", c.addr);
+    // The app's link carries the same token as GoTrue's /verify link, and the verify type.
+    let check = |text: String, token: String, kind: &str| {
+        let app = format!("{site}/auth/confirm?token_hash={token}&type={kind}");
+        let app_at = text.find(&app).unwrap_or_else(|| panic!("{app} in {text}"));
+        let verify_at = text.find("/auth/v1/verify?token=").unwrap();
+        assert!(app_at < verify_at && text.contains("Code: "), "{text}");
+    };
+    let (a, s) = confirmed_user(&c).await;
+    let text = |to: String| {
+        let c = c.clone();
+        async move { c.mail_for(&to).await.unwrap().0 }
+    };
+    let (_, token, _) = link_of(&c, &a).await;
+    check(text(a.clone()).await, token, "signup");
+    post(&c, "/otp", json!({"email": a})).await;
+    let (_, token, _) = link_of(&c, &a).await;
+    check(text(a.clone()).await, token, "magiclink");
+    let new = email();
+    c.put_user(&at(&s), json!({"email": new})).await;
+    for to in [a.clone(), new.clone()] {
+        let (_, token, _) = link_of(&c, &to).await;
+        check(text(to).await, token, "email_change");
+    }
+}
