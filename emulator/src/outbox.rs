@@ -125,6 +125,8 @@ pub enum MailKind {
     EmailChange,
     /// Passwordless sign-in (`POST /otp`: code + link).
     MagicLink,
+    /// Invitation (`POST /invite`: code + link).
+    Invite,
 }
 
 /// Renders subject, text and HTML. The text has a line `Code: 123456` and, when there is one,
@@ -156,6 +158,11 @@ pub fn render(
             "Follow this link to confirm the update of your email:",
         ),
         MailKind::MagicLink => ("Your Magic Link", "Magic Link", "Follow this link to login:"),
+        MailKind::Invite => (
+            "You have been invited",
+            "You have been invited",
+            "You have been invited to create a user. Follow this link to accept the invite:",
+        ),
     };
     let mut text = format!("{title}\n\nCode: {code}\n");
     let mut html = format!("<h2>{}</h2>\n", html_escape(title));

@@ -63,6 +63,9 @@ pub struct User {
     pub new_email: String,
     /// Email-change token hash of the new address (GoTrue's `email_change_token_new`).
     pub email_change_token: String,
+    /// When the admin API invited the user (`POST /invite`).
+    #[serde(default)]
+    pub invited_at: Option<Micros>,
     /// Email-change token hash of the current address (secure email change).
     #[serde(default)]
     pub email_change_token_current: String,
@@ -607,6 +610,7 @@ impl User {
             email_change_token: String::new(),
             email_change_token_current: String::new(),
             email_change_confirm_status: 0,
+            invited_at: None,
             email_change_sent_at: None,
             last_sign_in_at: None,
             app_metadata: serde_json::json!({"provider": "email", "providers": ["email"]}),

@@ -173,6 +173,56 @@ pub fn send_confirmation(
     Ok(())
 }
 
+/// `POST /invite` (admin): creates the user (or takes an unconfirmed one) and mails an invite
+/// code and link (type `invite`, no interval); 422 `email_exists` for a confirmed address.
+/// Verifying it confirms the address; a user without a password gets a random one.
+pub fn invite(
+    state: &AppState,
+    email: &str,
+    data: Option<Map<String, Value>>,
+    redirect_to: &str,
+) -> Result<Value, ApiError> {
+    let email = validation::validate_email(email)?;
+    let aud = state.config.jwt_aud.clone();
+    state.write(|db_data| {
+        let now = state.now();
+        mailer::check_email_budget(state, db_data)?;
+        let uid = match db_data.db.user_by_email(&email, &aud) {
+            Some(u) if u.email_confirmed_at.is_some() => {
+                return Err(ApiError::unprocessable(
+                    "email_exists",
+                    "A user with this email address has already been registered",
+                ))
+            }
+            Some(u) => u.id.clone(),
+            None => {
+                let user =
+                    User::new(&state.config, &email, String::new(), false, data.as_ref(), now);
+                let uid = user.id.clone();
+                db_data.db.users.push(user);
+                uid
+            }
+        };
+        let otp = EmailOtp::new(state, &email);
+        if let Some(u) = db_data.db.user_mut(&uid) {
+            u.confirmation_token = otp.hash.clone();
+            u.confirmation_sent_at = Some(now);
+            u.invited_at = Some(now);
+            u.updated_at = now;
+        }
+        let mail = CodeMail {
+            to: &email,
+            mail: MailKind::Invite,
+            kind: "invite",
+            code: &otp.code,
+            token_hash: &otp.hash,
+        };
+        mailer::send_code_mail(state, db_data, &mail, redirect_to, true);
+        let user = db_data.db.user(&uid).ok_or_else(vanished)?;
+        Ok(wire::user_json(&db_data.db, user, false))
+    })
+}
+
 /// GoTrue's `sanitizeUser`: what a repeated sign-up of a confirmed address answers when
 /// confirmations are on, so that the answer does not tell whether the address has an account.
 fn made_up_user(state: &AppState, email: &str, input: &SignUp) -> Value {

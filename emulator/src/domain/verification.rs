@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::domain::validation::{validate_email, validate_phone};
-use crate::domain::{email_change, sessions};
+use crate::domain::{email_change, passwords, sessions};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{Micros, User};
@@ -126,6 +126,11 @@ fn apply(state: &AppState, data: &mut ServerData, verified: &Verified) -> Result
         "signup" | "invite" => {
             u.confirmation_token.clear();
             confirm_email(u, now);
+            // GoTrue's signupVerify: an invited user without a password gets a random one.
+            if u.invited_at.is_some() && u.encrypted_password.is_empty() {
+                let random = util::hex(&util::random_bytes::<32>());
+                u.encrypted_password = passwords::hash(&state.config, &random)?;
+            }
         }
         "recovery" | "magiclink" => {
             u.recovery_token.clear();

@@ -21,6 +21,7 @@ pub fn user_json(db: &Db, u: &User, fresh: bool) -> Value {
     m.insert("role".into(), json!(u.role));
     m.insert("email".into(), json!(u.email));
     opt(&mut m, "email_confirmed_at", u.email_confirmed_at);
+    opt(&mut m, "invited_at", u.invited_at);
     m.insert("phone".into(), json!(u.phone));
     opt(&mut m, "phone_confirmed_at", u.phone_confirmed_at);
     opt(&mut m, "confirmation_sent_at", u.confirmation_sent_at);

@@ -62,6 +62,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/passkeys/authentication/options", post(passkeys::authentication_options))
         .route("/passkeys/authentication/verify", post(passkeys::authentication_verify))
         .route("/passkeys/{id}", patch(passkeys::rename).delete(passkeys::remove))
+        .route("/invite", post(admin::invite))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{uid}", get(admin::get_user).delete(admin::delete_user))
         .route("/admin/users/{uid}/factors/{fid}", delete(admin::delete_factor))

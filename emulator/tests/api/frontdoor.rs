@@ -348,3 +348,29 @@ async fn every_code_mail_shows_its_code_and_the_apps_link() {
         check(text(to).await, token, "email_change");
     }
 }
+
+#[tokio::test]
+async fn invited_users_confirm_with_the_invite_code() {
+    let (_srv, c) = start_with(confirmations).await;
+    let invitee = email();
+    let body = json!({"email": invitee, "data": {"team": "blue"}});
+    let r = c.api("POST", "/invite").json(body.clone()).send().await;
+    assert_eq!(r.status, 401, "an admin token is needed: {}", r.text());
+    let r = c.api("POST", "/invite").bearer(&service_key()).json(body.clone()).send().await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.json()["invited_at"].is_string() && r.json().get("email_confirmed_at").is_none());
+    let (kind, token, code) = link_of(&c, &invitee).await;
+    assert_eq!(kind, "invite");
+    let text = c.mail_for(&invitee).await.unwrap().0;
+    assert!(text.contains(&format!("/auth/confirm?token_hash={token}&type=invite")), "{text}");
+    let r = post(&c, "/verify", json!({"type": "invite", "email": invitee, "token": code})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let s = r.json();
+    assert!(s["user"]["email_confirmed_at"].is_string());
+    assert_eq!(s["user"]["user_metadata"]["team"], "blue");
+    // The invited user then chooses a password.
+    assert_eq!(c.put_user(&at(&s), json!({"password": PW})).await.status, 200);
+    assert_eq!(c.login(&invitee, PW).await.status, 200);
+    let r = c.api("POST", "/invite").bearer(&service_key()).json(body).send().await;
+    assert_eq!((r.status, r.code()), (422, "email_exists".into()));
+}
