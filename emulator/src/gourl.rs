@@ -5,7 +5,10 @@
 //! built with Go 1.26.5 and `go 1.26.5` in its `go.mod`, so `urlstrictcolons` is on). The WHATWG
 //! parser of browsers and of the `url` crate reads some inputs differently (a `\` ends a
 //! browser's host, Go refuses it in user info; Go keeps `localhost:x` as user info), so this
-//! must stay Go's own. Every case in the tests was checked against Go 1.26.8.
+//! must stay Go's own. Every case in the tests was checked against Go 1.26.8. One rule may
+//! differ from GoTrue's 1.26.5 build: for schemes other than http(s), several colons in a host
+//! are split at the last one (CL 758900, golang/go#78077, backported within 1.26); before that
+//! fix such a host failed to parse. The redirect check only refuses more then, never less.
 
 /// The parts of a parsed URL that the redirect check reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
