@@ -8,7 +8,8 @@
 //! must stay Go's own. Every case in the tests was checked against Go 1.26.8. One rule may
 //! differ from GoTrue's 1.26.5 build: for schemes other than http(s), several colons in a host
 //! are split at the last one (CL 758900, golang/go#78077, backported within 1.26); before that
-//! fix such a host failed to parse. The redirect check only refuses more then, never less.
+//! fix such a host failed to parse, so GoTrue's build may refuse a non-http redirect (say
+//! `myapp://a:1:2/`) that the emulator lets its allow list decide.
 
 /// The parts of a parsed URL that the redirect check reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
