@@ -630,6 +630,22 @@ impl User {
     }
 }
 
+impl User {
+    /// GoTrue's `Confirm`: the email confirmed now (unless it was), `email_verified` in the
+    /// metadata and the identity.
+    pub fn confirm_email(&mut self, now: Micros) {
+        if self.email_confirmed_at.is_none() {
+            self.email_confirmed_at = Some(now);
+            if let Some(m) = self.user_metadata.as_object_mut() {
+                m.insert("email_verified".into(), Value::Bool(true));
+            }
+            if let Some(i) = self.identity.as_mut() {
+                i.identity_data["email_verified"] = Value::Bool(true);
+            }
+        }
+    }
+}
+
 impl Factor {
     /// A new unverified factor (not stored).
     pub fn new(

@@ -119,12 +119,7 @@ pub fn change_address(u: &mut User, email: &str, now: Micros) {
     u.email_change_token.clear();
     u.email_change_token_current.clear();
     u.email_change_confirm_status = 0;
-    if u.email_confirmed_at.is_none() {
-        u.email_confirmed_at = Some(now);
-        if let Some(m) = u.user_metadata.as_object_mut() {
-            m.insert("email_verified".into(), Value::Bool(true));
-        }
-    }
+    u.confirm_email(now);
     match u.identity.as_mut() {
         Some(i) => {
             i.identity_data["email"] = json!(email);

@@ -119,6 +119,10 @@ pub async fn sign_up(
             }
         };
         if autoconfirm {
+            // An unconfirmed user (from before autoconfirm) is confirmed now, as in GoTrue.
+            if let Some(u) = data.db.user_mut(&uid) {
+                u.confirm_email(now);
+            }
             let tokens = sessions::sign_in(state, &mut data.db, &uid, "password", now);
             let mut resp = sessions::token_response(state, &data.db, &tokens)?;
             // GoTrue answers the user object it built in memory, before the database filled in

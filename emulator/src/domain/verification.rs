@@ -125,7 +125,7 @@ fn apply(state: &AppState, data: &mut ServerData, verified: &Verified) -> Result
     match verified.kind.as_str() {
         "signup" | "invite" => {
             u.confirmation_token.clear();
-            confirm_email(u, now);
+            u.confirm_email(now);
             // GoTrue's signupVerify: an invited user without a password gets a random one.
             if u.invited_at.is_some() && u.encrypted_password.is_empty() {
                 let random = util::hex(&util::random_bytes::<32>());
@@ -134,24 +134,12 @@ fn apply(state: &AppState, data: &mut ServerData, verified: &Verified) -> Result
         }
         "recovery" | "magiclink" => {
             u.recovery_token.clear();
-            confirm_email(u, now);
+            u.confirm_email(now);
         }
         _ => return Err(ApiError::validation("Unsupported verification type")),
     }
     u.updated_at = now;
     Ok(true)
-}
-
-fn confirm_email(u: &mut User, now: Micros) {
-    if u.email_confirmed_at.is_none() {
-        u.email_confirmed_at = Some(now);
-        if let Some(m) = u.user_metadata.as_object_mut() {
-            m.insert("email_verified".into(), Value::Bool(true));
-        }
-        if let Some(i) = u.identity.as_mut() {
-            i.identity_data["email_verified"] = Value::Bool(true);
-        }
-    }
 }
 
 /// What `POST /verify` carries (absent fields as `""`).
