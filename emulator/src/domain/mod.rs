@@ -1,5 +1,5 @@
-//! GoTrue's rules, free of HTTP: each module takes the [`AppState`] (and, inside a write, the
-//! locked [`ServerData`](crate::state::ServerData)) plus plain inputs, and answers a result or
+//! GoTrue's rules, free of HTTP: each module takes the [`AppState`](crate::state::AppState)
+//! (and, inside a write, the locked [`ServerData`](crate::state::ServerData)) plus plain inputs, and answers a result or
 //! an [`ApiError`](crate::error::ApiError) (GoTrue's status, `error_code` and message). The
 //! handlers in [`crate::routes`] only parse requests, call these and wrap the answers.
 //!
