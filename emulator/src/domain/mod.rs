@@ -1,7 +1,8 @@
 //! GoTrue's rules, free of HTTP: each module takes the [`AppState`](crate::state::AppState)
-//! (and, inside a write, the locked [`ServerData`](crate::state::ServerData)) plus plain inputs, and answers a result or
-//! an [`ApiError`](crate::error::ApiError) (GoTrue's status, `error_code` and message). The
-//! handlers in [`crate::routes`] only parse requests, call these and wrap the answers.
+//! (and, inside a write, the locked [`ServerData`](crate::state::ServerData)) plus plain
+//! inputs, and answers a result or an [`ApiError`](crate::error::ApiError) (GoTrue's status,
+//! `error_code` and message). The handlers in [`crate::routes`] only parse requests, call
+//! these and wrap the answers.
 //!
 //! Layers, each using only those below it (no module imports one that imports it back):
 //! `passwordless` → `signup`; `verification`, `users`, `passwordless` → `email_change`; all of
