@@ -156,7 +156,6 @@ impl From<&str> for FactorStatus {
     }
 }
 
-
 /// The answer to `POST /factors`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Enrolled {
