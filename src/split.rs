@@ -12,6 +12,7 @@
 //!
 //! This module imports no feature: the features call it.
 
+#[cfg(feature = "split")]
 use leptos::prelude::*;
 
 /// Declares split points, next to their feature. Each item

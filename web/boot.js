@@ -1,11 +1,6 @@
-// Loads the wasm app. An external module (not Trunk's inline loader) so that a strict CSP
-// (script-src 'self' 'wasm-unsafe-eval') needs no hash or nonce.
-
-// An emailed link carries a bearer token (`token_hash`, a PKCE `code`, or tokens in the
-// fragment). It leaves the address bar, and so the history entry, before the page makes a
-// request of its own: this module imports nothing before. The app reads the link once from
-// `__lsaLink` and deletes it (src/recovery/link.rs): it stays in memory only. What index.html
-// fetches before this runs carries no `Referer` (<meta name="referrer" content="no-referrer">).
+// Loads the wasm app (an external module: the strict CSP needs no hash or nonce).
+// An emailed link's token leaves the address bar before any request of this module; the app
+// reads the link once from __lsaLink (src/recovery/link.rs). README: the link is a bearer token.
 const SECRETS = ["token_hash", "token", "code", "access_token", "refresh_token",
   "provider_token", "provider_refresh_token"];
 const strip = (part) => {
@@ -22,11 +17,8 @@ if (query !== search || fragment !== hash) {
   history.replaceState(history.state, "", pathname + query + fragment);
 }
 
-// The split parts (src/split.rs) the page being opened shows first come as one pack
-// (scripts/split-parts.mjs), fetched next to the main module instead of after it: the recovery
-// wizard, the link landing page, and when a session is stored the security screen or the
-// step-up page with second-factor verification. [path, pack, only with a stored session]; a
-// native test (src/split.rs) checks this list and the key against the app's.
+// The page's first split parts come as one pack next to the main module (split-parts.mjs):
+// [path, pack, only with a stored session], checked against src/split.rs PACKS by a test.
 const PACKS = [
   ["/auth/recover", "recovery", false],
   ["/auth/confirm", "confirm", false],

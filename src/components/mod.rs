@@ -12,9 +12,8 @@ pub(crate) mod task;
 
 pub use buttons::{BusyButton, Confirm, StopWaiting};
 pub(crate) use factor_verify::factor_verify;
-pub use factor_verify::{factor_label, FactorVerify};
+pub use factor_verify::factor_label;
 pub use feedback::{Alert, Heading, Status, SubmitButton};
 pub use fields::{CodeField, Field, ResendButton};
 pub use password::{acceptable as password_acceptable, NewPasswordFields, PasswordField};
 pub(crate) use qr::qr_code;
-pub use qr::QrCode;

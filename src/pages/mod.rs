@@ -5,5 +5,4 @@ mod sign_in;
 
 pub use crate::security::SecurityPage;
 pub(crate) use mfa::step_up;
-pub use mfa::MfaPage;
 pub use sign_in::SignInPage;
