@@ -8,7 +8,7 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
-use e2e::{Env, PASSWORD};
+use e2e::PASSWORD;
 use std::sync::{Arc, Mutex};
 
 const EMAIL: &str = "leak@example.com";
@@ -94,7 +94,7 @@ fn query_value(url: &str, key: &str) -> String {
 /// verifies it (the app read it from memory).
 #[tokio::test]
 async fn an_opened_link_hands_its_token_to_no_request_and_leaves_no_history_entry() {
-    let env = Env::start().await;
+    let env = e2e::start_env().await;
     env.create_user(EMAIL, PASSWORD, None, None).await;
     env.api_recover(EMAIL, None).await;
     let link = env.latest_mail_link(EMAIL).await;
@@ -140,7 +140,7 @@ async fn an_opened_link_hands_its_token_to_no_request_and_leaves_no_history_entr
 /// before the page makes a request, and the landing page still finds it (in memory).
 #[tokio::test]
 async fn fragment_tokens_leave_the_address_bar_and_still_land() {
-    let env = Env::start().await;
+    let env = e2e::start_env().await;
     env.create_user(EMAIL, PASSWORD, None, None).await;
     let tokens = env.recovery_tokens(EMAIL).await;
     let proxy = Recorder::start(env.origin.clone()).await;
