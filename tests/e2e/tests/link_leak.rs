@@ -3,7 +3,8 @@
 //! its URL or `Referer`, and the address bar and the history entry lose it before the page
 //! makes a request of its own (`web/boot.js`), while the app still verifies the link from
 //! memory. What goes on the wire is recorded by a small proxy between Chromium and the
-//! emulator: the browser talks to the proxy's origin, which forwards every request.
+//! emulator: the browser talks to the proxy's origin, which forwards every request (and drops
+//! the emulator's `Referrer-Policy` header: the page itself must keep the token).
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -73,8 +74,15 @@ async fn forward(
     let resp = out.send().await.expect("emulator answers");
     let mut back = Response::builder().status(resp.status());
     for (name, value) in resp.headers() {
-        let hop = [http::header::CONNECTION, http::header::TRANSFER_ENCODING];
-        if !hop.contains(name) && name != http::header::CONTENT_LENGTH {
+        // Not the emulator's `Referrer-Policy` either: the page must hold by itself, as on a
+        // host that does not send the header.
+        let dropped = [
+            http::header::CONNECTION,
+            http::header::TRANSFER_ENCODING,
+            http::header::CONTENT_LENGTH,
+            http::header::REFERRER_POLICY,
+        ];
+        if !dropped.contains(name) {
             back = back.header(name, value);
         }
     }
