@@ -5,8 +5,8 @@
 #   - the median time over N fresh headless-Chromium loads (fresh --user-data-dir each) from
 #     navigation start until the first form field (or a card's button) is present and enabled,
 #     and the JS heap in use;
-# then one summary line per page with its brotli total next to the budget (issue 16: 150 KiB
-# brotli for any auth page). Exits 1 when a page of the SPA is over the budget.
+# then one summary line per page with its brotli total next to the budget (150 KiB brotli for
+# any auth page's first load, the project's bundle budget). Exits 1 when a page of the SPA is over the budget.
 # The default pages are the sign-in page, the recovery wizard and the security screen, the last
 # both signed out (it redirects to sign-in: what it fetches on the way is counted) and signed in
 # (a user signed in once through the form; each load starts from a fresh profile holding that

@@ -8,7 +8,7 @@
 #      points (src/split.rs): the main module, one `split_*.wasm` per point, shared
 #      `chunk_*.wasm`, and `__wasm_split.js`, the loader the main module imports;
 #   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load);
-#   4. in release, wasm-opt optimizes every module (the flags measured smallest, issue 16) and
+#   4. in release, wasm-opt optimizes every module (the flags measured smallest on every module) and
 #      drops the sections browsers ignore (producers, target_features: about 200 B a module),
 #      and short-imports.mjs gives the main module's imports short names (-3.8 KB brotli);
 #   5. split-parts.mjs packs the modules of each page that opens with split code into one

@@ -1,7 +1,7 @@
 // Gives the main module's imports from its JS glue short names (run by scripts/build-app.sh in
 // release, after wasm-opt): wasm-bindgen names each one `__wbg_<name>_<16 hex digits>` under the
 // module `./<out-name>_bg.js`, and both the .wasm and the glue carry every name; random hex does
-// not compress (about 2.6 KB brotli on every page, issue 16). Each import of that module becomes
+// not compress (about 2.6 KB brotli on every page). Each import of that module becomes
 // `a`, `b`, … and the module `w`, in the wasm's import section and in the glue, whose only uses of
 // those names are the keys of its imports object. Nothing else in either file changes.
 // Usage: node short-imports.mjs <module.wasm> <glue.js>

@@ -5,7 +5,7 @@
 //  2. a pack for each page that opens with split code (PACKS below): one file, pack_<name>.wasm,
 //     holding every module those points need, so the page fetches one file next to the main
 //     module instead of dozens (the security screen's 36 modules: 38.0 KB brotli one by one,
-//     28.8 KB as one file, issue 16). A pack is a valid wasm module made of custom sections only,
+//     28.8 KB as one file). A pack is a valid wasm module made of custom sections only,
 //     one per module (named by its file), so servers compress and type it like any wasm;
 //  3. the loader (__wasm_split.js) takes a module from the pack boot.js chose (`pack(name)`)
 //     when the pack has it, and fetches its file otherwise, or when the pack cannot be fetched.
@@ -13,7 +13,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { leb } from "./wasm-leb.mjs";
 
-// The packs, by the name boot.js asks for: the split points each page shows first.
+// The packs, by the name boot.js asks for: the split points each page shows first. A copy of
+// `PACKS` in src/split.rs, which a native test checks it against (and boot.js's list).
 const PACKS = {
   recovery: ["recovery"],
   confirm: ["confirm"],

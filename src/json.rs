@@ -1,6 +1,7 @@
 //! JSON for the few shapes the crate reads and writes: GoTrue's answers, request bodies and what
 //! it stores. One small reader into [`Value`] and one writer ([`Object`]) serve every shape,
-//! instead of serde_json with derived impls, whose code is repeated per shape (issue 16).
+//! instead of serde_json with derived impls, whose code is repeated per shape
+//! (19 KB brotli more on the first load).
 //!
 //! ```text
 //! let v = json::parse(r#"{"id":"f1","status":"verified"}"#).unwrap();

@@ -66,8 +66,8 @@ impl AuthRoute {
     pub(crate) fn page(self) -> AnyView {
         match self {
             AuthRoute::SignIn => view! { <pages::SignInPage/> }.into_any(),
-            AuthRoute::Recover | AuthRoute::Confirm => crate::split::recovery(self),
-            AuthRoute::Mfa => crate::split::step_up(),
+            AuthRoute::Recover | AuthRoute::Confirm => crate::recovery::page(self),
+            AuthRoute::Mfa => pages::step_up(),
             AuthRoute::Security => view! { <pages::SecurityPage/> }.into_any(),
         }
     }

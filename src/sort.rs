@@ -1,6 +1,6 @@
 //! A stable sort for the short lists the section orders (a user's factors, a token's sign-in
 //! methods): an insertion sort, a few dozen bytes of wasm in place of the several KB of std's
-//! `sort_by` (issue 16).
+//! `sort_by`, which every page's first load would carry.
 
 /// Sorts `items` so that none comes before one it goes `after`, keeping the order of the others.
 pub(crate) fn stable<T>(items: &mut [T], after: impl Fn(&T, &T) -> bool) {

@@ -1,126 +1,79 @@
-//! Code that a first load does not run, behind split points: the recovery wizard (and its later
-//! steps), the sign-in page's passkey button, the emailed link's landing page, the signed-in
-//! security screen, its forms (each fetched when the user opens it) and passkeys section (what
-//! its buttons open comes with the first press), the authenticator app's QR code and
-//! second-factor verification (only users with MFA reach it).
+//! Split points: code that a first load does not run. Each feature declares its own with
+//! [`points!`], next to the views they show: the recovery wizard, its later steps and the
+//! emailed link's landing page (`recovery`), the step-up page and the sign-in page's passkey
+//! button (`pages`), the signed-in security screen, its forms, its passkeys section and what
+//! that section's buttons open (`security`), second-factor verification and the authenticator
+//! app's QR code (`components`).
+//!
 //! With the `split` feature (the standalone app, built by `scripts/build-app.sh`) each is a wasm
-//! chunk of its own, fetched the first time it is shown, so signing in does not download the
-//! settings screen. Without it (hosts, tests) they are plain views.
+//! part of its own, fetched the first time it is shown, so signing in does not download the
+//! settings screen. Without it (hosts, tests) they are plain views. The pages that open on
+//! split code get their parts as one pack next to the main module ([`PACKS`]).
+//!
+//! This module imports no feature: the features call it.
 
-use crate::recovery::flow::Step;
-use crate::security::{Close, Form, PasskeyState, Resumed};
-use crate::AuthRoute;
+#[cfg(feature = "split")]
 use leptos::prelude::*;
 
-/// The recovery wizard, or for [`AuthRoute::Confirm`] the emailed link's landing page (each its
-/// own part: the landing page is most of what a link's first load needs).
-pub fn recovery(route: AuthRoute) -> AnyView {
-    #[cfg(feature = "split")]
-    return match route {
-        AuthRoute::Confirm => lazy(true, points::confirm),
-        _ => lazy(true, points::recover),
+/// Declares split points, next to their feature. Each item
+///
+/// ```text
+/// /// Docs.
+/// #[part(security)] pub(crate) fn security_screen(leaving: StoredValue<bool>) => view! { <Screen leaving/> };
+/// ```
+///
+/// becomes a function of that name and arguments that shows the view. With the `split` feature
+/// it shows nothing until the part `security` (`split_security.wasm` and the chunks it shares)
+/// is fetched, then the view; a failed fetch is an alert with *Try again* (`#[part(name,
+/// card)]`: in a card of its own, for a whole page). The part names are the wasm files' names,
+/// which `scripts/split-parts.mjs` packs ([`PACKS`]); each is declared once in the crate.
+/// The arguments are cloned for every attempt, so they are `Clone + Send + Sync`.
+macro_rules! points {
+    ($(
+        $(#[doc = $doc:literal])*
+        #[part($part:ident $(, $card:ident)?)]
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $view:expr;
+    )+) => {
+        $(
+            $(#[doc = $doc])*
+            $vis fn $name($($arg: $ty),*) -> ::leptos::prelude::AnyView {
+                #[cfg(feature = "split")]
+                return $crate::split::lazy($crate::split::points!(@card $($card)?), move || {
+                    split_points::$name($(::core::clone::Clone::clone(&$arg)),*)
+                });
+                #[cfg(not(feature = "split"))]
+                ::leptos::prelude::IntoAny::into_any($view)
+            }
+        )+
+
+        /// The split points of this module: the macro turns each fn into an `async fn` that
+        /// loads its part first (a failed load is the `Err`); its loader is the one `unsafe`
+        /// code in the crate. The view is built untracked: it is built inside the `Suspend`,
+        /// which would otherwise re-run whenever a signal the page reads changes.
+        #[cfg(feature = "split")]
+        #[allow(unsafe_code, improper_ctypes_definitions)]
+        mod split_points {
+            use super::*;
+            $(
+                #[::leptos::wasm_split::wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
+                pub fn $name(
+                    $($arg: $ty),*
+                ) -> Result<::leptos::prelude::AnyView, ::leptos::wasm_split::SplitLoaderError> {
+                    Ok(::leptos::prelude::untrack(move || ::leptos::prelude::IntoAny::into_any($view)))
+                }
+            )+
+        }
     };
-    #[cfg(not(feature = "split"))]
-    match route {
-        AuthRoute::Confirm => views::confirm(),
-        _ => views::recover(),
-    }
+    (@card card) => { true };
+    (@card) => { false };
 }
+pub(crate) use points;
 
-/// The step-up page ([`crate::pages::MfaPage`]): only a sensitive action sends users there.
-pub fn step_up() -> AnyView {
-    #[cfg(feature = "split")]
-    return lazy(true, points::step_up);
-    #[cfg(not(feature = "split"))]
-    views::step_up()
-}
-
-/// The sign-in page's passkey button and autofill ([`crate::pages::PasskeySignIn`]), fetched
-/// only when the server has passkeys on.
-pub fn passkey_sign_in(error: RwSignal<Option<String>>) -> AnyView {
-    #[cfg(feature = "split")]
-    return lazy(false, move || points::passkey_sign_in(error));
-    #[cfg(not(feature = "split"))]
-    views::passkey_sign_in(error)
-}
-
-/// The recovery wizard's code step or new-password step ([`crate::recovery::later_step`]):
-/// opening the wizard fetches its email step only, these come when the user gets there.
-pub fn recovery_step(step: Step) -> AnyView {
-    #[cfg(feature = "split")]
-    return lazy(false, move || points::recovery_step(step));
-    #[cfg(not(feature = "split"))]
-    views::recovery_step(step)
-}
-
-/// The security screen of a signed-in user (its page guard stays in the first load, so a
-/// signed-out visitor is sent to sign in without fetching the screen).
-pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
-    #[cfg(feature = "split")]
-    return lazy(false, move || points::security_screen(leaving));
-    #[cfg(not(feature = "split"))]
-    views::security_screen(leaving)
-}
-
-/// One of the security screen's forms, opened by the user or coming back from a step-up
-/// (`resume`; [`crate::security`]).
-pub fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
-    #[cfg(feature = "split")]
-    return match form {
-        Form::Key => lazy(false, move || points::add_key(resume, close)),
-        Form::Totp => lazy(false, move || points::add_totp(resume, close)),
-        Form::Phone => lazy(false, move || points::add_phone(resume, close)),
-        Form::Password => lazy(false, move || points::change_password(resume)),
-    };
-    #[cfg(not(feature = "split"))]
-    views::security_form(form, resume, close)
-}
-
-/// The security screen's passkeys section, shown only when the server has passkeys on.
-pub fn passkeys(resume: Resumed) -> AnyView {
-    #[cfg(feature = "split")]
-    {
-        let resume = StoredValue::new(resume);
-        lazy(false, move || points::passkeys(resume.get_value()))
-    }
-    #[cfg(not(feature = "split"))]
-    views::passkeys(resume)
-}
-
-/// What a button of the passkeys section opens ([`crate::security::PasskeyPanel`]), fetched
-/// when one is first pressed.
-pub fn passkey_panel(st: PasskeyState, run_now: bool) -> AnyView {
-    #[cfg(feature = "split")]
-    return lazy(false, move || points::passkey_panel(st, run_now));
-    #[cfg(not(feature = "split"))]
-    views::passkey_panel(st, run_now)
-}
-
-/// Second-factor verification ([`crate::components::FactorVerify`]).
-pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
-    #[cfg(feature = "split")]
-    return lazy(false, move || points::factor_verify(on_verified));
-    #[cfg(not(feature = "split"))]
-    views::factor_verify(on_verified)
-}
-
-/// The QR code of a new authenticator-app factor ([`crate::components::QrCode`]): the `qrcode`
-/// crate is only fetched when a user adds one.
-pub fn qr_code(data: String, alt: &'static str) -> AnyView {
-    #[cfg(feature = "split")]
-    {
-        let data = StoredValue::new(data);
-        lazy(false, move || points::qr_code(data.get_value(), alt))
-    }
-    #[cfg(not(feature = "split"))]
-    views::qr_code(data, alt)
-}
-
-/// Shows a split point's view once its chunk is loaded (nothing before: one small fetch). If the
+/// Shows a split point's view once its part is loaded (nothing before: one small fetch). If the
 /// fetch fails (offline), an alert with a retry button (in a card of its own for a whole
 /// page, `card`); a retry fetches again.
 #[cfg(feature = "split")]
-fn lazy<Fut>(card: bool, load: impl Fn() -> Fut + Send + Sync + 'static) -> AnyView
+pub(crate) fn lazy<Fut>(card: bool, load: impl Fn() -> Fut + Send + Sync + 'static) -> AnyView
 where
     Fut: std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>
         + 'static,
@@ -135,7 +88,7 @@ type Loading = std::pin::Pin<
 >;
 
 /// The body of [`lazy`], not generic: the suspense and retry code is in the bundle once
-/// instead of once per split point (issue 16).
+/// instead of once per split point (measured: a generic body repeated it for every point).
 #[cfg(feature = "split")]
 #[inline(never)]
 fn shown_when_loaded(
@@ -154,7 +107,7 @@ fn shown_when_loaded(
     .into_any()
 }
 
-/// What a failed chunk fetch shows.
+/// What a failed part fetch shows.
 #[cfg(feature = "split")]
 #[component]
 fn LoadFailed(card: bool, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
@@ -167,153 +120,123 @@ fn LoadFailed(card: bool, retry: impl Fn() + Send + Sync + 'static) -> impl Into
     }
 }
 
-mod views {
-    use super::*;
-
-    pub fn recover() -> AnyView {
-        view! { <crate::recovery::RecoverPage/> }.into_any()
-    }
-
-    pub fn confirm() -> AnyView {
-        view! { <crate::recovery::ConfirmPage/> }.into_any()
-    }
-
-    pub fn recovery_step(step: Step) -> AnyView {
-        crate::recovery::later_step(step)
-    }
-
-    pub fn step_up() -> AnyView {
-        view! { <crate::pages::MfaPage/> }.into_any()
-    }
-
-    pub fn passkey_sign_in(error: RwSignal<Option<String>>) -> AnyView {
-        view! { <crate::pages::PasskeySignIn error/> }.into_any()
-    }
-
-    pub fn security_screen(leaving: StoredValue<bool>) -> AnyView {
-        view! { <crate::security::Screen leaving/> }.into_any()
-    }
-
-    pub fn factor_verify(on_verified: Callback<()>) -> AnyView {
-        view! { <crate::components::FactorVerify on_verified/> }.into_any()
-    }
-
-    #[cfg(not(feature = "split"))]
-    pub fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
-        match form {
-            Form::Key => add_key(resume, close),
-            Form::Totp => add_totp(resume, close),
-            Form::Phone => add_phone(resume, close),
-            Form::Password => change_password(resume),
-        }
-    }
-
-    pub fn add_key(resume: bool, close: Close) -> AnyView {
-        view! { <crate::security::AddKey resume close/> }.into_any()
-    }
-
-    pub fn add_totp(resume: bool, close: Close) -> AnyView {
-        view! { <crate::security::AddTotp resume close/> }.into_any()
-    }
-
-    pub fn add_phone(resume: bool, close: Close) -> AnyView {
-        view! { <crate::security::AddPhone resume close/> }.into_any()
-    }
-
-    pub fn change_password(resume: bool) -> AnyView {
-        view! { <crate::security::ChangePassword resume/> }.into_any()
-    }
-
-    pub fn passkeys(resume: Resumed) -> AnyView {
-        view! { <crate::security::Passkeys resume/> }.into_any()
-    }
-
-    pub fn passkey_panel(st: PasskeyState, run_now: bool) -> AnyView {
-        view! { <crate::security::PasskeyPanel st run_now/> }.into_any()
-    }
-
-    pub fn qr_code(data: String, alt: &'static str) -> AnyView {
-        view! { <crate::components::QrCode data alt/> }.into_any()
-    }
+/// A page that opens on split code: `web/boot.js` fetches its pack, `pack_<name>.wasm`, next to
+/// the main module (for a signed-in page only when a session is stored), and
+/// `scripts/split-parts.mjs` builds that pack from the page's first parts.
+#[cfg(test)]
+struct Pack {
+    name: &'static str,
+    route: crate::AuthRoute,
+    stored_session: bool,
+    parts: &'static [&'static str],
 }
 
-/// The split points: the macro turns each fn into an `async fn` that loads its chunk first (a
-/// failed load is the `Err`); its loader is the one `unsafe` code in the crate. The view is built
-/// untracked: it is built inside the `Suspend`, which would otherwise re-run whenever a signal
-/// the page reads changes.
-#[cfg(feature = "split")]
-#[allow(unsafe_code, improper_ctypes_definitions)]
-mod points {
-    use super::*;
-    use leptos::wasm_split::{wasm_split, SplitLoaderError};
+/// The packs: the one list that `web/boot.js` (paths, names, the session's storage key) and
+/// `scripts/split-parts.mjs` (names, parts) copy; the tests below fail when a copy drifts.
+#[cfg(test)]
+const PACKS: &[Pack] = {
+    use crate::AuthRoute::*;
+    &[
+        Pack { name: "recovery", route: Recover, stored_session: false, parts: &["recovery"] },
+        Pack { name: "confirm", route: Confirm, stored_session: false, parts: &["confirm"] },
+        Pack { name: "security", route: Security, stored_session: true, parts: &["security"] },
+        Pack {
+            name: "mfa",
+            route: Mfa,
+            stored_session: true,
+            parts: &["step_up", "second_factor"],
+        },
+    ]
+};
 
-    #[wasm_split(recovery, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn recover() -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(views::recover))
+#[cfg(test)]
+mod tests {
+    use super::PACKS;
+    use std::collections::BTreeMap;
+
+    /// The quoted strings of a line of JS, in order.
+    fn quoted(line: &str) -> Vec<String> {
+        line.split('"').skip(1).step_by(2).map(str::to_owned).collect()
     }
 
-    #[wasm_split(confirm, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn confirm() -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(views::confirm))
+    /// The lines of `text` between the line that starts with `start` and the next `end` line.
+    fn block<'a>(text: &'a str, start: &str, end: &str) -> Vec<&'a str> {
+        let mut lines = text.lines().skip_while(|l| !l.starts_with(start));
+        assert!(lines.next().is_some(), "no `{start}`");
+        lines.take_while(|l| l.trim() != end).collect()
     }
 
-    #[wasm_split(step_up, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn step_up() -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(views::step_up))
+    /// The `#[part(name…)]` of every split point declared in the crate's sources.
+    fn declared_parts() -> Vec<String> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for line in text.lines().map(str::trim).filter(|l| l.starts_with("#[part(")) {
+                        let name = &line["#[part(".len()..];
+                        let end = name.find([',', ')']).unwrap();
+                        let name = name[..end].trim();
+                        // (not the macro's own pattern)
+                        if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                            found.push(name.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        found
     }
 
-    #[wasm_split(passkey, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn passkey_sign_in(error: RwSignal<Option<String>>) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::passkey_sign_in(error)))
+    #[test]
+    fn split_parts_mjs_packs_the_parts_of_the_table() {
+        let mjs = include_str!("../scripts/split-parts.mjs");
+        let packs: BTreeMap<String, Vec<String>> = block(mjs, "const PACKS = {", "};")
+            .into_iter()
+            .map(|l| (l.trim().split(':').next().unwrap().to_owned(), quoted(l)))
+            .collect();
+        let table: BTreeMap<String, Vec<String>> = PACKS
+            .iter()
+            .map(|p| (p.name.to_owned(), p.parts.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        assert_eq!(packs, table, "scripts/split-parts.mjs PACKS");
     }
 
-    #[wasm_split(recovery_step, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn recovery_step(step: Step) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::recovery_step(step)))
+    #[test]
+    fn boot_js_asks_for_the_packs_of_the_table_by_path() {
+        let boot = include_str!("../web/boot.js");
+        let base = crate::AuthConfig::new("", "").base;
+        let pages: Vec<(String, String, bool)> = block(boot, "const PACKS = [", "];")
+            .into_iter()
+            .map(|l| match quoted(l).as_slice() {
+                [path, name] => (path.clone(), name.clone(), l.contains("true")),
+                _ => panic!("web/boot.js PACKS line: {l}"),
+            })
+            .collect();
+        let table: Vec<_> = PACKS
+            .iter()
+            .map(|p| (p.route.path(&base), p.name.to_owned(), p.stored_session))
+            .collect();
+        assert_eq!(pages, table, "web/boot.js PACKS");
+        let key = crate::AuthConfig::new("", "").storage_key().to_owned();
+        let line = boot.lines().find(|l| l.starts_with("const SESSION_KEY =")).unwrap();
+        assert_eq!(quoted(line), [key], "web/boot.js SESSION_KEY");
     }
 
-    #[wasm_split(security, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn security_screen(leaving: StoredValue<bool>) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::security_screen(leaving)))
-    }
-
-    #[wasm_split(add_key, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn add_key(resume: bool, close: Close) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::add_key(resume, close)))
-    }
-
-    #[wasm_split(add_totp, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn add_totp(resume: bool, close: Close) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::add_totp(resume, close)))
-    }
-
-    #[wasm_split(add_phone, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn add_phone(resume: bool, close: Close) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::add_phone(resume, close)))
-    }
-
-    #[wasm_split(change_password, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn change_password(resume: bool) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::change_password(resume)))
-    }
-
-    #[wasm_split(passkeys, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn passkeys(resume: Resumed) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::passkeys(resume)))
-    }
-
-    #[wasm_split(passkey_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn passkey_panel(st: PasskeyState, run_now: bool) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::passkey_panel(st, run_now)))
-    }
-
-    #[wasm_split(second_factor, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn factor_verify(on_verified: Callback<()>) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::factor_verify(on_verified)))
-    }
-
-    #[wasm_split(qr, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn qr_code(data: String, alt: &'static str) -> Result<AnyView, SplitLoaderError> {
-        Ok(untrack(|| views::qr_code(data, alt)))
+    #[test]
+    fn every_part_is_declared_once_and_the_packs_name_declared_parts() {
+        let declared = declared_parts();
+        for part in &declared {
+            let times = declared.iter().filter(|d| *d == part).count();
+            assert_eq!(times, 1, "part `{part}` is declared {times} times");
+        }
+        for part in PACKS.iter().flat_map(|p| p.parts) {
+            assert!(declared.iter().any(|d| d == part), "no split point declares part `{part}`");
+        }
+        assert!(declared.len() >= 14, "split points found: {declared:?}");
     }
 }

@@ -123,8 +123,8 @@ strings! {
     confirm_continue_as = "Continue as {email}",
     /// Link page: tokens of a kind this page does not handle.
     confirm_wrong_type = "This link is not a password-reset link, so it was not used. Open the link from your password-reset email, or request a code.",
-    /// PKCE: how long the link works, and where.
-    code_expiry_pkce = "The link in the email works for 5 minutes, in this browser only.",
+    /// PKCE: who can use the email, and where its links work.
+    code_expiry_pkce = "Anyone with this email can use its code or link until the code expires (a link made for this browser works only here, for 5 minutes). Don't forward it.",
     /// Storage is blocked: the session lives in this tab only.
     storage_blocked = "Your browser blocks storage for this site: you stay signed in only until this tab is closed or reloaded.",
 

@@ -113,9 +113,8 @@ fn Home() -> impl IntoView {
                         type="button"
                         class="lsa-link-button"
                         on:click=move |_| {
-                            leptos::task::spawn_local(async move {
-                                let _ = auth.sign_out(crate::api::LogoutScope::Local).await;
-                            })
+                            let work = async move { auth.sign_out(crate::api::LogoutScope::Local).await };
+                            crate::components::task::spawn(work, drop)
                         }
                     >
                         {s.sign_out}

@@ -28,6 +28,12 @@ pub fn factor_label(s: &Strings, f: &Factor) -> String {
     }
 }
 
+crate::split::points! {
+    /// Second-factor verification: only users with MFA reach it.
+    #[part(second_factor)]
+    pub(crate) fn factor_verify(on_verified: Callback<()>) => view! { <FactorVerify on_verified/> };
+}
+
 /// Verifies one of the user's verified factors; on success the store holds the aal2 session
 /// (event `MfaChallengeVerified`) and `on_verified` runs.
 #[component]

@@ -11,8 +11,9 @@ mod qr;
 pub(crate) mod task;
 
 pub use buttons::{BusyButton, Confirm, StopWaiting};
-pub use factor_verify::{factor_label, FactorVerify};
+pub use factor_verify::factor_label;
+pub(crate) use factor_verify::factor_verify;
 pub use feedback::{Alert, Heading, Status, SubmitButton};
 pub use fields::{CodeField, Field, ResendButton};
 pub use password::{acceptable as password_acceptable, NewPasswordFields, PasswordField};
-pub use qr::QrCode;
+pub(crate) use qr::qr_code;

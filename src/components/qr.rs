@@ -11,6 +11,13 @@ pub fn svg_for(data: &str) -> Option<String> {
     Some(code.render::<svg::Color>().min_dimensions(180, 180).quiet_zone(true).build())
 }
 
+crate::split::points! {
+    /// The QR code of a new authenticator-app factor: the `qrcode` crate is fetched only when a
+    /// user adds one.
+    #[part(qr)]
+    pub(crate) fn qr_code(data: String, alt: &'static str) => view! { <QrCode data alt/> };
+}
+
 /// An `<img>` showing the QR code of `data` with `alt` text.
 #[component]
 pub fn QrCode(

@@ -4,10 +4,17 @@
 //! pending action. Everything it needs survives a reload (session in `localStorage`, pending
 //! action in `sessionStorage`).
 
+use crate::components::task::spawn;
 use crate::components::Heading;
 use crate::session::state::AuthState;
 use crate::AuthRoute;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
+
+crate::split::points! {
+    /// The step-up page: only a sensitive action sends users there.
+    #[part(step_up, card)]
+    pub(crate) fn step_up() => view! { <MfaPage/> };
+}
 
 /// The step-up page (`{base}/mfa?next=…`): verify a second factor, then back to `next`, where
 /// the action that asked resumes. Cancel, or leaving without verifying, forgets that action.
@@ -44,8 +51,7 @@ pub fn MfaPage() -> impl IntoView {
     Effect::new(move |_| {
         if has_session.get() && !checked.get_untracked() {
             checked.set(true);
-            spawn_local(async move {
-                let _ = auth.reload_user().await;
+            spawn(async move { auth.reload_user().await }, move |_| {
                 if auth.session_untracked().is_some_and(|s| !s.user.has_verified_factor()) {
                     go_next();
                 }
@@ -68,7 +74,7 @@ pub fn MfaPage() -> impl IntoView {
             <Heading text=s.mfa_title/>
             <p>{reason}</p>
             <Show when=has_factor>
-                {crate::split::factor_verify(done)}
+                {crate::components::factor_verify(done)}
             </Show>
             <p>
                 <button type="button" class="lsa-button lsa-button-secondary" on:click=cancel>{s.cancel}</button>

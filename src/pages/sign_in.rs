@@ -2,12 +2,13 @@
 //! when the user has one, then the validated `next`. A user already signed in at their level goes straight on.
 
 use crate::api::LogoutScope;
+use crate::components::task::{run, spawn};
 use crate::components::{
     Alert, BusyButton, Field, Heading, PasswordField, StopWaiting, SubmitButton,
 };
 use crate::session::state::AuthState;
 use crate::AuthRoute;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// What the sign-in page shows for the store's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +77,7 @@ fn PasswordStep() -> impl IntoView {
         error.set(None);
         // On success the page moves on by itself (see `arrival`); the inputs stay otherwise.
         let work = async move { auth.sign_in_password(&e, &p).await };
-        crate::components::task::run(pending, work, move |r| {
+        run(pending, work, move |r| {
             if let Err(err) = r {
                 error.set(Some(s.error(&err)));
             }
@@ -84,10 +85,7 @@ fn PasswordStep() -> impl IntoView {
     };
     // Passkeys when the browser can and the server has them on.
     let passkeys = RwSignal::new(false);
-    spawn_local(async move {
-        let on = auth.passkeys_available().await;
-        let _ = passkeys.try_set(on);
-    });
+    spawn(async move { auth.passkeys_available().await }, move |on| passkeys.set(on));
     view! {
         <Heading text=s.sign_in_title/>
         {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
@@ -98,7 +96,7 @@ fn PasswordStep() -> impl IntoView {
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
         <Show when=move || passkeys.get()>
-            {crate::split::passkey_sign_in(error)}
+            {passkey_sign_in(error)}
         </Show>
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
@@ -106,26 +104,31 @@ fn PasswordStep() -> impl IntoView {
     }
 }
 
+crate::split::points! {
+    /// The passkey button and autofill, fetched only when the server has passkeys on.
+    #[part(passkey)]
+    fn passkey_sign_in(error: RwSignal<Option<String>>) => view! { <PasskeySignIn error/> };
+}
+
 /// "Sign in with a passkey", and passkeys in the email field's autofill where the browser
-/// offers that; errors go to the form's alert, `error`. [`crate::split`] fetches it only when
-/// the server has passkeys on.
+/// offers that; errors go to the form's alert, `error`.
 #[component]
-pub(crate) fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
+fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let pending = RwSignal::new(false);
-    spawn_local(async move {
-        // Until the page is gone (and this signal with it).
-        let still_here = move || pending.try_get_untracked().is_some();
-        if let Err(e) = auth.offer_passkey_autofill(still_here).await {
-            let _ = error.try_set(Some(s.key_error(&e)));
+    // Until the page is gone (and this signal with it).
+    let still_here = move || pending.try_get_untracked().is_some();
+    spawn(async move { auth.offer_passkey_autofill(still_here).await }, move |r| {
+        if let Err(e) = r {
+            error.set(Some(s.key_error(&e)));
         }
     });
     on_cleanup(move || auth.end_passkey_autofill());
     let with_passkey = move |_| {
         error.set(None);
         let work = async move { auth.sign_in_passkey().await };
-        crate::components::task::run(pending, work, move |r| {
+        run(pending, work, move |r| {
             if let Err(err) = r {
                 error.set(Some(s.key_error(&err)));
             }
@@ -146,18 +149,14 @@ fn SecondFactorStep() -> impl IntoView {
     let s = auth.strings();
     let leaving = RwSignal::new(false);
     let other_account = move |_| {
-        leaving.set(true);
-        spawn_local(async move {
-            // The page returns to the form once the store is signed out.
-            let _ = auth.sign_out(LogoutScope::Local).await;
-            leaving.set(false);
-        });
+        // The page returns to the form once the store is signed out.
+        run(leaving, async move { auth.sign_out(LogoutScope::Local).await }, drop);
     };
     view! {
         <Heading text=s.mfa_title/>
         <p>{s.sign_in_mfa_intro}</p>
         // The store then holds the aal2 session, and the page moves on to `next` by itself.
-        {crate::split::factor_verify(Callback::new(|_| ()))}
+        {crate::components::factor_verify(Callback::new(|_| ()))}
         <p>
             <button type="button" class="lsa-link-button" disabled=move || leaving.get() on:click=other_account>
                 {s.sign_in_other_account}

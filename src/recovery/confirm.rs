@@ -105,7 +105,7 @@ pub fn ConfirmPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let config = auth.config();
-    let here = auth.here();
+    let here = super::link::landing(auth.here());
     let (query, fragment) = search_and_hash(&here);
     let landing = parse_landing(query, fragment);
     let next = untrack(|| auth.next());

@@ -4,6 +4,7 @@
 
 mod confirm;
 pub mod flow;
+mod link;
 mod password_step;
 mod steps;
 
@@ -117,16 +118,36 @@ pub fn RecoverPage() -> impl IntoView {
             {move || match step.get() {
                 Step::Email => view! { <steps::EmailStep/> }.into_any(),
                 Step::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
-                step @ (Step::Code | Step::NewPassword) => crate::split::recovery_step(step),
+                step @ (Step::Code | Step::NewPassword) => recovery_step(step),
                 Step::Done => view! { <DoneStep/> }.into_any(),
             }}
         </section>
     }
 }
 
-/// The code step and the new-password step ([`crate::split`] fetches them when the wizard gets
-/// there: opening the wizard needs only the email step).
-pub(crate) fn later_step(step: Step) -> AnyView {
+/// The wizard at `{base}/recover`, or for [`crate::AuthRoute::Confirm`] the emailed link's
+/// landing page.
+pub(crate) fn page(route: crate::AuthRoute) -> AnyView {
+    match route {
+        crate::AuthRoute::Confirm => confirm(),
+        _ => recover(),
+    }
+}
+
+crate::split::points! {
+    /// The recovery wizard: its first load is the email step.
+    #[part(recovery, card)]
+    fn recover() => view! { <RecoverPage/> };
+    /// The emailed link's landing page (most of what a link's first load needs).
+    #[part(confirm, card)]
+    fn confirm() => view! { <ConfirmPage/> };
+    /// The code step or the new-password step, fetched when the wizard gets there.
+    #[part(recovery_step)]
+    fn recovery_step(step: Step) => later_step(step);
+}
+
+/// The code step and the new-password step.
+fn later_step(step: Step) -> AnyView {
     match step {
         Step::Code => view! { <steps::CodeStep/> }.into_any(),
         _ => view! { <password_step::NewPasswordStep/> }.into_any(),
@@ -141,7 +162,7 @@ fn SecondFactorStep() -> impl IntoView {
         <Heading text=s.recover_step_mfa/>
         <p>{s.recover_mfa_intro}</p>
         <Status message=wizard.notice/>
-        {crate::split::factor_verify(Callback::new(move |_| wizard.apply(Event::FactorVerified)))}
+        {crate::components::factor_verify(Callback::new(move |_| wizard.apply(Event::FactorVerified)))}
     }
 }
 

@@ -8,9 +8,9 @@ use super::phone::{mask, normalize_e164, to_remove, PhoneStep};
 use super::Close;
 use crate::api::{ApiError, ErrorCode};
 use crate::components::browser::focus_id;
-use crate::components::task::run;
+use crate::components::task::{run, spawn};
 use crate::components::{Alert, CodeField, Field, ResendButton, Status, SubmitButton};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 const CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
@@ -116,7 +116,7 @@ pub fn AddPhone(resume: bool, close: Close) -> impl IntoView {
 
     let cancel = move || {
         if let PhoneStep::Code { factor_id, .. } = step.get_untracked() {
-            spawn_local(async move { auth.abandon_enrolment(&factor_id).await });
+            spawn(async move { auth.abandon_enrolment(&factor_id).await }, drop);
         }
         close.run(None);
     };

@@ -9,9 +9,9 @@ use super::totp::{group_secret, Issued, Plan, TotpFlow, TotpStep};
 use super::Close;
 use crate::api::{ApiError, Enrolled, ErrorCode};
 use crate::components::browser::focus_id;
-use crate::components::task::run;
+use crate::components::task::{run, spawn};
 use crate::components::{Alert, CodeField, Field, SubmitButton};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 const CODE_LEN: usize = 6;
 
@@ -79,7 +79,7 @@ pub fn AddTotp(resume: bool, close: Close) -> impl IntoView {
 
     let cancel = move || {
         if let Some(id) = flow.with_untracked(TotpFlow::abandoned) {
-            spawn_local(async move { auth.abandon_enrolment(&id).await });
+            spawn(async move { auth.abandon_enrolment(&id).await }, drop);
         }
         close.run(None);
     };
@@ -99,7 +99,7 @@ pub fn AddTotp(resume: bool, close: Close) -> impl IntoView {
         let Some(i) = flow.with_untracked(|f| f.issued.clone()) else { return ().into_any() };
         view! {
             <p>{s.totp_scan_intro}</p>
-            {crate::split::qr_code(i.uri.clone(), s.qr_alt)}
+            {crate::components::qr_code(i.uri.clone(), s.qr_alt)}
             <div class="lsa-field">
                 <label for="lsa-totp-secret">{s.secret_label}</label>
                 <input id="lsa-totp-secret" class="lsa-input lsa-secret" type="text" readonly

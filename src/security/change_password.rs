@@ -8,10 +8,10 @@ use super::draft::{self, Draft};
 use super::messages::{message, Op};
 use crate::api::{ApiError, AuthError, ErrorCode};
 use crate::components::browser::focus_id;
-use crate::components::task::run;
+use crate::components::task::{run, spawn};
 use crate::components::{password_acceptable, Alert, CodeField, NewPasswordFields, PasswordField};
 use crate::components::{Status, SubmitButton};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 /// The change-password form (its card is the screen's), with focus on its first field when
 /// shown. `resume`: the change was waiting for a step-up.
@@ -33,8 +33,7 @@ pub fn ChangePassword(resume: bool) -> impl IntoView {
     let pending = RwSignal::new(false);
 
     let send_nonce = move || {
-        spawn_local(async move {
-            let sent = auth.reauthenticate().await;
+        spawn(async move { auth.reauthenticate().await }, move |sent| {
             asking_nonce.set(true);
             match sent {
                 Ok(()) => status.set(Some(s.nonce_sent.to_owned())),

@@ -25,12 +25,12 @@ pub mod phone;
 mod sessions;
 pub mod totp;
 
-pub(crate) use add_key::AddKey;
-pub(crate) use add_phone::AddPhone;
-pub(crate) use add_totp::AddTotp;
-pub(crate) use change_password::ChangePassword;
-pub(crate) use passkeys::{PasskeyPanel, PasskeyState, Passkeys};
+use add_key::AddKey;
+use add_phone::AddPhone;
+use add_totp::AddTotp;
+use change_password::ChangePassword;
 
+use crate::components::task::spawn;
 use crate::session::{state::AuthState, AuthStore, Resume};
 use crate::AuthRoute;
 use actions::{recovery, Action, Recovery};
@@ -55,7 +55,7 @@ pub fn SecurityPage() -> impl IntoView {
     });
     view! {
         <Show when=move || signed_in.get()>
-            {crate::split::security_screen(leaving)}
+            {security_screen(leaving)}
         </Show>
     }
 }
@@ -64,7 +64,7 @@ pub fn SecurityPage() -> impl IntoView {
 /// page was reloaded since, so the screen asks again).
 pub(crate) type Resumed = Option<(Action, bool)>;
 
-/// The screen's forms that are fetched when opened ([`crate::split::security_form`]).
+/// The screen's forms that are fetched when opened ([`security_form`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Form {
     Key,
@@ -76,6 +76,35 @@ pub(crate) enum Form {
 /// How a form closes: `None` on Cancel (focus back on its opening button), or `Some` message
 /// to announce when it is done (focus on the section's heading).
 pub(crate) type Close = Callback<Option<String>>;
+
+/// One of the screen's forms, opened by the user or coming back from a step-up (`resume`).
+fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
+    match form {
+        Form::Key => add_key(resume, close),
+        Form::Totp => add_totp(resume, close),
+        Form::Phone => add_phone(resume, close),
+        Form::Password => change_password(resume),
+    }
+}
+
+crate::split::points! {
+    /// The screen of a signed-in user (its page guard stays in the first load, so a signed-out
+    /// visitor is sent to sign in without fetching the screen).
+    #[part(security)]
+    fn security_screen(leaving: StoredValue<bool>) => view! { <Screen leaving/> };
+    /// The form that adds a security key.
+    #[part(add_key)]
+    fn add_key(resume: bool, close: Close) => view! { <AddKey resume close/> };
+    /// The form that adds an authenticator app.
+    #[part(add_totp)]
+    fn add_totp(resume: bool, close: Close) => view! { <AddTotp resume close/> };
+    /// The form that adds a phone.
+    #[part(add_phone)]
+    fn add_phone(resume: bool, close: Close) => view! { <AddPhone resume close/> };
+    /// The password change.
+    #[part(change_password)]
+    fn change_password(resume: bool) => view! { <ChangePassword resume/> };
+}
 
 /// A form behind its opening button (`id`, `label`): pressing it loads the form, which opens
 /// with focus on its first step; `resume` (back from a step-up) opens it at once, the first
@@ -94,7 +123,7 @@ fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> 
     let form = move || {
         let resumed = resume.get_value();
         resume.set_value(false);
-        crate::split::security_form(form, resumed, close)
+        security_form(form, resumed, close)
     };
     view! {
         <crate::components::Status message=status/>
@@ -107,16 +136,14 @@ fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> 
     }
 }
 
-/// The screen itself; [`crate::split`] loads it (its own wasm chunk in the standalone app).
+/// The screen itself, a split point of its own ([`security_screen`]).
 #[component]
-pub(crate) fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
+fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     let auth = crate::use_auth();
     let resumed = take_resumed(auth);
     // Fresh factors, and a check that another device did not end this session (the store
     // signs out here if so).
-    leptos::task::spawn_local(async move {
-        let _ = auth.reload_user().await;
-    });
+    spawn(async move { auth.reload_user().await }, drop);
     let is = |a: Action| resumed.as_ref().is_some_and(|(r, run)| *r == a && *run);
     let remove = match &resumed {
         Some((Action::Remove(id), run)) => Some((id.clone(), *run)),
@@ -131,10 +158,7 @@ pub(crate) fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     // server has them on too.
     let keys = auth.config().factor_types.webauthn && auth.webauthn_available();
     let passkeys = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        let on = auth.passkeys_available().await;
-        let _ = passkeys.try_set(on);
-    });
+    spawn(async move { auth.passkeys_available().await }, move |on| passkeys.set(on));
     let s = auth.strings();
     view! {
         <overview::Overview/>
@@ -148,7 +172,7 @@ pub(crate) fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
             <OnDemand form=Form::Phone id="lsa-add-phone" label=s.add_phone_title resume=phone/>
         </section>
         <Show when=move || passkeys.get()>
-            {crate::split::passkeys(passkey.clone())}
+            {passkeys::section(passkey.clone())}
         </Show>
         <section class="lsa-card" aria-labelledby="lsa-password-h">
             <h2 id="lsa-password-h">{s.change_password_title}</h2>
@@ -193,8 +217,7 @@ pub(crate) fn on_error(
             // The server may know of a factor we did not: reload first so the step-up page
             // offers it.
             let action = action.clone();
-            leptos::task::spawn_local(async move {
-                let _ = auth.reload_user().await;
+            spawn(async move { auth.reload_user().await }, move |_| {
                 auth.ask_step_up(&action.id(), action.reason());
             });
             None

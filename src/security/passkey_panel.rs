@@ -1,19 +1,54 @@
-//! What a passkey button opens ([`super::passkeys`]): the name form (add, rename) or the
-//! removal question, and the actions they run. Fetched when a button is first pressed.
+//! What a passkey button opens (the passkeys section's panel): the name form (add, rename) or
+//! the removal question, and the actions they run. Fetched when a button is first pressed.
+//! The section's state is here too: the panel is below the section, which imports it.
 
 use super::actions::Action;
 use super::messages::Op;
-use super::passkeys::{Mode, PasskeyState};
 use crate::api::webauthn::Passkey;
 use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{Confirm, Field, SubmitButton};
 use leptos::prelude::*;
 
+/// What the section is doing besides listing.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Mode {
+    List,
+    Adding,
+    Renaming(Passkey),
+    Removing(Passkey),
+}
+
+/// The section's state, shared by the section and its panel.
+#[derive(Clone, Copy)]
+pub(crate) struct PasskeyState {
+    pub list: RwSignal<Vec<Passkey>>,
+    pub mode: RwSignal<Mode>,
+    pub name: RwSignal<String>,
+    pub error: RwSignal<Option<String>>,
+    pub status: RwSignal<Option<String>>,
+    pub pending: RwSignal<bool>,
+}
+
+impl PasskeyState {
+    /// Switches to `next`, with focus on `focus`.
+    pub fn show(self, next: Mode, focus: &'static str) {
+        self.error.set(None);
+        self.mode.set(next);
+        request_animation_frame(move || focus_id(focus));
+    }
+}
+
+crate::split::points! {
+    /// What a button of the passkeys section opens, fetched when one is first pressed.
+    #[part(passkey_panel)]
+    pub(crate) fn passkey_panel(st: PasskeyState, run_now: bool) => view! { <PasskeyPanel st run_now/> };
+}
+
 /// The open panel of the passkeys section. `run_now`: a removal back from its step-up runs at
 /// once.
 #[component]
-pub fn PasskeyPanel(st: PasskeyState, run_now: bool) -> impl IntoView {
+fn PasskeyPanel(st: PasskeyState, run_now: bool) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let PasskeyState { list, mode, name, error, status, pending } = st;

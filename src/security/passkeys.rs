@@ -1,5 +1,5 @@
 //! The passkeys of the user: the list, and the buttons to add, rename and remove one. What a
-//! button opens ([`PasskeyPanel`]: the name form, the removal question, and the actions) is
+//! button opens (`passkey_panel.rs`: the name form, the removal question, and the actions) is
 //! fetched when first pressed, so the section's first show is only the list. Adding and
 //! removing are guarded like factors (GoTrue asks an MFA user for aal2); removal is confirmed
 //! first.
@@ -7,45 +7,22 @@
 use super::actions::Action;
 use super::factors::passkey_details;
 use crate::api::webauthn::Passkey;
-use crate::components::browser::focus_id;
+use crate::components::task::spawn;
 use crate::components::{Alert, Status};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
-pub(crate) use super::passkey_panel::PasskeyPanel;
+use super::passkey_panel::{passkey_panel, Mode, PasskeyState};
 
-/// What the section is doing besides listing.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Mode {
-    List,
-    Adding,
-    Renaming(Passkey),
-    Removing(Passkey),
-}
-
-/// The section's state, shared with [`PasskeyPanel`].
-#[derive(Clone, Copy)]
-pub(crate) struct PasskeyState {
-    pub list: RwSignal<Vec<Passkey>>,
-    pub mode: RwSignal<Mode>,
-    pub name: RwSignal<String>,
-    pub error: RwSignal<Option<String>>,
-    pub status: RwSignal<Option<String>>,
-    pub pending: RwSignal<bool>,
-}
-
-impl PasskeyState {
-    /// Switches to `next`, with focus on `focus`.
-    pub fn show(self, next: Mode, focus: &'static str) {
-        self.error.set(None);
-        self.mode.set(next);
-        request_animation_frame(move || focus_id(focus));
-    }
+crate::split::points! {
+    /// The passkeys section, shown only when the server has passkeys on.
+    #[part(passkeys)]
+    pub(crate) fn section(resume: Option<(Action, bool)>) => view! { <Passkeys resume/> };
 }
 
 /// The passkeys section. `resume`: an action of this section that waited for a step-up, and
 /// whether it may run by itself.
 #[component]
-pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
+fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let st = PasskeyState {
@@ -60,11 +37,9 @@ pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
     let run_now = StoredValue::new(false);
 
     // The list, then whatever came back from a step-up.
-    spawn_local(async move {
-        let Ok(found) = auth.passkeys().await else { return };
-        if st.list.try_set(found).is_some() {
-            return; // the screen is gone
-        }
+    spawn(async move { auth.passkeys().await }, move |found| {
+        let Ok(found) = found else { return };
+        st.list.set(found);
         match &resume {
             Some((Action::AddPasskey, _)) => {
                 st.name.set(s.passkey_name_default.to_owned());
@@ -110,7 +85,7 @@ pub fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
     let panel = move || {
         let run = run_now.get_value();
         run_now.set_value(false);
-        crate::split::passkey_panel(st, run)
+        passkey_panel(st, run)
     };
 
     view! {

@@ -1,4 +1,4 @@
-//! The standalone build's split points (issue 16): a first load fetches neither the security
+//! The standalone build's split points: a first load fetches neither the security
 //! screen's code nor the recovery pages'; each comes when its screen is first shown, and each of
 //! the security screen's forms when it is opened. A page opened on split code fetches it as one
 //! pack; a part that cannot be fetched is an alert with a retry, and the retry loads it.
