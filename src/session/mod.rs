@@ -6,6 +6,7 @@
 pub mod aal;
 pub mod claims;
 mod commands;
+mod held;
 pub mod lock;
 pub mod persist;
 pub mod state;
@@ -34,7 +35,8 @@ pub enum AuthEvent {
     TokenRefreshed,
     /// The user (factors, email) was read again or changed.
     UserUpdated,
-    /// A recovery session from an emailed code or link.
+    /// A password reset finished: the recovery session (a code's or link's, held by the wizard
+    /// until then) is now the app's.
     PasswordRecovery,
     /// A second factor was verified: the session is at `aal2`.
     MfaChallengeVerified,
@@ -204,9 +206,22 @@ impl AuthStore {
     }
 
     /// Stores `session` (never over a newer copy of the same session) and makes it the state.
+    /// A write that continues this tab's session (issue 30) never replaces another tab's newer
+    /// or other user's session: this tab takes that one over instead.
     fn write(&self, session: Session, event: AuthEvent) {
         let key = self.storage_key();
-        let session = state::rotation_safe(persist::load(&key), session);
+        let stored = persist::load(&key);
+        let session = if matches!(
+            event,
+            AuthEvent::TokenRefreshed | AuthEvent::MfaChallengeVerified | AuthEvent::UserUpdated
+        ) {
+            match state::continue_write(stored, self.session_untracked().as_ref(), session) {
+                state::Continue::Write(s) => s,
+                state::Continue::Yield(other) => return self.adopt(other),
+            }
+        } else {
+            state::rotation_safe(stored, session)
+        };
         persist::save(&key, &session);
         if event == AuthEvent::TokenRefreshed {
             self.last_refresh_ms.set_value(persist::now_ms());
@@ -227,13 +242,16 @@ impl AuthStore {
     /// Replaces the user of the current session (same user id only), rotation-safe: the tokens
     /// written are the newest this tab or storage has.
     fn set_user(&self, user: User) {
-        let Some(mut session) = self.session_untracked() else { return };
-        if session.user.id != user.id {
+        let Some(current) = self.session_untracked() else { return };
+        if current.user.id != user.id {
             return;
         }
-        session.user = user;
+        let session = Session { user, ..current.clone() };
         let key = self.storage_key();
-        let session = state::rotation_safe(persist::load(&key), session);
+        let session = match state::continue_write(persist::load(&key), Some(&current), session) {
+            state::Continue::Write(s) => s,
+            state::Continue::Yield(other) => return self.adopt(other),
+        };
         persist::save(&key, &session);
         self.set_state(AuthState::from_session(session));
         self.schedule_refresh();
@@ -534,6 +552,8 @@ pub(crate) fn provide_store(config: AuthConfig, nav: Nav) -> AuthStore {
     let store = AuthStore::new(config);
     store.nav.set_value(nav);
     provide_context(store);
+    // The recovery wizard's held session (issue 30) lives as long as the app's store.
+    let _ = store.held();
     Effect::new(move |_| {
         // Hydrating or SSR-first hosts read storage only once the browser runs.
         if store.state.with_untracked(|s| matches!(s, AuthState::Loading)) {
