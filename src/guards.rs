@@ -103,7 +103,10 @@ pub fn RequireAal(
 ) -> impl IntoView {
     let auth = use_auth();
     let state = auth.state();
+    let recheck = RwSignal::new(0u32);
+    watch_freshness(auth, requirement, recheck);
     let shown = Memo::new(move |_| {
+        recheck.track();
         state.with(|s| {
             gate(s, auth.satisfies(&requirement), || {
                 sent_here(&auth.here()) && auth.pending_step_up().is_none_or(|p| p != id)
@@ -139,6 +142,45 @@ pub fn RequireAal(
         Gate::Declined => declined(auth, id).into_any(),
         _ => fallback.run(),
     }
+}
+
+/// Bumps `recheck` when a verdict of `req` may have changed with time alone: when the second
+/// factor grows too old for it (a timer set for that moment), and when the page becomes visible
+/// again (timers sleep in background tabs). The verdict is not kept while the page stays open.
+fn watch_freshness(auth: AuthStore, req: Requirement, recheck: RwSignal<u32>) {
+    if req.max_age_secs.is_none() || !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    let bump = move || {
+        let _ = recheck.try_update(|n| *n = n.wrapping_add(1));
+    };
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        recheck.track();
+        auth.state().track();
+        if let Some(t) = timer.get_value() {
+            t.clear();
+        }
+        let secs = auth.session_untracked().and_then(|s| {
+            let now = s.server_now(crate::session::persist::now());
+            crate::session::aal::met_for(&req, &s.claims, s.user.has_verified_factor(), now)
+        });
+        let ms = secs.map(|s| s.clamp(1, 86_400) as u64 * 1000);
+        let handle = ms.and_then(|ms| {
+            set_timeout_with_handle(bump, std::time::Duration::from_millis(ms)).ok()
+        });
+        timer.set_value(handle);
+    });
+    #[cfg(target_arch = "wasm32")]
+    {
+        let visible = window_event_listener_untyped("visibilitychange", move |_| bump());
+        on_cleanup(move || visible.remove());
+    }
+    on_cleanup(move || {
+        if let Some(t) = timer.try_get_value().flatten() {
+            t.clear();
+        }
+    });
 }
 
 fn declined(auth: AuthStore, id: &'static str) -> impl IntoView {

@@ -50,6 +50,7 @@ mod components;
 mod config;
 mod guards;
 mod json;
+mod landing;
 mod otp;
 mod pages;
 mod password;

@@ -123,6 +123,8 @@ strings! {
     confirm_continue_as = "Continue as {email}",
     /// Link page: tokens of a kind this page does not handle.
     confirm_wrong_type = "This link is not a password-reset link, so it was not used. Open the link from your password-reset email, or request a code.",
+    /// Code step: a pasted reset link of another account than the address entered.
+    paste_other_account = "This link resets the password of another account than the address you entered, so it was not used here. Paste the link from the email sent to that address, or enter its code.",
     /// PKCE: who can use the email, and where its links work.
     code_expiry_pkce = "Anyone with this email can use its code or link until the code expires (a link made for this browser works only here, for 5 minutes). Don't forward it.",
     /// Storage is blocked: the session lives in this tab only.

@@ -836,3 +836,95 @@ async fn futures_join3<A: std::future::Future, B: std::future::Future, C: std::f
     })
     .await
 }
+
+/// Replaces `Storage.prototype.setItem` with one that throws `QuotaExceededError` (a host that
+/// filled `localStorage`); returns the original to put back.
+fn fill_storage() -> JsValue {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"Storage".into()).expect("Storage");
+    let proto = js_sys::Reflect::get(&ctor, &"prototype".into()).expect("prototype");
+    let original = js_sys::Reflect::get(&proto, &"setItem".into()).expect("setItem");
+    let full = js_sys::Function::new_no_args(
+        "throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')",
+    );
+    js_sys::Reflect::set(&proto, &"setItem".into(), &full).expect("replace setItem");
+    original
+}
+
+fn unfill_storage(original: JsValue) {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"Storage".into()).expect("Storage");
+    let proto = js_sys::Reflect::get(&ctor, &"prototype".into()).expect("prototype");
+    js_sys::Reflect::set(&proto, &"setItem".into(), &original).expect("put setItem back");
+}
+
+/// Issue 30: a full `localStorage` (`setItem` throws `QuotaExceededError`). The refreshed
+/// session this tab could not write must still be what it reads: the older stored copy (whose
+/// refresh token is spent) never comes back, and the user stays signed in.
+#[wasm_bindgen_test]
+async fn a_session_that_could_not_be_written_is_what_this_tab_reads() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("quota", None).await;
+    let key = store.config().storage_key;
+    let first = refresh_token(&store);
+    let original = fill_storage();
+    assert!(LocalStorage::raw().set_item("lsa.test.probe", "x").is_err(), "storage is full");
+
+    let refreshed = store.refresh().await;
+    let second = refresh_token(&store);
+    let stored_then = stored_session(&key).refresh_token;
+    // Any storage event makes the tab read the stored session again.
+    store.__sync_from_storage();
+    let after_sync = refresh_token(&store);
+    let again = store.refresh().await;
+    let signed_in = store.is_signed_in().get_untracked();
+    unfill_storage(original);
+
+    refreshed.expect("refresh with full storage");
+    assert_ne!(second, first, "rotated");
+    assert_eq!(stored_then, first, "the browser still holds the older copy");
+    assert_eq!(after_sync, second, "this tab reads the copy it could not write");
+    again.expect("the next refresh uses the newest token");
+    assert!(signed_in, "still signed in");
+    // Once writes work again, the stored copy catches up and the shadow goes.
+    store.refresh().await.expect("refresh with room in storage");
+    assert_eq!(stored_session(&key).refresh_token, refresh_token(&store));
+}
+
+/// Issue 30: tabs A1 and A2 (user X) are stale; tab B signs in user Y. A1's late user read and
+/// A2's late refresh answer must not write X over Y: they take Y over instead, storage keeps Y.
+#[wasm_bindgen_test]
+async fn a_stale_tab_never_writes_its_user_over_another_tabs_user() {
+    reactive_setup();
+    let (tab_a1, _, _) = signed_in_store("stale-x", None).await;
+    let key = tab_a1.config().storage_key;
+    let tab_a2 = AuthStore::new(tab_a1.config()); // restored: X
+    let y_email = unique_email("stale-y");
+    create_user(&y_email, None, None).await;
+    let x = tab_a1.session_untracked().expect("x");
+    // Answers in flight for X while tab B switches to Y.
+    let late_user = api().get_user(&x.access_token).await.expect("X's user");
+    let late_refresh = api().refresh(&x.refresh_token).await.expect("X's refresh");
+    let tab_b = AuthStore::new(tab_a1.config());
+    tab_b.sign_in_password(&y_email, PASSWORD).await.expect("tab B signs in Y");
+    let y_text = stored(&key).expect("Y stored");
+
+    tab_a1.__set_user(late_user);
+    assert_eq!(stored(&key).as_deref(), Some(y_text.as_str()), "the late user read kept Y");
+    assert_eq!(tab_a1.email().get_untracked().as_deref(), Some(y_email.as_str()), "A1 follows");
+
+    tab_a2.__adopt(late_refresh, AuthEvent::TokenRefreshed).expect("late refresh answer");
+    assert_eq!(stored(&key).as_deref(), Some(y_text.as_str()), "the late refresh kept Y");
+    assert_eq!(tab_a2.email().get_untracked().as_deref(), Some(y_email.as_str()), "A2 follows");
+}
+
+/// Issue 30: signing out here while the server cannot be reached still ends the session here.
+#[wasm_bindgen_test]
+async fn a_local_sign_out_that_fails_on_the_network_still_ends_the_session_here() {
+    reactive_setup();
+    let (store, _, _) = signed_in_store("offline-out", None).await;
+    let key = store.config().storage_key;
+    let fault = json!({"path": "/auth/v1/logout", "method": "POST", "drop": true, "count": 1});
+    emu_post("/_emulator/faults", fault).await;
+    let _ = store.sign_out(LogoutScope::Local).await;
+    assert!(is_signed_out(&store), "signed out here");
+    assert!(stored(&key).is_none(), "nothing stored");
+}

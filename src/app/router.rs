@@ -38,8 +38,10 @@ pub(super) fn provide(config: AuthConfig) -> Memo<Page> {
     };
     let go = move |to: &str, replace: bool| {
         if push(to, replace || to == current_path()).is_err() {
-            // Not a path of this origin: leave the app.
-            let _ = window().location().assign(to);
+            // Not a path of this origin: leave the app only for an address given as one.
+            if may_leave(to) {
+                let _ = window().location().assign(to);
+            }
             return;
         }
         if !replace && !to.contains('#') {
@@ -65,6 +67,16 @@ pub(super) fn provide(config: AuthConfig) -> Memo<Page> {
     }
     let base = store.config().base;
     Memo::new(move |_| Page::at(&base, &path.get()))
+}
+
+/// Whether the app may leave for `to` once the history refused it (another origin): only for
+/// an absolute `http(s)` address. A path that browsers resolve to another origin
+/// (`/\evil.example/`, `//evil.example`) goes nowhere.
+pub(super) fn may_leave(to: &str) -> bool {
+    let scheme_ok = ["https://", "http://"]
+        .iter()
+        .any(|p| to.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+    scheme_ok && !to.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 fn location_path() -> String {
@@ -119,8 +131,27 @@ fn link_target(ev: &web_sys::MouseEvent) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Page;
+    use super::{may_leave, Page};
     use crate::AuthRoute;
+
+    /// Issue 30: `history.pushState` throws for these (another origin); the router must not
+    /// then follow them with `location.assign`.
+    #[test]
+    fn a_path_that_resolves_to_another_origin_is_not_followed() {
+        for evil in [
+            "/\\evil.example/",
+            "//evil.example/",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            " //evil.example",
+            "javascript:alert(1)",
+            "http://evil.example\\@127.0.0.1/",
+        ] {
+            assert!(!may_leave(evil), "{evil}");
+        }
+        assert!(may_leave("https://billing.example/after"));
+        assert!(may_leave("HTTP://localhost:8080/"));
+    }
 
     #[test]
     fn paths_pick_pages() {

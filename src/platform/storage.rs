@@ -4,6 +4,10 @@
 //! `localStorage` getter then throws, or writes fail. Every call here falls back to an in-memory
 //! map for this tab instead of panicking, and [`persistent`] tells the UI that sessions will not
 //! survive a reload. Off the browser (tests, server rendering) the memory map is all there is.
+//!
+//! A value that could not be written (quota full, storage blocked) is kept in memory and
+//! shadows what the browser holds at that key, for this tab, until a write or removal of that
+//! key succeeds: a tab never reads back an older copy than the one it last wrote.
 
 use crate::json::{self, FromJson};
 use std::cell::{Cell, RefCell};
@@ -36,8 +40,11 @@ fn area(which: Area) -> Option<web_sys::Storage> {
     store
 }
 
-/// The stored text at `key`, if any.
+/// The stored text at `key`, if any: this tab's unwritten value first, else the browser's.
 pub(crate) fn get(which: Area, key: &str) -> Option<String> {
+    if let Some(shadow) = MEMORY.with(|m| m.borrow().get(&(which, key.to_owned())).cloned()) {
+        return Some(shadow);
+    }
     #[cfg(target_arch = "wasm32")]
     if let Some(s) = area(which) {
         match s.get_item(key) {
@@ -45,14 +52,15 @@ pub(crate) fn get(which: Area, key: &str) -> Option<String> {
             Err(_) => BLOCKED.with(|b| b.set(true)),
         }
     }
-    MEMORY.with(|m| m.borrow().get(&(which, key.to_owned())).cloned())
+    None
 }
 
-/// Stores `value` at `key` (in memory when the browser refuses).
+/// Stores `value` at `key` (in memory when the browser refuses, shadowing the stored copy).
 pub(crate) fn set(which: Area, key: &str, value: &str) {
     #[cfg(target_arch = "wasm32")]
     if let Some(s) = area(which) {
         if s.set_item(key, value).is_ok() {
+            MEMORY.with(|m| m.borrow_mut().remove(&(which, key.to_owned())));
             return;
         }
         BLOCKED.with(|b| b.set(true));

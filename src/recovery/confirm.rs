@@ -6,6 +6,7 @@
 use super::flow::{Step, WizardState};
 use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::{task::run, Alert, Heading, SubmitButton};
+use crate::landing::{judge, Arrival, Decision};
 use crate::otp::LinkToken;
 use crate::redirect::{pairs, search_and_hash};
 use crate::{AuthRoute, AuthStore};
@@ -124,19 +125,26 @@ pub fn ConfirmPage() -> impl IntoView {
         _ => s.confirm_link_invalid.to_owned(),
     };
 
+    // The link's session is held for the wizard, not adopted: the app's session stays what it
+    // was until the new password is saved ([`crate::landing`]).
     let adopt = {
         let recover_path = recover_path.clone();
-        move |resp: TokenResponse| match auth.adopt_recovery(resp) {
+        move |resp: TokenResponse| match auth.hold(resp) {
             Ok(()) => enter_wizard(auth, &recover_path),
             Err(e) => fail(failed_with(&e)),
         }
     };
-    // A verified link: straight on when nobody else is signed in here, else ask first.
+    // A verified link: on to the wizard when nobody else is signed in here, else ask first.
+    let declared = match &landing {
+        Landing::TokenHash { kind, .. } | Landing::Tokens { kind, .. } => Some(kind.clone()),
+        _ => None,
+    };
     let verified = {
         let adopt = adopt.clone();
-        move |resp: TokenResponse| match other_account(auth, &resp) {
-            None => adopt(resp),
-            Some(_) => stage.set(Stage::Account(resp)),
+        move |resp: TokenResponse| match judge_link(auth, &resp, declared.as_deref(), None) {
+            Decision::Refuse(_) => fail(s.confirm_wrong_type.to_owned()),
+            Decision::Hold { replaces: None } => adopt(resp),
+            Decision::Hold { replaces: Some(_) } => stage.set(Stage::Account(resp)),
         }
     };
     let press = {
@@ -167,14 +175,18 @@ pub fn ConfirmPage() -> impl IntoView {
     match landing.clone() {
         l if !expected(&l) => fail(s.confirm_wrong_type.to_owned()),
         Landing::Error(_) | Landing::Nothing => fail(s.confirm_link_invalid.to_owned()),
-        Landing::Tokens { access_token, refresh_token, expires_in, .. } => {
+        Landing::Tokens { access_token, refresh_token, expires_in, kind } => {
             // Already issued by GoTrue's redirect: read whose they are (in the browser only),
             // then wait for the press.
             Effect::new(move |_| {
-                let (a, r) = (access_token.clone(), refresh_token.clone());
+                let (a, r, kind) = (access_token.clone(), refresh_token.clone(), kind.clone());
                 let work = async move { auth.inspect_tokens(a, r, expires_in).await };
                 run(pending, work, move |r| match r {
-                    Ok(resp) => stage.set(Stage::Account(resp)),
+                    // Always named before it is held, whoever is signed in here.
+                    Ok(resp) => match judge_link(auth, &resp, Some(&kind), None) {
+                        Decision::Refuse(_) => fail(s.confirm_wrong_type.to_owned()),
+                        Decision::Hold { .. } => stage.set(Stage::Account(resp)),
+                    },
                     Err(e) => fail(failed_with(&e)),
                 });
             });
@@ -184,7 +196,7 @@ pub fn ConfirmPage() -> impl IntoView {
 
     let use_code = move |_| {
         let email = super::load_state().map(|w| w.email).unwrap_or_default();
-        super::save_state(&WizardState { step: Step::Email, email });
+        super::save_state(&WizardState { step: Step::Email, email, user: String::new() });
     };
     let needs_press = matches!(landing, Landing::TokenHash { .. } | Landing::Code(_));
     let account = move || match stage.get() {
@@ -234,16 +246,31 @@ fn other_account(auth: AuthStore, resp: &TokenResponse) -> Option<String> {
     auth.session_untracked().filter(|s| s.user.id != resp.user.id).map(|s| s.user.email)
 }
 
-/// Moves on in the wizard with the adopted recovery session.
+/// [`crate::landing::judge`] for a reset link's verified session: `declared` is the link's own
+/// `type`, `expected_email` the wizard's address (a pasted link), the app's session is `auth`'s.
+pub(super) fn judge_link(
+    auth: AuthStore,
+    resp: &TokenResponse,
+    declared: Option<&str>,
+    expected_email: Option<&str>,
+) -> Decision {
+    let of_kind = crate::session::claims::Claims::decode(&resp.access_token)
+        .is_ok_and(|c| c.is_recovery() && c.sub == resp.user.id);
+    let arrival = Arrival { declared, of_kind, user_id: &resp.user.id, email: &resp.user.email };
+    let here = auth.session_untracked().map(|s| (s.user.id, s.user.email));
+    judge(arrival, "recovery", expected_email, here.as_ref().map(|(i, e)| (i.as_str(), e.as_str())))
+}
+
+/// Moves on in the wizard with the held recovery session.
 fn enter_wizard(auth: AuthStore, recover_path: &str) {
-    let session = auth.session_untracked();
+    let session = auth.held().session_untracked();
     let step = if session.as_ref().is_some_and(|s| s.needs_step_up()) {
         Step::SecondFactor
     } else {
         Step::NewPassword
     };
-    let email = session.map(|s| s.user.email).unwrap_or_default();
-    super::save_state(&WizardState { step, email });
+    let (email, user) = session.map(|s| (s.user.email, s.user.id)).unwrap_or_default();
+    super::save_state(&WizardState { step, email, user });
     auth.navigate(recover_path);
 }
 

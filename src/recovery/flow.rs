@@ -5,9 +5,10 @@ use crate::api::{ApiError, ErrorCode};
 use crate::json::{self, FromJson, Names, Object, Value};
 
 /// The wizard's steps, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Step {
     /// 1. Ask for the email, send the code.
+    #[default]
     Email,
     /// 2. Enter the emailed code (or paste the link).
     Code,
@@ -35,34 +36,33 @@ impl Step {
     }
 }
 
-/// What the wizard keeps between steps and across reloads (in `sessionStorage`): the step and
-/// the email. Never codes, nonces, tokens or passwords.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the wizard keeps between steps and across reloads (in `sessionStorage`): the step,
+/// the email, and the id of the account whose recovery session it got. Never codes, nonces,
+/// tokens or passwords.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct WizardState {
     /// The current step.
     pub step: Step,
     /// The email the code was sent to.
     pub email: String,
+    /// The user id of the recovery session the wizard started with (empty before one).
+    pub user: String,
 }
 
 impl WizardState {
     /// The stored text.
     pub fn to_json(&self) -> String {
         let step = json::name_of(Step::NAMES, &self.step);
-        Object::new().str("step", step).str("email", &self.email).finish()
+        let o = Object::new().str("step", step).str("email", &self.email);
+        if self.user.is_empty() { o } else { o.str("user", &self.user) }.finish()
     }
 }
 
 impl FromJson for WizardState {
     fn from_json(v: &Value) -> Option<Self> {
         let step = json::variant(Step::NAMES, v.get("step")?.as_str()?)?;
-        Some(WizardState { step, email: v.string("email")? })
-    }
-}
-
-impl Default for WizardState {
-    fn default() -> Self {
-        WizardState { step: Step::Email, email: String::new() }
+        let user = v.string("user").unwrap_or_default();
+        Some(WizardState { step, email: v.string("email")?, user })
     }
 }
 
@@ -81,6 +81,8 @@ pub enum Event {
     Verified {
         /// Whether the second-factor step is needed.
         needs_step_up: bool,
+        /// The session's user id.
+        user: String,
     },
     /// The second factor was verified (session is aal2).
     FactorVerified,
@@ -103,12 +105,20 @@ pub enum Notice {
 
 /// The transition function: the next state and an optional notice.
 pub fn next(state: &WizardState, event: Event) -> (WizardState, Option<Notice>) {
-    let with = |step: Step| WizardState { step, email: state.email.clone() };
+    let with = |step: Step| {
+        // Back at the first step, the wizard has no session any more.
+        let user = if step == Step::Email { String::new() } else { state.user.clone() };
+        WizardState { step, email: state.email.clone(), user }
+    };
     match event {
-        Event::CodeSent { email } => (WizardState { step: Step::Code, email }, None),
+        Event::CodeSent { email } => {
+            (WizardState { step: Step::Code, email, user: String::new() }, None)
+        }
         Event::ChangeEmail => (with(Step::Email), None),
-        Event::Verified { needs_step_up: true } => (with(Step::SecondFactor), None),
-        Event::Verified { needs_step_up: false } => (with(Step::NewPassword), None),
+        Event::Verified { needs_step_up, user } => {
+            let step = if needs_step_up { Step::SecondFactor } else { Step::NewPassword };
+            (WizardState { step, email: state.email.clone(), user }, None)
+        }
         Event::FactorVerified => (with(Step::NewPassword), None),
         Event::PasswordSaved => (with(Step::Done), None),
         Event::PasswordFailed(err) => match password_failure(&err) {
@@ -124,12 +134,19 @@ pub fn next(state: &WizardState, event: Event) -> (WizardState, Option<Notice>) 
 /// first step when there is none; `Done` needs one too (else start over quietly).
 pub fn restore(saved: WizardState, has_recovery_session: bool) -> (WizardState, Option<Notice>) {
     match saved.step {
-        s if s.needs_session() && !has_recovery_session => {
-            (WizardState { step: Step::Email, email: saved.email }, Some(Notice::SessionLost))
-        }
+        s if s.needs_session() && !has_recovery_session => (
+            WizardState { email: saved.email, ..WizardState::default() },
+            Some(Notice::SessionLost),
+        ),
         Step::Done if !has_recovery_session => (WizardState::default(), None),
         _ => (saved, None),
     }
+}
+
+/// Whether the wizard may save a password with a session of `user`: only the account it
+/// started with (a session that changed under it, by another tab or a late answer, is not).
+pub fn same_user(state: &WizardState, user: &str) -> bool {
+    !state.user.is_empty() && state.user == user
 }
 
 /// What a failed `PUT /user` means for the wizard.
@@ -176,14 +193,31 @@ mod tests {
     }
 
     fn at(step: Step) -> WizardState {
-        WizardState { step, email: "a@b.c".into() }
+        let user = if step == Step::Email || step == Step::Code { "" } else { "u1" };
+        WizardState { step, email: "a@b.c".into(), user: user.into() }
+    }
+
+    fn verified(needs_step_up: bool) -> Event {
+        Event::Verified { needs_step_up, user: "u1".into() }
+    }
+
+    /// Issue 30: the wizard says "For the account Y"; a session of X under it is refused.
+    #[test]
+    fn the_password_is_saved_only_for_the_account_the_wizard_started_with() {
+        let (s, _) = next(&at(Step::Code), verified(false));
+        assert_eq!(s.user, "u1");
+        assert!(same_user(&s, "u1"));
+        assert!(!same_user(&s, "u2"));
+        assert!(!same_user(&at(Step::Code), ""), "no session yet");
+        let (back, _) = next(&s, Event::SessionLost);
+        assert_eq!(back.user, "", "starting over forgets the account");
     }
 
     #[test]
     fn happy_path_without_mfa() {
         let (s, n) = next(&WizardState::default(), Event::CodeSent { email: "a@b.c".into() });
         assert_eq!((s.clone(), n), (at(Step::Code), None));
-        let (s, _) = next(&s, Event::Verified { needs_step_up: false });
+        let (s, _) = next(&s, verified(false));
         assert_eq!(s.step, Step::NewPassword);
         let (s, _) = next(&s, Event::PasswordSaved);
         assert_eq!(s, at(Step::Done));
@@ -191,7 +225,7 @@ mod tests {
 
     #[test]
     fn mfa_users_verify_a_factor_before_the_password() {
-        let (s, _) = next(&at(Step::Code), Event::Verified { needs_step_up: true });
+        let (s, _) = next(&at(Step::Code), verified(true));
         assert_eq!(s.step, Step::SecondFactor);
         let (s, _) = next(&s, Event::FactorVerified);
         assert_eq!(s.step, Step::NewPassword);

@@ -22,6 +22,8 @@ pub(crate) const WIZARD_KEY: &str = "lsa.recover.v1";
 /// and the new password (in memory only) so a step-up in the middle loses nothing.
 #[derive(Clone, Copy)]
 pub(crate) struct Wizard {
+    /// The app's store (the steps' `use_auth()` is the wizard's held store).
+    pub app: crate::AuthStore,
     pub state: RwSignal<WizardState>,
     pub notice: RwSignal<Option<String>>,
     pub next: Signal<String>,
@@ -42,6 +44,8 @@ impl Wizard {
         if next.step == Step::Email {
             self.password.set(String::new());
             self.confirm.set(String::new());
+            // Abandoned or lost: nothing of the held session stays, nothing is adopted.
+            self.app.held().forget_held();
         }
         self.state.set(next);
     }
@@ -64,16 +68,25 @@ pub(crate) fn save_state(state: &WizardState) {
     storage::set(Area::Session, WIZARD_KEY, &state.to_json());
 }
 
+/// The wizard. Its recovery session is held apart from the app's ([`crate::landing`]): the
+/// steps below get the held store as `use_auth()`, and the app adopts the session only once the
+/// new password is saved.
 #[component]
 pub fn RecoverPage() -> impl IntoView {
-    let auth = crate::use_auth();
+    let app = crate::use_auth();
+    let auth = app.held();
+    provide_context(auth);
     let s = auth.strings();
     let next = Signal::derive(move || auth.next());
 
     let session = auth.session_untracked();
     let has_recovery = session.as_ref().is_some_and(|s| s.claims.is_recovery());
     let (initial, notice) = flow::restore(load_state().unwrap_or_default(), has_recovery);
+    if initial.step == Step::Email {
+        auth.forget_held();
+    }
     let wizard = Wizard {
+        app,
         state: RwSignal::new(initial),
         notice: RwSignal::new(notice.map(|n| notice_text(s, n).to_owned())),
         next,
@@ -86,8 +99,8 @@ pub fn RecoverPage() -> impl IntoView {
     provide_context(wizard);
     Effect::new(move |_| save_state(&wizard.state.get()));
 
-    // A recovery session that appears while waiting for the code (this tab, or the link opened
-    // in another tab) moves the wizard on; one that disappears mid-wizard starts it over.
+    // A recovery session that this tab's wizard holds while waiting for the code moves it on;
+    // one that disappears mid-wizard starts it over.
     let known_session = StoredValue::new(session.and_then(|s| s.claims.session_id));
     Effect::new(move |_| {
         let state = auth.state().get();
@@ -96,11 +109,10 @@ pub fn RecoverPage() -> impl IntoView {
             Some(sess) if step == Step::Code && sess.claims.is_recovery() => {
                 let email = wizard.state.with_untracked(|w| w.email.clone());
                 let fresh = known_session.get_value() != sess.claims.session_id;
-                // ASCII folding: Unicode case tables would cost 5 KB of the bundle, and GoTrue
-                // stores addresses as typed (lower-cased ASCII in practice).
-                if fresh && sess.user.email.eq_ignore_ascii_case(&email) {
+                if fresh && crate::landing::same_address(&sess.user.email, &email) {
                     known_session.set_value(sess.claims.session_id.clone());
-                    wizard.apply(Event::Verified { needs_step_up: sess.needs_step_up() });
+                    let user = sess.user.id.clone();
+                    wizard.apply(Event::Verified { needs_step_up: sess.needs_step_up(), user });
                 }
             }
             None if step.needs_session()

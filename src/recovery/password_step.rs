@@ -1,7 +1,7 @@
 //! Step 4: the new password. A late `insufficient_aal` sends the wizard to the second-factor
 //! step and, once verified, the save is retried by itself with what the user typed.
 
-use super::flow::Event;
+use super::flow::{self, Event};
 use super::Wizard;
 use crate::api::ApiError;
 use crate::components::task::run;
@@ -28,9 +28,19 @@ pub fn NewPasswordStep() -> impl IntoView {
             return;
         }
         error.set(None);
+        // Only for the account the wizard started with (and showed): issue 30.
+        let user = auth.session_untracked().map(|s| s.user.id).unwrap_or_default();
+        if !flow::same_user(&wizard.state.get_untracked(), &user) {
+            wizard.apply(Event::SessionLost);
+            return;
+        }
         let work = async move { auth.update_password(&pw, None, None).await };
         run(pending, work, move |result| match result {
-            Ok(()) => wizard.apply(Event::PasswordSaved),
+            Ok(()) => {
+                wizard.apply(Event::PasswordSaved);
+                // Done: the held session becomes the app's (signed in as that account).
+                wizard.app.adopt_held(&auth);
+            }
             Err(e) => {
                 if let ApiError::Auth(a) = &e {
                     reasons.set(a.weak_reasons.clone());

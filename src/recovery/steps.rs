@@ -2,11 +2,12 @@
 
 use super::flow::Event;
 use super::Wizard;
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::task::run;
 use crate::components::{
     browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton,
 };
+use crate::landing::{declared_ok, Decision, Refusal};
 use crate::otp::{expiry_minutes, mask_email, LinkToken};
 use crate::{AuthRoute, AuthStore};
 use leptos::prelude::*;
@@ -79,13 +80,48 @@ pub fn EmailStep() -> impl IntoView {
     }
 }
 
-/// Verifies the emailed code or a pasted link and adopts the recovery session (the page's
-/// effect then moves the wizard on).
-async fn verify(auth: AuthStore, email: String, input: Input) -> Result<(), ApiError> {
-    match input {
-        Input::Code(code) => auth.verify_recovery_code(&email, &code).await,
-        Input::Link(link) => auth.adopt_recovery(auth.verify_link(link).await?),
+/// What became of an entered code or pasted link.
+enum Outcome {
+    /// The wizard holds the recovery session (the page's effect then moves it on).
+    Held,
+    /// A pasted link would replace another account signed in here: ask first.
+    Ask(TokenResponse, String),
+    /// A pasted link of another type or another account: not used.
+    Refused(Refusal),
+}
+
+/// Verifies the emailed code or a pasted link; the wizard (`auth`, its held store) holds the
+/// session. A pasted link is held to the rule of an opened one ([`crate::landing`]): a reset
+/// link (checked before it is spent), for the address of step 1, and asked about when another
+/// account is signed in here (`app`).
+async fn verify(
+    auth: AuthStore,
+    app: AuthStore,
+    email: String,
+    input: Input,
+) -> Result<Outcome, ApiError> {
+    let link = match input {
+        Input::Code(code) => {
+            return auth.verify_recovery_code(&email, &code).await.map(|()| Outcome::Held)
+        }
+        Input::Link(link) => link,
+    };
+    let declared = match &link {
+        LinkToken::TokenHash { kind, .. } => Some(kind.clone()),
+        LinkToken::Code(_) => None,
+    };
+    if !declared_ok(declared.as_deref(), "recovery") {
+        return Ok(Outcome::Refused(Refusal::WrongType));
     }
+    let resp = auth.verify_link(link).await?;
+    Ok(match super::confirm::judge_link(app, &resp, declared.as_deref(), Some(&email)) {
+        Decision::Refuse(why) => Outcome::Refused(why),
+        Decision::Hold { replaces: None } => {
+            auth.adopt_recovery(resp)?;
+            Outcome::Held
+        }
+        Decision::Hold { replaces: Some(other) } => Outcome::Ask(resp, other),
+    })
 }
 
 enum Input {
@@ -111,20 +147,48 @@ pub fn CodeStep() -> impl IntoView {
     let field_error = RwSignal::new(None::<String>);
     let status = RwSignal::new(Some(s.recover_sent.replace("{email}", &mask_email(&email))));
     let pending = RwSignal::new(false);
+    let ask = RwSignal::new(None::<(TokenResponse, String)>);
 
     let attempt = {
         let email = email.clone();
         move |input: Input| {
             error.set(None);
             field_error.set(None);
-            let work = verify(auth, email.clone(), input);
+            ask.set(None);
+            let work = verify(auth, wizard.app, email.clone(), input);
             run(pending, work, move |result| match result {
                 Err(e) if e.is(&ErrorCode::OtpExpired) => field_error.set(Some(s.error(&e))),
                 Err(ApiError::Decode(_)) => error.set(Some(s.confirm_other_browser.to_owned())),
                 Err(e) => error.set(Some(s.error(&e))),
-                Ok(()) => {}
+                Ok(Outcome::Refused(Refusal::WrongType)) => {
+                    error.set(Some(s.confirm_wrong_type.to_owned()))
+                }
+                Ok(Outcome::Refused(Refusal::OtherAccount)) => {
+                    error.set(Some(s.paste_other_account.to_owned()))
+                }
+                Ok(Outcome::Ask(resp, other)) => ask.set(Some((resp, other))),
+                Ok(Outcome::Held) => {}
             });
         }
+    };
+    // "Continue as …": the pasted link's account would replace the one signed in here.
+    let asking = move || {
+        ask.get().map(|(resp, other)| {
+            let email = resp.user.email.clone();
+            let go = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if let Err(e) = auth.adopt_recovery(resp.clone()) {
+                    error.set(Some(s.error(&e)));
+                }
+                ask.set(None);
+            };
+            view! {
+                <p class="lsa-alert">{s.confirm_replaces.replace("{email}", &other)}</p>
+                <form class="lsa-form" on:submit=go>
+                    <button type="submit" class="lsa-button">{s.confirm_continue_as.replace("{email}", &email)}</button>
+                </form>
+            }
+        })
     };
     let submit = {
         let attempt = attempt.clone();
@@ -180,6 +244,7 @@ pub fn CodeStep() -> impl IntoView {
             <Alert message=error/>
             <SubmitButton label=s.verify pending=pending/>
         </form>
+        {asking}
         <ResendButton seconds=wizard.resend pending=pending on_press=Callback::new(resend)/>
     }
 }

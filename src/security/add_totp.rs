@@ -106,7 +106,7 @@ pub fn AddTotp(resume: bool, close: Close) -> impl IntoView {
                     aria-describedby="lsa-totp-secret-hint" prop:value=group_secret(&i.secret)/>
                 <p class="lsa-muted" id="lsa-totp-secret-hint">{s.totp_secret_hint}</p>
             </div>
-            <p><a href=i.uri>{s.open_in_app}</a></p>
+            {i.app_link().map(|href| view! { <p><a href=href.to_owned()>{s.open_in_app}</a></p> })}
             <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
                 <CodeField id="lsa-totp-code" label=s.mfa_totp_label value=code len=CODE_LEN
                     on_complete=Callback::new(verify)/>

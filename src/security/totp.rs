@@ -18,6 +18,15 @@ pub struct Issued {
     pub uri: String,
 }
 
+impl Issued {
+    /// The "open in your authenticator app" link: the server's `uri` only when it is an
+    /// `otpauth:` URI (never a `javascript:` or web address a tampered answer could carry).
+    pub fn app_link(&self) -> Option<&str> {
+        let scheme = self.uri.get(..8)?;
+        scheme.eq_ignore_ascii_case("otpauth:").then_some(self.uri.as_str())
+    }
+}
+
 /// Where the sub-flow is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TotpStep {
@@ -118,6 +127,25 @@ pub fn group_secret(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_otpauth_uris_become_the_app_link() {
+        let with = |uri: &str| Issued { uri: uri.into(), ..issued("f", "n") };
+        let good = "otpauth://totp/Acme:a@b.c?secret=JBSWY3DP&issuer=Acme";
+        assert_eq!(with(good).app_link(), Some(good));
+        assert_eq!(with("OTPAUTH://totp/x").app_link(), Some("OTPAUTH://totp/x"));
+        for evil in [
+            "javascript:alert(document.cookie)",
+            " otpauth://totp/x",
+            "https://evil.example/otpauth://",
+            "data:text/html,<script>1</script>",
+            "otpauth",
+            "",
+            "é-unicode-é",
+        ] {
+            assert_eq!(with(evil).app_link(), None, "{evil}");
+        }
+    }
 
     fn issued(id: &str, name: &str) -> Issued {
         Issued {

@@ -72,6 +72,23 @@ pub fn check(req: &Requirement, claims: &Claims, has_verified_factor: bool, now:
     }
 }
 
+/// Seconds from `now` until a verdict of [`check`] that is `Met` today turns into `StepUp`
+/// (the second factor grows too old for `req`); `None` when it never does by itself. A page
+/// showing what `req` guards re-checks then, instead of keeping its first verdict.
+pub fn met_for(
+    req: &Requirement,
+    claims: &Claims,
+    has_verified_factor: bool,
+    now: i64,
+) -> Option<i64> {
+    let max = req.max_age_secs?;
+    if check(req, claims, has_verified_factor, now) != Verdict::Met || !has_verified_factor {
+        return None;
+    }
+    let at = claims.mfa_verified_at()?;
+    Some(at.saturating_add(max).saturating_sub(now).saturating_add(1).max(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +120,19 @@ mod tests {
         assert!(needs_step_up(Aal1, true));
         assert!(!needs_step_up(Aal2, false));
         assert!(!needs_step_up(Aal2, true));
+    }
+
+    /// Issue 30: a page open for longer than the freshness window must re-check; this says when.
+    #[test]
+    fn a_fresh_verdict_says_when_it_goes_stale() {
+        let req = Requirement::within_minutes(5);
+        let fresh = claims(Aal::Aal2, &[("password", Some(900)), ("totp", Some(950))]);
+        assert_eq!(met_for(&req, &fresh, true, 1_000), Some(251));
+        assert_eq!(check(&req, &fresh, true, 1_000 + 251), Verdict::StepUp);
+        assert_eq!(check(&req, &fresh, true, 1_000 + 250), Verdict::Met);
+        assert_eq!(met_for(&req, &fresh, true, 1_251), None, "already stale");
+        assert_eq!(met_for(&Requirement::AAL2, &fresh, true, 1_000), None, "no window");
+        assert_eq!(met_for(&req, &fresh, false, 1_000), None, "nothing to go stale");
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub enum AuthEvent {
     TokenRefreshed,
     /// The user (factors, email) was read again or changed.
     UserUpdated,
-    /// A recovery session from an emailed code or link.
+    /// A password reset finished: the recovery session (a code's or link's, held by the wizard
+    /// until then) is now the app's.
     PasswordRecovery,
     /// A second factor was verified: the session is at `aal2`.
     MfaChallengeVerified,

@@ -25,6 +25,7 @@ mod events;
 mod factors;
 #[cfg(feature = "test-internals")]
 mod internals;
+mod held;
 pub mod lock;
 mod nav;
 pub mod persist;
@@ -122,9 +123,22 @@ impl AuthStore {
     }
 
     /// Stores `session` (never over a newer copy of the same session) and makes it the state.
+    /// A write that continues this tab's session (issue 30) never replaces another tab's newer
+    /// or other user's session: this tab takes that one over instead.
     fn write(&self, session: Session, event: AuthEvent) {
         let key = self.storage_key();
-        let session = state::rotation_safe(persist::load(&key), session);
+        let stored = persist::load(&key);
+        let session = if matches!(
+            event,
+            AuthEvent::TokenRefreshed | AuthEvent::MfaChallengeVerified | AuthEvent::UserUpdated
+        ) {
+            match state::continue_write(stored, self.session_untracked().as_ref(), session) {
+                state::Continue::Write(s) => s,
+                state::Continue::Yield(other) => return self.adopt(other),
+            }
+        } else {
+            state::rotation_safe(stored, session)
+        };
         persist::save(&key, &session);
         if event == AuthEvent::TokenRefreshed {
             self.last_refresh_ms.set_value(persist::now_ms());
@@ -145,13 +159,16 @@ impl AuthStore {
     /// Replaces the user of the current session (same user id only), rotation-safe: the tokens
     /// written are the newest this tab or storage has.
     fn set_user(&self, user: User) {
-        let Some(mut session) = self.session_untracked() else { return };
-        if session.user.id != user.id {
+        let Some(current) = self.session_untracked() else { return };
+        if current.user.id != user.id {
             return;
         }
-        session.user = user;
+        let session = Session { user, ..current.clone() };
         let key = self.storage_key();
-        let session = state::rotation_safe(persist::load(&key), session);
+        let session = match state::continue_write(persist::load(&key), Some(&current), session) {
+            state::Continue::Write(s) => s,
+            state::Continue::Yield(other) => return self.adopt(other),
+        };
         persist::save(&key, &session);
         self.set_state(AuthState::from_session(session));
         self.schedule_refresh();

@@ -1,15 +1,25 @@
-//! The session in `localStorage`: the only code that reads or writes it.
+//! The session in `localStorage`: the only code that reads or writes it. A held session (a
+//! link's, not the app's yet: [`crate::landing`]) lives in this tab's `sessionStorage`.
 
 use super::state::{read_stored, Session, Stored};
 use crate::storage::{self, Area};
 
+/// Where the session at `key` lives.
+fn area(key: &str) -> Area {
+    if crate::landing::is_held_key(key) {
+        Area::Session
+    } else {
+        Area::Local
+    }
+}
+
 /// The stored session. A corrupt or inconsistent copy is removed; a copy written by a newer
 /// build of this crate is left alone (it is that tab's), and reads as signed out here.
 pub(crate) fn load(key: &str) -> Option<Session> {
-    match read_stored(storage::get(Area::Local, key).as_deref()) {
+    match read_stored(storage::get(area(key), key).as_deref()) {
         Stored::Session(s) => Some(*s),
         Stored::Broken => {
-            storage::remove(Area::Local, key);
+            storage::remove(area(key), key);
             None
         }
         Stored::Nothing | Stored::Newer => None,
@@ -18,12 +28,12 @@ pub(crate) fn load(key: &str) -> Option<Session> {
 
 /// Stores `session`.
 pub(crate) fn save(key: &str, session: &Session) {
-    storage::set(Area::Local, key, &session.to_persisted().to_json());
+    storage::set(area(key), key, &session.to_persisted().to_json());
 }
 
 /// Removes the stored session.
 pub(crate) fn clear(key: &str) {
-    storage::remove(Area::Local, key);
+    storage::remove(area(key), key);
 }
 
 /// Local unix time in seconds.

@@ -37,6 +37,8 @@ pub(crate) fn provide_store(config: AuthConfig, nav: Nav) -> AuthStore {
     let store = AuthStore::new(config);
     store.nav.set_value(nav);
     provide_context(store);
+    // The recovery wizard's held session lives as long as the app's store.
+    let _ = store.held();
     store.follow_other_tabs();
     store
 }

@@ -14,7 +14,8 @@ impl AuthStore {
     }
 
     /// Signs out: `Local` this session, `Global` every session of the user, `Others` every
-    /// other one (this one stays). A session the server no longer knows is forgotten here too.
+    /// other one (this one stays). A session the server no longer knows is forgotten here too,
+    /// and `Local` always ends the session here, even when the server cannot be reached.
     pub async fn sign_out(&self, scope: LogoutScope) -> Result<(), ApiError> {
         let Some(session) = self.session_untracked() else {
             return Ok(());
@@ -29,7 +30,13 @@ impl AuthStore {
             self.clear_session();
             return if scope == LogoutScope::Others { result } else { Ok(()) };
         }
-        if scope != LogoutScope::Others && result.is_ok() {
+        // Signing out here ends the session here, whatever the server answered (offline, a
+        // server error): the tokens are forgotten, so nobody can use them from this device.
+        if scope == LogoutScope::Local {
+            self.clear_session();
+            return Ok(());
+        }
+        if scope == LogoutScope::Global && result.is_ok() {
             self.clear_session();
         }
         result

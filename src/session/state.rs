@@ -29,12 +29,17 @@ impl Session {
     pub fn from_response(resp: TokenResponse, now: i64) -> Result<Session, ApiError> {
         let claims = Claims::decode(&resp.access_token)
             .map_err(|_| ApiError::Decode("access token is not a JWT".into()))?;
-        let lifetime = if resp.expires_in > 0 { resp.expires_in } else { claims.exp - claims.iat };
-        let skew = if claims.iat > 0 { claims.iat - now } else { 0 };
+        // A link's fragment says `expires_in` itself: any number, so no overflow.
+        let lifetime = if resp.expires_in > 0 {
+            resp.expires_in
+        } else {
+            claims.exp.saturating_sub(claims.iat)
+        };
+        let skew = if claims.iat > 0 { claims.iat.saturating_sub(now) } else { 0 };
         Ok(Session {
             access_token: resp.access_token,
             refresh_token: resp.refresh_token,
-            expires_at: now + lifetime,
+            expires_at: now.saturating_add(lifetime),
             skew,
             user: resp.user,
             claims,
@@ -130,6 +135,39 @@ pub(crate) fn rotation_safe(stored: Option<Session>, ours: Session) -> Session {
         }
         _ => ours,
     }
+}
+
+/// What a write that continues this tab's session (a refresh, a user read, a verified factor)
+/// does with what storage holds now.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Continue {
+    /// Write this session (rotation-safe against a newer copy of the same session).
+    Write(Session),
+    /// Another tab put another user's session, or a newer session, in storage since: this tab
+    /// takes that one over and writes nothing.
+    Yield(Session),
+}
+
+/// Decides a continuing write: `current` is the session this tab held when the work began,
+/// `ours` the session it would now write. Never replaces a stored session of another user,
+/// nor a newer one of another session (a stale tab must not undo another tab's sign-in).
+pub(crate) fn continue_write(
+    stored: Option<Session>,
+    current: Option<&Session>,
+    ours: Session,
+) -> Continue {
+    let Some(stored) = stored else { return Continue::Write(ours) };
+    let base = current.unwrap_or(&ours);
+    let same_session = stored.user.id == base.user.id
+        && stored.claims.session_id.is_some()
+        && stored.claims.session_id == base.claims.session_id;
+    if same_session {
+        return Continue::Write(rotation_safe(Some(stored), ours));
+    }
+    if stored.user.id != base.user.id || stored.claims.iat > base.claims.iat {
+        return Continue::Yield(stored);
+    }
+    Continue::Write(ours)
 }
 
 /// The stored shape (`localStorage`), versioned.
@@ -462,6 +500,67 @@ mod tests {
         other.claims.iat = 0;
         assert_eq!(rotation_safe(Some(newer.clone()), other.clone()), other);
         assert_eq!(rotation_safe(None, older.clone()), older);
+    }
+
+    #[test]
+    fn a_huge_expires_in_does_not_overflow() {
+        let mut r = response("u1", "aal1");
+        r.expires_in = i64::MAX;
+        let s = Session::from_response(r, 1_700_000_000).unwrap();
+        assert_eq!(s.expires_at, i64::MAX, "saturates");
+        assert!(!s.expires_within(1_700_000_000, 90));
+        let mut r = response("u1", "aal1");
+        r.expires_in = 0;
+        assert_eq!(Session::from_response(r, 10).unwrap().expires_at, 1010);
+    }
+
+    /// Tab A (user X) has a read in flight; tab B switches to user Y (or signs X in again);
+    /// A's late answer must not write X's old session over B's.
+    #[test]
+    fn a_stale_tab_never_overwrites_another_users_or_a_newer_session() {
+        let x = Session::from_response(response("u1", "aal1"), 0).unwrap();
+        let mut x_later = x.clone();
+        x_later.claims.iat += 30;
+        x_later.refresh_token = "r2".into();
+        let mut y = Session::from_response(response("u2", "aal1"), 0).unwrap();
+        y.claims.session_id = Some("s9".into());
+        // Another user's session in storage: take it over, write nothing.
+        assert_eq!(
+            continue_write(Some(y.clone()), Some(&x), x_later.clone()),
+            Continue::Yield(y.clone())
+        );
+        // The same user signed in again meanwhile (a newer, different session).
+        let mut x_again = x.clone();
+        x_again.claims.session_id = Some("s2".into());
+        x_again.claims.iat += 5;
+        assert_eq!(
+            continue_write(Some(x_again.clone()), Some(&x), x_later.clone()),
+            Continue::Yield(x_again)
+        );
+        // An older other session of the same user, nothing stored, or our own session: write.
+        let mut x_old = x.clone();
+        x_old.claims.session_id = Some("s0".into());
+        x_old.claims.iat -= 5;
+        assert_eq!(
+            continue_write(Some(x_old), Some(&x), x_later.clone()),
+            Continue::Write(x_later.clone())
+        );
+        assert_eq!(continue_write(None, Some(&x), x.clone()), Continue::Write(x.clone()));
+        assert_eq!(
+            continue_write(Some(x.clone()), Some(&x), x_later.clone()),
+            Continue::Write(x_later.clone())
+        );
+        // Our older copy never goes over a rotated one of the same session.
+        let mut stale_user = x.clone();
+        stale_user.user.email = "new@example.com".into();
+        let Continue::Write(kept) = continue_write(Some(x_later.clone()), Some(&x), stale_user)
+        else {
+            panic!("same session")
+        };
+        assert_eq!(
+            (kept.refresh_token.as_str(), kept.user.email.as_str()),
+            ("r2", "new@example.com")
+        );
     }
 
     #[test]

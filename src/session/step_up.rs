@@ -278,6 +278,10 @@ impl AuthStore {
 
     /// Drops a pending action that no longer belongs to the state (signed out, another user).
     pub(crate) fn forget_foreign_step_up(&self, state: &AuthState) {
+        // A held session (a link's, not the app's) says nothing about the app's step-up.
+        if self.is_held() {
+            return;
+        }
         let Some(p) = load() else { return };
         let ours = state.session().is_some_and(|s| {
             s.user.id == p.user_id && s.claims.session_id.as_deref() == Some(p.session_id.as_str())

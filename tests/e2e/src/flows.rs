@@ -198,6 +198,26 @@ impl Browser {
         .await
     }
 
+    /// The claims of the session the recovery wizard holds (this tab's `sessionStorage`; not
+    /// the app's session until the new password is saved). `Value::Null` when there is none.
+    pub async fn held_claims(&self) -> Value {
+        self.js(
+            "const raw = sessionStorage.getItem('lsa.session.v1.held');
+             if (!raw) return null;
+             const t = JSON.parse(raw).access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+             return JSON.parse(atob(t));",
+        )
+        .await
+    }
+
+    /// Waits until the wizard's held session's `aal` claim is `aal`.
+    pub async fn wait_held_aal(&self, aal: &str) {
+        crate::eventually(&format!("held session at {aal}"), || async {
+            (self.held_claims().await["aal"] == aal).then_some(())
+        })
+        .await
+    }
+
     /// Waits until no session is stored (`localStorage`) any more.
     pub async fn wait_session_forgotten(&self) {
         crate::eventually("the stored session to be forgotten", || async {

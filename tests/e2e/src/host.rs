@@ -98,4 +98,30 @@ impl Browser {
         let v = self.csp_violations().await;
         assert!(v.is_empty(), "CSP violations on {page}: {v:#?}");
     }
+
+    /// Panics if an interactive element of the auth section (inside `.lsa-root` or
+    /// `.lsa-card`) that a person can reach is smaller than 24 x 24 CSS px (WCAG 2.2
+    /// `target-size`, minimum: every target here meets the size itself, without the spacing
+    /// exception). `page` names the place.
+    pub async fn assert_target_sizes(&self, page: &str) {
+        let small = self
+            .js(
+                "const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex=\"-1\"])';
+                 const out = [];
+                 for (const el of document.querySelectorAll(sel)) {
+                   if (!el.closest('.lsa-root, .lsa-card')) continue;
+                   if (el.getAttribute('tabindex') === '-1' || el.closest('[aria-hidden=true]')) continue;
+                   const r = el.getBoundingClientRect();
+                   if (r.width === 0 && r.height === 0) continue;
+                   if (getComputedStyle(el).visibility === 'hidden') continue;
+                   if (r.width < 24 || r.height < 24) {
+                     out.push(el.tagName + ' ' + JSON.stringify((el.textContent || el.id || '').trim().slice(0, 40)) + ' ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1));
+                   }
+                 }
+                 return out;",
+            )
+            .await;
+        let small: Vec<String> = serde_json::from_value(small).unwrap_or_default();
+        assert!(small.is_empty(), "targets under 24 x 24 px on {page}: {small:#?}");
+    }
 }

@@ -40,38 +40,47 @@ async fn standalone_app_pages_have_no_csp_violations() {
     b.goto("/").await;
     b.heading("Welcome").await;
     b.assert_no_csp_violations("home").await;
+    b.assert_target_sizes("home").await;
     b.goto("/no/such/page").await;
     b.heading("Page not found").await;
     b.assert_no_csp_violations("not found").await;
+    b.assert_target_sizes("not found").await;
     b.goto("/auth/sign-in").await;
     b.heading("Sign in").await;
     b.assert_no_csp_violations("sign-in").await;
+    b.assert_target_sizes("sign-in").await;
 
     // The link landing page.
     b.goto("/auth/confirm?token_hash=0123456789abcdef&type=recovery").await;
     b.heading("Reset your password").await;
     b.button("Continue").await;
     b.assert_no_csp_violations("confirm").await;
+    b.assert_target_sizes("confirm").await;
 
     // The recovery wizard, every step, for a user with a TOTP factor.
     b.goto("/auth/recover").await;
     b.heading("Step 1 of 4").await;
     b.assert_no_csp_violations("recover: email").await;
+    b.assert_target_sizes("recover: email").await;
     b.fill("Email", "csp-totp@example.com").await;
     b.click("Send code").await;
     b.heading("Step 2 of 4").await;
     b.assert_no_csp_violations("recover: code").await;
+    b.assert_target_sizes("recover: code").await;
     b.fill("Verification code", &env.latest_mail_code("csp-totp@example.com").await).await;
     b.heading("Step 3 of 4").await;
     b.assert_no_csp_violations("recover: second factor").await;
+    b.assert_target_sizes("recover: second factor").await;
     env.enter_app_code(&b).await;
     b.heading("Step 4 of 4").await;
     b.assert_no_csp_violations("recover: new password").await;
+    b.assert_target_sizes("recover: new password").await;
     b.fill("New password", NEW_PASSWORD).await;
     b.fill("Confirm new password", NEW_PASSWORD).await;
     b.click("Save password").await;
     b.heading("Your password was changed").await;
     b.assert_no_csp_violations("recover: done").await;
+    b.assert_target_sizes("recover: done").await;
 
     // Step-up page at aal1 (a fresh browser: signed out).
     b.close().await;
@@ -79,10 +88,12 @@ async fn standalone_app_pages_have_no_csp_violations() {
     b.sign_in_with("/auth/sign-in", "csp-totp@example.com", NEW_PASSWORD).await;
     b.heading("Two-step verification").await;
     b.assert_no_csp_violations("sign-in: second factor").await;
+    b.assert_target_sizes("sign-in: second factor").await;
     b.goto("/auth/mfa?next=%2F").await;
     b.heading("Two-step verification").await;
     b.field("Code from your authenticator app").await;
     b.assert_no_csp_violations("mfa").await;
+    b.assert_target_sizes("mfa").await;
     b.close().await;
 
     // Security, with a TOTP enrolment showing its QR code.
@@ -91,6 +102,7 @@ async fn standalone_app_pages_have_no_csp_violations() {
     b.wait_path("/auth/security").await;
     b.heading("Security").await;
     b.assert_no_csp_violations("security").await;
+    b.assert_target_sizes("security").await;
     b.click("Add an authenticator app").await;
     b.fill("Name for this device", "Phone").await;
     b.click("Add").await;
@@ -101,6 +113,7 @@ async fn standalone_app_pages_have_no_csp_violations() {
     assert_eq!(loaded, true, "the QR image (a data: SVG) is allowed by img-src and loads");
     assert!(qr.attr("src").await.unwrap().unwrap().starts_with("data:image/svg+xml"));
     b.assert_no_csp_violations("security: TOTP enrolment with QR code").await;
+    b.assert_target_sizes("security: TOTP enrolment with QR code").await;
     env.stop().await;
 }
 
@@ -114,27 +127,33 @@ async fn host_example_pages_have_no_csp_violations() {
     b.goto("/").await;
     b.heading("Acme").await;
     b.assert_no_csp_violations("host home").await;
+    b.assert_target_sizes("host home").await;
     b.goto("/dashboard").await;
     b.wait_path("/account/sign-in").await;
     b.heading("Sign in").await;
     b.assert_no_csp_violations("host sign-in").await;
+    b.assert_target_sizes("host sign-in").await;
     b.goto("/account/recover").await;
     b.heading("Step 1 of 4").await;
     b.assert_no_csp_violations("host recover").await;
+    b.assert_target_sizes("host recover").await;
 
     b.sign_in_with("/account/sign-in?next=%2Fbilling", "csp-host@example.com", PASSWORD).await;
     b.heading("Two-step verification").await;
     b.assert_no_csp_violations("host sign-in: second factor").await;
+    b.assert_target_sizes("host sign-in: second factor").await;
     env.enter_app_code(&b).await;
     b.wait_path("/billing").await;
     b.heading("Billing").await;
     b.assert_no_csp_violations("host billing").await;
+    b.assert_target_sizes("host billing").await;
     // Verified 6 minutes ago: Delete card asks for a new second factor.
     env.age_second_factor(&b, 360).await;
     b.heading("Billing").await;
     b.click("Delete card").await;
     b.wait_path("/account/mfa").await;
     b.assert_no_csp_violations("host step-up").await;
+    b.assert_target_sizes("host step-up").await;
     env.enter_app_code(&b).await;
     b.role_text("status", "Card deleted").await;
     b.goto("/dashboard").await;
@@ -145,9 +164,11 @@ async fn host_example_pages_have_no_csp_violations() {
     b.heading("Security").await;
     b.text("Authenticator app").await;
     b.assert_no_csp_violations("host dashboard, payouts, security").await;
+    b.assert_target_sizes("host dashboard, payouts, security").await;
     b.click("Sign out").await;
     b.wait_path("/").await;
     b.assert_no_csp_violations("host sign-out").await;
+    b.assert_target_sizes("host sign-out").await;
     env.stop().await;
 }
 
@@ -176,5 +197,24 @@ async fn the_detector_sees_a_violation() {
     }
     assert!(listener(&seen), "the injected listener recorded it: {seen:?}");
     assert!(console(&seen), "the console reported it: {seen:?}");
+    env.stop().await;
+}
+
+/// WCAG 2.2 `target-size` on a phone's width too (issue 30: the recovery email step's "Back"
+/// link was smaller than 24 x 24 px with neighbours closer than 24 px).
+#[tokio::test]
+async fn auth_screens_meet_the_target_size_on_a_phone() {
+    let env = start_env().await;
+    let b = env.browser().await;
+    b.client.set_window_size(390, 844).await.expect("phone size");
+    b.goto("/auth/recover").await;
+    b.heading("Step 1 of 4").await;
+    b.assert_target_sizes("recover: email, phone").await;
+    b.goto("/auth/sign-in").await;
+    b.heading("Sign in").await;
+    b.assert_target_sizes("sign-in, phone").await;
+    b.goto("/").await;
+    b.heading("Welcome").await;
+    b.assert_target_sizes("home, phone").await;
     env.stop().await;
 }

@@ -71,7 +71,10 @@ async fn fragment_tokens_of_another_account_are_not_adopted_without_a_press() {
     b.click(&format!("Continue as {ATTACKER}")).await;
     b.wait_path("/auth/recover").await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["email"], ATTACKER);
+    b.text(&format!("For the account {ATTACKER}.")).await;
+    assert_eq!(b.held_claims().await["email"], ATTACKER);
+    // Held for the wizard only: the app is still the victim's until a password is chosen.
+    assert_eq!(b.session_claims().await["email"], VICTIM);
     env.stop().await;
 }
 
@@ -106,7 +109,8 @@ async fn token_hash_link_of_another_account_asks_before_switching() {
     b.open_link_and_continue(&second).await;
     b.click(&format!("Continue as {ATTACKER}")).await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["email"], ATTACKER);
+    assert_eq!(b.held_claims().await["email"], ATTACKER);
+    assert_eq!(b.session_claims().await["email"], VICTIM, "not adopted before the password");
     env.stop().await;
 }
 
@@ -165,7 +169,7 @@ async fn a_scanner_opening_the_mail_link_spends_nothing() {
 
     b.open_link_and_continue(&link).await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["email"], email);
+    assert_eq!(b.held_claims().await["email"], email);
     env.stop().await;
 }
 
@@ -204,7 +208,7 @@ async fn the_link_tokens_leave_the_address_bar() {
     assert_eq!(href, format!("{}/auth/confirm", env.origin));
     b.click(&format!("Continue as {fragment}")).await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["email"], fragment);
+    assert_eq!(b.held_claims().await["email"], fragment);
     env.stop().await;
 }
 
@@ -244,7 +248,7 @@ async fn pkce_link_opened_in_a_second_tab_of_the_same_browser() {
     b.click("Continue").await;
     b.wait_path("/auth/recover").await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["email"], email);
+    assert_eq!(b.held_claims().await["email"], email);
     assert_eq!(b.local_storage(VERIFIER_KEY).await, None, "spent by the exchange");
     env.stop().await;
 }
@@ -263,7 +267,105 @@ async fn pkce_exchange_that_fails_on_the_network_can_be_retried() {
     assert_eq!(b.stored_session_text().await, None);
     b.click("Continue").await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["email"], email);
+    assert_eq!(b.held_claims().await["email"], email);
     assert_eq!(b.local_storage(VERIFIER_KEY).await, None);
+    env.stop().await;
+}
+
+/// Issue 30, login CSRF against a signed-out browser: the attacker mails their own reset link
+/// to the victim, who opens it and presses the generic Continue. The link's session is the
+/// wizard's only: no page, no other tab and no reload of the app sees anyone signed in, until a
+/// new password for the named account is chosen. Leaving half way adopts nothing.
+#[tokio::test]
+async fn a_signed_out_victim_pressing_continue_on_an_attackers_link_is_not_signed_in() {
+    let env = attacker_and_victim().await;
+    env.api_recover(ATTACKER, None).await;
+    let link = env.latest_mail_link(ATTACKER).await;
+
+    let b = env.browser().await;
+    b.open_link_and_continue(&link).await;
+    b.wait_path("/auth/recover").await;
+    b.heading("Step 4 of 4").await;
+    b.text(&format!("For the account {ATTACKER}.")).await;
+    assert_eq!(b.stored_session_text().await, None, "not the app's session");
+    assert_eq!(b.held_claims().await["email"], ATTACKER, "the wizard's own");
+
+    // Every other page runs signed out.
+    b.goto("/").await;
+    b.heading("Welcome").await;
+    b.find("//a[normalize-space(.)='Sign in']").await;
+    b.goto("/auth/security").await;
+    b.wait_path("/auth/sign-in").await;
+    // So does another tab of the same browser.
+    let second = b.client.new_window(true).await.expect("second tab").handle;
+    let first = b.client.window().await.expect("this tab");
+    b.client.switch_to_window(second).await.expect("switch tab");
+    b.goto("/").await;
+    b.heading("Welcome").await;
+    b.find("//a[normalize-space(.)='Sign in']").await;
+    assert_eq!(b.held_claims().await, serde_json::Value::Null, "another tab holds nothing");
+    b.client.switch_to_window(first).await.expect("switch back");
+
+    // Back in the wizard (a reload keeps the held session), then abandoned: nothing adopted.
+    b.goto("/auth/recover").await;
+    b.heading("Step 4 of 4").await;
+    b.reload().await;
+    b.heading("Step 4 of 4").await;
+    assert_eq!(b.stored_session_text().await, None);
+    b.goto("/").await;
+    b.find("//a[normalize-space(.)='Sign in']").await;
+    assert_eq!(b.stored_session_text().await, None, "abandoned: still nobody signed in");
+    env.stop().await;
+}
+
+/// Issue 30: a link pasted into the code field is held to the rule of an opened one. The
+/// victim, signed in, resets their own password; the attacker's reset link pasted there is
+/// refused (another account), a link of another type is refused before it is spent, and the
+/// victim's session stays what it was.
+#[tokio::test]
+async fn a_pasted_link_of_another_account_or_type_is_refused() {
+    let env = attacker_and_victim().await;
+    env.api_recover(ATTACKER, None).await;
+    let attackers = env.latest_mail_link(ATTACKER).await;
+
+    let b = env.signed_in(VICTIM).await;
+    let before = b.stored_session_text().await.expect("victim signed in");
+    b.request_recovery_code(VICTIM).await;
+    b.heading("Step 2 of 4").await;
+    b.paste("Verification code", &attackers).await;
+    b.alert("another account than the address you entered").await;
+    b.heading("Step 2 of 4").await;
+    assert_eq!(b.stored_session_text().await.as_deref(), Some(before.as_str()), "unchanged");
+    assert_eq!(b.held_claims().await, serde_json::Value::Null, "nothing held");
+
+    // The victim's own link, declared as a magic link: refused without being spent.
+    let own = env.latest_mail_link(VICTIM).await;
+    b.paste("Verification code", &own.replace("type=recovery", "type=magiclink")).await;
+    b.alert(NOT_A_RESET).await;
+    assert_eq!(b.stored_session_text().await.as_deref(), Some(before.as_str()));
+    b.paste("Verification code", &own).await;
+    b.heading("Step 4 of 4").await;
+    assert_eq!(b.held_claims().await["email"], VICTIM, "the link still worked");
+    assert_eq!(b.stored_session_text().await.as_deref(), Some(before.as_str()));
+    env.stop().await;
+}
+
+/// Issue 30: the victim, signed in, starts a reset for another address (the attacker's) and
+/// pastes that account's link: the page asks "Continue as …" before going on, like an opened
+/// link; until then nothing is held, and the victim's session stays.
+#[tokio::test]
+async fn a_pasted_link_of_the_wizards_account_asks_before_replacing_another_signed_in_one() {
+    let env = attacker_and_victim().await;
+    let b = env.signed_in(VICTIM).await;
+    let before = b.stored_session_text().await.expect("victim signed in");
+    b.request_recovery_code(ATTACKER).await;
+    b.heading("Step 2 of 4").await;
+    b.paste("Verification code", &env.latest_mail_link(ATTACKER).await).await;
+    b.text(&signed_in_here_as(VICTIM)).await;
+    assert_eq!(b.held_claims().await, serde_json::Value::Null, "not held before the press");
+    b.click(&format!("Continue as {ATTACKER}")).await;
+    b.heading("Step 4 of 4").await;
+    assert_eq!(b.held_claims().await["email"], ATTACKER);
+    assert_eq!(b.stored_session_text().await.as_deref(), Some(before.as_str()));
     env.stop().await;
 }

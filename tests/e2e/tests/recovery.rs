@@ -61,7 +61,8 @@ async fn code_path_without_mfa_with_a_wrong_code_first_and_reloads() {
     let spaced = format!("{}-{} {}", &code[..2], &code[2..4], &code[4..]);
     b.fill("Verification code", &spaced).await;
     b.heading("Step 4 of 4").await;
-    assert_eq!(b.session_claims().await["aal"], "aal1");
+    assert_eq!(b.held_claims().await["aal"], "aal1");
+    assert_eq!(b.session_claims().await, serde_json::Value::Null, "not the app's session yet");
 
     b.reload().await;
     b.heading("Step 4 of 4").await;
@@ -174,7 +175,7 @@ async fn totp_user_steps_up_before_the_new_password_code_and_link() {
     b.fill("Code from your authenticator app", "123456").await;
     b.alert("not right").await;
     env.enter_app_code(&b).await;
-    b.wait_aal("aal2").await;
+    b.wait_held_aal("aal2").await;
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
     assert_eq!(b.session_claims().await["aal"], "aal2");
@@ -200,7 +201,7 @@ async fn phone_factor_user_gets_an_sms_code() {
     b.click("Text me a code").await;
     b.role_text("status", "1111").await;
     b.fill("Verification code", &env.latest_sms_code(phone).await).await;
-    b.wait_aal("aal2").await;
+    b.wait_held_aal("aal2").await;
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
     env.stop().await;
@@ -275,7 +276,7 @@ async fn session_lost_mid_wizard_starts_over_with_an_explanation() {
     b.fill("Verification code", &env.latest_mail_code(email).await).await;
     b.heading("Step 4 of 4").await;
     // The session disappears (e.g. it expired and was cleared) and the page is reloaded.
-    b.js("localStorage.removeItem('lsa.session.v1'); return null;").await;
+    b.js("sessionStorage.removeItem('lsa.session.v1.held'); return null;").await;
     b.reload().await;
     b.heading("Step 1 of 4").await;
     b.role_text("status", "reset session expired").await;
@@ -302,7 +303,7 @@ async fn several_factors_pick_sms_and_an_expired_challenge_gets_a_new_one() {
     b.role_text("status", "2222").await;
     eventually_new_sms(&env, phone, &stale).await;
     b.fill("Verification code", &env.latest_sms_code(phone).await).await;
-    b.wait_aal("aal2").await;
+    b.wait_held_aal("aal2").await;
     choose_password(&b, NEW).await;
     assert_done(&env, &b, email).await;
     env.stop().await;

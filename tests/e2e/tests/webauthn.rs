@@ -103,13 +103,13 @@ async fn key_only_user_resets_a_forgotten_password_with_the_key_after_trying_the
     b.click("Use security key").await;
     b.alert("has no matching key").await;
     b.heading("Step 3 of 4").await;
-    assert_eq!(b.session_claims().await["aal"], "aal1", "nothing changed");
+    assert_eq!(b.held_claims().await["aal"], "aal1", "nothing changed");
 
     // The right key: the same recovery session steps up, then the new password.
     b.load_key(&other, held).await;
     b.click("Use security key").await;
     b.heading("Step 4 of 4").await;
-    b.wait_aal("aal2").await;
+    b.wait_held_aal("aal2").await;
     b.fill("New password", NEW).await;
     b.fill("Confirm new password", NEW).await;
     b.click("Save password").await;
