@@ -7,6 +7,15 @@
 use e2e::host::start_host_env;
 use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 
+/// Whether the section's stylesheet applies (a card has its border): the section adopts it at
+/// run time, so a page with no violation must also be a styled one.
+async fn assert_styled(b: &Browser) {
+    let border = b
+        .js(r#"return getComputedStyle(document.querySelector(".lsa-card")).borderTopStyle"#)
+        .await;
+    assert_eq!(border, "solid", "the section's stylesheet applies");
+}
+
 async fn watched(env: &Env) -> Browser {
     let b = env.browser().await;
     b.watch_csp().await;
@@ -46,6 +55,7 @@ async fn standalone_app_pages_have_no_csp_violations() {
     b.goto("/auth/sign-in").await;
     b.heading("Sign in").await;
     b.assert_no_csp_violations("sign-in").await;
+    assert_styled(&b).await;
 
     // The link landing page.
     b.goto("/auth/confirm?token_hash=0123456789abcdef&type=recovery").await;
@@ -118,6 +128,7 @@ async fn host_example_pages_have_no_csp_violations() {
     b.wait_path("/account/sign-in").await;
     b.heading("Sign in").await;
     b.assert_no_csp_violations("host sign-in").await;
+    assert_styled(&b).await;
     b.goto("/account/recover").await;
     b.heading("Step 1 of 4").await;
     b.assert_no_csp_violations("host recover").await;
