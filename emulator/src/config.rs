@@ -50,6 +50,12 @@ pub struct Config {
     pub disable_signup: bool,
     /// Confirm emails at sign-up without a mail (`GOTRUE_MAILER_AUTOCONFIRM`).
     pub mailer_autoconfirm: bool,
+    /// An email change needs a code from the current address too
+    /// (`GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED`, GoTrue's default true).
+    pub mailer_secure_email_change_enabled: bool,
+    /// `POST /signup` without email or phone signs in an anonymous user
+    /// (`GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED`).
+    pub anonymous_users_enabled: bool,
     /// Lifetime of emailed codes and links in seconds (`GOTRUE_MAILER_OTP_EXP`).
     pub mailer_otp_exp: i64,
     /// Digits of emailed codes, clamped to 6..=10 (`GOTRUE_MAILER_OTP_LENGTH`).
@@ -143,6 +149,8 @@ impl Default for Config {
             uri_allow_list: vec!["http://127.0.0.1:*/**".into(), "http://localhost:*/**".into()],
             disable_signup: false,
             mailer_autoconfirm: true,
+            mailer_secure_email_change_enabled: true,
+            anonymous_users_enabled: false,
             mailer_otp_exp: 86_400,
             mailer_otp_length: 6,
             smtp_max_frequency: 60.0,
@@ -209,6 +217,11 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("GOTRUE_URI_ALLOW_LIST", "redirect allow-list (http://127.0.0.1:*/**,http://localhost:*/**)"),
     ("GOTRUE_DISABLE_SIGNUP", "refuse sign-ups (false)"),
     ("GOTRUE_MAILER_AUTOCONFIRM", "confirm emails at sign-up (true)"),
+    (
+        "GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED",
+        "email change confirmed from both addresses (true)",
+    ),
+    ("GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED", "anonymous sign-ins (false)"),
     ("GOTRUE_MAILER_OTP_EXP", "emailed code/link lifetime in seconds (86400)"),
     ("GOTRUE_MAILER_OTP_LENGTH", "emailed code digits, 6..10 (6)"),
     ("GOTRUE_SMTP_MAX_FREQUENCY", "minimum interval between emails to a user (60s)"),
@@ -342,6 +355,11 @@ impl Config {
         set!(c.uri_allow_list, env_list("GOTRUE_URI_ALLOW_LIST"));
         set!(c.disable_signup, env_bool("GOTRUE_DISABLE_SIGNUP"));
         set!(c.mailer_autoconfirm, env_bool("GOTRUE_MAILER_AUTOCONFIRM"));
+        set!(
+            c.mailer_secure_email_change_enabled,
+            env_bool("GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED")
+        );
+        set!(c.anonymous_users_enabled, env_bool("GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED"));
         set!(c.mailer_otp_exp, vars.number("GOTRUE_MAILER_OTP_EXP"));
         set!(c.mailer_otp_length, vars.number("GOTRUE_MAILER_OTP_LENGTH"));
         set!(c.smtp_max_frequency, env_secs("GOTRUE_SMTP_MAX_FREQUENCY"));

@@ -1,16 +1,13 @@
-//! Injected faults (test controls): delay, fail or drop the next matching requests.
+//! Injected faults (test controls) as data: what to do to the next matching requests (delay,
+//! fail, drop, hold the answer). The middleware that applies them is
+//! [`crate::routes::fault_layer`].
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// A fault for the next `count` requests whose path matches `path` (exact, or a prefix when it
 /// ends with `*`) and, when given, whose method is `method`.
@@ -50,7 +47,8 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    fn matches(&self, method: &Method, path: &str) -> bool {
+    /// Whether the fault applies to a request.
+    pub fn matches(&self, method: &Method, path: &str) -> bool {
         let path_ok = match self.path.strip_suffix('*') {
             Some(prefix) => path.starts_with(prefix),
             None => path == self.path || path == self.path.trim_end_matches('/'),
@@ -78,49 +76,62 @@ impl Fault {
     }
 }
 
-/// Marks a response whose connection must be closed without sending it.
-#[derive(Debug, Clone, Copy)]
-pub struct DropConnection;
+/// Takes one use of the first pending fault matching the request (a fault whose uses are spent
+/// is removed).
+pub fn take(faults: &mut Vec<Fault>, method: &Method, path: &str) -> Option<Fault> {
+    let i = faults.iter().position(|f| f.count > 0 && f.matches(method, path))?;
+    let f = faults[i].clone();
+    faults[i].count -= 1;
+    if faults[i].count == 0 {
+        faults.remove(i);
+    }
+    Some(f)
+}
 
-/// Middleware applying the first matching fault.
-pub async fn fault_layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let fault = state.volatile(|data| {
-        let i = data
-            .faults
-            .iter()
-            .position(|f| f.count > 0 && f.matches(req.method(), req.uri().path()))?;
-        let f = data.faults[i].clone();
-        data.faults[i].count -= 1;
-        if data.faults[i].count == 0 {
-            data.faults.remove(i);
-        }
-        Some(f)
-    });
-    let Some(f) = fault else { return next.run(req).await };
-    if f.delay_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(f.delay_ms)).await;
+impl Fault {
+    /// The GoTrue-shaped error to answer instead of the real answer (`status` given), with
+    /// GoTrue's usual code and message for that status unless the fault names them.
+    pub fn error(&self) -> Option<ApiError> {
+        let status = self.status.and_then(|s| StatusCode::from_u16(s).ok())?;
+        let code = match &self.code {
+            Some(c) => Cow::Owned(c.clone()),
+            None => Cow::Borrowed(match status.as_u16() {
+                429 => "over_request_rate_limit",
+                500..=599 => "unexpected_failure",
+                _ => "unknown",
+            }),
+        };
+        let message = self.message.clone().unwrap_or_else(|| match status.as_u16() {
+            429 => "Request rate limit reached".into(),
+            _ => status.canonical_reason().unwrap_or("Injected fault").into(),
+        });
+        Some(ApiError { status, code, message, weak_password: None })
     }
-    if f.drop {
-        let mut resp = StatusCode::BAD_GATEWAY.into_response();
-        resp.extensions_mut().insert(DropConnection);
-        return resp;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(json: serde_json::Value) -> Fault {
+        serde_json::from_value(json).unwrap()
     }
-    let Some(status) = f.status.and_then(|s| StatusCode::from_u16(s).ok()) else {
-        let resp = next.run(req).await;
-        tokio::time::sleep(std::time::Duration::from_millis(f.hold_ms)).await;
-        return resp;
-    };
-    let code = match f.code {
-        Some(c) => Cow::Owned(c),
-        None => Cow::Borrowed(match status.as_u16() {
-            429 => "over_request_rate_limit",
-            500..=599 => "unexpected_failure",
-            _ => "unknown",
-        }),
-    };
-    let message = f.message.unwrap_or_else(|| match status.as_u16() {
-        429 => "Request rate limit reached".into(),
-        _ => status.canonical_reason().unwrap_or("Injected fault").into(),
-    });
-    ApiError { status, code, message, weak_password: None }.into_response()
+
+    #[test]
+    fn faults_match_count_down_and_answer() {
+        let mut faults = vec![
+            fault(serde_json::json!({"path": "/auth/v1/token/", "method": "POST", "count": 2})),
+            fault(serde_json::json!({"path": "/auth/v1/factors/*", "status": 429})),
+        ];
+        assert!(take(&mut faults, &Method::GET, "/auth/v1/token").is_none());
+        assert!(take(&mut faults, &Method::POST, "/auth/v1/token").is_some());
+        assert!(take(&mut faults, &Method::POST, "/auth/v1/token").is_some());
+        assert!(take(&mut faults, &Method::POST, "/auth/v1/token").is_none());
+        assert!(take(&mut faults, &Method::OPTIONS, "/auth/v1/factors/x").is_none());
+        let f = take(&mut faults, &Method::POST, "/auth/v1/factors/x/verify").unwrap();
+        let e = f.error().unwrap();
+        assert_eq!((e.status.as_u16(), e.code.as_ref()), (429, "over_request_rate_limit"));
+        assert!(faults.is_empty());
+        assert!(fault(serde_json::json!({"path": "/x"})).error().is_none());
+    }
 }

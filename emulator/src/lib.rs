@@ -21,7 +21,10 @@ pub mod cors;
 pub mod domain;
 pub mod error;
 pub mod faults;
+pub mod glob;
+pub mod gourl;
 pub mod jwt;
+pub mod outbox;
 pub mod routes;
 pub mod server;
 pub mod state;
@@ -32,6 +35,6 @@ pub mod webauthn;
 
 pub use clock::Clock;
 pub use config::Config;
-pub use domain::outbox;
+
 pub use error::ApiError;
 pub use server::{app, spawn, Running};

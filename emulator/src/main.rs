@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use gotrue_emulator::cli::{self, Command};
-use gotrue_emulator::domain::users::{DEMO_PASSWORD, DEMO_TOTP_SECRET};
+use gotrue_emulator::domain::seed::{DEMO_PASSWORD, DEMO_TOTP_SECRET};
 use gotrue_emulator::Config;
 
 #[tokio::main]

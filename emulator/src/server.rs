@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use tower::ServiceExt;
 
 use crate::config::Config;
-use crate::faults::DropConnection;
+use crate::routes::fault_layer::DropConnection;
 use crate::state::AppState;
 
 /// A running server; it stops when dropped (or with [`Running::stop`]).
@@ -77,6 +77,7 @@ pub async fn spawn(config: Config) -> std::io::Result<Running> {
     };
     let host = if ip.is_ipv6() { format!("[{ip}]") } else { ip.to_string() };
     let state = AppState::new(config, format!("http://{host}:{}", addr.port()))?;
+    seed(&state);
     let router = crate::routes::router(state.clone());
     let (tx, rx) = watch::channel(false);
     let task = tokio::spawn(accept_loop(listener, router, rx));
@@ -137,5 +138,13 @@ pub fn app(config: Config) -> Router {
                 .expect("in-memory state cannot fail")
         }
     };
+    seed(&state);
     crate::routes::router(state)
+}
+
+/// The demo users, when `--seed-demo` is on.
+fn seed(state: &AppState) {
+    if state.config.seed_demo {
+        crate::domain::seed::seed_demo(state);
+    }
 }

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::outbox::Outbox;
 use crate::faults::Fault;
+use crate::outbox::Outbox;
 use crate::store::{Db, Micros, Persist};
 
 /// Everything behind the lock.
@@ -69,9 +69,6 @@ impl AppState {
             data: Mutex::new(data),
             persist,
         });
-        if state.config.seed_demo {
-            crate::domain::users::seed_demo(&state);
-        }
         Ok(state)
     }
 
@@ -106,4 +103,14 @@ impl AppState {
     pub fn now(&self) -> Micros {
         self.clock.now_micros()
     }
+}
+
+/// A state for unit tests: in memory, cheap bcrypt, reachable at `http://127.0.0.1:9999`.
+#[cfg(test)]
+pub(crate) fn test_state(
+    configure: impl FnOnce(&mut crate::config::Config),
+) -> std::sync::Arc<AppState> {
+    let mut config = crate::config::Config { bcrypt_cost: 4, ..Default::default() };
+    configure(&mut config);
+    AppState::new(config, "http://127.0.0.1:9999".into()).expect("in-memory state")
 }

@@ -8,6 +8,23 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A registered WebAuthn credential (MFA factor or passkey) as the server keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredCredential {
+    /// Credential id, base64url without padding.
+    pub id: String,
+    /// The P-256 public key as an uncompressed SEC1 point, base64url.
+    pub public_key: String,
+    /// The COSE key as the authenticator sent it, base64url.
+    pub cose_key: String,
+    /// Last signature counter seen.
+    pub sign_count: u32,
+    /// Authenticator model (AAGUID, UUID form).
+    pub aaguid: String,
+    /// Transports the browser reported (`internal`, `usb`...).
+    pub transports: Vec<String>,
+}
+
 /// Timestamps are microseconds since the Unix epoch.
 pub type Micros = i64;
 
@@ -44,8 +61,17 @@ pub struct User {
     pub reauthentication_sent_at: Option<Micros>,
     /// Pending new email.
     pub new_email: String,
-    /// Email-change token hash.
+    /// Email-change token hash of the new address (GoTrue's `email_change_token_new`).
     pub email_change_token: String,
+    /// When the admin API invited the user (`POST /invite`).
+    #[serde(default)]
+    pub invited_at: Option<Micros>,
+    /// Email-change token hash of the current address (secure email change).
+    #[serde(default)]
+    pub email_change_token_current: String,
+    /// GoTrue's `email_change_confirm_status`: 1 once one of two addresses has confirmed.
+    #[serde(default)]
+    pub email_change_confirm_status: u8,
     /// When the email-change mail was sent.
     pub email_change_sent_at: Option<Micros>,
     /// Last sign-in.
@@ -108,7 +134,7 @@ pub struct Factor {
     pub seeded: bool,
     /// The credential of a verified `webauthn` factor.
     #[serde(default)]
-    pub webauthn_credential: Option<crate::webauthn::StoredCredential>,
+    pub webauthn_credential: Option<StoredCredential>,
     /// `last_webauthn_challenge_data`: the last verified challenge and its parsed response.
     #[serde(default)]
     pub last_webauthn_challenge_data: Option<Value>,
@@ -155,7 +181,7 @@ pub struct Passkey {
     /// `friendly_name` (`Passkey` unless renamed).
     pub friendly_name: String,
     /// The credential.
-    pub credential: crate::webauthn::StoredCredential,
+    pub credential: StoredCredential,
     /// Created.
     pub created_at: Micros,
     /// Updated.
@@ -535,5 +561,115 @@ impl Persist {
         )
         .map_err(sql_err)?;
         tx.commit().map_err(sql_err)
+    }
+}
+
+impl User {
+    /// A new user with an email identity (not stored), audience and role from the settings.
+    /// `password_hash` may be empty.
+    pub fn new(
+        config: &crate::config::Config,
+        email: &str,
+        password_hash: String,
+        confirmed: bool,
+        data: Option<&serde_json::Map<String, Value>>,
+        now: Micros,
+    ) -> User {
+        let id = crate::util::uuid_v4();
+        let mut identity = serde_json::Map::new();
+        identity.insert("email".into(), Value::from(email));
+        identity.insert("email_verified".into(), Value::Bool(confirmed));
+        identity.insert("phone_verified".into(), Value::Bool(false));
+        identity.insert("sub".into(), Value::from(id.clone()));
+        let mut meta = data.cloned().unwrap_or_default();
+        // GoTrue: the identity's claims win in `user_metadata`; sign-up `data` keys the claims
+        // lack are copied into `identity_data`.
+        for (k, v) in &identity {
+            meta.insert(k.clone(), v.clone());
+        }
+        for (k, v) in data.into_iter().flatten() {
+            identity.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let identity_data = Value::Object(identity);
+        User {
+            id: id.clone(),
+            aud: config.jwt_aud.clone(),
+            role: config.jwt_default_group.clone(),
+            email: email.to_lowercase(),
+            phone: String::new(),
+            encrypted_password: password_hash,
+            email_confirmed_at: confirmed.then_some(now),
+            phone_confirmed_at: None,
+            confirmation_token: String::new(),
+            confirmation_sent_at: None,
+            recovery_token: String::new(),
+            recovery_sent_at: None,
+            reauthentication_token: String::new(),
+            reauthentication_sent_at: None,
+            new_email: String::new(),
+            email_change_token: String::new(),
+            email_change_token_current: String::new(),
+            email_change_confirm_status: 0,
+            invited_at: None,
+            email_change_sent_at: None,
+            last_sign_in_at: None,
+            app_metadata: serde_json::json!({"provider": "email", "providers": ["email"]}),
+            user_metadata: Value::Object(meta),
+            created_at: now,
+            updated_at: now,
+            banned_until: None,
+            is_anonymous: false,
+            identity: Some(Identity {
+                identity_id: crate::util::uuid_v4(),
+                identity_data,
+                last_sign_in_at: Some(now),
+                created_at: now,
+                updated_at: now,
+            }),
+        }
+    }
+}
+
+impl User {
+    /// GoTrue's `Confirm`: the email confirmed now (unless it was), `email_verified` in the
+    /// metadata and the identity.
+    pub fn confirm_email(&mut self, now: Micros) {
+        if self.email_confirmed_at.is_none() {
+            self.email_confirmed_at = Some(now);
+            if let Some(m) = self.user_metadata.as_object_mut() {
+                m.insert("email_verified".into(), Value::Bool(true));
+            }
+            if let Some(i) = self.identity.as_mut() {
+                i.identity_data["email_verified"] = Value::Bool(true);
+            }
+        }
+    }
+}
+
+impl Factor {
+    /// A new unverified factor (not stored).
+    pub fn new(
+        user_id: &str,
+        factor_type: &str,
+        name: &str,
+        secret: String,
+        phone: String,
+        now: Micros,
+    ) -> Factor {
+        Factor {
+            id: crate::util::uuid_v4(),
+            user_id: user_id.into(),
+            friendly_name: name.into(),
+            factor_type: factor_type.into(),
+            status: "unverified".into(),
+            secret,
+            phone,
+            created_at: now,
+            updated_at: now,
+            last_challenged_at: None,
+            seeded: false,
+            webauthn_credential: None,
+            last_webauthn_challenge_data: None,
+        }
     }
 }

@@ -19,7 +19,9 @@ fn code_for_step(secret_base32: &str, step: u64) -> String {
     format!("{:06}", bin % 1_000_000)
 }
 
-/// True when `code` matches the previous, current or next 30-second step at `unix_time`.
+/// True when `code` matches the previous, current or next 30-second step at `unix_time`
+/// (compared in constant time; like GoTrue, a code is not remembered: it works again on
+/// another challenge while its step is in the window).
 pub fn verify(secret_base32: &str, code: &str, unix_time: u64) -> bool {
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return false;
@@ -27,7 +29,7 @@ pub fn verify(secret_base32: &str, code: &str, unix_time: u64) -> bool {
     let step = unix_time / 30;
     [step.saturating_sub(1), step, step + 1]
         .iter()
-        .any(|s| code_for_step(secret_base32, *s) == code)
+        .fold(false, |any, s| any | crate::util::ct_eq(code, &code_for_step(secret_base32, *s)))
 }
 
 /// A new random secret: 20 bytes, base32 without padding (32 characters).

@@ -1,4 +1,4 @@
-//! Small helpers: random ids, timestamps, hashes, base32, URL and glob handling.
+//! Small helpers: random ids, timestamps, hashes, base32, query strings, wildcards.
 
 use sha2::Digest;
 
@@ -11,21 +11,28 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A random version-4 UUID in its canonical lowercase form.
 pub fn uuid_v4() -> String {
-    let mut b = random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex(&b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    uuid::Uuid::new_v4().to_string()
 }
 
-/// True when `s` is a UUID in the 8-4-4-4-12 hex form (either case).
-pub fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+/// gofrs/uuid's `FromString` (how GoTrue reads a UUID in a path, a claim or a body): 36
+/// characters with dashes or 32 hex digits, bare, in braces or after `urn:uuid:`, either case.
+/// Answers the canonical lowercase form (what GoTrue looks up), `None` for anything else.
+pub fn parse_uuid(s: &str) -> Option<String> {
+    let plain = match s.strip_prefix('{').and_then(|b| b.strip_suffix('}')) {
+        Some(braced) => braced,
+        None => s.strip_prefix("urn:uuid:").unwrap_or(s),
+    };
+    if plain.len() != 32 && plain.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::try_parse(plain).ok().map(|u| u.hyphenated().to_string())
+}
+
+/// Compares a presented secret (a code, a nonce, a token hash) with the expected one in time
+/// that does not depend on where they differ (`subtle`); only the length shows.
+pub fn ct_eq(presented: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 /// Lowercase hex of some bytes.
@@ -104,7 +111,8 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Microseconds since the Unix epoch, formatted like Go's RFC 3339 with trailing zeros trimmed.
+/// Microseconds since the Unix epoch, formatted like Go's `time.RFC3339Nano` (how GoTrue's
+/// JSON writes times): UTC `Z`, the fraction with its trailing zeros trimmed, none when zero.
 pub fn rfc3339(micros: i64) -> String {
     let secs = micros.div_euclid(1_000_000);
     let frac = micros.rem_euclid(1_000_000);
@@ -141,25 +149,8 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// GoTrue's email check (checkmail's format regexp), without a regex engine.
-pub fn valid_email_format(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    if local.is_empty() || domain.is_empty() || domain.contains('@') {
-        return false;
-    }
-    let local_ok =
-        local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    local_ok && domain.split('.').all(label_ok)
-}
-
-/// Go's `url.QueryEscape`: unreserved characters kept, space as `+`, the rest percent-encoded.
+/// Go's `url.QueryEscape`: unreserved characters kept, space as `+`, the rest percent-encoded
+/// with upper-case hex. (`form_urlencoded` would keep `*` and write `~` as `%7E`.)
 pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -174,40 +165,22 @@ pub fn query_escape(s: &str) -> String {
     out
 }
 
-/// Decodes a query component (`+` as space, `%XX` escapes); bad escapes are kept as they are.
-pub fn query_unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-                {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// A query string's pairs, in order (`+` as space, `%XX` decoded, `&` between pairs).
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-/// Parses `a=1&b=2` into ordered pairs.
-pub fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (query_unescape(k), query_unescape(v))
+/// True when Go's `url.ParseQuery` reads `q` without an error: no pair with a `;`, no malformed
+/// `%` escape. GoTrue ignores a `redirect_to` in a query it cannot parse (`r.ParseForm` fails).
+pub fn go_query_ok(q: &str) -> bool {
+    let escapes_ok = |s: &str| {
+        let b = s.as_bytes();
+        b.iter().enumerate().filter(|(_, c)| **c == b'%').all(|(i, _)| {
+            b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
         })
-        .collect()
+    };
+    q.split('&').all(|pair| !pair.contains(';') && escapes_ok(pair))
 }
 
 /// Encodes pairs like Go's `url.Values.Encode`: sorted by key.
@@ -221,7 +194,10 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
         .join("&")
 }
 
-/// A URL split into the part before the query, its query pairs and its fragment.
+/// A URL split into the part before the query, its query pairs and its fragment: what GoTrue
+/// does with `url.Parse`, `Query()`, `Set`, `Encode()` and `String()` on a redirect it adds
+/// `code` or an error to. (The `url` crate would rewrite the rest: `http://localhost:3000?x`
+/// gains a `/`, the host is lowercased; Go's `String()` keeps them as they came.)
 #[derive(Debug, Clone)]
 pub struct SplitUrl {
     /// Scheme, authority and path.
@@ -233,7 +209,7 @@ pub struct SplitUrl {
 }
 
 impl SplitUrl {
-    /// Splits a URL string.
+    /// Splits a URL string at the first `#` and the first `?` before it.
     pub fn parse(url: &str) -> Self {
         let (rest, fragment) = url.split_once('#').unwrap_or((url, ""));
         let (base, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -265,57 +241,6 @@ impl SplitUrl {
     }
 }
 
-/// The host part (without port or user info) of an absolute URL, lowercased.
-pub fn url_hostname(url: &str) -> Option<String> {
-    let (_, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
-    let host = if let Some(stripped) = authority.strip_prefix('[') {
-        stripped.split(']').next().unwrap_or("")
-    } else {
-        authority.split(':').next().unwrap_or("")
-    };
-    Some(host.to_ascii_lowercase())
-}
-
-/// The `host[:port]` part of an absolute URL.
-pub fn url_host(url: &str) -> String {
-    url.split_once("://")
-        .map(|(_, r)| r.split(['/', '?', '#']).next().unwrap_or("").to_string())
-        .unwrap_or_default()
-}
-
-/// Glob matching in the style of gobwas/glob with `.` and `/` as separators: `*` matches any
-/// run without a separator, `**` any run at all, `?` one non-separator character.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    fn m(p: &[u8], t: &[u8]) -> bool {
-        if p.is_empty() {
-            return t.is_empty();
-        }
-        if p.starts_with(b"**") {
-            let rest = &p[2..];
-            return (0..=t.len()).any(|i| m(rest, &t[i..]));
-        }
-        match p[0] {
-            b'*' => {
-                let rest = &p[1..];
-                for i in 0..=t.len() {
-                    if m(rest, &t[i..]) {
-                        return true;
-                    }
-                    if i < t.len() && (t[i] == b'.' || t[i] == b'/') {
-                        return false;
-                    }
-                }
-                false
-            }
-            b'?' => !t.is_empty() && t[0] != b'.' && t[0] != b'/' && m(&p[1..], &t[1..]),
-            c => !t.is_empty() && t[0] == c && m(&p[1..], &t[1..]),
-        }
-    }
-    m(pattern.as_bytes(), text.as_bytes())
-}
-
 /// Simple wildcard match where `*` matches any run of characters (used for CORS origins).
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     fn m(p: &[u8], t: &[u8]) -> bool {
@@ -337,7 +262,8 @@ pub fn html_escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Parses a Go-style duration (`60s`, `1m30s`, `1h`, `500ms`) or plain seconds into seconds.
+/// Parses a Go-style duration (`time.ParseDuration`: `60s`, `1m30s`, `1h`, `500ms`, `1.5h`) or,
+/// as GoTrue's settings also take, plain seconds (`60`), into seconds.
 pub fn parse_duration_secs(s: &str) -> Option<f64> {
     let s = s.trim();
     if let Ok(v) = s.parse::<f64>() {
@@ -385,6 +311,67 @@ mod tests {
     use super::*;
 
     #[test]
+    fn constant_time_equality() {
+        assert!(ct_eq("123456", "123456"));
+        assert!(!ct_eq("123456", "123457"));
+        assert!(!ct_eq("12345", "123456"));
+        assert!(!ct_eq("", "1"));
+        assert!(ct_eq("", ""));
+    }
+
+    #[test]
+    fn uuids_like_gofrs() {
+        let id = uuid_v4();
+        assert_eq!(parse_uuid(&id).as_deref(), Some(id.as_str()));
+        assert_eq!((id.len(), &id[14..15]), (36, "4"));
+        assert_ne!(uuid_v4(), id);
+        let canonical = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+        for form in [
+            "6BA7B810-9DAD-11D1-80B4-00C04FD430C8",
+            "6ba7b8109dad11d180b400c04fd430c8",
+            "{6ba7b810-9dad-11d1-80b4-00c04fd430c8}",
+            "{6ba7b8109dad11d180b400c04fd430c8}",
+            "urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+            "urn:uuid:6ba7b8109dad11d180b400c04fd430c8",
+        ] {
+            assert_eq!(parse_uuid(form).as_deref(), Some(canonical), "{form}");
+        }
+        for bad in [
+            "",
+            "6ba7b810",
+            "6ba7b810-9dad-11d1-80b4-00c04fd430cz",
+            "URN:UUID:6ba7b8109dad11d180b400c04fd430c8",
+            "{6ba7b8109dad11d180b400c04fd430c8",
+        ] {
+            assert_eq!(parse_uuid(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn query_escape_like_go() {
+        // Go's url.QueryEscape("a b*~/é") == "a+b%2A~%2F%C3%A9".
+        assert_eq!(query_escape("a b*~/é"), "a+b%2A~%2F%C3%A9");
+        // Go's Values.Encode sorts by key.
+        let pairs = vec![("b".to_string(), "1 2".to_string()), ("a".to_string(), "&".to_string())];
+        assert_eq!(encode_query(&pairs), "a=%26&b=1+2");
+    }
+
+    #[test]
+    fn queries_like_go() {
+        assert_eq!(
+            parse_query("a=1+2&b=%41&&c"),
+            vec![("a".into(), "1 2".into()), ("b".into(), "A".into()), ("c".into(), String::new())]
+        );
+        assert!(go_query_ok("redirect_to=http%3A%2F%2Fx&a=%41"));
+        assert!(!go_query_ok("redirect_to=http://x&a=%zz"));
+        assert!(!go_query_ok("redirect_to=http://x&a=1;b=2"));
+        assert!(!go_query_ok("a=%4"));
+        let mut u = SplitUrl::parse("http://Localhost:3000?b=2#f");
+        u.set("code", "x y");
+        assert_eq!(u.to_url_string(), "http://Localhost:3000?b=2&code=x+y#f");
+    }
+
+    #[test]
     fn times_format_like_go() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_795_443_201_291_457), "2026-11-23T14:13:21.291457Z");
@@ -392,12 +379,10 @@ mod tests {
     }
 
     #[test]
-    fn globs() {
-        assert!(glob_match("http://localhost:*/**", "http://localhost:3000/reset"));
-        assert!(glob_match("http://127.0.0.1:*/**", "http://127.0.0.1:8080/"));
-        assert!(!glob_match("http://localhost:*/**", "http://evil.com:3000/x"));
-        assert!(!glob_match("http://localhost:*/**", "http://localhost:3000"));
+    fn wildcards() {
         assert!(wildcard_match("http://127.0.0.1:*", "http://127.0.0.1:5173"));
+        assert!(wildcard_match("http://localhost:*", "http://localhost:1/x.y"));
+        assert!(!wildcard_match("http://localhost:*", "https://localhost:1"));
     }
 
     #[test]
@@ -408,17 +393,12 @@ mod tests {
     }
 
     #[test]
-    fn emails() {
-        assert!(valid_email_format("a.b+c@example.com"));
-        assert!(!valid_email_format("not-an-email"));
-        assert!(!valid_email_format("a@-x.com"));
-    }
-
-    #[test]
     fn durations() {
         assert_eq!(parse_duration_secs("60s"), Some(60.0));
         assert_eq!(parse_duration_secs("1m30s"), Some(90.0));
         assert_eq!(parse_duration_secs("15"), Some(15.0));
         assert_eq!(parse_duration_secs("x"), None);
+        assert_eq!(parse_duration_secs("1.5h"), Some(5400.0));
+        assert_eq!(parse_duration_secs("500ms"), Some(0.5));
     }
 }

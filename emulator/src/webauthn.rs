@@ -11,7 +11,6 @@ use base64::Engine;
 use ciborium::Value as Cbor;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::Digest;
 
@@ -22,22 +21,7 @@ pub const ES256: i64 = -7;
 /// go-webauthn's default ceremony timeout in milliseconds.
 pub const TIMEOUT_MS: i64 = 300_000;
 
-/// A registered credential as the server keeps it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StoredCredential {
-    /// Credential id, base64url without padding.
-    pub id: String,
-    /// The P-256 public key as an uncompressed SEC1 point, base64url.
-    pub public_key: String,
-    /// The COSE key as the authenticator sent it, base64url.
-    pub cose_key: String,
-    /// Last signature counter seen.
-    pub sign_count: u32,
-    /// Authenticator model (AAGUID, UUID form).
-    pub aaguid: String,
-    /// Transports the browser reported (`internal`, `usb`...).
-    pub transports: Vec<String>,
-}
+pub use crate::store::StoredCredential;
 
 /// What a ceremony was started with.
 #[derive(Debug, Clone)]
@@ -478,18 +462,27 @@ pub fn parse_assertion(v: &Value) -> Result<Parsed, Error> {
 }
 
 fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
-    allowed.iter().any(|a| a == origin || (a.contains('*') && crate::util::glob_match(a, origin)))
+    allowed.iter().any(|a| {
+        a == origin
+            || (a.contains('*')
+                && crate::glob::Glob::compile(a, &['.', '/']).is_ok_and(|g| g.matches(origin)))
+    })
 }
 
 fn check_common(p: &Parsed, kind: &str, e: &Expect<'_>) -> Result<(), Error> {
     if p.client_data.kind != kind {
         return Err(verify_err(format!("client data type is not {kind}")));
     }
-    if p.client_data.challenge != e.challenge {
+    if !crate::util::ct_eq(&p.client_data.challenge, e.challenge) {
         return Err(verify_err("challenge mismatch"));
     }
     if !origin_allowed(&p.client_data.origin, e.origins) {
         return Err(verify_err(format!("origin {} not allowed", p.client_data.origin)));
+    }
+    // A ceremony run in a cross-origin frame (another site embedding the page) is refused.
+    // GoTrue v2.196 lets go-webauthn ignore it (TopOrigin verification off); this is stricter.
+    if p.client_data.cross_origin {
+        return Err(verify_err("cross-origin ceremony"));
     }
     if p.auth_data.rp_id_hash != sha256(e.rp_id.as_bytes()) {
         return Err(verify_err("RP id hash mismatch"));

@@ -5,61 +5,13 @@
 use serde_json::{json, Map, Value};
 
 use crate::clock::secs;
-use crate::domain::mailer;
 use crate::domain::sessions::{self, Caller};
+use crate::domain::{mailer, validation};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{Challenge, Db, Factor, Micros, User, WebauthnSession};
 use crate::util::{self, rfc3339};
 use crate::webauthn;
-
-/// GoTrue's Factor JSON (the secret is never included).
-pub fn factor_json(f: &Factor) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(f.id));
-    m.insert("created_at".into(), json!(rfc3339(f.created_at)));
-    m.insert("updated_at".into(), json!(rfc3339(f.updated_at)));
-    m.insert("status".into(), json!(f.status));
-    if !f.friendly_name.is_empty() {
-        m.insert("friendly_name".into(), json!(f.friendly_name));
-    }
-    m.insert("factor_type".into(), json!(f.factor_type));
-    m.insert("phone".into(), json!(f.phone));
-    m.insert("last_challenged_at".into(), json!(f.last_challenged_at.map(rfc3339)));
-    if let Some(c) = &f.webauthn_credential {
-        m.insert("web_authn_aaguid".into(), json!(c.aaguid));
-    }
-    if let Some(d) = &f.last_webauthn_challenge_data {
-        m.insert("last_webauthn_challenge_data".into(), d.clone());
-    }
-    Value::Object(m)
-}
-
-/// A new unverified factor (not stored).
-pub fn new_factor(
-    user_id: &str,
-    factor_type: &str,
-    name: &str,
-    secret: String,
-    phone: String,
-    now: Micros,
-) -> Factor {
-    Factor {
-        id: util::uuid_v4(),
-        user_id: user_id.into(),
-        friendly_name: name.into(),
-        factor_type: factor_type.into(),
-        status: "unverified".into(),
-        secret,
-        phone,
-        created_at: now,
-        updated_at: now,
-        last_challenged_at: None,
-        seeded: false,
-        webauthn_credential: None,
-        last_webauthn_challenge_data: None,
-    }
-}
 
 /// Go's `url.PathEscape`.
 fn path_escape(s: &str) -> String {
@@ -159,7 +111,10 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
                 return Err(enroll_disabled("mfa_totp_enroll_not_enabled", "TOTP"));
             }
             let issuer = match input.issuer {
-                i if i.is_empty() => util::url_host(&state.site_url),
+                // GoTrue: `url.ParseRequestURI(config.SiteURL).Host`.
+                i if i.is_empty() => crate::gourl::GoUrl::parse(&state.site_url)
+                    .map_err(|_| ApiError::internal("site url is improperly formatted"))?
+                    .host(),
                 i => i,
             };
             check_room_for_factor(state, caller, &name)?;
@@ -176,7 +131,7 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
             );
             let qr = qr_svg(&uri)?;
             let factor =
-                new_factor(&user.id, "totp", &name, secret.clone(), String::new(), state.now());
+                Factor::new(&user.id, "totp", &name, secret.clone(), String::new(), state.now());
             let answer = json!({
                 "id": factor.id,
                 "type": "totp",
@@ -192,10 +147,10 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
             if input.phone.is_empty() {
                 return Err(ApiError::validation("Phone number required to enroll Phone factor"));
             }
-            let phone = crate::domain::users::validate_phone(&input.phone)?;
+            let phone = validation::validate_phone(&input.phone)?;
             replace_unverified_phone_factors(state, &user.id, &phone)?;
             check_room_for_factor(state, caller, &name)?;
-            let factor = new_factor(&user.id, "phone", &name, String::new(), phone, state.now());
+            let factor = Factor::new(&user.id, "phone", &name, String::new(), phone, state.now());
             let answer = json!({"id": factor.id, "type": "phone", "friendly_name": name, "phone": input.phone});
             (factor, answer)
         }
@@ -205,7 +160,7 @@ pub fn enroll(state: &AppState, caller: Caller<'_>, input: Enrollment) -> Result
             }
             check_room_for_factor(state, caller, &name)?;
             let factor =
-                new_factor(&user.id, "webauthn", &name, String::new(), String::new(), state.now());
+                Factor::new(&user.id, "webauthn", &name, String::new(), String::new(), state.now());
             let answer = json!({"id": factor.id, "type": "webauthn", "friendly_name": name});
             (factor, answer)
         }
@@ -249,10 +204,9 @@ fn factor_not_found() -> ApiError {
 /// GoTrue's `loadFactor`: 404 `validation_failed` for a non-UUID, 404 `mfa_factor_not_found`
 /// for a factor of another user or none.
 pub fn load(state: &AppState, user_id: &str, id: &str) -> Result<Factor, ApiError> {
-    if !util::is_uuid(id) {
+    let Some(id) = util::parse_uuid(id) else {
         return Err(ApiError::not_found("validation_failed", "factor_id must be an UUID"));
-    }
-    let id = id.to_lowercase();
+    };
     state
         .read(|data| data.db.factors.iter().find(|f| f.id == id && f.user_id == user_id).cloned())
         .ok_or_else(factor_not_found)
@@ -531,12 +485,12 @@ pub fn verify(
 ) -> Result<Map<String, Value>, ApiError> {
     let challenge_id = input.challenge_id;
     // GoTrue decodes challenge_id into a UUID while parsing the body.
-    if !util::is_uuid(&challenge_id) {
+    let Some(challenge_id) = util::parse_uuid(&challenge_id) else {
         return Err(ApiError::bad_json(format!(
             "uuid: incorrect UUID length {} in string {challenge_id:?}",
             challenge_id.len()
         )));
-    }
+    };
     let code = input.code;
     if code.is_empty() && factor.factor_type != "webauthn" {
         return Err(ApiError::validation("Code needs to be non-empty"));
@@ -550,7 +504,6 @@ pub fn verify(
     let session = caller
         .session
         .ok_or_else(|| ApiError::internal("A valid session is required to verify a factor"))?;
-    let challenge_id = challenge_id.to_lowercase();
     let user_id = &caller.user.id;
     state.write(|data| {
         let now = state.now();
@@ -585,7 +538,7 @@ pub fn verify(
             "mfa/webauthn"
         } else {
             let (valid, method, failure) = if factor.factor_type == "phone" {
-                let valid = !ch.otp_code.is_empty() && ch.otp_code == code;
+                let valid = !ch.otp_code.is_empty() && util::ct_eq(&code, &ch.otp_code);
                 (valid, "mfa/phone", "Invalid MFA Phone code entered")
             } else {
                 let t = now.div_euclid(1_000_000).max(0) as u64;
@@ -687,8 +640,8 @@ pub fn seeded_totp_codes(state: &AppState, unix_time: i64) -> Vec<SeededCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
-    use crate::domain::users::create_seeded_user;
+    use crate::domain::seed::create_seeded_user;
+    use crate::state::test_state;
     use crate::store::Session;
 
     fn signed_in(state: &AppState, email: &str, totp: Option<&str>) -> (User, Session) {
@@ -793,7 +746,7 @@ mod tests {
             c.mfa_totp_verify_enabled = false;
         });
         let (user, session) =
-            signed_in(&state, "d@example.com", Some(crate::domain::users::DEMO_TOTP_SECRET));
+            signed_in(&state, "d@example.com", Some(crate::domain::seed::DEMO_TOTP_SECRET));
         let caller = Caller { user: &user, session: Some(&session) };
         let webauthn = Enrollment { factor_type: "webauthn".into(), ..Default::default() };
         assert_eq!(
@@ -808,7 +761,7 @@ mod tests {
         let codes = seeded_totp_codes(&state, 59);
         assert_eq!(codes.len(), 1);
         assert_eq!(codes[0].email, "d@example.com");
-        assert_eq!(codes[0].code, crate::totp::code(crate::domain::users::DEMO_TOTP_SECRET, 59));
+        assert_eq!(codes[0].code, crate::totp::code(crate::domain::seed::DEMO_TOTP_SECRET, 59));
         // An aal1 session of a user with a verified factor cannot enroll another one.
         let totp = Enrollment {
             factor_type: "totp".into(),

@@ -3,8 +3,8 @@
 //! and the global hourly email budget.
 
 use crate::clock::secs;
-use crate::domain::outbox::{render, Mail, MailKind, Sms};
 use crate::error::ApiError;
+use crate::outbox::{render, Mail, MailKind, Sms};
 use crate::state::{AppState, ServerData};
 use crate::store::Micros;
 use crate::util;
@@ -100,45 +100,52 @@ pub fn verify_link(state: &AppState, token_hash: &str, kind: &str, redirect_to: 
     )
 }
 
-/// The project's recovery template link:
-/// `{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery`.
-pub const RECOVERY_LINK_TEMPLATE: &str =
-    "{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery";
+/// The project's templates' link to the app's landing page (Reset password, Confirm signup,
+/// Magic link, Change email): `{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type=…`.
+pub const APP_LINK_TEMPLATE: &str =
+    "{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}&type={{ .Type }}";
 
-/// The recovery mail's link to the app's landing page, [`RECOVERY_LINK_TEMPLATE`] filled in
-/// with the site URL (without a trailing `/`) and the token hash (with its `pkce_` prefix, as
-/// GoTrue's `{{ .TokenHash }}` has it). Opening it spends nothing: the app verifies the hash
-/// with `POST /verify` when the person presses Continue.
-pub fn recovery_app_link(state: &AppState, token_hash: &str) -> String {
-    RECOVERY_LINK_TEMPLATE
+/// A mail's link to the app's landing page, [`APP_LINK_TEMPLATE`] filled in with the site URL
+/// (without a trailing `/`), the token hash (with its `pkce_` prefix, as GoTrue's
+/// `{{ .TokenHash }}` has it) and the verify `kind` (`recovery`, `signup`, `magiclink`,
+/// `email_change`). Opening it spends nothing: the app verifies the hash with `POST /verify`
+/// when the person presses Continue.
+pub fn app_link(state: &AppState, token_hash: &str, kind: &str) -> String {
+    APP_LINK_TEMPLATE
         .replace("{{ .SiteURL }}", state.site_url.trim_end_matches('/'))
         .replace("{{ .TokenHash }}", &util::query_escape(token_hash))
+        .replace("{{ .Type }}", kind)
 }
 
-/// True when `url` is the site's host or matches `GOTRUE_URI_ALLOW_LIST`.
-pub fn is_redirect_valid(state: &AppState, url: &str) -> bool {
-    if url.is_empty() {
-        return false;
-    }
-    let same_host = matches!(
-        (util::url_hostname(&state.site_url), util::url_hostname(url)),
-        (Some(a), Some(b)) if a == b
-    );
-    same_host || state.config.uri_allow_list.iter().any(|p| util::glob_match(p, url))
+/// A mail with a code and its links.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeMail<'a> {
+    /// Recipient.
+    pub to: &'a str,
+    /// Template.
+    pub mail: MailKind,
+    /// The verify type of its links (`signup`, `magiclink`, `email_change`, `recovery`).
+    pub kind: &'a str,
+    /// The code (`{{ .Token }}`).
+    pub code: &'a str,
+    /// The stored token hash (`{{ .TokenHash }}`).
+    pub token_hash: &'a str,
 }
 
-/// GoTrue's `GetReferrer`: the requested `redirect_to` when valid, else a valid `Referer`, else
-/// the site URL.
-pub fn redirect_target(
+/// Mails a code with the app's link and, under it, GoTrue's `/verify` link to `redirect_to`
+/// (the project's templates carry both): every code-and-link mail of the emulator. `counted`
+/// false for the second mail of one GoTrue send (see [`push_mail`]).
+pub fn send_code_mail(
     state: &AppState,
-    requested: Option<String>,
-    referer: Option<String>,
-) -> String {
-    [requested, referer]
-        .into_iter()
-        .flatten()
-        .find(|candidate| is_redirect_valid(state, candidate))
-        .unwrap_or_else(|| state.site_url.clone())
+    data: &mut ServerData,
+    m: &CodeMail<'_>,
+    redirect_to: &str,
+    counted: bool,
+) {
+    let app = app_link(state, m.token_hash, m.kind);
+    let verify = verify_link(state, m.token_hash, m.kind, redirect_to);
+    let send = if counted { send_mail } else { push_mail };
+    send(state, data, m.to, m.mail, m.code, Some(&app), Some(&verify));
 }
 
 /// Puts a mail in the outbox (and counts it against the budget): the code, the `link` to follow
@@ -152,7 +159,21 @@ pub fn send_mail(
     link: Option<&str>,
     verify_link: Option<&str>,
 ) {
-    let now = state.now();
+    push_mail(state, data, to, kind, code, link, verify_link);
+    data.email_sent.push(state.now());
+}
+
+/// [`send_mail`] without counting it: the second mail of one GoTrue send (an email change
+/// mails both addresses in one `sendEmail` call, which its limiter counts once).
+pub fn push_mail(
+    state: &AppState,
+    data: &mut ServerData,
+    to: &str,
+    kind: MailKind,
+    code: &str,
+    link: Option<&str>,
+    verify_link: Option<&str>,
+) {
     let (subject, text, html) = render(kind, code, link, verify_link);
     data.outbox.mails.push(Mail {
         id: util::uuid_v4(),
@@ -161,9 +182,8 @@ pub fn send_mail(
         subject,
         text,
         html,
-        created: now,
+        created: state.now(),
     });
-    data.email_sent.push(now);
 }
 
 /// Sends a new SMS code of `GOTRUE_MFA_PHONE_OTP_LENGTH` digits with
@@ -183,7 +203,7 @@ pub fn send_sms_code(state: &AppState, data: &mut ServerData, phone: &str) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
+    use crate::state::test_state;
 
     #[test]
     fn frequency_counts_down_to_zero() {
@@ -228,26 +248,13 @@ mod tests {
             "http://127.0.0.1:9999/auth/v1/verify?token=ab+c&type=recovery&redirect_to=http%3A%2F%2Flocalhost%3A3000%2Fx%3Fy%3D1"
         );
         assert_eq!(
-            recovery_app_link(&state, "pkce_ab"),
+            app_link(&state, "pkce_ab", "recovery"),
             "http://127.0.0.1:9999/auth/confirm?token_hash=pkce_ab&type=recovery"
         );
         let site = test_state(|c| c.site_url = Some("https://app.example/".into()));
         assert_eq!(
-            recovery_app_link(&site, "h"),
+            app_link(&site, "h", "recovery"),
             "https://app.example/auth/confirm?token_hash=h&type=recovery"
-        );
-        let target = |r: Option<&str>, f: Option<&str>| {
-            redirect_target(&state, r.map(str::to_string), f.map(str::to_string))
-        };
-        assert_eq!(target(None, None), "http://127.0.0.1:9999");
-        assert_eq!(target(Some("http://evil.test/"), None), "http://127.0.0.1:9999");
-        assert_eq!(
-            target(Some("http://evil.test/"), Some("http://localhost:1/a")),
-            "http://localhost:1/a"
-        );
-        assert_eq!(
-            target(Some("http://127.0.0.1:5/b"), Some("http://localhost:1/a")),
-            "http://127.0.0.1:5/b"
         );
     }
 

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::secs;
 use crate::domain::sessions::{self, Caller, Tokens};
+use crate::domain::wire;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{Db, Passkey, PasskeyChallenge};
@@ -32,15 +33,6 @@ fn check_may_manage(state: &AppState, caller: Caller<'_>) -> Result<(), ApiError
         ));
     }
     Ok(())
-}
-
-/// A passkey as the API lists it (`last_used_at` only once used).
-pub fn passkey_json(p: &Passkey) -> Value {
-    let mut v = json!({"id": p.id, "friendly_name": p.friendly_name, "created_at": util::rfc3339(p.created_at)});
-    if let Some(t) = p.last_used_at {
-        v["last_used_at"] = json!(util::rfc3339(t));
-    }
-    v
 }
 
 fn challenge_not_found() -> ApiError {
@@ -173,7 +165,7 @@ pub fn register(
             updated_at: now,
             last_used_at: None,
         };
-        let out = passkey_json(&pk);
+        let out = wire::passkey_json(&pk);
         data.db.passkeys.push(pk);
         Ok(out)
     })
@@ -182,7 +174,12 @@ pub fn register(
 /// The caller's passkeys, oldest first.
 pub fn list(state: &AppState, caller: Caller<'_>) -> Value {
     let items: Vec<Value> = state.read(|data| {
-        data.db.passkeys.iter().filter(|p| p.user_id == caller.user.id).map(passkey_json).collect()
+        data.db
+            .passkeys
+            .iter()
+            .filter(|p| p.user_id == caller.user.id)
+            .map(wire::passkey_json)
+            .collect()
     });
     json!(items)
 }
@@ -214,7 +211,7 @@ pub fn rename(
             data.db.passkeys.iter_mut().find(|p| p.id == id).map(|p| {
                 p.friendly_name = name;
                 p.updated_at = now;
-                passkey_json(p)
+                wire::passkey_json(p)
             })
         })
         .ok_or_else(passkey_not_found)
@@ -250,7 +247,11 @@ pub fn sign_in(state: &AppState, answer: CeremonyAnswer) -> Result<Map<String, V
             .find(|k| k.credential.id == id)
             .cloned()
             .ok_or_else(|| verification_failed(false))?;
-        if !parsed.user_handle.is_empty() && parsed.user_handle != pk.user_id.as_bytes() {
+        // go-webauthn's ValidatePasskeyLogin refuses a blank user handle; GoTrue reads the
+        // handle with uuid.FromString and it must name the passkey's owner.
+        let handle = String::from_utf8(parsed.user_handle.clone()).ok();
+        if handle.and_then(|h| crate::util::parse_uuid(&h)).as_deref() != Some(pk.user_id.as_str())
+        {
             return Err(verification_failed(false));
         }
         let expect = webauthn::Expect::with_config(&state.config, &ch.challenge);
@@ -258,8 +259,14 @@ pub fn sign_in(state: &AppState, answer: CeremonyAnswer) -> Result<Map<String, V
             .map_err(|_| verification_failed(false))?;
         let now = state.now();
         let user = data.db.user(&pk.user_id).cloned().ok_or_else(|| verification_failed(false))?;
+        if !user.email.is_empty() && user.email_confirmed_at.is_none() {
+            return Err(ApiError::forbidden("email_not_confirmed", "Email not confirmed"));
+        }
+        if !user.phone.is_empty() && user.phone_confirmed_at.is_none() {
+            return Err(ApiError::forbidden("phone_not_confirmed", "Phone not confirmed"));
+        }
         if user.banned_until.is_some_and(|t| t > now) {
-            return Err(ApiError::bad_request("user_banned", "User is banned"));
+            return Err(ApiError::forbidden("user_banned", "User is banned"));
         }
         if let Some(k) = data.db.passkeys.iter_mut().find(|k| k.id == pk.id) {
             k.credential.sign_count = count;
@@ -275,8 +282,8 @@ pub fn sign_in(state: &AppState, answer: CeremonyAnswer) -> Result<Map<String, V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
-    use crate::domain::users::create_seeded_user;
+    use crate::domain::seed::create_seeded_user;
+    use crate::state::test_state;
 
     #[test]
     fn disabled_by_default() {

@@ -1,4 +1,5 @@
-//! Passwords: bcrypt hashing with the configured cost, checks, and GoTrue's strength policy.
+//! Passwords: bcrypt hashing with the configured cost and checks (the strength policy is in
+//! [`super::validation`]).
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -33,59 +34,9 @@ pub async fn matches(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// GoTrue's `checkPasswordStrength`: 400 over 72 bytes, else 422 `weak_password` with reasons.
-pub fn check_strength(config: &Config, password: &str) -> Result<(), ApiError> {
-    if password.len() > 72 {
-        return Err(ApiError::validation("Password cannot be longer than 72 characters"));
-    }
-    let (mut reasons, mut messages) = (Vec::new(), Vec::new());
-    if password.len() < config.password_min_length {
-        reasons.push("length".to_string());
-        messages.push(format!(
-            "Password should be at least {} characters.",
-            config.password_min_length
-        ));
-    }
-    let sets = &config.password_required_characters;
-    if sets.iter().any(|set| !set.is_empty() && !password.chars().any(|c| set.contains(c))) {
-        reasons.push("characters".to_string());
-        messages.push(format!(
-            "Password should contain at least one character of each: {}.",
-            sets.join(", ")
-        ));
-    }
-    if reasons.is_empty() {
-        return Ok(());
-    }
-    let mut e = ApiError::unprocessable("weak_password", messages.join(" "));
-    e.weak_password = Some(reasons);
-    Err(e)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strength_reasons() {
-        let config = Config {
-            password_min_length: 8,
-            password_required_characters: vec!["abc".into(), "0123456789".into()],
-            ..Config::default()
-        };
-        assert!(check_strength(&config, "abcdefg1").is_ok());
-        let e = check_strength(&config, "xyz").unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code.as_ref()), (422, "weak_password"));
-        assert_eq!(e.weak_password, Some(vec!["length".to_string(), "characters".to_string()]));
-        assert_eq!(
-            e.message,
-            "Password should be at least 8 characters. Password should contain at least one \
-             character of each: abc, 0123456789."
-        );
-        let long = "a".repeat(73);
-        let e = check_strength(&config, &long).unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code.as_ref()), (400, "validation_failed"));
-    }
 
     #[tokio::test]
     async fn hashes_match_their_password_only() {

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::clock::secs;
-use crate::domain::{passwords, users};
+use crate::domain::{passwords, validation, wire};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{AmrClaim, Db, FlowState, Micros, Session, User};
@@ -47,23 +47,22 @@ pub fn caller_from_claims(
     if sub.is_empty() {
         return Err(ApiError::forbidden("bad_jwt", "invalid claim: missing sub claim"));
     }
-    if !util::is_uuid(sub) {
+    let Some(sub) = util::parse_uuid(sub) else {
         return Err(ApiError::bad_request("bad_jwt", "invalid claim: sub claim must be a UUID"));
-    }
+    };
     let sid = claims.get("session_id").and_then(Value::as_str).unwrap_or("").to_string();
-    let sub = sub.to_lowercase();
     state.read(|data| {
-        let user = data.db.user(&sub).cloned().ok_or_else(users::not_found_from_sub)?;
+        let user = data.db.user(&sub).cloned().ok_or_else(user_not_found_from_sub)?;
         let session = if sid.is_empty() || sid == "00000000-0000-0000-0000-000000000000" {
             None
         } else {
-            if !util::is_uuid(&sid) {
+            let Some(sid) = util::parse_uuid(&sid) else {
                 return Err(ApiError::forbidden(
                     "bad_jwt",
                     "invalid claim: session_id claim must be a UUID",
                 ));
-            }
-            Some(data.db.session(&sid.to_lowercase()).cloned().ok_or_else(session_not_found)?)
+            };
+            Some(data.db.session(&sid).cloned().ok_or_else(session_not_found)?)
         };
         Ok((user, session))
     })
@@ -136,6 +135,11 @@ pub fn access_token(state: &AppState, user: &User, session: &Session) -> (String
     (token, exp)
 }
 
+/// 403 `user_not_found` for a token whose `sub` names no user.
+pub fn user_not_found_from_sub() -> ApiError {
+    ApiError::forbidden("user_not_found", "User from sub claim in JWT does not exist")
+}
+
 /// GoTrue's `AccessTokenResponse` for a session and refresh token.
 pub fn token_response(
     state: &AppState,
@@ -146,14 +150,8 @@ pub fn token_response(
         db.session(&tokens.session_id).ok_or_else(|| ApiError::internal("session vanished"))?;
     let user = db.user(&session.user_id).ok_or_else(|| ApiError::internal("user vanished"))?;
     let (token, exp) = access_token(state, user, session);
-    let mut m = Map::new();
-    m.insert("access_token".into(), json!(token));
-    m.insert("token_type".into(), json!("bearer"));
-    m.insert("expires_in".into(), json!(exp - state.clock.now_secs()));
-    m.insert("expires_at".into(), json!(exp));
-    m.insert("refresh_token".into(), json!(tokens.refresh_token));
-    m.insert("user".into(), users::user_json(db, user, false));
-    Ok(m)
+    let user_json = wire::user_json(db, user, false);
+    Ok(wire::token_json(&token, exp, state.clock.now_secs(), &tokens.refresh_token, user_json))
 }
 
 fn invalid_login() -> ApiError {
@@ -192,7 +190,7 @@ pub async fn password_grant(
     if email.is_empty() && user.phone_confirmed_at.is_none() {
         return Err(ApiError::bad_request("phone_not_confirmed", "Phone not confirmed"));
     }
-    let weak = match passwords::check_strength(&state.config, password) {
+    let weak = match validation::check_strength(&state.config, password) {
         Err(e) if e.weak_password.is_some() => {
             json!({"message": e.message, "reasons": e.weak_password})
         }
@@ -447,10 +445,11 @@ pub fn logout(state: &AppState, caller: Caller<'_>, scope: LogoutScope) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_state;
+    use crate::state::test_state;
 
     fn user_with_session(state: &AppState) -> (String, Tokens) {
-        let user = users::new_user(state, "a@example.com", String::new(), true, None);
+        let user =
+            User::new(&state.config, "a@example.com", String::new(), true, None, state.now());
         let uid = user.id.clone();
         state.write(|data| {
             data.db.users.push(user);

@@ -3,11 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::sessions;
-use crate::domain::users::{self, validate_email};
+use crate::domain::validation::{validate_email, validate_phone};
+use crate::domain::{email_change, passwords, sessions};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{Micros, User};
+use crate::util;
 
 fn otp_expired(state: &AppState, sent_at: Option<Micros>) -> bool {
     match sent_at {
@@ -19,7 +20,7 @@ fn otp_expired(state: &AppState, sent_at: Option<Micros>) -> bool {
 fn otp_valid(state: &AppState, actual: &str, expected: &str, sent_at: Option<Micros>) -> bool {
     !expected.is_empty()
         && !otp_expired(state, sent_at)
-        && (actual == expected || format!("pkce_{actual}") == expected)
+        && (util::ct_eq(actual, expected) | util::ct_eq(&format!("pkce_{actual}"), expected))
 }
 
 fn token_error() -> ApiError {
@@ -35,6 +36,8 @@ fn link_error() -> ApiError {
 struct Verified {
     user_id: String,
     kind: String,
+    /// The presented token hash (an email change clears the token it matches).
+    hash: String,
 }
 
 /// `email` + code: finds the user and checks the code against the stored hash of `kind`.
@@ -47,21 +50,30 @@ fn check_email_code(
 ) -> Result<Verified, ApiError> {
     let aud = &state.config.jwt_aud;
     let user = if kind == "email_change" {
-        data.db.users.iter().find(|u| u.new_email == email && &u.aud == aud)
+        // GoTrue finds the user by the token (current or new address), not by the address.
+        data.db.users.iter().find(|u| &u.aud == aud && email_change::holds_token(u, hash))
     } else {
         data.db.user_by_email(email, aud)
     }
     .ok_or_else(token_error)?;
+    if user.banned_until.is_some_and(|t| t > state.now()) {
+        return Err(ApiError::forbidden("user_banned", "User is banned"));
+    }
     let valid = |expected: &str, sent: Option<Micros>| otp_valid(state, hash, expected, sent);
     let effective = match kind {
         "email" if valid(&user.confirmation_token, user.confirmation_sent_at) => "signup",
         "email" if valid(&user.recovery_token, user.recovery_sent_at) => "magiclink",
         "signup" | "invite" if valid(&user.confirmation_token, user.confirmation_sent_at) => kind,
         "recovery" | "magiclink" if valid(&user.recovery_token, user.recovery_sent_at) => kind,
-        "email_change" if valid(&user.email_change_token, user.email_change_sent_at) => kind,
+        "email_change"
+            if valid(&user.email_change_token_current, user.email_change_sent_at)
+                | valid(&user.email_change_token, user.email_change_sent_at) =>
+        {
+            kind
+        }
         _ => return Err(token_error()),
     };
-    Ok(Verified { user_id: user.id.clone(), kind: effective.to_string() })
+    Ok(Verified { user_id: user.id.clone(), kind: effective.to_string(), hash: hash.to_string() })
 }
 
 /// Token hash (POST `token_hash`, or the link's `token`): finds the user holding it.
@@ -73,15 +85,23 @@ fn check_token_hash(
 ) -> Result<Verified, ApiError> {
     let find = |pred: &dyn Fn(&User) -> bool| data.db.users.iter().find(|u| pred(u)).cloned();
     let user = match kind {
-        "email" => find(&|u| u.confirmation_token == hash || u.recovery_token == hash),
-        "signup" | "invite" => find(&|u| u.confirmation_token == hash),
-        "recovery" | "magiclink" => find(&|u| u.recovery_token == hash),
-        "email_change" => find(&|u| u.email_change_token == hash),
+        "email" => find(&|u| {
+            util::ct_eq(hash, &u.confirmation_token) | util::ct_eq(hash, &u.recovery_token)
+        }),
+        "signup" | "invite" => find(&|u| util::ct_eq(hash, &u.confirmation_token)),
+        "recovery" | "magiclink" => find(&|u| util::ct_eq(hash, &u.recovery_token)),
+        "email_change" => find(&|u| {
+            util::ct_eq(hash, &u.email_change_token)
+                | util::ct_eq(hash, &u.email_change_token_current)
+        }),
         _ => return Err(ApiError::validation("Invalid email verification type")),
     };
     let user = user.filter(|_| !hash.is_empty()).ok_or_else(link_error)?;
+    if user.banned_until.is_some_and(|t| t > state.now()) {
+        return Err(ApiError::forbidden("user_banned", "User is banned"));
+    }
     let (sent, effective) = match kind {
-        "email" if user.recovery_token == hash => (user.recovery_sent_at, "magiclink"),
+        "email" if util::ct_eq(hash, &user.recovery_token) => (user.recovery_sent_at, "magiclink"),
         "email" => (user.confirmation_sent_at, "signup"),
         "signup" | "invite" => (user.confirmation_sent_at, kind),
         "recovery" | "magiclink" => (user.recovery_sent_at, kind),
@@ -90,44 +110,36 @@ fn check_token_hash(
     if otp_expired(state, sent) {
         return Err(link_error());
     }
-    Ok(Verified { user_id: user.id, kind: effective.to_string() })
+    Ok(Verified { user_id: user.id, kind: effective.to_string(), hash: hash.to_string() })
 }
 
-/// The effect of a verified code on the user (single use: the token is cleared).
-fn apply(state: &AppState, data: &mut ServerData, verified: &Verified) -> Result<(), ApiError> {
+/// The effect of a verified code on the user (single use: the token is cleared); `false` when
+/// it was the first of an email change's two confirmations (no session then).
+fn apply(state: &AppState, data: &mut ServerData, verified: &Verified) -> Result<bool, ApiError> {
     let now = state.now();
+    if verified.kind == "email_change" {
+        let confirmed = email_change::confirm(state, data, &verified.user_id, &verified.hash);
+        return Ok(confirmed == email_change::Confirmed::Changed);
+    }
     let u = data.db.user_mut(&verified.user_id).ok_or_else(token_error)?;
     match verified.kind.as_str() {
         "signup" | "invite" => {
             u.confirmation_token.clear();
-            confirm_email(u, now);
+            u.confirm_email(now);
+            // GoTrue's signupVerify: an invited user without a password gets a random one.
+            if u.invited_at.is_some() && u.encrypted_password.is_empty() {
+                let random = util::hex(&util::random_bytes::<32>());
+                u.encrypted_password = passwords::hash(&state.config, &random)?;
+            }
         }
         "recovery" | "magiclink" => {
             u.recovery_token.clear();
-            confirm_email(u, now);
-        }
-        "email_change" => {
-            let email = std::mem::take(&mut u.new_email);
-            u.email_change_token.clear();
-            u.email_change_sent_at = None;
-            users::set_email(u, &email, now);
+            u.confirm_email(now);
         }
         _ => return Err(ApiError::validation("Unsupported verification type")),
     }
     u.updated_at = now;
-    Ok(())
-}
-
-fn confirm_email(u: &mut User, now: Micros) {
-    if u.email_confirmed_at.is_none() {
-        u.email_confirmed_at = Some(now);
-        if let Some(m) = u.user_metadata.as_object_mut() {
-            m.insert("email_verified".into(), Value::Bool(true));
-        }
-        if let Some(i) = u.identity.as_mut() {
-            i.identity_data["email_verified"] = Value::Bool(true);
-        }
-    }
+    Ok(true)
 }
 
 /// What `POST /verify` carries (absent fields as `""`).
@@ -160,7 +172,7 @@ pub fn verify_code(state: &AppState, input: &CodeCheck) -> Result<Map<String, Va
     let mut email_hash = None;
     if !token.is_empty() {
         if !phone.is_empty() && email.is_empty() {
-            users::validate_phone(phone)?;
+            validate_phone(phone)?;
             // No SMS sign-in here: no user can hold a phone OTP.
             return Err(token_error());
         } else if !email.is_empty() && phone.is_empty() {
@@ -181,7 +193,12 @@ pub fn verify_code(state: &AppState, input: &CodeCheck) -> Result<Map<String, Va
             Some((hash, email)) => check_email_code(state, data, email, hash, kind)?,
             None => check_token_hash(state, data, token_hash, kind)?,
         };
-        apply(state, data, &verified)?;
+        if !apply(state, data, &verified)? {
+            let mut m = Map::new();
+            m.insert("msg".into(), Value::from(email_change::SINGLE_CONFIRMATION));
+            m.insert("code".into(), Value::from("200"));
+            return Ok(m);
+        }
         let tokens = sessions::sign_in(state, &mut data.db, &verified.user_id, "otp", state.now());
         sessions::token_response(state, &data.db, &tokens)
     })
@@ -194,6 +211,8 @@ pub enum LinkOutcome {
     Session(Map<String, Value>),
     /// PKCE flow (`pkce_` token): the auth code issued on the flow state, for `?code=`.
     AuthCode(String),
+    /// The first of an email change's two confirmations: GoTrue's message, no session.
+    Message(&'static str),
 }
 
 /// The parameters of an emailed link (`?type=&token=`), checked before anything is verified:
@@ -233,7 +252,9 @@ pub fn follow_link(state: &AppState, link: &Link) -> Result<LinkOutcome, ApiErro
     let (kind, token) = (link.kind.as_str(), link.token.as_str());
     state.write(|data| {
         let verified = check_token_hash(state, data, token, kind)?;
-        apply(state, data, &verified)?;
+        if !apply(state, data, &verified)? {
+            return Ok(LinkOutcome::Message(email_change::SINGLE_CONFIRMATION));
+        }
         if !link.is_pkce() {
             let tokens =
                 sessions::sign_in(state, &mut data.db, &verified.user_id, "otp", state.now());
@@ -267,7 +288,9 @@ pub fn follow_link(state: &AppState, link: &Link) -> Result<LinkOutcome, ApiErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{test_state, users::create_seeded_user};
+    use crate::domain::seed::create_seeded_user;
+    use crate::domain::users;
+    use crate::state::test_state;
 
     fn token_in(text: &str) -> String {
         let start = text.find("token=").unwrap() + 6;

@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{ok_json, or_empty, RawBody, SharedState};
+use super::{ok_json, or_empty, RawBody, RequestInfo, SharedState};
 use crate::auth::AdminUser;
 use crate::domain::factors;
 use crate::domain::users::{self, AdminCreate};
@@ -35,6 +35,25 @@ pub async fn create_user(
         app_metadata: p.app_metadata,
     };
     Ok(ok_json(users::admin_create(&state, input).await?))
+}
+
+#[derive(Deserialize)]
+struct InviteParams {
+    email: Option<String>,
+    data: Option<Map<String, Value>>,
+}
+
+/// `POST /invite`: invites a user by email; answers its User JSON.
+pub async fn invite(
+    state: SharedState,
+    request: RequestInfo,
+    _admin: AdminUser,
+    body: RawBody,
+) -> Result<Response, ApiError> {
+    let p: InviteParams = body.json()?;
+    let redirect_to = request.redirect_target(&state);
+    let user = crate::domain::signup::invite(&state, &or_empty(&p.email), p.data, &redirect_to)?;
+    Ok(ok_json(user))
 }
 
 /// `GET /admin/users/{uid}`.
@@ -67,5 +86,5 @@ pub async fn delete_factor(
     let user = users::find_for_admin(&state, &uid)?;
     let factor = factors::load(&state, &user.id, &fid)?;
     factors::remove(&state, &factor);
-    Ok(ok_json(factors::factor_json(&factor)))
+    Ok(ok_json(crate::domain::wire::factor_json(&factor)))
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{ok_json, or_empty, RawBody, SharedState};
-use crate::domain::{self, users};
+use crate::domain::seed;
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::state::AppState;
@@ -56,7 +56,7 @@ async fn clear_faults(state: SharedState) -> Response {
 }
 
 async fn reset(state: SharedState) -> Response {
-    domain::reset(&state);
+    seed::reset(&state);
     ok_json(json!({}))
 }
 
@@ -70,7 +70,7 @@ struct NewUser {
 
 async fn create_user(state: SharedState, body: RawBody) -> Result<Response, ApiError> {
     let p: NewUser = body.json()?;
-    let email = users::validate_email(&or_empty(&p.email))?;
+    let email = crate::domain::validation::validate_email(&or_empty(&p.email))?;
     let password = or_empty(&p.password);
     if password.is_empty() {
         return Err(ApiError::validation("password is required"));
@@ -82,11 +82,11 @@ async fn create_user(state: SharedState, body: RawBody) -> Result<Response, ApiE
         }
     }
     let phone = match p.phone.filter(|x| !x.is_empty()) {
-        Some(ph) => Some(users::validate_phone(&ph)?),
+        Some(ph) => Some(crate::domain::validation::validate_phone(&ph)?),
         None => None,
     };
     let (id, factors) =
-        users::create_seeded_user(&state, &email, &password, secret.as_deref(), phone.as_deref())?;
+        seed::create_seeded_user(&state, &email, &password, secret.as_deref(), phone.as_deref())?;
     let factors: Vec<_> =
         factors.iter().map(|f| json!({"id": f.id, "factor_type": f.factor_type})).collect();
     Ok(ok_json(json!({"id": id, "factors": factors})))

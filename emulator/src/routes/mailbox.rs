@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::{ok_json, RequestInfo, SharedState};
 use crate::domain::factors;
-use crate::domain::outbox::Mail;
 use crate::error::ApiError;
+use crate::outbox::Mail;
 use crate::state::AppState;
 use crate::util::{html_escape, rfc3339, short_time};
 
@@ -91,9 +91,6 @@ async fn sms_clear(state: SharedState) -> Response {
     ok_json(json!({}))
 }
 
-/// The Content-Security-Policy of pages served by the emulator.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
 /// The inbox page for people: mails and SMS newest first, current TOTP codes of seeded factors.
 /// Plain server-rendered HTML (no script, no inline style) so it works under the CSP.
 async fn page(state: SharedState) -> Response {
@@ -151,8 +148,13 @@ async fn page(state: SharedState) -> Response {
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The inbox lists links that carry tokens: following one must not leak this page either.
+    resp.headers_mut().insert(header::REFERRER_POLICY, super::static_files::NO_REFERRER);
     if state.config.csp {
-        resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        resp.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(super::static_files::CSP),
+        );
     }
     resp
 }

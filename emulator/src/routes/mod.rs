@@ -24,8 +24,10 @@ use crate::state::AppState;
 pub mod admin;
 pub mod controls;
 pub mod factors;
+pub mod fault_layer;
 pub mod mailbox;
 pub mod passkeys;
+pub mod passwordless;
 pub mod recover;
 pub mod settings;
 pub mod signup;
@@ -44,6 +46,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/signup", post(signup::post))
         .route("/token", post(token::post))
         .route("/recover", post(recover::post))
+        .route("/otp", post(passwordless::otp))
+        .route("/resend", post(passwordless::resend))
         .route("/verify", get(verify::get).post(verify::post))
         .route("/user", get(user::get).put(user::put))
         .route("/reauthenticate", get(user::reauthenticate))
@@ -58,6 +62,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/passkeys/authentication/options", post(passkeys::authentication_options))
         .route("/passkeys/authentication/verify", post(passkeys::authentication_verify))
         .route("/passkeys/{id}", patch(passkeys::rename).delete(passkeys::remove))
+        .route("/invite", post(admin::invite))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{uid}", get(admin::get_user).delete(admin::delete_user))
         .route("/admin/users/{uid}/factors/{fid}", delete(admin::delete_factor))
@@ -68,7 +73,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         app = app.nest("/_emulator", controls::router());
     }
     app.fallback(static_files::serve)
-        .layer(from_fn_with_state(state.clone(), crate::faults::fault_layer))
+        .layer(from_fn_with_state(state.clone(), fault_layer::fault_layer))
         .layer(from_fn(crate::error::api_version_layer))
         .layer(from_fn_with_state(state.clone(), crate::cors::cors_layer))
         .with_state(state)
@@ -184,6 +189,8 @@ pub struct RequestInfo {
     pub ip: String,
     /// Decoded query pairs.
     pub query: Vec<(String, String)>,
+    /// Whether Go's `url.ParseQuery` reads the query without an error.
+    pub query_ok: bool,
     /// Request headers.
     pub headers: HeaderMap,
 }
@@ -199,13 +206,15 @@ impl RequestInfo {
     }
 
     /// Where emailed links and redirects lead (GoTrue's `GetReferrer`): the `redirect_to`
-    /// header, else the `redirect_to` query value, else `Referer` — the first valid one — else
-    /// the site URL.
+    /// header, else the `redirect_to` query value (when Go can parse the query), else
+    /// `Referer` — the first valid one — else the site URL.
     pub fn redirect_target(&self, state: &AppState) -> String {
-        let requested = self.header("redirect_to").or_else(|| {
-            self.query.iter().find(|(k, _)| k == "redirect_to").map(|(_, v)| v.clone())
-        });
-        crate::domain::mailer::redirect_target(state, requested, self.header("referer"))
+        let from_query = || {
+            let value = self.query.iter().find(|(k, _)| k == "redirect_to");
+            value.filter(|_| self.query_ok).map(|(_, v)| v.clone())
+        };
+        let requested = self.header("redirect_to").filter(|h| !h.is_empty()).or_else(from_query);
+        crate::domain::redirects::target(state, requested, self.header("referer"))
     }
 }
 
@@ -224,6 +233,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
         Ok(RequestInfo {
             ip: forwarded.or(peer).unwrap_or_else(|| "127.0.0.1".into()),
             query: parts.uri.query().map(crate::util::parse_query).unwrap_or_default(),
+            query_ok: parts.uri.query().is_none_or(crate::util::go_query_ok),
             headers: parts.headers.clone(),
         })
     }

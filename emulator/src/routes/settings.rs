@@ -36,7 +36,8 @@ pub async fn get(state: SharedState) -> Response {
         "phone",
         "zoom",
     ] {
-        external.insert(p.into(), json!(p == "email"));
+        let on = p == "email" || (p == "anonymous_users" && state.config.anonymous_users_enabled);
+        external.insert(p.into(), json!(on));
     }
     ok_json(json!({
         "external": external,

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{ok_json, or_empty, PkceParams, RawBody, RequestInfo, SharedState};
-use crate::domain::users::{self, SignUp, SignedUp};
+use crate::domain::signup::{self, SignUp, SignedUp};
 use crate::error::ApiError;
 
 #[derive(Deserialize)]
@@ -18,13 +18,13 @@ struct SignupParams {
     pkce: PkceParams,
 }
 
-/// Creates a user: a session with autoconfirm (the default), otherwise the mailed user.
+/// Creates a user: a session with autoconfirm (the default), otherwise the mailed user; without
+/// email and phone an anonymous user (when enabled).
 pub async fn post(
     state: SharedState,
     request: RequestInfo,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    users::check_signup_enabled(&state)?;
     let p: SignupParams = body.json()?;
     let (code_challenge, code_challenge_method) = p.pkce.pair();
     let input = SignUp {
@@ -36,7 +36,7 @@ pub async fn post(
         code_challenge_method,
     };
     let redirect_to = request.redirect_target(&state);
-    Ok(ok_json(match users::sign_up(&state, input, &redirect_to).await? {
+    Ok(ok_json(match signup::sign_up(&state, input, &redirect_to).await? {
         SignedUp::Session(tokens) => Value::Object(tokens),
         SignedUp::AwaitingConfirmation(user) => user,
     }))

@@ -32,7 +32,7 @@ fn content_type(path: &Path) -> &'static str {
 
 /// A request path mapped under `root`, or `None` when it tries to leave it.
 fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
-    let decoded = crate::util::query_unescape(&uri_path.replace('+', "%2B"));
+    let decoded = percent_encoding::percent_decode_str(uri_path).decode_utf8_lossy();
     let mut p = root.to_path_buf();
     for c in Path::new(decoded.trim_start_matches('/')).components() {
         match c {
@@ -44,8 +44,22 @@ fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
     Some(p)
 }
 
-/// Serves a file, or `index.html` for any other GET (deep links), with the CSP header.
+/// The Content-Security-Policy of pages served by the emulator.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// `Referrer-Policy: no-referrer`: a page opened from an emailed link carries its token in the
+/// address; no request the page makes (scripts, wasm, styles, other sites) may send it on.
+pub const NO_REFERRER: HeaderValue = HeaderValue::from_static("no-referrer");
+
+/// Serves a file, or `index.html` for any other GET (deep links), with the CSP header; every
+/// answer (errors too) carries [`NO_REFERRER`].
 pub async fn serve(state: SharedState, req: Request) -> Response {
+    let mut resp = serve_file(state, req).await;
+    resp.headers_mut().insert(header::REFERRER_POLICY, NO_REFERRER);
+    resp
+}
+
+async fn serve_file(state: SharedState, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let api = ["/auth/v1", "/_mail", "/_sms", "/_emulator"]
         .iter()
@@ -76,7 +90,7 @@ pub async fn serve(state: SharedState, req: Request) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     if state.config.csp {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(super::mailbox::CSP));
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     }
     resp
 }

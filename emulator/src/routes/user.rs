@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{ok_json, or_empty, RawBody, RequestInfo, SharedState};
+use super::{ok_json, or_empty, PkceParams, RawBody, RequestInfo, SharedState};
 use crate::auth::AuthUser;
 use crate::domain::sessions::{self, LogoutScope};
 use crate::domain::users::{self, UserUpdate};
@@ -26,6 +26,8 @@ struct UpdateParams {
     app_metadata: Option<Value>,
     phone: Option<String>,
     channel: Option<String>,
+    #[serde(flatten)]
+    pkce: PkceParams,
 }
 
 /// Updates the user: password, email, metadata.
@@ -45,6 +47,10 @@ pub async fn put(
         app_metadata: p.app_metadata,
         phone: or_empty(&p.phone),
         channel: or_empty(&p.channel),
+        pkce: match p.pkce.pair() {
+            (challenge, _) if challenge.is_empty() => None,
+            (challenge, method) => Some((challenge, method.to_lowercase())),
+        },
     };
     let redirect_to = request.redirect_target(&state);
     Ok(ok_json(users::update(&state, auth.caller(), input, &redirect_to).await?))

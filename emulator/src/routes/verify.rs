@@ -109,6 +109,18 @@ pub async fn get(state: SharedState, request: RequestInfo) -> Result<Response, A
             u.set("code", &code);
             see_other(&u.to_url_string())
         }
+        // GoTrue's prepRedirectURL: the message in the fragment (and the query with PKCE).
+        Ok(LinkOutcome::Message(message)) => {
+            let mut u = SplitUrl::parse(&redirect);
+            if link.is_pkce() {
+                u.set("message", message);
+            }
+            u.fragment = encode_query(&[
+                ("message".to_string(), message.to_string()),
+                ("sb".to_string(), String::new()),
+            ]);
+            see_other(&u.to_url_string())
+        }
         Err(e) => error_redirect(&redirect, &e, link.is_pkce()),
     })
 }

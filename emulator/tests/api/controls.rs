@@ -205,6 +205,16 @@ async fn serve_dir_spa() {
         .header("content-type")
         .unwrap()
         .starts_with("text/javascript"));
+    // No answer of the file server lets a page's requests send its address (a link's token)
+    // as Referer: the app, deep links with a token, assets, a POST refused, the inbox page.
+    for path in ["/", "/auth/confirm?token_hash=pkce_x&type=recovery", "/assets/app.wasm"] {
+        let r = c.req("GET", path).send().await;
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
+    }
+    let r = c.req("POST", "/").send().await;
+    assert_eq!((r.status, r.header("referrer-policy")), (405, Some("no-referrer")));
+    let r = c.req("GET", "/_mail/").send().await;
+    assert_eq!((r.status, r.header("referrer-policy")), (200, Some("no-referrer")));
     let r = c.req("GET", "/../../etc/passwd").send().await;
     assert!(r.text().contains("<title>app</title>") || r.status == 404);
     assert!(c
@@ -221,7 +231,9 @@ async fn serve_dir_spa() {
         cfg.csp = false;
     })
     .await;
-    assert_eq!(c2.req("GET", "/").send().await.header("content-security-policy"), None);
+    let r = c2.req("GET", "/").send().await;
+    assert_eq!(r.header("content-security-policy"), None);
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -29,10 +29,13 @@ async fn signup_confirmation_when_autoconfirm_is_off() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.json()["user"]["email_confirmed_at"].is_string());
     assert_eq!(c.login(&email, PW).await.status, 200);
-    assert_eq!(
-        c.api("POST", "/signup").json(json!({"email": email, "password": PW})).send().await.code(),
-        "user_already_exists"
-    );
+    // Signing up a confirmed address again: GoTrue's made-up user, no session, no mail.
+    let id = r.json()["user"]["id"].clone();
+    let r = c.api("POST", "/signup").json(json!({"email": email, "password": PW})).send().await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let made_up = r.json();
+    assert!(made_up.get("access_token").is_none() && made_up["id"] != id);
+    assert_eq!((made_up["role"].clone(), made_up["identities"].clone()), (json!(""), json!([])));
 }
 
 #[tokio::test]
@@ -62,7 +65,7 @@ async fn disabled_signup_and_phone_signup() {
         .json(json!({"phone": "+15550001111", "password": PW}))
         .send()
         .await;
-    assert_eq!((r.status, r.code()), (422, "phone_provider_disabled".into()));
+    assert_eq!((r.status, r.code()), (400, "phone_provider_disabled".into()));
     let r = c
         .api("POST", "/signup")
         .json(json!({"email": email(), "phone": "+15550001111", "password": PW}))
@@ -83,12 +86,20 @@ async fn email_changes_and_admin_only_fields() {
     assert_eq!((r.status, r.code()), (403, "not_admin".into()));
     let r = c.put_user(&at(&sa), json!({"email": "not-an-email"})).await;
     assert_eq!(r.code(), "validation_failed");
-    // With autoconfirm the email changes at once.
+    // With autoconfirm, as in GoTrue, both addresses get a code and either confirms the change.
     let new = email();
     let r = c.put_user(&at(&sa), json!({"email": new})).await;
-    assert_eq!(r.json()["email"], new.as_str());
+    assert_eq!((r.json()["email"].clone(), r.json()["new_email"].clone()), (json!(a), json!(new)));
+    let (_, code, _) = c.mail_for(&a).await.unwrap();
+    let r = c
+        .api("POST", "/verify")
+        .json(json!({"type": "email_change", "email": a, "token": code}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.json()["user"]["email"].clone()), (200, json!(new)));
     assert_eq!(c.login(&new, PW).await.status, 200);
-    // Without, a mail goes to the new address and its code confirms the change.
+    // Without, both addresses must confirm (secure email change): the first code answers a
+    // message only, the second changes the address.
     let (_srv2, c2) = start_with(|cfg| cfg.mailer_autoconfirm = false).await;
     let key = service_key();
     let old = email();
@@ -110,14 +121,32 @@ async fn email_changes_and_admin_only_fields() {
     let new = email();
     let r = c2.put_user(&at(&s), json!({"email": new})).await;
     assert_eq!(r.json()["new_email"], new.as_str());
-    let (_, code, _) = c2.mail_for(&new).await.unwrap();
-    let r = c2
-        .api("POST", "/verify")
-        .json(json!({"type": "email_change", "email": new, "token": code}))
-        .send()
-        .await;
+    let verify = |address: String, code: String| {
+        let c2 = c2.clone();
+        async move {
+            let body = json!({"type": "email_change", "email": address, "token": code});
+            c2.api("POST", "/verify").json(body).send().await
+        }
+    };
+    let (_, old_code, _) = c2.mail_for(&old).await.unwrap();
+    let (_, new_code, _) = c2.mail_for(&new).await.unwrap();
+    let r = verify(old.clone(), old_code.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        r.json(),
+        json!({"code": "200", "msg": "Confirmation link accepted. Please proceed to confirm link sent to the other email"})
+    );
+    let r = c2.api("GET", "/user").bearer(&at(&s)).send().await;
+    assert_eq!(
+        (r.json()["email"].clone(), r.json()["new_email"].clone()),
+        (json!(old), json!(new))
+    );
+    // The same code again is spent.
+    assert_eq!(verify(old.clone(), old_code).await.code(), "otp_expired");
+    let r = verify(new.clone(), new_code).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["user"]["email"], new.as_str());
+    assert!(r.json()["user"].get("new_email").is_none());
 }
 
 #[tokio::test]

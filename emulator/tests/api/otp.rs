@@ -189,6 +189,32 @@ async fn mfa_challenge_rules() {
 }
 
 #[tokio::test]
+async fn one_totp_code_works_on_two_fresh_challenges_like_gotrue() {
+    // GoTrue v2.196's verifyTOTPFactor checks the code with totp.ValidateCustom (skew 1) and
+    // remembers no used code: the same code verifies a second, fresh challenge.
+    let (_srv, c) = start().await;
+    let s = c.signup(&email(), PW).await;
+    let (fid, secret) = c.enroll_totp(&at(&s), "app").await;
+    let code = c.totp(&secret).await;
+    let first = c.challenge(&at(&s), &fid, None).await.json();
+    let r = c.verify_code(&at(&s), &fid, &first["id"], &code).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let s = r.json();
+    let second = c.challenge(&at(&s), &fid, None).await.json();
+    assert_ne!(first["id"], second["id"]);
+    let r = c.verify_code(&at(&s), &fid, &second["id"], &code).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(claims(&at(&r.json()))["aal"], "aal2");
+    // Until its step leaves the window (previous, current, next 30 s step).
+    c.advance(61.0).await;
+    let third = c.challenge(&at(&s), &fid, None).await.json();
+    let r = c.verify_code(&at(&s), &fid, &third["id"], &code).await;
+    let still = code == c.totp(&secret).await
+        || code == gotrue_emulator::totp::code(&secret, c.now().await - 30);
+    assert_eq!(r.status, if still { 200 } else { 422 });
+}
+
+#[tokio::test]
 async fn phone_factor_sms_and_interval() {
     let (_srv, c) = start().await;
     let s = c.signup(&email(), PW).await;

@@ -1,6 +1,8 @@
 //! WebAuthn MFA and passkeys beyond the fidelity steps: off by default, wrong origin / RP,
 //! replayed counters, persistence of passkeys across restarts.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::common::authenticator::Authenticator;
@@ -97,7 +99,7 @@ async fn a_replayed_counter_is_refused() {
     let ch = challenge(&c, &s, &fid).await;
     assert_eq!(ch["webauthn"]["type"], "request");
     // A cloned authenticator: same key, counter behind the server's.
-    let mut clone = Authenticator { creds: key.creds.clone() };
+    let mut clone = Authenticator { creds: key.creds.clone(), ..Default::default() };
     clone.creds[0].count = 0;
     let cloned = clone.get(&options(&ch), ORIGIN);
     let r = verify(&c, &s, &fid, &ch, "request", &cloned).await;
@@ -154,4 +156,82 @@ async fn passkeys_survive_a_restart_and_expire_on_the_clock() {
     let r = sign_in(body).await;
     assert_eq!((r.status, r.code()), (400, "webauthn_challenge_expired".into()));
     let _ = std::fs::remove_file(&db);
+}
+
+/// Registers a passkey for a new user with `key`: the user's session.
+async fn passkey_user(c: &Client, key: &mut Authenticator) -> Value {
+    let s = c.signup(&email(), PW).await;
+    let ro = c
+        .api("POST", "/passkeys/registration/options")
+        .bearer(&at(&s))
+        .json(json!({}))
+        .send()
+        .await
+        .json();
+    let cred = key.create(&ro["options"], ORIGIN);
+    let r = c
+        .api("POST", "/passkeys/registration/verify")
+        .bearer(&at(&s))
+        .json(json!({"challenge_id": ro["challenge_id"], "credential": cred}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    s
+}
+
+#[tokio::test]
+async fn cross_origin_ceremonies_are_refused() {
+    let (_srv, c) = start_with(on).await;
+    // MFA: a page of ours framed by another site creates a credential.
+    let (_, s) = c.new_user().await;
+    let mut key = Authenticator { cross_origin: true, ..Default::default() };
+    let fid = enroll_webauthn(&c, &s, "key").await.json()["id"].as_str().unwrap().to_string();
+    let ch = challenge(&c, &s, &fid).await;
+    let framed = key.create(&options(&ch), ORIGIN);
+    let r = verify(&c, &s, &fid, &ch, "create", &framed).await;
+    assert_eq!((r.status, r.code()), (500, "unexpected_failure".into()));
+    key.cross_origin = false;
+    let r = verify(&c, &s, &fid, &ch, "create", &key.create(&options(&ch), ORIGIN)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Passkey sign-in from a framed page.
+    let mut key = Authenticator::default();
+    passkey_user(&c, &mut key).await;
+    key.cross_origin = true;
+    let sign_in = |body: Value| c.api("POST", "/passkeys/authentication/verify").json(body).send();
+    let r = sign_in(passkey_assertion(&c, &mut key).await).await;
+    assert_eq!((r.status, r.code()), (400, "webauthn_verification_failed".into()));
+    key.cross_origin = false;
+    let r = sign_in(passkey_assertion(&c, &mut key).await).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[tokio::test]
+async fn passkey_sign_in_needs_the_owners_user_handle() {
+    let (_srv, c) = start_with(on).await;
+    let mut key = Authenticator::default();
+    passkey_user(&c, &mut key).await;
+    let sign_in = |body: Value| c.api("POST", "/passkeys/authentication/verify").json(body).send();
+    // GoTrue (go-webauthn's ValidatePasskeyLogin) refuses a blank user handle.
+    for handle in [None, Some(json!("")), Some(json!(null))] {
+        let mut body = passkey_assertion(&c, &mut key).await;
+        let response = body["credential"]["response"].as_object_mut().unwrap();
+        match &handle {
+            None => response.remove("userHandle"),
+            Some(h) => response.insert("userHandle".into(), h.clone()),
+        };
+        let r = sign_in(body).await;
+        assert_eq!(
+            (r.status, r.code(), r.json()["message"].clone()),
+            (400, "webauthn_verification_failed".into(), json!("Credential verification failed")),
+            "userHandle {handle:?}"
+        );
+    }
+    // Another user's handle is refused too; the owner's signs in.
+    let mut body = passkey_assertion(&c, &mut key).await;
+    let other = URL_SAFE_NO_PAD.encode(gotrue_emulator::util::uuid_v4());
+    body["credential"]["response"]["userHandle"] = json!(other);
+    let r = sign_in(body).await;
+    assert_eq!((r.status, r.code()), (400, "webauthn_verification_failed".into()));
+    let r = sign_in(passkey_assertion(&c, &mut key).await).await;
+    assert_eq!(r.status, 200, "{}", r.text());
 }

@@ -34,6 +34,8 @@ pub struct Cred {
 pub struct Authenticator {
     /// Credentials, oldest first.
     pub creds: Vec<Cred>,
+    /// Sign `crossOrigin: true` into the client data (a page framed by another site).
+    pub cross_origin: bool,
 }
 
 fn b64(b: &[u8]) -> String {
@@ -57,9 +59,9 @@ fn new_key() -> SigningKey {
     }
 }
 
-fn client_data(kind: &str, challenge: &str, origin: &str) -> Vec<u8> {
+fn client_data(kind: &str, challenge: &str, origin: &str, cross: bool) -> Vec<u8> {
     format!(
-        r#"{{"type":"{kind}","challenge":"{challenge}","origin":"{origin}","crossOrigin":false}}"#
+        r#"{{"type":"{kind}","challenge":"{challenge}","origin":"{origin}","crossOrigin":{cross}}}"#
     )
     .into_bytes()
 }
@@ -128,7 +130,12 @@ impl Authenticator {
             (Cbor::from("authData"), Cbor::Bytes(data.clone())),
         ]));
         let user = unb64(o["user"]["id"].as_str().expect("user.id"));
-        let cdj = client_data("webauthn.create", o["challenge"].as_str().unwrap(), origin);
+        let cdj = client_data(
+            "webauthn.create",
+            o["challenge"].as_str().unwrap(),
+            origin,
+            self.cross_origin,
+        );
         self.creds.push(Cred {
             id: id.clone(),
             key: key.clone(),
@@ -169,7 +176,12 @@ impl Authenticator {
         .expect("NotAllowedError: no credential for these options");
         cred.count += 1;
         let data = auth_data(&rp_id, 0x05, cred.count, None);
-        let cdj = client_data("webauthn.get", o["challenge"].as_str().unwrap(), origin);
+        let cdj = client_data(
+            "webauthn.get",
+            o["challenge"].as_str().unwrap(),
+            origin,
+            self.cross_origin,
+        );
         let mut signed = data.clone();
         signed.extend_from_slice(&sha256(&cdj));
         let sig: Signature = cred.key.sign(&signed);

@@ -123,6 +123,10 @@ pub enum MailKind {
     Reauthentication,
     /// Email change confirmation (code + link).
     EmailChange,
+    /// Passwordless sign-in (`POST /otp`: code + link).
+    MagicLink,
+    /// Invitation (`POST /invite`: code + link).
+    Invite,
 }
 
 /// Renders subject, text and HTML. The text has a line `Code: 123456` and, when there is one,
@@ -152,6 +156,12 @@ pub fn render(
             "Confirm Email Change",
             "Confirm Change of Email",
             "Follow this link to confirm the update of your email:",
+        ),
+        MailKind::MagicLink => ("Your Magic Link", "Magic Link", "Follow this link to login:"),
+        MailKind::Invite => (
+            "You have been invited",
+            "You have been invited",
+            "You have been invited to create a user. Follow this link to accept the invite:",
         ),
     };
     let mut text = format!("{title}\n\nCode: {code}\n");
