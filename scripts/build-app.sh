@@ -44,9 +44,21 @@ rm "$work/$name.wasm"
 mv "$work/bindgen/"* "$work/"
 rmdir "$work/bindgen"
 
+# wasm-opt warns once per module that it skips the name section's subsection 3 (label names,
+# which rustc writes and binaryen does not read): ~90 harmless lines before what a person waits
+# for. Only that line is dropped; anything else it prints, errors included, shows.
+quiet_opt() {
+  local rc=0 err
+  err=$(mktemp)
+  "$WASM_OPT" "$@" 2> "$err" || rc=$?
+  grep -Ev '^warning: unknown name subsection with id 3 at [0-9]+$' "$err" >&2 || true
+  rm -f "$err"
+  return "$rc"
+}
+
 if [ "$profile" = release ]; then
   for module in "$work"/*.wasm; do
-    "$WASM_OPT" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    quiet_opt --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       -O2 --flatten --rereloop -O2 --flatten --rereloop -O2 \
       --strip-producers --strip-target-features "$module" -o "$module"

@@ -55,6 +55,8 @@ pub struct AuthConfig {
     pub(crate) after_sign_out: String,
     /// Every user-facing text.
     pub(crate) strings: &'static Strings,
+    /// The section applies its own stylesheet ([`AuthConfig::with_stylesheet`]).
+    pub(crate) stylesheet: bool,
 }
 
 impl AuthConfig {
@@ -74,6 +76,7 @@ impl AuthConfig {
             after_sign_in: "/".into(),
             after_sign_out: "/".into(),
             strings: &Strings::EN,
+            stylesheet: true,
         }
     }
 
@@ -98,6 +101,15 @@ impl AuthConfig {
     /// Replaces the strings (for another language).
     pub fn with_strings(mut self, strings: &'static Strings) -> Self {
         self.strings = strings;
+        self
+    }
+
+    /// Whether the section applies its own stylesheet (`style/lsa.css`, in the cascade layer
+    /// `lsa`) to the document, as a constructable stylesheet: on by default. Turn it off when the
+    /// host links the file itself (for instance to have styles before hydration when rendering
+    /// on the server).
+    pub fn with_stylesheet(mut self, apply: bool) -> Self {
+        self.stylesheet = apply;
         self
     }
 

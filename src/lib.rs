@@ -34,11 +34,12 @@
 //! mode (`csr`, `hydrate` or `ssr` features); under `ssr`, whatever depends on the session
 //! renders as a neutral loading state (the browser decides after hydration).
 //!
-//! The stylesheet is the one thing the host adds to its `index.html`:
-//! `<link data-trunk rel="css" href="…/leptos-supabase-auth/style/lsa.css">`, where
-//! `…/leptos-supabase-auth` is the checkout the host's `Cargo.toml` depends on by `path`. Trunk
-//! copies and links the file, so a strict `style-src 'self'` holds (nothing is injected at run
-//! time). The repository's `docs/embedding.md` walks through a complete host.
+//! The section brings its own stylesheet: it applies `style/lsa.css` once per document as a
+//! constructable stylesheet (allowed by a strict `style-src 'self'`; nothing is injected as
+//! `<style>`), in the cascade layer `lsa`, so any plain rule of the host wins. The host themes it
+//! through the file's custom properties (`--lsa-accent`, …). A host that links the file itself
+//! turns this off with [`AuthConfig::with_stylesheet`]. The repository's `docs/embedding.md`
+//! walks through a complete host.
 #![deny(unsafe_code)]
 // Server rendering (`ssr`) computes the layout of deeply nested view types.
 #![recursion_limit = "256"]
@@ -63,6 +64,7 @@ mod session;
 mod sort;
 mod split;
 mod strings;
+mod style;
 
 use platform::storage;
 

@@ -34,6 +34,9 @@ pub fn AuthProvider(
 /// Makes the store, provides it to what is below, and keeps it in step with other tabs;
 /// `nav` is the router's (the host's, or the standalone app's own).
 pub(crate) fn provide_store(config: AuthConfig, nav: Nav) -> AuthStore {
+    if config.stylesheet {
+        crate::style::adopt();
+    }
     let store = AuthStore::new(config);
     store.nav.set_value(nav);
     provide_context(store);

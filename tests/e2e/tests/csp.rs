@@ -7,6 +7,15 @@
 use e2e::host::start_host_env;
 use e2e::{start_env, Browser, Env, NEW_PASSWORD, PASSWORD, SECRET, SIGN_IN_TO_SECURITY};
 
+/// Whether the section's stylesheet applies (a card has its border): the section adopts it at
+/// run time, so a page with no violation must also be a styled one.
+async fn assert_styled(b: &Browser) {
+    let border = b
+        .js(r#"return getComputedStyle(document.querySelector(".lsa-card")).borderTopStyle"#)
+        .await;
+    assert_eq!(border, "solid", "the section's stylesheet applies");
+}
+
 async fn watched(env: &Env) -> Browser {
     let b = env.browser().await;
     b.watch_csp().await;
@@ -49,6 +58,7 @@ async fn standalone_app_pages_have_no_csp_violations() {
     b.heading("Sign in").await;
     b.assert_no_csp_violations("sign-in").await;
     b.assert_target_sizes("sign-in").await;
+    assert_styled(&b).await;
 
     // The link landing page.
     b.goto("/auth/confirm?token_hash=0123456789abcdef&type=recovery").await;
@@ -133,6 +143,7 @@ async fn host_example_pages_have_no_csp_violations() {
     b.heading("Sign in").await;
     b.assert_no_csp_violations("host sign-in").await;
     b.assert_target_sizes("host sign-in").await;
+    assert_styled(&b).await;
     b.goto("/account/recover").await;
     b.heading("Step 1 of 4").await;
     b.assert_no_csp_violations("host recover").await;

@@ -61,6 +61,52 @@ async fn delete_card_runs_at_once(b: &Browser) {
     assert_eq!(b.path().await, "/billing", "no step-up");
 }
 
+/// The computed styles the checks below read on the page shown: the sign-in card, its heading
+/// and its submit button, and which stylesheets the document has.
+const STYLES: &str = r#"
+  const card = document.querySelector(".lsa-card");
+  const css = (el) => getComputedStyle(el);
+  return {
+    links: [...document.querySelectorAll("link[rel=stylesheet]")].map((l) => new URL(l.href).pathname),
+    style_elements: document.querySelectorAll("style").length,
+    adopted_layers: document.adoptedStyleSheets.map((s) => s.cssRules[0].name ?? "(no layer)"),
+    card_border: css(card).borderTopWidth + " " + css(card).borderTopStyle,
+    card_padding: css(card).paddingTop,
+    button_background: css(card.querySelector("button[type=submit]")).backgroundColor,
+    heading_size: css(card.querySelector("h1")).fontSize,
+  };
+"#;
+
+/// The section brings its own styles (the host's `index.html` links nothing of it): they apply
+/// (the card's border and padding; the button in the host's brand colour, set through
+/// `--lsa-accent`), once, as one adopted sheet in the cascade layer `lsa`; and the host's plain
+/// `h1` rule wins over the section's more specific `.lsa-card h1`, which it can only because the
+/// section's rules sit in that layer.
+#[tokio::test]
+async fn the_section_brings_its_styles_and_a_plain_host_rule_wins() {
+    let env = start_host_env().await;
+    let b = env.browser().await;
+    b.goto("/account/sign-in").await;
+    b.heading("Sign in").await;
+    let styles = b.js(STYLES).await;
+    assert_eq!(styles["links"], json!(["/host.css"]), "only the host's own stylesheet is linked");
+    assert_eq!(styles["style_elements"], 0, "{styles}");
+    assert_eq!(styles["adopted_layers"], json!(["lsa"]), "{styles}");
+    assert_eq!(styles["card_border"], "1px solid", "{styles}");
+    assert_eq!(styles["card_padding"], "24px", "{styles}");
+    assert_eq!(styles["button_background"], "rgb(109, 40, 217)", "the host's --lsa-accent");
+    assert_eq!(
+        styles["heading_size"], "24px",
+        "the host's `h1` (1.5rem), not the section's 1.35rem"
+    );
+
+    // Another page of the section, reached inside the app: still one sheet.
+    b.click_link("Forgot your password?").await;
+    b.heading("Step 1 of 4").await;
+    assert_eq!(b.js("return document.adoptedStyleSheets.length").await, 1);
+    env.stop().await;
+}
+
 #[tokio::test]
 async fn signed_out_dashboard_goes_through_sign_in_and_back() {
     let env = start_host_env().await;
