@@ -49,8 +49,18 @@ pub struct AuthConfig {
     pub after_sign_in: String,
     /// Where to go after sign-out.
     pub after_sign_out: String,
-    /// Every user-facing text.
+    /// Every user-facing text in English, the base of every language's table.
     pub strings: &'static Strings,
+    /// The language to show, a BCP 47 tag such as `de` or `pt-BR` (matched to the nearest
+    /// table, see [`crate::i18n::negotiate`]); `None` follows the browser's languages.
+    pub locale: Option<String>,
+    /// A language the host changes while the section is shown (a tag, or empty for the
+    /// browser's); wins over `locale`.
+    pub locale_signal: Option<leptos::prelude::Signal<String>>,
+    /// Where the locale files (`<tag>.txt`, this crate's `locales/` folder) are served.
+    pub locales_url: String,
+    /// Changes to single texts, applied on top of whichever language is shown.
+    pub texts: Option<fn(&mut Strings)>,
 }
 
 impl AuthConfig {
@@ -70,6 +80,10 @@ impl AuthConfig {
             after_sign_in: "/".into(),
             after_sign_out: "/".into(),
             strings: &Strings::EN,
+            locale: None,
+            locale_signal: None,
+            locales_url: "/locales".into(),
+            texts: None,
         }
     }
 
@@ -94,6 +108,35 @@ impl AuthConfig {
     /// Replaces the strings (for another language).
     pub fn with_strings(mut self, strings: &'static Strings) -> Self {
         self.strings = strings;
+        self
+    }
+
+    /// Shows the section in one language (`de`, `pt-BR`, …) instead of the browser's.
+    pub fn with_locale(mut self, tag: &str) -> Self {
+        self.locale = Some(tag.into());
+        self
+    }
+
+    /// Follows a language the host controls: the section shows the language its value names
+    /// (a tag such as `de`; empty for the browser's) and changes when it changes.
+    pub fn with_locale_signal(
+        mut self,
+        locale: impl Into<leptos::prelude::Signal<String>>,
+    ) -> Self {
+        self.locale_signal = Some(locale.into());
+        self
+    }
+
+    /// Serves the locale files from `url` (default `/locales`).
+    pub fn with_locales_url(mut self, url: &str) -> Self {
+        self.locales_url = url.into();
+        self
+    }
+
+    /// Changes single texts in every language, e.g.
+    /// `config.with_texts(|s| s.sign_in_title = "Log in")`.
+    pub fn with_texts(mut self, change: fn(&mut Strings)) -> Self {
+        self.texts = Some(change);
         self
     }
 

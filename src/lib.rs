@@ -50,6 +50,7 @@ mod authenticator;
 mod components;
 mod config;
 mod guards;
+pub mod i18n;
 mod json;
 mod otp;
 mod pages;

@@ -75,6 +75,8 @@ pub struct AuthStore {
     nav: StoredValue<Nav, LocalStorage>,
     /// Whether the server has passkeys on, once asked (`GET /settings`).
     passkeys_on: StoredValue<Option<bool>>,
+    /// The texts of the language shown; `None` while its locale file loads.
+    language: RwSignal<Option<&'static Strings>>,
 }
 
 impl AuthStore {
@@ -96,7 +98,9 @@ impl AuthStore {
                 search: Signal::stored(String::new()),
             }),
             passkeys_on: StoredValue::new(None),
+            language: RwSignal::new(None),
         };
+        crate::i18n::choose(store.config.get_value(), store.language);
         store.schedule_refresh();
         store
     }
@@ -106,9 +110,14 @@ impl AuthStore {
         self.config.get_value()
     }
 
-    /// The user-facing texts.
+    /// The user-facing texts, in the language shown (English until its table has loaded).
     pub fn strings(&self) -> &'static Strings {
-        self.config.with_value(|c| c.strings)
+        self.language.get_untracked().unwrap_or_else(|| self.config.with_value(|c| c.strings))
+    }
+
+    /// The texts of the language shown, reactive; `None` while they load (the section waits).
+    pub(crate) fn language(&self) -> Option<&'static Strings> {
+        self.language.get()
     }
 
     fn api(&self) -> GoTrue {
