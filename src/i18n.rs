@@ -100,7 +100,7 @@ pub(crate) fn parse(text: &'static str, lang: &'static str) -> Option<Strings> {
     let mut short = false;
     let plurals: Vec<_> = forms.into_iter().map(|(i, cat, form)| (texts[i], cat, form)).collect();
     let strings = Strings::from_texts(
-        || {
+        &mut || {
             next.next().unwrap_or_else(|| {
                 short = true;
                 ""
