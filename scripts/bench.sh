@@ -36,11 +36,13 @@
 #   --json           print one JSON object ({budget_bytes, pages: [...]}) instead of the tables
 #   --emulator PATH  the gotrue-emulator binary (default: target/release, else target/debug,
 #                    else built)
+#   --locale TAG     also measure the sign-in page with the browser in language TAG (e.g. de):
+#                    its locale file is fetched on first load; repeat for several
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-BUILD=1 ROUTES=() SIGNED_IN=() MFA=() PASSKEYS=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
+BUILD=1 ROUTES=() SIGNED_IN=() MFA=() PASSKEYS=() LOCALES=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
@@ -60,6 +62,8 @@ while [ $# -gt 0 ]; do
     --budget-kib=*) BUDGET_KIB="${1#*=}" ;;
     --host) HOST=1 ;;
     --json) JSON=1 ;;
+    --locale) LOCALES+=("$2"); shift ;;
+    --locale=*) LOCALES+=("${1#*=}") ;;
     --emulator) EMU="$2"; shift ;;
     --emulator=*) EMU="${1#*=}" ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -167,11 +171,13 @@ measure() {
   local name="$1 $2"
   case "${4:-0}" in 1) name="$name (signed in)" ;; mfa) name="$name (2nd factor)" ;; esac
   [ "${5:-false}" = false ] || name="$name (passkeys on)"
+  [ -z "${6:-}" ] || name="$name (language $6)"
   serve "$1" "${5:-false}"
   log "serving $1 at $URL with $EMU; $RUNS fresh loads of $name"
   BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$2" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
     BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" BENCH_SIGN_IN="${4:-0}" \
     BENCH_SUMMARY="$OUT/summary.tsv" BENCH_SUMMARY_NAME="$name" BENCH_GATED="$3" \
+    BENCH_LOCALE="${6:-}" \
     node scripts/bench/measure.mjs > "$OUT/page.out"
   if [ "$JSON" = 1 ]; then cat "$OUT/page.out" >> "$OUT/pages.json"; else cat "$OUT/page.out"; echo; fi
 }
@@ -180,6 +186,7 @@ for r in "${ROUTES[@]}"; do measure "$DIST" "$r" 1; done
 for r in "${SIGNED_IN[@]}"; do measure "$DIST" "$r" 1 1; done
 for r in "${MFA[@]}"; do measure "$DIST" "$r" 1 mfa; done
 for r in "${PASSKEYS[@]}"; do measure "$DIST" "$r" 1 1 true; done
+for l in "${LOCALES[@]}"; do measure "$DIST" /auth/sign-in 1 0 false "$l"; done
 [ "$HOST" = 0 ] || measure "$HOST_DIST" "$HOST_ROUTE" 0
 
 # The budget: one line per page (summary.tsv: name, gated, brotli bytes, ready median ms).

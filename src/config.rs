@@ -57,6 +57,16 @@ pub struct AuthConfig {
     pub(crate) strings: &'static Strings,
     /// The section applies its own stylesheet ([`AuthConfig::with_stylesheet`]).
     pub(crate) stylesheet: bool,
+    /// The language to show, a BCP 47 tag such as `de` or `pt-BR` (matched to the nearest
+    /// table, see [`crate::i18n::negotiate`]); `None` follows the browser's languages.
+    pub(crate) locale: Option<String>,
+    /// A language the host changes while the section is shown (a tag, or empty for the
+    /// browser's); wins over `locale`.
+    pub(crate) locale_signal: Option<leptos::prelude::Signal<String>>,
+    /// Where the locale files (`<tag>.txt`, this crate's `locales/` folder) are served.
+    pub(crate) locales_url: String,
+    /// Changes to single texts, applied on top of whichever language is shown.
+    pub(crate) texts: Option<fn(&mut Strings)>,
 }
 
 impl AuthConfig {
@@ -77,6 +87,10 @@ impl AuthConfig {
             after_sign_out: "/".into(),
             strings: &Strings::EN,
             stylesheet: true,
+            locale: None,
+            locale_signal: None,
+            locales_url: "/locales".into(),
+            texts: None,
         }
     }
 
@@ -110,6 +124,35 @@ impl AuthConfig {
     /// on the server).
     pub fn with_stylesheet(mut self, apply: bool) -> Self {
         self.stylesheet = apply;
+        self
+    }
+
+    /// Shows the section in one language (`de`, `pt-BR`, …) instead of the browser's.
+    pub fn with_locale(mut self, tag: &str) -> Self {
+        self.locale = Some(tag.into());
+        self
+    }
+
+    /// Follows a language the host controls: the section shows the language its value names
+    /// (a tag such as `de`; empty for the browser's) and changes when it changes.
+    pub fn with_locale_signal(
+        mut self,
+        locale: impl Into<leptos::prelude::Signal<String>>,
+    ) -> Self {
+        self.locale_signal = Some(locale.into());
+        self
+    }
+
+    /// Serves the locale files from `url` (default `/locales`).
+    pub fn with_locales_url(mut self, url: &str) -> Self {
+        self.locales_url = url.into();
+        self
+    }
+
+    /// Changes single texts in every language, e.g.
+    /// `config.with_texts(|s| s.sign_in_title = "Log in")`.
+    pub fn with_texts(mut self, change: fn(&mut Strings)) -> Self {
+        self.texts = Some(change);
         self
     }
 

@@ -50,6 +50,7 @@ pub mod app;
 mod components;
 mod config;
 mod guards;
+pub mod i18n;
 mod json;
 mod landing;
 mod otp;

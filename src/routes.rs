@@ -73,6 +73,12 @@ impl AuthRoute {
     }
 }
 
+/// The host's auth pages inside the section's element (language, direction).
+#[component]
+fn HostSection() -> impl IntoView {
+    view! { <crate::i18n::Section><leptos_router::components::Outlet/></crate::i18n::Section> }
+}
+
 /// Leaks the configured base segment once: router segments must be `'static`.
 fn base_segment(base: &str) -> &'static str {
     Box::leak(base.trim_matches('/').to_owned().into_boxed_str())
@@ -83,7 +89,7 @@ fn base_segment(base: &str) -> &'static str {
 pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     let base = crate::session::use_auth().config().base;
     view! {
-        <ParentRoute path=StaticSegment(base_segment(&base)) view=leptos_router::components::Outlet>
+        <ParentRoute path=StaticSegment(base_segment(&base)) view=HostSection>
             <Route path=StaticSegment("sign-in") view=|| AuthRoute::SignIn.page()/>
             <Route path=StaticSegment("recover") view=|| AuthRoute::Recover.page()/>
             <Route path=StaticSegment("confirm") view=|| AuthRoute::Confirm.page()/>

@@ -1,6 +1,7 @@
 //! Every user-facing text, in one overridable table ([`Strings`]), with English defaults.
 //!
-//! A host translates by building its own `static` value from [`Strings::EN`]:
+//! The section picks a language itself (`crate::i18n`); a host changes single texts with
+//! `AuthConfig::with_texts`, on top of whichever language is shown.
 
 use crate::api::{ApiError, AuthenticatorError, ErrorCode};
 
@@ -8,12 +9,40 @@ macro_rules! strings {
     ($($(#[doc = $doc:literal])* $name:ident = $en:literal,)*) => {
         /// The text table. Every field is one message; see [`Strings::EN`] for the defaults.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
         pub struct Strings {
             $($(#[doc = $doc])* pub $name: &'static str,)*
+            /// The language of these texts, a BCP 47 tag (`en`, `de`, `pt-BR`): the section's
+            /// `lang`, and the locale of its plurals and numbers.
+            pub lang: &'static str,
+            /// Other plural forms of texts with a count: (the text's `other` form, its CLDR
+            /// category such as `one` or `few`, the form). Filled from locale files.
+            plurals: &'static [(&'static str, &'static str, &'static str)],
         }
         impl Strings {
             /// English.
-            pub const EN: Strings = Strings { $($name: $en,)* };
+            pub const EN: Strings = Strings { $($name: $en,)* lang: "en", plurals: &[] };
+
+            /// The field names, in table order (the order of the locale files).
+            #[cfg(test)]
+            pub(crate) const KEYS: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            /// The texts, in table order.
+            #[cfg(test)]
+            pub(crate) fn texts(&self) -> Vec<&'static str> {
+                vec![$(self.$name),*]
+            }
+
+            /// A table from its texts in table order (`next` is called once per field; `dyn`
+            /// keeps the two hundred calls small).
+            #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+            pub(crate) fn from_texts(
+                next: &mut dyn FnMut() -> &'static str,
+                lang: &'static str,
+                plurals: &'static [(&'static str, &'static str, &'static str)],
+            ) -> Strings {
+                Strings { $($name: next(),)* lang, plurals }
+            }
         }
     };
 }
@@ -436,6 +465,25 @@ strings! {
 }
 
 impl Strings {
+    /// `text`, one of this table's texts with a count (`{n}`, `{s}` or `{minutes}`), for the
+    /// count `n`: in the plural form the browser's `Intl.PluralRules` picks for this language,
+    /// with `n` written as the language writes numbers.
+    pub fn count(&self, text: &'static str, n: u64) -> String {
+        let category = crate::i18n::plural_category(self.lang, n);
+        let form = self
+            .plurals
+            .iter()
+            .find(|(other, cat, _)| std::ptr::eq(*other, text) && *cat == category)
+            .map_or(text, |p| p.2);
+        let n = crate::i18n::number(self.lang, n);
+        form.replace("{n}", &n).replace("{s}", &n).replace("{minutes}", &n)
+    }
+
+    /// A calendar date (`2026-11-23`) as this language writes it.
+    pub fn date(&self, ymd: &str) -> String {
+        crate::i18n::date(self.lang, ymd)
+    }
+
     /// The message for a failed security-key or passkey step: as [`Strings::error`], except
     /// that GoTrue refuses a credential it cannot use with 400 `validation_failed` or 500
     /// `unexpected_failure` (another challenge's credential, a bad signature), and a used or
@@ -475,7 +523,7 @@ impl Strings {
             | ErrorCode::OverSmsSendRateLimit
             | ErrorCode::OverRequestRateLimit => {
                 return match err.retry_after_secs() {
-                    Some(n) => self.err_rate_limited.replace("{s}", &n.to_string()),
+                    Some(n) => self.count(self.err_rate_limited, n.into()),
                     None => s(self.err_rate_limited_plain),
                 }
             }

@@ -77,6 +77,8 @@ async function withFreshBrowser(fn) {
   const dir = mkdtempSync(join(tmpdir(), "lsa-bench-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath, headless: true, args, viewport: { width: 1000, height: 800 },
+    // The browser's language (navigator.languages, Accept-Language): bench.sh --locale.
+    ...(process.env.BENCH_LOCALE ? { locale: process.env.BENCH_LOCALE } : {}),
   });
   try {
     return await fn(context);

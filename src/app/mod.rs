@@ -74,17 +74,20 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell(config: AuthConfig) -> impl IntoView {
     let page = router::provide(config);
-    let s = crate::use_auth().strings();
+    let auth = crate::use_auth();
+    let lang = move || auth.language().map(|s| s.lang);
     view! {
-        <main class="lsa-root">
-            {move || match page.get() {
-                Page::Home => view! { <Home/> }.into_any(),
-                Page::Auth(route) => route.page(),
-                Page::NotFound => view! {
-                    <section class="lsa-card"><h1>{s.not_found}</h1><a href="/">{s.home_title}</a></section>
+        <main class="lsa-root" lang=lang dir=move || lang().map(crate::i18n::dir)>
+            {move || auth.language().map(|s| {
+                match page.get() {
+                    Page::Home => view! { <Home/> }.into_any(),
+                    Page::Auth(route) => route.page(),
+                    Page::NotFound => view! {
+                        <section class="lsa-card"><h1>{s.not_found}</h1><a href="/">{s.home_title}</a></section>
+                    }
+                    .into_any(),
                 }
-                .into_any(),
-            }}
+            })}
         </main>
     }
 }

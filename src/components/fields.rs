@@ -177,7 +177,7 @@ pub fn ResendButton(
             <span class="lsa-muted" aria-live="off">
                 {move || {
                     let n = seconds.get();
-                    (n > 0).then(|| s.resend_in.replace("{s}", &n.to_string()))
+                    (n > 0).then(|| s.count(s.resend_in, n.into()))
                 }}
             </span>
         </div>

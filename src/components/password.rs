@@ -123,7 +123,7 @@ pub fn NewPasswordFields(
         <ul class="lsa-checks" id="lsa-password-checks" aria-live="polite">
             {item(
                 Signal::derive(move || !has(|i| matches!(i, PasswordIssue::TooShort { .. } | PasswordIssue::Empty)) && !password.with(String::is_empty)),
-                s.pw_too_short.replace("{n}", &min.to_string()),
+                s.count(s.pw_too_short, min as u64),
             )}
             {set_items}
             {item(Signal::derive(move || !has(|i| *i == PasswordIssue::TooLong)), s.pw_too_long.to_owned())}

@@ -138,7 +138,7 @@ pub fn CodeStep() -> impl IntoView {
     let len = config.otp_length;
     let expiry = expiry_minutes(config.otp_expiry_secs).map(|m| match m {
         1 => s.code_expiry_minute.to_owned(),
-        m => s.code_expiry.replace("{minutes}", &m.to_string()),
+        m => s.count(s.code_expiry, m.into()),
     });
     let wizard = expect_context::<Wizard>();
     let email = wizard.state.with_untracked(|w| w.email.clone());
@@ -198,7 +198,7 @@ pub fn CodeStep() -> impl IntoView {
             if crate::otp::is_complete(&c, len) {
                 attempt(Input::Code(c));
             } else {
-                field_error.set(Some(s.code_hint.replace("{n}", &len.to_string())));
+                field_error.set(Some(s.count(s.code_hint, len as u64)));
             }
         }
     };
@@ -236,7 +236,7 @@ pub fn CodeStep() -> impl IntoView {
                 label=s.code_label
                 value=code
                 len=len
-                hint=s.code_hint.replace("{n}", &len.to_string())
+                hint=s.count(s.code_hint, len as u64)
                 error=field_error
                 on_complete=on_complete
                 on_link=on_link

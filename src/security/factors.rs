@@ -34,16 +34,16 @@ pub fn date_of(created_at: &str) -> Option<&str> {
 pub fn details(s: &Strings, f: &Factor) -> String {
     let status = if f.is_verified() { s.factor_verified } else { s.factor_unverified };
     match date_of(&f.created_at) {
-        Some(d) => [status, " · ", &s.factor_added_on.replace("{date}", d)].concat(),
+        Some(d) => [status, " · ", &s.factor_added_on.replace("{date}", &s.date(d))].concat(),
         None => status.to_owned(),
     }
 }
 
 /// One line under a passkey's name: "Added 2026-11-23 · Last used 2026-11-30".
 pub fn passkey_details(s: &Strings, p: &Passkey) -> String {
-    let added = date_of(&p.created_at).map(|d| s.factor_added_on.replace("{date}", d));
+    let added = date_of(&p.created_at).map(|d| s.factor_added_on.replace("{date}", &s.date(d)));
     let used = p.last_used_at.as_deref().and_then(date_of);
-    let used = used.map(|d| s.passkey_last_used.replace("{date}", d));
+    let used = used.map(|d| s.passkey_last_used.replace("{date}", &s.date(d)));
     added.into_iter().chain(used).collect::<Vec<_>>().join(" · ")
 }
 

@@ -48,6 +48,7 @@ impl AuthStore {
             changes: StoredValue::new(0),
             nav: self.nav,
             passkeys_on: self.passkeys_on,
+            language: self.language,
         };
         HELD.with(|h| {
             let mut h = h.borrow_mut();

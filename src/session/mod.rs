@@ -23,9 +23,9 @@ pub mod aal;
 pub mod claims;
 mod events;
 mod factors;
+mod held;
 #[cfg(feature = "test-internals")]
 mod internals;
-mod held;
 pub mod lock;
 mod nav;
 pub mod persist;
@@ -71,6 +71,8 @@ pub struct AuthStore {
     nav: StoredValue<Nav, LocalStorage>,
     /// Whether the server has passkeys on, once asked (`GET /settings`).
     passkeys_on: StoredValue<Option<bool>>,
+    /// The texts of the language shown; `None` while its locale file loads.
+    language: RwSignal<Option<&'static Strings>>,
 }
 
 impl AuthStore {
@@ -89,7 +91,9 @@ impl AuthStore {
                 changes: StoredValue::new(0),
                 nav: StoredValue::new_local(Nav::none()),
                 passkeys_on: StoredValue::new(None),
+                language: RwSignal::new(None),
             };
+            crate::i18n::choose(store.config.get_value(), store.language);
             store.schedule_refresh();
             store
         }
@@ -102,9 +106,14 @@ impl AuthStore {
         }
     }
 
-    /// The user-facing texts.
+    /// The user-facing texts, in the language shown (English until its table has loaded).
     pub(crate) fn strings(&self) -> &'static Strings {
-        self.config.with_value(|c| c.strings)
+        self.language.get_untracked().unwrap_or_else(|| self.config.with_value(|c| c.strings))
+    }
+
+    /// The texts of the language shown, reactive; `None` while they load (the section waits).
+    pub(crate) fn language(&self) -> Option<&'static Strings> {
+        self.language.get()
     }
 
     fn api(&self) -> GoTrue {

@@ -98,12 +98,18 @@ impl Env {
     /// Chromium that has not exited yet). A Chromium that dies while starting (it happens on a
     /// loaded machine) is killed for good and started again, at most three times.
     pub async fn browser(&self) -> Browser {
+        self.browser_in("en-US,en").await
+    }
+
+    /// A fresh browser whose preferred languages (`navigator.languages`, `Accept-Language`)
+    /// are `languages`, e.g. `"de-DE,de"`.
+    pub async fn browser_in(&self, languages: &str) -> Browser {
         let mut attempt = 1;
         let client = loop {
             let profile = self.scratch.new_profile();
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
             match ClientBuilder::new(connector)
-                .capabilities(capabilities(&profile))
+                .capabilities(capabilities(&profile, languages))
                 .connect(&self.driver_url)
                 .await
             {
@@ -269,7 +275,7 @@ impl Drop for Env {
 }
 
 /// The WebDriver capabilities of a headless Chromium with its profile in `profile`.
-fn capabilities(profile: &std::path::Path) -> serde_json::Map<String, Value> {
+fn capabilities(profile: &std::path::Path, languages: &str) -> serde_json::Map<String, Value> {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -280,7 +286,9 @@ fn capabilities(profile: &std::path::Path) -> serde_json::Map<String, Value> {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1000,900",
                 format!("--user-data-dir={}", profile.display()),
-            ]
+                format!("--lang={}", languages.split(',').next().unwrap_or_default()),
+            ],
+            "prefs": { "intl": { "accept_languages": languages } }
         }),
     );
     caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));

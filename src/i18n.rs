@@ -1,0 +1,389 @@
+//! Languages: which one the section shows, its texts, and its plurals and numbers.
+//!
+//! English is built in ([`Strings::EN`]). Each other language is a locale file,
+//! `locales/<tag>.txt` in this crate, fetched only when that language is chosen and read into
+//! a [`Strings`]. The choice is the host's (`AuthConfig::with_locale`) or else the browser's
+//! (`navigator.languages`), matched by [`negotiate`]. Plural forms and numbers come from the
+//! browser's `Intl`, which costs the wasm nothing.
+//!
+//! A locale file is UTF-8 text: `#` comment lines (the header: the language, a reviewer's note,
+//! a glossary), then one `key = text` line per field of [`Strings`] in the table's order, each
+//! followed by the other plural forms of a text with a count, `key[few] = text` (CLDR
+//! categories; the plain line is `other`).
+
+use crate::config::AuthConfig;
+use crate::strings::Strings;
+use leptos::prelude::*;
+
+/// The languages with a locale file, besides English.
+pub const LOCALES: [&str; 20] = [
+    "ar", "de", "es", "fr", "he", "hi", "id", "it", "ja", "ko", "nl", "pl", "pt-BR", "ru", "sv",
+    "th", "tr", "uk", "vi", "zh-CN",
+];
+
+/// The locale to show for preferred languages, most preferred first (as `navigator.languages`
+/// or a host's choice): the first preference that has a table, matched by language and region,
+/// else by language alone (`pt` and `pt-PT` → `pt-BR`, `zh-Hans-CN` → `zh-CN`, `de-AT` → `de`);
+/// English (`en`) when none does.
+///
+/// Traditional Chinese (`zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO`) matches nothing rather than
+/// Simplified Chinese: the next preference, or English, is the better guess.
+pub fn negotiate<S: AsRef<str>>(preferred: &[S]) -> &'static str {
+    for tag in preferred {
+        let Some((lang, script, region)) = subtags(tag.as_ref()) else { continue };
+        if lang == "en" {
+            return "en";
+        }
+        if lang == "zh"
+            && (script.as_deref() == Some("hant")
+                || (script.is_none() && matches!(region.as_deref(), Some("tw" | "hk" | "mo"))))
+        {
+            continue;
+        }
+        let exact = |l: &&&str| {
+            let (ll, _, lr) = subtags(l).unwrap_or_default();
+            ll == lang && region.is_some() && lr == region
+        };
+        let base = |l: &&&str| l.split('-').next().is_some_and(|b| b.eq_ignore_ascii_case(&lang));
+        if let Some(l) = LOCALES.iter().find(exact).or_else(|| LOCALES.iter().find(base)) {
+            return l;
+        }
+    }
+    "en"
+}
+
+/// A tag's language, script and region subtags, lower-cased (`zh-Hans_CN` → `zh`, `hans`,
+/// `cn`); old codes become today's (`iw` → `he`, `in` → `id`). None for an empty tag.
+fn subtags(tag: &str) -> Option<(String, Option<String>, Option<String>)> {
+    let mut parts = tag.trim().split(['-', '_']).map(str::to_ascii_lowercase);
+    let lang = parts.next().filter(|l| (2..=3).contains(&l.len()))?;
+    let lang = match lang.as_str() {
+        "iw" => "he".to_owned(),
+        "in" => "id".to_owned(),
+        _ => lang,
+    };
+    let (mut script, mut region) = (None, None);
+    for p in parts {
+        match p.len() {
+            4 if script.is_none() && region.is_none() => script = Some(p),
+            2 | 3 if region.is_none() => region = Some(p),
+            _ => {}
+        }
+    }
+    Some((lang, script, region))
+}
+
+/// The writing direction of a language: `rtl` for Arabic, Hebrew, Persian and Urdu.
+pub fn dir(lang: &str) -> &'static str {
+    match lang.split('-').next().unwrap_or_default() {
+        "ar" | "he" | "fa" | "ur" => "rtl",
+        _ => "ltr",
+    }
+}
+
+/// Reads a locale file (see the module doc) for the language `lang`. None unless it has
+/// exactly one text per field of [`Strings`], each plural form after its text.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn parse(text: &'static str, lang: &'static str) -> Option<Strings> {
+    let mut texts = Vec::new();
+    let mut forms = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once(" = ")?;
+        match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+            Some((_, category)) => forms.push((texts.len().checked_sub(1)?, category, value)),
+            None => texts.push(value),
+        }
+    }
+    let mut next = texts.iter().copied();
+    let mut short = false;
+    let plurals: Vec<_> = forms.into_iter().map(|(i, cat, form)| (texts[i], cat, form)).collect();
+    let strings = Strings::from_texts(
+        &mut || {
+            next.next().unwrap_or_else(|| {
+                short = true;
+                ""
+            })
+        },
+        lang,
+        Box::leak(plurals.into_boxed_slice()),
+    );
+    (!short && next.next().is_none()).then_some(strings)
+}
+
+/// The CLDR plural category (`one`, `few`, `other`, …) of `n` in `lang`, from the browser's
+/// `Intl.PluralRules` (outside a browser: English's rule).
+pub(crate) fn plural_category(lang: &str, n: u64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let locales = js_sys::Array::of1(&lang.into());
+        let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+        rules.select(n as f64).into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        if n == 1 { "one" } else { "other" }.to_owned()
+    }
+}
+
+/// `n` written as `lang` writes numbers (`Number.prototype.toLocaleString`).
+pub(crate) fn number(lang: &str, n: u64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Number::from(n as f64).to_locale_string(lang).into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        n.to_string()
+    }
+}
+
+/// A calendar date (`2026-11-23`) as `lang` writes it (`Intl.DateTimeFormat`, medium style:
+/// `23.11.2026`, `Nov 23, 2026`); unchanged outside a browser.
+pub(crate) fn date(lang: &str, ymd: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: &str| js_sys::Reflect::set(&options, &k.into(), &v.into());
+        let _ = (set("dateStyle", "medium"), set("timeZone", "UTC"));
+        let day = js_sys::Date::new(&ymd.into());
+        if day.get_time().is_nan() {
+            return ymd.to_owned();
+        }
+        day.to_locale_date_string(lang, &options).into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        ymd.to_owned()
+    }
+}
+
+/// The browser's preferred languages (`navigator.languages`), most preferred first.
+pub(crate) fn browser_languages() -> Vec<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        Vec::new()
+    }
+}
+
+/// Fetches and reads the locale file of `tag` from `url` (a folder URL such as `/locales`):
+/// None when it cannot be fetched or read (the section then stays in English).
+#[cfg(target_arch = "wasm32")]
+pub(crate) async fn load(url: &str, tag: &'static str) -> Option<&'static Strings> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let href = [url.trim_end_matches('/'), "/", tag, ".txt"].concat();
+    let resp = JsFuture::from(web_sys::window()?.fetch_with_str(&href)).await.ok()?;
+    let resp: web_sys::Response = resp.dyn_into().ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    let text = JsFuture::from(resp.text().ok()?).await.ok()?.as_string()?;
+    let strings = parse(Box::leak(text.into_boxed_str()), tag)?;
+    Some(Box::leak(Box::new(strings)))
+}
+
+/// Chooses the language for `config` and puts its table, with the host's changes
+/// ([`AuthConfig::with_texts`]), in `language`: at once for English, once its locale file has
+/// loaded for any other (English if it cannot be loaded). With a host's signal
+/// ([`AuthConfig::with_locale_signal`]), again whenever it changes.
+pub(crate) fn choose(config: AuthConfig, language: RwSignal<Option<&'static Strings>>) {
+    match config.locale_signal {
+        Some(signal) => {
+            Effect::new(move |_| show(&config, &signal.get(), language));
+        }
+        None => show(&config, config.locale.as_deref().unwrap_or_default(), language),
+    }
+}
+
+/// Shows the language that `wanted` (a tag; empty: the browser's languages) matches.
+fn show(config: &AuthConfig, wanted: &str, language: RwSignal<Option<&'static Strings>>) {
+    let preferred = match wanted {
+        "" => browser_languages(),
+        tag => vec![tag.to_owned()],
+    };
+    let tag = negotiate(&preferred);
+    let (base, texts) = (config.strings, config.texts);
+    let finish = move |table: Option<&'static Strings>| {
+        let table = table.unwrap_or(base);
+        let table = match texts {
+            Some(change) => {
+                let mut changed = *table;
+                change(&mut changed);
+                &*Box::leak(Box::new(changed))
+            }
+            None => table,
+        };
+        let _ = language.try_set(Some(table));
+    };
+    #[cfg(all(target_arch = "wasm32", not(feature = "ssr")))]
+    if tag != "en" {
+        let url = config.locales_url.clone();
+        leptos::task::spawn_local(async move { finish(load(&url, tag).await) });
+        return;
+    }
+    let _ = tag;
+    finish(None);
+}
+
+/// The section's outermost element for the host's routes: `lang` and `dir` of the language
+/// shown, and nothing inside until its texts are there.
+#[component]
+pub(crate) fn Section(children: ChildrenFn) -> impl IntoView {
+    let auth = crate::use_auth();
+    move || {
+        auth.language().map(|s| {
+            view! { <div class="lsa-section" lang=s.lang dir=dir(s.lang)>{children()}</div> }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn negotiation_matches_language_then_region() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["de-DE", "en"], "de"),
+            (&["de-AT"], "de"),
+            (&["pt"], "pt-BR"),
+            (&["pt-PT"], "pt-BR"),
+            (&["pt-br"], "pt-BR"),
+            (&["zh-Hans-CN"], "zh-CN"),
+            (&["zh"], "zh-CN"),
+            (&["zh_CN"], "zh-CN"),
+            (&["zh-TW", "ja"], "ja"),
+            (&["zh-Hant"], "en"),
+            (&["zh-HK", "fr"], "fr"),
+            (&["xx", "en-GB"], "en"),
+            (&["xx"], "en"),
+            (&["en-US", "de"], "en"),
+            (&["", "  ", "sv-SE"], "sv"),
+            (&["iw-IL"], "he"),
+            (&["in"], "id"),
+            (&["AR-eg"], "ar"),
+            (&["deu"], "en"),
+            (&[], "en"),
+        ];
+        for (prefs, want) in cases {
+            assert_eq!(negotiate(prefs), *want, "{prefs:?}");
+        }
+    }
+
+    #[test]
+    fn right_to_left_languages() {
+        assert_eq!(dir("ar"), "rtl");
+        assert_eq!(dir("he"), "rtl");
+        assert_eq!(dir("de"), "ltr");
+        assert_eq!(dir("en"), "ltr");
+        assert_eq!(dir("zh-CN"), "ltr");
+    }
+
+    /// Every locale file, as shipped in `locales/`.
+    fn files() -> Vec<(&'static str, &'static str)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+        LOCALES
+            .iter()
+            .map(|tag| {
+                let path = [dir, "/", tag, ".txt"].concat();
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+                (*tag, &*Box::leak(text.into_boxed_str()))
+            })
+            .collect()
+    }
+
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.match_indices('{')
+            .filter_map(|(i, _)| text[i..].find('}').map(|j| &text[i..=i + j]))
+            .collect()
+    }
+
+    /// Every locale has exactly the keys English has, in English's order, with the same
+    /// placeholders in every form; plural forms only for texts with a count, in CLDR
+    /// categories; a header with a reviewer's note and a glossary.
+    #[test]
+    fn every_locale_is_complete() {
+        let en = Strings::EN.texts();
+        let counts = ["{n}", "{s}", "{minutes}"];
+        for (tag, text) in files() {
+            let mut keys = Vec::new();
+            for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+                let (key, value) =
+                    line.split_once(" = ").unwrap_or_else(|| panic!("{tag}: {line}"));
+                assert_eq!(value, value.trim(), "{tag}: {key}: spaces around the text");
+                assert!(!value.is_empty(), "{tag}: {key} is empty");
+                let (name, category) = match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+                    Some((name, category)) => (name, Some(category)),
+                    None => (key, None),
+                };
+                let i = Strings::KEYS.iter().position(|k| *k == name);
+                let i = i.unwrap_or_else(|| panic!("{tag}: {name} is not a key English has"));
+                assert_eq!(placeholders(value), placeholders(en[i]), "{tag}: {key}: placeholders");
+                match category {
+                    Some(c) => {
+                        assert!(
+                            ["zero", "one", "two", "few", "many"].contains(&c),
+                            "{tag}: {key}: not a CLDR category"
+                        );
+                        assert!(
+                            counts.iter().any(|n| en[i].contains(n)),
+                            "{tag}: {key}: plural forms are for texts with a count"
+                        );
+                        assert_eq!(keys.last(), Some(&name), "{tag}: {key} must follow {name}");
+                    }
+                    None => keys.push(name),
+                }
+            }
+            let missing: Vec<_> = Strings::KEYS.iter().filter(|k| !keys.contains(k)).collect();
+            assert!(missing.is_empty(), "{tag} lacks {missing:?}");
+            assert_eq!(keys, Strings::KEYS, "{tag}: keys twice or out of English's order");
+            let header: String = text.lines().take_while(|l| l.starts_with('#')).collect();
+            assert!(header.contains("Reviewer's note:"), "{tag}: no reviewer's note in the header");
+            assert!(header.contains("Glossary:"), "{tag}: no glossary in the header");
+            let strings = parse(text, tag).unwrap_or_else(|| panic!("{tag} does not parse"));
+            assert_eq!(strings.lang, tag);
+        }
+    }
+
+    #[test]
+    fn a_file_reads_into_a_table_with_its_plural_forms() {
+        let mut text = String::from("# header\n\n");
+        for (key, en) in Strings::KEYS.iter().zip(Strings::EN.texts()) {
+            text.push_str(&[key, " = <", en, ">\n"].concat());
+            if *key == "resend_in" {
+                text.push_str("resend_in[one] = in {s} second\n");
+            }
+        }
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let s = parse(text, "xx").expect("complete file");
+        assert_eq!(s.sign_in_title, "<Sign in>");
+        assert_eq!(s.lang, "xx");
+        assert_eq!(s.count(s.resend_in, 1), "in 1 second");
+        assert_eq!(s.count(s.resend_in, 5), "<You can request a new code in 5 s>");
+        assert_eq!(
+            Strings::EN.count(Strings::EN.resend_in, 1),
+            "You can request a new code in 1 s"
+        );
+
+        let short = &text[..text.rfind("\n").unwrap()];
+        let short = &short[..short.rfind('\n').unwrap()];
+        assert!(parse(short, "xx").is_none(), "a file with a text missing");
+        let long: &'static str = Box::leak([text, "extra = x\n"].concat().into_boxed_str());
+        assert!(parse(long, "xx").is_none(), "a file with a text too many");
+        assert!(parse("resend_in[one] = x\n", "xx").is_none(), "a plural form before any text");
+        assert!(parse("no separator\n", "xx").is_none());
+    }
+}
