@@ -863,7 +863,7 @@ fn unfill_storage(original: JsValue) {
 async fn a_session_that_could_not_be_written_is_what_this_tab_reads() {
     reactive_setup();
     let (store, _, _) = signed_in_store("quota", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let first = refresh_token(&store);
     let original = fill_storage();
     assert!(LocalStorage::raw().set_item("lsa.test.probe", "x").is_err(), "storage is full");
@@ -895,7 +895,7 @@ async fn a_session_that_could_not_be_written_is_what_this_tab_reads() {
 async fn a_stale_tab_never_writes_its_user_over_another_tabs_user() {
     reactive_setup();
     let (tab_a1, _, _) = signed_in_store("stale-x", None).await;
-    let key = tab_a1.config().storage_key;
+    let key = tab_a1.config().storage_key().to_owned();
     let tab_a2 = AuthStore::new(tab_a1.config()); // restored: X
     let y_email = unique_email("stale-y");
     create_user(&y_email, None, None).await;
@@ -921,7 +921,7 @@ async fn a_stale_tab_never_writes_its_user_over_another_tabs_user() {
 async fn a_local_sign_out_that_fails_on_the_network_still_ends_the_session_here() {
     reactive_setup();
     let (store, _, _) = signed_in_store("offline-out", None).await;
-    let key = store.config().storage_key;
+    let key = store.config().storage_key().to_owned();
     let fault = json!({"path": "/auth/v1/logout", "method": "POST", "drop": true, "count": 1});
     emu_post("/_emulator/faults", fault).await;
     let _ = store.sign_out(LogoutScope::Local).await;
