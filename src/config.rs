@@ -58,7 +58,7 @@ pub struct AuthConfig {
     /// The section applies its own stylesheet ([`AuthConfig::with_stylesheet`]).
     pub(crate) stylesheet: bool,
     /// The language to show, a BCP 47 tag such as `de` or `pt-BR` (matched to the nearest
-    /// table, see [`crate::i18n::negotiate`]); `None` follows the browser's languages.
+    /// table, as `i18n::negotiate` does); `None` follows the browser's languages.
     pub(crate) locale: Option<String>,
     /// A language the host changes while the section is shown (a tag, or empty for the
     /// browser's); wins over `locale`.

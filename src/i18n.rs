@@ -163,6 +163,27 @@ pub(crate) fn date(lang: &str, ymd: &str) -> String {
     }
 }
 
+impl Strings {
+    /// `text`, one of this table's texts with a count (`{n}`, `{s}` or `{minutes}`), for the
+    /// count `n`: in the plural form the browser's `Intl.PluralRules` picks for this language,
+    /// with `n` written as the language writes numbers.
+    pub fn count(&self, text: &'static str, n: u64) -> String {
+        let category = plural_category(self.lang, n);
+        let form = self
+            .plurals
+            .iter()
+            .find(|(other, cat, _)| std::ptr::eq(*other, text) && *cat == category)
+            .map_or(text, |p| p.2);
+        let n = number(self.lang, n);
+        form.replace("{n}", &n).replace("{s}", &n).replace("{minutes}", &n)
+    }
+
+    /// A calendar date (`2026-11-23`) as this language writes it.
+    pub fn date(&self, ymd: &str) -> String {
+        date(self.lang, ymd)
+    }
+}
+
 /// The browser's preferred languages (`navigator.languages`), most preferred first.
 pub(crate) fn browser_languages() -> Vec<String> {
     #[cfg(target_arch = "wasm32")]

@@ -17,7 +17,7 @@ macro_rules! strings {
             pub lang: &'static str,
             /// Other plural forms of texts with a count: (the text's `other` form, its CLDR
             /// category such as `one` or `few`, the form). Filled from locale files.
-            plurals: &'static [(&'static str, &'static str, &'static str)],
+            pub(crate) plurals: &'static [(&'static str, &'static str, &'static str)],
         }
         impl Strings {
             /// English.
@@ -465,25 +465,6 @@ strings! {
 }
 
 impl Strings {
-    /// `text`, one of this table's texts with a count (`{n}`, `{s}` or `{minutes}`), for the
-    /// count `n`: in the plural form the browser's `Intl.PluralRules` picks for this language,
-    /// with `n` written as the language writes numbers.
-    pub fn count(&self, text: &'static str, n: u64) -> String {
-        let category = crate::i18n::plural_category(self.lang, n);
-        let form = self
-            .plurals
-            .iter()
-            .find(|(other, cat, _)| std::ptr::eq(*other, text) && *cat == category)
-            .map_or(text, |p| p.2);
-        let n = crate::i18n::number(self.lang, n);
-        form.replace("{n}", &n).replace("{s}", &n).replace("{minutes}", &n)
-    }
-
-    /// A calendar date (`2026-11-23`) as this language writes it.
-    pub fn date(&self, ymd: &str) -> String {
-        crate::i18n::date(self.lang, ymd)
-    }
-
     /// The message for a failed security-key or passkey step: as [`Strings::error`], except
     /// that GoTrue refuses a credential it cannot use with 400 `validation_failed` or 500
     /// `unexpected_failure` (another challenge's credential, a bad signature), and a used or
