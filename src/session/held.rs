@@ -37,19 +37,7 @@ impl AuthStore {
         } else {
             AuthState::SignedOut
         };
-        let store = AuthStore {
-            config: StoredValue::new(config),
-            state: RwSignal::new(restored),
-            listeners: StoredValue::new(Vec::new()),
-            epoch: StoredValue::new(0),
-            timer: StoredValue::new(None),
-            retries: StoredValue::new(0),
-            last_refresh_ms: StoredValue::new(f64::MIN),
-            changes: StoredValue::new(0),
-            nav: self.nav,
-            passkeys_on: self.passkeys_on,
-            language: self.language,
-        };
+        let store = AuthStore::with(config, restored, self.nav, self.passkeys_on, self.language);
         HELD.with(|h| {
             let mut h = h.borrow_mut();
             h.retain(|(k, _)| *k != key);

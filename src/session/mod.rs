@@ -80,22 +80,40 @@ impl AuthStore {
         /// A store for `config`, restored from storage in the browser.
         fn new(config: AuthConfig) -> Self {
             let restored = restore(&config);
-            let store = AuthStore {
-                config: StoredValue::new(config),
-                state: RwSignal::new(restored),
-                listeners: StoredValue::new(Vec::new()),
-                epoch: StoredValue::new(0),
-                timer: StoredValue::new(None),
-                retries: StoredValue::new(0),
-                last_refresh_ms: StoredValue::new(f64::MIN),
-                changes: StoredValue::new(0),
-                nav: StoredValue::new_local(Nav::none()),
-                passkeys_on: StoredValue::new(None),
-                language: RwSignal::new(None),
-            };
+            let store = AuthStore::with(
+                config,
+                restored,
+                StoredValue::new_local(Nav::none()),
+                StoredValue::new(None),
+                RwSignal::new(None),
+            );
             crate::i18n::choose(store.config.get_value(), store.language);
             store.schedule_refresh();
             store
+        }
+    }
+
+    /// A store in `state` with fresh bookkeeping; the router, the server's passkey setting and
+    /// the language are given (a held store shares the app store's).
+    fn with(
+        config: AuthConfig,
+        state: AuthState,
+        nav: StoredValue<Nav, LocalStorage>,
+        passkeys_on: StoredValue<Option<bool>>,
+        language: RwSignal<Option<&'static Strings>>,
+    ) -> Self {
+        AuthStore {
+            config: StoredValue::new(config),
+            state: RwSignal::new(state),
+            listeners: StoredValue::new(Vec::new()),
+            epoch: StoredValue::new(0),
+            timer: StoredValue::new(None),
+            retries: StoredValue::new(0),
+            last_refresh_ms: StoredValue::new(f64::MIN),
+            changes: StoredValue::new(0),
+            nav,
+            passkeys_on,
+            language,
         }
     }
 
