@@ -132,6 +132,31 @@ pub struct CodeMail<'a> {
     pub token_hash: &'a str,
 }
 
+/// Mails a recovery or magic-link code (`mail`, `kind`) to `user`: both are GoTrue's
+/// `recovery_token` (`pkce_`-prefixed for a PKCE flow), stamped `recovery_sent_at`.
+#[allow(clippy::too_many_arguments)]
+pub fn send_recovery_token(
+    state: &AppState,
+    data: &mut ServerData,
+    user: &crate::store::User,
+    pkce: bool,
+    mail: MailKind,
+    kind: &str,
+    redirect_to: &str,
+    now: Micros,
+) {
+    let otp = EmailOtp::new(state, &user.email);
+    let hash = if pkce { format!("pkce_{}", otp.hash) } else { otp.hash };
+    if let Some(u) = data.db.user_mut(&user.id) {
+        u.recovery_token = hash.clone();
+        u.recovery_sent_at = Some(now);
+        u.updated_at = now;
+    }
+    // The project's template: the app's own link, then GoTrue's `{{ .ConfirmationURL }}`.
+    let m = CodeMail { to: &user.email, mail, kind, code: &otp.code, token_hash: &hash };
+    send_code_mail(state, data, &m, redirect_to, true);
+}
+
 /// Mails a code with the app's link and, under it, GoTrue's `/verify` link to `redirect_to`
 /// (the project's templates carry both): every code-and-link mail of the emulator. `counted`
 /// false for the second mail of one GoTrue send (see [`push_mail`]).

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::mailer::{self, CodeMail, EmailOtp};
+use crate::domain::mailer;
 use crate::domain::signup::{self, Pkce, SignUp};
 use crate::domain::{email_change, sessions, validation};
 use crate::error::ApiError;
@@ -112,21 +112,16 @@ pub async fn otp(state: &AppState, input: OtpRequest, redirect_to: &str) -> Resu
                 now,
             ));
         }
-        let otp = EmailOtp::new(state, &user.email);
-        let hash = if pkce.is_some() { format!("pkce_{}", otp.hash) } else { otp.hash };
-        if let Some(u) = data.db.user_mut(&user.id) {
-            u.recovery_token = hash.clone();
-            u.recovery_sent_at = Some(now);
-            u.updated_at = now;
-        }
-        let mail = CodeMail {
-            to: &user.email,
-            mail: MailKind::MagicLink,
-            kind: "magiclink",
-            code: &otp.code,
-            token_hash: &hash,
-        };
-        mailer::send_code_mail(state, data, &mail, redirect_to, true);
+        mailer::send_recovery_token(
+            state,
+            data,
+            &user,
+            pkce.is_some(),
+            MailKind::MagicLink,
+            "magiclink",
+            redirect_to,
+            now,
+        );
         Ok(())
     })
 }

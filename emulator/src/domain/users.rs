@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::mailer::{self, CodeMail, EmailOtp};
+use crate::domain::mailer::{self, EmailOtp};
 use crate::domain::sessions::{self, Caller};
 use crate::domain::{email_change, passwords, validation, wire};
 use crate::error::ApiError;
@@ -64,22 +64,16 @@ pub fn recover(
                 now,
             ));
         }
-        let otp = EmailOtp::new(state, &user.email);
-        let hash = if pkce { format!("pkce_{}", otp.hash) } else { otp.hash };
-        if let Some(u) = data.db.user_mut(&user.id) {
-            u.recovery_token = hash.clone();
-            u.recovery_sent_at = Some(now);
-            u.updated_at = now;
-        }
-        // The project's template: the app's own link, then GoTrue's `{{ .ConfirmationURL }}`.
-        let mail = CodeMail {
-            to: &user.email,
-            mail: MailKind::Recovery,
-            kind: "recovery",
-            code: &otp.code,
-            token_hash: &hash,
-        };
-        mailer::send_code_mail(state, data, &mail, redirect_to, true);
+        mailer::send_recovery_token(
+            state,
+            data,
+            &user,
+            pkce,
+            MailKind::Recovery,
+            "recovery",
+            redirect_to,
+            now,
+        );
         Ok(())
     })
 }
