@@ -211,8 +211,36 @@ pub(crate) async fn load(url: &str, tag: &'static str) -> Option<&'static String
         return None;
     }
     let text = JsFuture::from(resp.text().ok()?).await.ok()?.as_string()?;
+    #[cfg(feature = "split")]
+    return reader::read(text, tag).await.ok().flatten();
+    #[cfg(not(feature = "split"))]
+    read(text, tag)
+}
+
+/// Reads a fetched locale file into a table that lives as long as the page.
+#[cfg(target_arch = "wasm32")]
+fn read(text: String, tag: &'static str) -> Option<&'static Strings> {
     let strings = parse(Box::leak(text.into_boxed_str()), tag)?;
     Some(Box::leak(Box::new(strings)))
+}
+
+/// In the split app the reader (a line per text of the table: the biggest code of this module)
+/// is a part of its own, `locale`, fetched with the first locale file: English is built in and
+/// never needs it. A split point that returns a table, not a view, so it is declared here and
+/// not with `split::points!`.
+#[cfg(feature = "split")]
+#[allow(unsafe_code, improper_ctypes_definitions)]
+mod reader {
+    use super::Strings;
+    use leptos::wasm_split::SplitLoaderError;
+
+    #[leptos::wasm_split::wasm_split(locale, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn read(
+        text: String,
+        tag: &'static str,
+    ) -> Result<Option<&'static Strings>, SplitLoaderError> {
+        Ok(super::read(text, tag))
+    }
 }
 
 /// Chooses the language for `config` and puts its table, with the host's changes
