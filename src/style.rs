@@ -6,6 +6,7 @@
 //! that links the file itself turns this off ([`crate::AuthConfig::with_stylesheet`]).
 
 /// `style/lsa.css` as compiled in: without comments and extra whitespace (`build.rs`).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const SHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/lsa.css"));
 
 /// Adopts the stylesheet into the document, unless this document already has it.
