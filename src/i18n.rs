@@ -163,6 +163,58 @@ pub(crate) fn date(lang: &str, ymd: &str) -> String {
     }
 }
 
+/// Days from the calendar date `from` to `to` (both `2026-11-23`); None unless both are dates.
+pub(crate) fn days_between(from: &str, to: &str) -> Option<i64> {
+    Some(day_number(to)? - day_number(from)?)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn day_number(ymd: &str) -> Option<i64> {
+    let mut parts = ymd.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Today's calendar date in UTC (`2026-12-07`), as GoTrue's times are; empty outside a browser.
+pub(crate) fn today() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
+/// `days` days ago as `lang` says it (`Intl.RelativeTimeFormat`, `numeric: "auto"`): `today`,
+/// `yesterday`, `3 days ago`; outside a browser, English.
+pub(crate) fn days_ago(lang: &str, days: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let locales = js_sys::Array::of1(&lang.into());
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+        let format = js_sys::Intl::RelativeTimeFormat::new(&locales, &options);
+        format.format(-(days as f64), "day").into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        match days {
+            0 => "today".to_owned(),
+            1 => "yesterday".to_owned(),
+            n => format!("{n} days ago"),
+        }
+    }
+}
+
 impl Strings {
     /// `text`, one of this table's texts with a count (`{n}`, `{s}` or `{minutes}`), for the
     /// count `n`: in the plural form the browser's `Intl.PluralRules` picks for this language,
@@ -181,6 +233,16 @@ impl Strings {
     /// A calendar date (`2026-11-23`) as this language writes it.
     pub fn date(&self, ymd: &str) -> String {
         date(self.lang, ymd)
+    }
+
+    /// When something happened on `ymd`, seen on `today`: `ago` (a text with `{ago}`) with the
+    /// browser's relative phrase within the last 30 days ("Added 3 days ago"), else `on` (a
+    /// text with `{date}`) with the date ("Added 23 Nov 2026").
+    pub fn dated(&self, ymd: &str, today: &str, on: &str, ago: &str) -> String {
+        match days_between(ymd, today).filter(|d| (0..=30).contains(d)) {
+            Some(days) => ago.replace("{ago}", &days_ago(self.lang, days)),
+            None => on.replace("{date}", &self.date(ymd)),
+        }
     }
 }
 
@@ -331,6 +393,32 @@ mod tests {
         for (prefs, want) in cases {
             assert_eq!(negotiate(prefs), *want, "{prefs:?}");
         }
+    }
+
+    #[test]
+    fn days_between_calendar_dates() {
+        assert_eq!(days_between("2026-12-07", "2026-12-07"), Some(0));
+        assert_eq!(days_between("2026-12-06", "2026-12-07"), Some(1));
+        assert_eq!(days_between("2026-11-30", "2026-12-07"), Some(7));
+        assert_eq!(days_between("2024-02-28", "2024-03-01"), Some(2), "leap year");
+        assert_eq!(days_between("2025-12-31", "2026-01-01"), Some(1));
+        assert_eq!(days_between("1970-01-01", "2000-01-01"), Some(10_957));
+        assert_eq!(days_between("2026-12-08", "2026-12-07"), Some(-1));
+        assert_eq!(days_between("2026-13-01", "2026-12-07"), None);
+        assert_eq!(days_between("", "2026-12-07"), None);
+        assert_eq!(days_between("2026-12-07", ""), None);
+    }
+
+    #[test]
+    fn recent_days_are_relative_older_ones_dates() {
+        let s = Strings::EN;
+        let dated = |ymd| s.dated(ymd, "2026-12-07", "Added {date}", "Added {ago}");
+        assert_eq!(dated("2026-12-07"), "Added today");
+        assert_eq!(dated("2026-12-06"), "Added yesterday");
+        assert_eq!(dated("2026-11-07"), "Added 30 days ago");
+        assert_eq!(dated("2026-11-06"), "Added 2026-11-06", "a month and more: the date");
+        assert_eq!(dated("2026-12-09"), "Added 2026-12-09", "a clock behind: the date");
+        assert_eq!(s.dated("2026-12-07", "", "Added {date}", "Added {ago}"), "Added 2026-12-07");
     }
 
     #[test]

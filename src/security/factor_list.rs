@@ -76,7 +76,7 @@ pub fn FactorList(resume_remove: Option<(String, bool)>) -> impl IntoView {
                 {move || factors.get().into_iter().map(|f| {
                     let label = factor_label(s, &f);
                     let named = s.remove_named.replace("{name}", &label);
-                    let line = details(s, &f);
+                    let line = details(s, &f, &crate::i18n::today());
                     view! {
                         <li class="lsa-list-item">
                             <div>
