@@ -7,9 +7,9 @@ use super::actions::Action;
 use super::draft::{self, Draft};
 use super::messages::Op;
 use super::Close;
-use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{Alert, Field, Status, SubmitButton};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 /// The "add a security key" panel, open when shown. `resume`: the enrolment was waiting for a

@@ -6,9 +6,9 @@ use super::actions::Action;
 use super::factors::{details, display_order, is_last_verified};
 use super::messages::Op;
 use crate::api::Factor;
-use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{factor_label, Alert, Confirm, Status};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 /// The user's factors, each with a remove button. `resume_remove` is a factor whose removal
