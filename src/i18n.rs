@@ -30,47 +30,59 @@ pub const LOCALES: [&str; 20] = [
 /// Simplified Chinese: the next preference, or English, is the better guess.
 pub fn negotiate<S: AsRef<str>>(preferred: &[S]) -> &'static str {
     for tag in preferred {
-        let Some((lang, script, region)) = subtags(tag.as_ref()) else { continue };
-        if lang == "en" {
+        let Some(want) = Subtags::of(tag.as_ref()) else { continue };
+        let is = |a: Option<&str>, b: &str| a.is_some_and(|a| a.eq_ignore_ascii_case(b));
+        if want.lang == "en" {
             return "en";
         }
-        if lang == "zh"
-            && (script.as_deref() == Some("hant")
-                || (script.is_none() && matches!(region.as_deref(), Some("tw" | "hk" | "mo"))))
-        {
+        let traditional = is(want.script, "hant")
+            || (want.script.is_none() && ["tw", "hk", "mo"].iter().any(|r| is(want.region, r)));
+        if want.lang == "zh" && traditional {
             continue;
         }
-        let exact = |l: &&&str| {
-            let (ll, _, lr) = subtags(l).unwrap_or_default();
-            ll == lang && region.is_some() && lr == region
+        let have = |l: &'static str| Subtags::of(l).map(|h| (h.lang, h.region));
+        let exact = |l: &&'static str| {
+            have(l)
+                .is_some_and(|(lang, r)| lang == want.lang && r.is_some_and(|r| is(want.region, r)))
         };
-        let base = |l: &&&str| l.split('-').next().is_some_and(|b| b.eq_ignore_ascii_case(&lang));
-        if let Some(l) = LOCALES.iter().find(exact).or_else(|| LOCALES.iter().find(base)) {
+        let base = |l: &&'static str| have(l).is_some_and(|(lang, _)| lang == want.lang);
+        let mut locales = LOCALES.iter().copied();
+        if let Some(l) = locales.clone().find(exact).or_else(|| locales.find(base)) {
             return l;
         }
     }
     "en"
 }
 
-/// A tag's language, script and region subtags, lower-cased (`zh-Hans_CN` → `zh`, `hans`,
-/// `cn`); old codes become today's (`iw` → `he`, `in` → `id`). None for an empty tag.
-fn subtags(tag: &str) -> Option<(String, Option<String>, Option<String>)> {
-    let mut parts = tag.trim().split(['-', '_']).map(str::to_ascii_lowercase);
-    let lang = parts.next().filter(|l| (2..=3).contains(&l.len()))?;
-    let lang = match lang.as_str() {
-        "iw" => "he".to_owned(),
-        "in" => "id".to_owned(),
-        _ => lang,
-    };
-    let (mut script, mut region) = (None, None);
-    for p in parts {
-        match p.len() {
-            4 if script.is_none() && region.is_none() => script = Some(p),
-            2 | 3 if region.is_none() => region = Some(p),
-            _ => {}
+/// A tag's language (lower case; old codes become today's: `iw` → `he`, `in` → `id`), script
+/// and region subtags (`zh-Hans_CN` → `zh`, `Hans`, `CN`).
+struct Subtags<'a> {
+    lang: &'static str,
+    script: Option<&'a str>,
+    region: Option<&'a str>,
+}
+
+impl<'a> Subtags<'a> {
+    /// None for an empty tag, or a language this crate has no table for (nor English).
+    fn of(tag: &'a str) -> Option<Subtags<'a>> {
+        let mut parts = tag.trim().split(['-', '_']);
+        let first = parts.next()?;
+        let lang = match first.to_ascii_lowercase().as_str() {
+            "iw" => "he",
+            "in" => "id",
+            "en" => "en",
+            l => LOCALES.iter().map(|t| t.split('-').next().unwrap_or(t)).find(|b| *b == l)?,
+        };
+        let (mut script, mut region) = (None, None);
+        for p in parts {
+            match p.len() {
+                4 if script.is_none() && region.is_none() => script = Some(p),
+                2 | 3 if region.is_none() => region = Some(p),
+                _ => {}
+            }
         }
+        Some(Subtags { lang, script, region })
     }
-    Some((lang, script, region))
 }
 
 /// The writing direction of a language: `rtl` for Arabic, Hebrew, Persian and Urdu.
