@@ -12,7 +12,9 @@
 #      this app never uses (-1.7 KB brotli);
 #   4. in release, wasm-opt optimizes every module (the flags measured smallest on every module) and
 #      drops the sections browsers ignore (producers, target_features: about 200 B a module),
-#      and short-imports.mjs gives the main module's imports short names (-3.8 KB brotli);
+#      blank-paths.mjs blanks the source paths kept for panic messages, which a release build
+#      never shows (-0.6 KB), and short-imports.mjs gives the main module's imports short
+#      names (-3.8 KB brotli);
 #   5. split-parts.mjs packs the modules of each page that opens with split code into one
 #      pack_<page>.wasm, which boot.js fetches next to the main module, and routes the loader's
 #      fetches through it;
@@ -66,6 +68,7 @@ if [ "$profile" = release ]; then
       -O2 --flatten --rereloop -O2 --flatten --rereloop -O2 \
       --strip-producers --strip-target-features "$module" -o "$module"
   done
+  node "$src/scripts/blank-paths.mjs" "$work"/*.wasm
   node "$src/scripts/short-imports.mjs" "$work/${name}_bg.wasm" "$work/$name.js"
 fi
 node "$src/scripts/split-parts.mjs" "$work"

@@ -7,8 +7,11 @@
 //     module instead of dozens (the security screen's 36 modules: 38.0 KB brotli one by one,
 //     28.8 KB as one file). A pack is a valid wasm module made of custom sections only,
 //     one per module (named by its file), so servers compress and type it like any wasm;
-//  3. the loader (__wasm_split.js) takes a module from the pack boot.js chose (`pack(name)`)
-//     when the pack has it, and fetches its file otherwise, or when the pack cannot be fetched.
+//  3. a later pack for a part a page shows after its first load (LATER below): the part's
+//     modules that the page's pack does not hold, asked for by the part's loader;
+//  4. the loader (__wasm_split.js) takes a module from the pack boot.js chose (`pack(name)`)
+//     or a later pack when one has it, and fetches its file otherwise, or when the pack cannot
+//     be fetched.
 // Usage: node split-parts.mjs <dir with __wasm_split.js and the modules>
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { leb } from "./wasm-leb.mjs";
@@ -20,6 +23,12 @@ const PACKS = {
   confirm: ["confirm"],
   security: ["security"],
   mfa: ["step_up", "second_factor"],
+};
+// Parts a page fetches later, each as one file too: the part's modules that the page's pack
+// does not hold, `pack_<name>.wasm`, fetched when the part is first loaded (the passkeys
+// section: 5 files, 9.8 KB brotli one by one, 9.0 KB as one). A copy of `LATER` in src/split.rs.
+const LATER = {
+  passkeys: { page: "security", parts: ["passkeys"] },
 };
 
 const [dir] = process.argv.slice(2);
@@ -48,6 +57,25 @@ for (const [name, points] of Object.entries(PACKS)) {
   writeFileSync(`${dir}/pack_${name}.wasm`, Buffer.concat([head, ...sections]));
 }
 
+for (const [name, { page, parts: points }] of Object.entries(LATER)) {
+  const early = new Set(PACKS[page].flatMap((p) => parts[p] ?? []));
+  const files = [...new Set(points.flatMap((p) => parts[p] ?? []))].filter((f) => !early.has(f));
+  if (points.some((p) => !parts[p])) throw new Error(`later pack ${name}: no split point ${points}`);
+  const head = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  const sections = files.map((f) => section(f, readFileSync(`${dir}/${f}`)));
+  writeFileSync(`${dir}/pack_${name}.wasm`, Buffer.concat([head, ...sections]));
+  // Its parts' loaders ask for it first.
+  for (const point of points) {
+    const start = `export const __wasm_split_load_${point} = wrapAsyncCb(makeLoad(`;
+    const at = loader.indexOf(start);
+    const end = loader.indexOf("]));", at);
+    if (at < 0 || end < 0) throw new Error(`later pack ${name}: no loader for ${point}`);
+    loader = loader.slice(0, at) +
+      `export const __wasm_split_load_${point} = wrapAsyncCb(later(${JSON.stringify(name)}, makeLoad(` +
+      loader.slice(at + start.length, end) + "])));" + loader.slice(end + 4);
+  }
+}
+
 let fetches = 0;
 loader = loader.replace(/fetch\(new URL\("\.\/(\w+\.wasm)", import\.meta\.url\)\)/g, (_, file) => {
   fetches++;
@@ -55,20 +83,38 @@ loader = loader.replace(/fetch\(new URL\("\.\/(\w+\.wasm)", import\.meta\.url\)\
 });
 if (fetches === 0) throw new Error(`${loaderPath}: no module fetch to route through the packs`);
 loader += `
-// The page's pack (scripts/split-parts.mjs), compiled, and the modules already taken from it.
-let packed;
+// The packs asked for (scripts/split-parts.mjs), compiled: the page's first, then the later
+// ones; and the modules already taken from one.
+const packs = [];
+const asked = new Set();
 const taken = new Set();
 /** Fetches pack_<name>.wasm now: the split modules it holds are then taken from it. */
 export function pack(name) {
-  packed = WebAssembly.compileStreaming(fetch(new URL(\`./pack_\${name}.wasm\`, import.meta.url)));
-  packed.catch(() => {});
+  if (asked.has(name)) return;
+  asked.add(name);
+  const compiled = WebAssembly.compileStreaming(fetch(new URL(\`./pack_\${name}.wasm\`, import.meta.url)));
+  compiled.catch(() => {});
+  packs.push(compiled);
 }
-// A module from the pack the first time (a retry fetches its file), its file when there is no
-// pack, the pack lacks it or could not be fetched.
+// A part's loader that asks for its later pack first.
+function later(name, load) {
+  return () => {
+    pack(name);
+    return load();
+  };
+}
+// A module from a pack the first time (a retry fetches its file), its file when no pack has it
+// or a pack could not be fetched.
 async function moduleResponse(file) {
-  const pack = !taken.has(file) && (await packed?.catch(() => undefined));
+  let bytes;
+  if (!taken.has(file)) {
+    for (const p of packs) {
+      const compiled = await p.catch(() => undefined);
+      bytes = compiled && WebAssembly.Module.customSections(compiled, file)[0];
+      if (bytes) break;
+    }
+  }
   taken.add(file);
-  const bytes = pack && WebAssembly.Module.customSections(pack, file)[0];
   return bytes ? new Response(bytes, { headers: { "Content-Type": "application/wasm" } })
     : fetch(new URL(\`./\${file}\`, import.meta.url));
 }

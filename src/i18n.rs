@@ -339,26 +339,34 @@ fn show(config: &AuthConfig, wanted: &str, language: RwSignal<Option<&'static St
     };
     let tag = negotiate(&preferred);
     let (base, texts) = (config.strings, config.texts);
-    let finish = move |table: Option<&'static Strings>| {
-        let table = table.unwrap_or(base);
-        let table = match texts {
-            Some(change) => {
-                let mut changed = *table;
-                change(&mut changed);
-                &*Box::leak(Box::new(changed))
-            }
-            None => table,
-        };
-        let _ = language.try_set(Some(table));
-    };
     #[cfg(all(target_arch = "wasm32", not(feature = "ssr")))]
     if tag != "en" {
         let url = config.locales_url.clone();
-        leptos::task::spawn_local(async move { finish(load(url, tag).await) });
+        leptos::task::spawn_local(async move {
+            finish(load(url, tag).await.unwrap_or(base), texts, language)
+        });
         return;
     }
     let _ = tag;
-    finish(None);
+    finish(base, texts, language);
+}
+
+/// Shows `table` with the host's changes (`texts`). One function for both ways in.
+#[inline(never)]
+fn finish(
+    table: &'static Strings,
+    texts: Option<fn(&mut Strings)>,
+    language: RwSignal<Option<&'static Strings>>,
+) {
+    let table = match texts {
+        Some(change) => {
+            let mut changed = *table;
+            change(&mut changed);
+            &*Box::leak(Box::new(changed))
+        }
+        None => table,
+    };
+    let _ = language.try_set(Some(table));
 }
 
 /// The section's outermost element for the host's routes: `lang` and `dir` of the language

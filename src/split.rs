@@ -151,9 +151,22 @@ const PACKS: &[Pack] = {
     ]
 };
 
+/// A part a page shows after its first load, fetched as one file: its modules that the page's
+/// pack does not hold (`pack_<name>.wasm`, which the part's loader asks for).
+#[cfg(test)]
+struct Later {
+    name: &'static str,
+    page: &'static str,
+    parts: &'static [&'static str],
+}
+
+/// The later packs: `scripts/split-parts.mjs` copies this list; a test fails when it drifts.
+#[cfg(test)]
+const LATER: &[Later] = &[Later { name: "passkeys", page: "security", parts: &["passkeys"] }];
+
 #[cfg(test)]
 mod tests {
-    use super::PACKS;
+    use super::{LATER, PACKS};
     use std::collections::BTreeMap;
 
     /// The quoted strings of a line of JS, in order.
@@ -206,6 +219,33 @@ mod tests {
             .map(|p| (p.name.to_owned(), p.parts.iter().map(|s| s.to_string()).collect()))
             .collect();
         assert_eq!(packs, table, "scripts/split-parts.mjs PACKS");
+    }
+
+    #[test]
+    fn split_parts_mjs_packs_the_later_parts_of_the_table() {
+        let mjs = include_str!("../scripts/split-parts.mjs");
+        let later: Vec<Vec<String>> = block(mjs, "const LATER = {", "};")
+            .into_iter()
+            .map(|l| {
+                let name = l.trim().split(':').next().unwrap().to_owned();
+                [vec![name], quoted(l)].concat()
+            })
+            .collect();
+        let table: Vec<Vec<String>> = LATER
+            .iter()
+            .map(|l| {
+                let head = [l.name, l.page].map(str::to_owned);
+                [head.to_vec(), l.parts.iter().map(|s| s.to_string()).collect()].concat()
+            })
+            .collect();
+        assert_eq!(later, table, "scripts/split-parts.mjs LATER");
+        let declared = declared_parts();
+        for l in LATER {
+            assert!(PACKS.iter().any(|p| p.name == l.page), "later pack {}: no page pack", l.name);
+            for part in l.parts {
+                assert!(declared.iter().any(|d| d == part), "no split point declares `{part}`");
+            }
+        }
     }
 
     #[test]

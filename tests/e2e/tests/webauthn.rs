@@ -126,6 +126,10 @@ async fn passkey_is_registered_named_used_renamed_and_removed() {
     let (b, key) = on_security(&env, email).await;
     b.heading("Security").await;
     b.text("No passkeys yet.").await;
+    // The section's modules come as one file (its later pack), not one by one.
+    let fetched = b.fetched().await;
+    assert!(fetched.iter().any(|p| p == "/pack_passkeys.wasm"), "{fetched:?}");
+    assert!(!fetched.iter().any(|p| p == "/split_passkeys.wasm"), "{fetched:?}");
     // The list comes without what its buttons open; the first press fetches it, with focus on
     // the name.
     let panel_fetched =
