@@ -4,7 +4,7 @@
 //! `mfa_verification_failed` (code kept), `mfa_challenge_expired` (a new challenge), rate
 //! limits (countdown from the server's seconds), a cancelled key prompt, and a lost device.
 
-use super::{Alert, BusyButton, CodeField, ResendButton, Status, StopWaiting, SubmitButton};
+use super::{Alert, CodeField, ResendButton, Status, SubmitButton};
 use crate::api::{Challenge, ErrorCode, Factor};
 use crate::strings::Strings;
 use leptos::prelude::*;
@@ -28,6 +28,12 @@ pub fn factor_label(s: &Strings, f: &Factor) -> String {
     }
 }
 
+/// Whether this build can verify `f`: security keys need the `webauthn` feature, phones the
+/// `phone` feature (a factor left out is never offered).
+pub(crate) fn offered(f: &Factor) -> bool {
+    (cfg!(feature = "webauthn") || !f.is_webauthn()) && (cfg!(feature = "phone") || !f.is_phone())
+}
+
 crate::split::points! {
     /// Second-factor verification: only users with MFA reach it.
     #[part(second_factor)]
@@ -45,7 +51,7 @@ pub fn FactorVerify(
     let s = auth.strings();
     let factors = Memo::new(move |_| {
         let mut fs: Vec<Factor> =
-            auth.factors().get().into_iter().filter(Factor::is_verified).collect();
+            auth.factors().get().into_iter().filter(|f| f.is_verified() && offered(f)).collect();
         // Security keys first (the strongest, one press), then authenticator apps, then SMS.
         crate::sort::stable(&mut fs, |a, b| {
             (!a.is_webauthn(), a.is_phone()) > (!b.is_webauthn(), b.is_phone())
@@ -118,19 +124,33 @@ pub fn FactorVerify(
     };
 
     // A security key: the browser's prompt, nothing to type.
-    let use_key = move || {
-        let Some(f) = current() else { return };
-        error.set(None);
-        status.set(Some(s.key_waiting.to_owned()));
-        let work = async move { auth.verify_key(&f.id).await };
-        super::task::run(pending, work, move |result| {
-            status.set(None);
-            match result {
-                Ok(()) => on_verified.run(()),
-                Err(e) => error.set(Some(s.key_error(&e))),
-            }
-        });
+    #[cfg(feature = "webauthn")]
+    let key = move || {
+        use super::{BusyButton, StopWaiting};
+        let use_key = move || {
+            let Some(f) = current() else { return };
+            error.set(None);
+            status.set(Some(s.key_waiting.to_owned()));
+            let work = async move { auth.verify_key(&f.id).await };
+            super::task::run(pending, work, move |result| {
+                status.set(None);
+                match result {
+                    Ok(()) => on_verified.run(()),
+                    Err(e) => error.set(Some(s.key_error(&e))),
+                }
+            });
+        };
+        view! {
+            <div class="lsa-form">
+                <BusyButton label=s.mfa_use_key pending on_press=Callback::new(move |_| use_key()) class=""/>
+                <StopWaiting pending/>
+                <Status message=status/>
+                <Alert message=error/>
+            </div>
+        }
     };
+    #[cfg(not(feature = "webauthn"))]
+    let key = || ();
     let is_key = move || current().is_some_and(|f| f.is_webauthn());
 
     let pick = move |id: String| {
@@ -159,14 +179,7 @@ pub fn FactorVerify(
                 }).collect_view()}
             </fieldset>
         </Show>
-        <Show when=is_key>
-            <div class="lsa-form">
-                <BusyButton label=s.mfa_use_key pending on_press=Callback::new(move |_| use_key()) class=""/>
-                <StopWaiting pending/>
-                <Status message=status/>
-                <Alert message=error/>
-            </div>
-        </Show>
+        <Show when=is_key>{key()}</Show>
         <Show when=move || !is_key()>
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
             <Show when=move || current().is_some_and(|f| f.is_phone()) fallback=move || view! {

@@ -1,6 +1,5 @@
 //! How factors and sign-in methods are listed, and the rules for removing one. Pure.
 
-use crate::api::webauthn::Passkey;
 use crate::api::Factor;
 use crate::strings::Strings;
 
@@ -40,7 +39,8 @@ pub fn details(s: &Strings, f: &Factor) -> String {
 }
 
 /// One line under a passkey's name: "Added 2026-11-23 · Last used 2026-11-30".
-pub fn passkey_details(s: &Strings, p: &Passkey) -> String {
+#[cfg(feature = "webauthn")]
+pub fn passkey_details(s: &Strings, p: &crate::api::webauthn::Passkey) -> String {
     let added = date_of(&p.created_at).map(|d| s.factor_added_on.replace("{date}", &s.date(d)));
     let used = p.last_used_at.as_deref().and_then(date_of);
     let used = used.map(|d| s.passkey_last_used.replace("{date}", &s.date(d)));
@@ -140,9 +140,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "webauthn")]
     fn passkey_lines() {
         let s = &Strings::EN;
-        let mut p = Passkey {
+        let mut p = crate::api::webauthn::Passkey {
             id: "p".into(),
             friendly_name: "Laptop".into(),
             created_at: "2026-12-01T20:02:28.265117Z".into(),
