@@ -123,6 +123,11 @@ e2e() {
   mkdir -p "$dir"
   LSA_E2E_TMP="$dir" cargo test --no-fail-fast -p e2e -- --test-threads=1
   local rc=$?
+  # A host built from the packaged crate, outside the repository: styled, under the strict CSP.
+  local packaged
+  packaged=$(bash scripts/package-host.sh "$RUN_TMP/package-host") &&
+    LSA_E2E_TMP="$dir" LSA_E2E_HOST_DIST="$packaged" cargo test -p e2e --test host_app \
+      the_section_brings_its_styles -- --test-threads=1 || rc=1
   leftovers "$dir" strict || rc=1
   return $rc
 }
