@@ -28,8 +28,8 @@ cp -r examples/host-app/src examples/host-app/style examples/host-app/index.html
   examples/host-app/Cargo.lock "$host/"
 rm -rf "$host/src/bin"
 sed -i "s#path = \"../..\"#path = \"$crate\"#" "$host/Cargo.toml"
-sed -i "s#href=\"../../locales\"#href=\"$crate/locales\"#" "$host/index.html"
-grep -q "$crate" "$host/Cargo.toml" && grep -q "$crate/locales" "$host/index.html" ||
+sed -i "s#href=\"../../locales\"#href=\"../leptos-supabase-auth-$version/locales\"#" "$host/index.html"
+grep -q "$crate" "$host/Cargo.toml" && grep -q "leptos-supabase-auth-$version/locales" "$host/index.html" ||
   { echo "package-host: the host example's paths changed; update this script" >&2; exit 1; }
 if grep -q "lsa.css" "$host/index.html"; then
   echo "package-host: the host example links the section's stylesheet" >&2; exit 1
