@@ -201,7 +201,16 @@ pub(crate) fn browser_languages() -> Vec<String> {
 /// Fetches and reads the locale file of `tag` from `url` (a folder URL such as `/locales`):
 /// None when it cannot be fetched or read (the section then stays in English).
 #[cfg(target_arch = "wasm32")]
-pub(crate) async fn load(url: &str, tag: &'static str) -> Option<&'static Strings> {
+pub(crate) async fn load(url: String, tag: &'static str) -> Option<&'static Strings> {
+    #[cfg(feature = "split")]
+    return reader::load(url, tag).await.ok()?.await;
+    #[cfg(not(feature = "split"))]
+    fetch_and_read(url, tag).await
+}
+
+/// The body of [`load`].
+#[cfg(target_arch = "wasm32")]
+async fn fetch_and_read(url: String, tag: &'static str) -> Option<&'static Strings> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let href = [url.trim_end_matches('/'), "/", tag, ".txt"].concat();
@@ -213,6 +222,26 @@ pub(crate) async fn load(url: &str, tag: &'static str) -> Option<&'static String
     let text = JsFuture::from(resp.text().ok()?).await.ok()?.as_string()?;
     let strings = parse(Box::leak(text.into_boxed_str()), tag)?;
     Some(Box::leak(Box::new(strings)))
+}
+
+/// In the split app the loader (the fetch, and a line per text of the table: the biggest code
+/// of this module) is a part of its own, `locale`, fetched before the first locale file:
+/// English is built in and never needs it. A split point that returns a future, not a view, so
+/// it is declared here and not with `split::points!`.
+#[cfg(feature = "split")]
+#[allow(unsafe_code, improper_ctypes_definitions)]
+mod reader {
+    use super::Strings;
+    use leptos::wasm_split::SplitLoaderError;
+    use std::{future::Future, pin::Pin};
+
+    /// A locale file being fetched and read.
+    pub type Loading = Pin<Box<dyn Future<Output = Option<&'static Strings>>>>;
+
+    #[leptos::wasm_split::wasm_split(locale, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn load(url: String, tag: &'static str) -> Result<Loading, SplitLoaderError> {
+        Ok(Box::pin(super::fetch_and_read(url, tag)))
+    }
 }
 
 /// Chooses the language for `config` and puts its table, with the host's changes
@@ -251,7 +280,7 @@ fn show(config: &AuthConfig, wanted: &str, language: RwSignal<Option<&'static St
     #[cfg(all(target_arch = "wasm32", not(feature = "ssr")))]
     if tag != "en" {
         let url = config.locales_url.clone();
-        leptos::task::spawn_local(async move { finish(load(&url, tag).await) });
+        leptos::task::spawn_local(async move { finish(load(url, tag).await) });
         return;
     }
     let _ = tag;

@@ -3,7 +3,8 @@
 //! emailed link's landing page (`recovery`), the step-up page and the sign-in page's passkey
 //! button (`pages`), the signed-in security screen, its forms, its passkeys section and what
 //! that section's buttons open (`security`), second-factor verification and the authenticator
-//! app's QR code (`components`).
+//! app's QR code (`components`). One split point returns data, not a view, and is declared by
+//! hand: the locale file reader (`locale`, in `i18n`).
 //!
 //! With the `split` feature (the standalone app, built by `scripts/build-app.sh`) each is a wasm
 //! part of its own, fetched the first time it is shown, so signing in does not download the
@@ -47,9 +48,10 @@ macro_rules! points {
         )+
 
         /// The split points of this module: the macro turns each fn into an `async fn` that
-        /// loads its part first (a failed load is the `Err`); its loader is the one `unsafe`
-        /// code in the crate. The view is built untracked: it is built inside the `Suspend`,
-        /// which would otherwise re-run whenever a signal the page reads changes.
+        /// loads its part first (a failed load is the `Err`); its loader (and the same one for
+        /// the locale reader, `i18n::reader`) is the only `unsafe` code in the crate. The view
+        /// is built untracked: it is built inside the `Suspend`, which would otherwise re-run
+        /// whenever a signal the page reads changes.
         #[cfg(feature = "split")]
         #[allow(unsafe_code, improper_ctypes_definitions)]
         mod split_points {

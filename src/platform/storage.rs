@@ -11,7 +11,6 @@
 
 use crate::json::{self, FromJson};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 /// Which Web Storage area: `localStorage` is shared by every tab of the origin and survives a
 /// restart; `sessionStorage` belongs to one tab.
@@ -22,7 +21,9 @@ pub(crate) enum Area {
 }
 
 thread_local! {
-    static MEMORY: RefCell<HashMap<(Area, String), String>> = RefCell::new(HashMap::new());
+    /// This tab's values that the browser did not take: a few keys at most, so a list (a map
+    /// would add a hasher to every page).
+    static MEMORY: RefCell<Vec<(Area, String, String)>> = const { RefCell::new(Vec::new()) };
     static BLOCKED: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -42,7 +43,8 @@ fn area(which: Area) -> Option<web_sys::Storage> {
 
 /// The stored text at `key`, if any: this tab's unwritten value first, else the browser's.
 pub(crate) fn get(which: Area, key: &str) -> Option<String> {
-    if let Some(shadow) = MEMORY.with(|m| m.borrow().get(&(which, key.to_owned())).cloned()) {
+    let shadow = MEMORY.with(|m| m.borrow().iter().find(|e| e.0 == which && e.1 == key).cloned());
+    if let Some((_, _, shadow)) = shadow {
         return Some(shadow);
     }
     #[cfg(target_arch = "wasm32")]
@@ -60,12 +62,18 @@ pub(crate) fn set(which: Area, key: &str, value: &str) {
     #[cfg(target_arch = "wasm32")]
     if let Some(s) = area(which) {
         if s.set_item(key, value).is_ok() {
-            MEMORY.with(|m| m.borrow_mut().remove(&(which, key.to_owned())));
+            forget(which, key);
             return;
         }
         BLOCKED.with(|b| b.set(true));
     }
-    MEMORY.with(|m| m.borrow_mut().insert((which, key.to_owned()), value.to_owned()));
+    forget(which, key);
+    MEMORY.with(|m| m.borrow_mut().push((which, key.to_owned(), value.to_owned())));
+}
+
+/// Drops this tab's unwritten value at `key`.
+fn forget(which: Area, key: &str) {
+    MEMORY.with(|m| m.borrow_mut().retain(|e| !(e.0 == which && e.1 == key)));
 }
 
 /// Removes `key` (from the browser's storage and from the memory fallback).
@@ -74,7 +82,7 @@ pub(crate) fn remove(which: Area, key: &str) {
     if let Some(s) = area(which) {
         let _ = s.remove_item(key);
     }
-    MEMORY.with(|m| m.borrow_mut().remove(&(which, key.to_owned())));
+    forget(which, key);
 }
 
 /// The value at `key` read as `T` from JSON; `None` when missing or not of that shape.
@@ -102,6 +110,8 @@ mod tests {
         set(Area::Session, "k", "w");
         assert_eq!(get(Area::Local, "k").as_deref(), Some("v"));
         assert_eq!(get(Area::Session, "k").as_deref(), Some("w"));
+        set(Area::Local, "k", "v2");
+        assert_eq!(get(Area::Local, "k").as_deref(), Some("v2"));
         remove(Area::Local, "k");
         assert_eq!(get(Area::Local, "k"), None);
         assert_eq!(get(Area::Session, "k").as_deref(), Some("w"));

@@ -10,40 +10,60 @@ use crate::api::{ApiError, TokenResponse};
 use crate::landing::{held_key, is_held_key};
 use leptos::prelude::*;
 
+/// An app storage key, the owner of the app's store and its held store once made.
+type Entry = (String, Option<Owner>, Option<AuthStore>);
+
 thread_local! {
-    /// This tab's held stores, one per app storage key: the confirm page and the wizard share
-    /// one. [`super::provide_store`] makes it next to the app's store, so it lives as long as
-    /// that one (its timers and requests never meet a disposed value).
-    static HELD: std::cell::RefCell<Vec<(String, AuthStore)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per app storage key: the owner of the app's store and, once first asked for, its held
+    /// store. A held store is made under that owner (not the screen that asks), so it lives as
+    /// long as the app's store: its timers and requests never meet a disposed value. It is
+    /// made only when a recovery screen needs it, so its code is in the recovery parts.
+    static HELD: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl AuthStore {
-    /// The store of this tab's held session (restored from `sessionStorage`).
+    /// Remembers the owner of the app's store (see [`HELD`]): the held store of an earlier
+    /// app store with the same key is forgotten.
+    pub(crate) fn own_held(&self) {
+        let key = held_key(&self.storage_key());
+        HELD.with(|h| {
+            let mut h = h.borrow_mut();
+            h.retain(|e| e.0 != key);
+            h.push((key, Owner::current(), None));
+        });
+    }
+
+    /// The store of this tab's held session (restored from `sessionStorage` the first time).
     pub(crate) fn held(&self) -> AuthStore {
         let key = held_key(&self.storage_key());
-        let live = HELD.with(|h| {
-            let h = h.borrow();
-            let mut found =
-                h.iter().filter(|(k, s)| *k == key && s.state.try_with_untracked(|_| ()).is_some());
-            found.next().map(|e| e.1)
+        let (owner, live) = HELD.with(|h| {
+            h.borrow().iter().find(|e| e.0 == key).map_or((None, None), |e| (e.1.clone(), e.2))
         });
-        if let Some(store) = live {
+        if let Some(store) = live.filter(|s| s.state.try_with_untracked(|_| ()).is_some()) {
             return store;
         }
         let mut config = self.config();
         config.storage_key = key.clone();
-        let restored = if cfg!(target_arch = "wasm32") {
-            persist::load(&key).map_or(AuthState::SignedOut, AuthState::from_session)
-        } else {
-            AuthState::SignedOut
+        let make = || {
+            let restored = if cfg!(target_arch = "wasm32") {
+                persist::load(&key).map_or(AuthState::SignedOut, AuthState::from_session)
+            } else {
+                AuthState::SignedOut
+            };
+            let store =
+                AuthStore::with(config, restored, self.nav, self.passkeys_on, self.language);
+            store.schedule_refresh();
+            store
         };
-        let store = AuthStore::with(config, restored, self.nav, self.passkeys_on, self.language);
+        let store = match &owner {
+            Some(owner) => owner.with(make),
+            None => make(),
+        };
         HELD.with(|h| {
             let mut h = h.borrow_mut();
-            h.retain(|(k, _)| *k != key);
-            h.push((key, store));
+            h.retain(|e| e.0 != key);
+            h.push((key, owner, Some(store)));
         });
-        store.schedule_refresh();
         store
     }
 

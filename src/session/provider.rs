@@ -40,8 +40,8 @@ pub(crate) fn provide_store(config: AuthConfig, nav: Nav) -> AuthStore {
     let store = AuthStore::new(config);
     store.nav.set_value(nav);
     provide_context(store);
-    // The recovery wizard's held session lives as long as the app's store.
-    let _ = store.held();
+    // The recovery wizard's held session, when made, lives as long as the app's store.
+    store.own_held();
     store.follow_other_tabs();
     store
 }
