@@ -4,7 +4,7 @@
 //! `mfa_verification_failed` (code kept), `mfa_challenge_expired` (a new challenge), rate
 //! limits (countdown from the server's seconds), a cancelled key prompt, and a lost device.
 
-use super::{Alert, CodeField, ResendButton, Status, SubmitButton};
+use super::{Alert, CodeField, Status, SubmitButton};
 use crate::api::{Challenge, ErrorCode, Factor};
 use crate::strings::Strings;
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use leptos::prelude::*;
 /// Digits of TOTP and (GoTrue default) SMS factor codes.
 const FACTOR_CODE_LEN: usize = 6;
 /// GoTrue's default minimum interval between SMS to one factor.
+#[cfg(feature = "phone")]
 const SMS_INTERVAL_SECS: u32 = 60;
 
 /// How a factor is named to the user: "Authenticator app (Work phone)", "Text message (SMS) (•••1111)".
@@ -71,25 +72,6 @@ pub fn FactorVerify(
     let pending = RwSignal::new(false);
     let resend = RwSignal::new(0u32);
 
-    let send_sms = move || {
-        let Some(f) = current() else { return };
-        error.set(None);
-        let id = f.id.clone();
-        super::task::run(pending, async move { auth.challenge(&id).await }, move |r| match r {
-            Ok(c) => {
-                challenge.set(Some(c));
-                status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
-                resend.set(SMS_INTERVAL_SECS);
-            }
-            Err(e) => {
-                if let Some(n) = e.retry_after_secs() {
-                    resend.set(n);
-                }
-                error.set(Some(s.error(&e)));
-            }
-        });
-    };
-
     let verify = move |entered: String| {
         let Some(f) = current() else { return };
         if entered.len() < FACTOR_CODE_LEN {
@@ -122,6 +104,41 @@ pub fn FactorVerify(
             }
         });
     };
+
+    // A phone: "Text me a code", then its code, with a countdown to the next one.
+    #[cfg(feature = "phone")]
+    let sms = move || {
+        use super::ResendButton;
+        let send_sms = move || {
+            let Some(f) = current() else { return };
+            error.set(None);
+            let id = f.id.clone();
+            super::task::run(pending, async move { auth.challenge(&id).await }, move |r| match r {
+                Ok(c) => {
+                    challenge.set(Some(c));
+                    status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
+                    resend.set(SMS_INTERVAL_SECS);
+                }
+                Err(e) => {
+                    if let Some(n) = e.retry_after_secs() {
+                        resend.set(n);
+                    }
+                    error.set(Some(s.error(&e)));
+                }
+            });
+        };
+        view! {
+            <Show when=move || challenge.with(Option::is_some) fallback=move || view! {
+                <button type="button" class="lsa-button" disabled=move || { pending.get() || resend.get() > 0 } on:click=move |_| send_sms()>{s.mfa_send_sms}</button>
+            }>
+                <CodeField id="lsa-sms-code" label=s.code_label value=code len=FACTOR_CODE_LEN
+                    error=field_error on_complete=Callback::new(verify)/>
+                <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| send_sms())/>
+            </Show>
+        }
+    };
+    #[cfg(not(feature = "phone"))]
+    let sms = || ();
 
     // A security key: the browser's prompt, nothing to type.
     #[cfg(feature = "webauthn")]
@@ -186,13 +203,7 @@ pub fn FactorVerify(
                 <CodeField id="lsa-mfa-code" label=s.mfa_totp_label value=code len=FACTOR_CODE_LEN
                     error=field_error on_complete=Callback::new(verify)/>
             }>
-                <Show when=move || challenge.with(Option::is_some) fallback=move || view! {
-                    <button type="button" class="lsa-button" disabled=move || { pending.get() || resend.get() > 0 } on:click=move |_| send_sms()>{s.mfa_send_sms}</button>
-                }>
-                    <CodeField id="lsa-sms-code" label=s.code_label value=code len=FACTOR_CODE_LEN
-                        error=field_error on_complete=Callback::new(verify)/>
-                    <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| send_sms())/>
-                </Show>
+                {sms()}
             </Show>
             <Status message=status/>
             <Alert message=error/>
