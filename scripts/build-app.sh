@@ -7,14 +7,16 @@
 #   2. wasm-split-cli (crates.io `wasm_split_cli_support`) cuts the wasm at the `#[wasm_split]`
 #      points (src/split.rs): the main module, one `split_*.wasm` per point, shared
 #      `chunk_*.wasm`, and `__wasm_split.js`, the loader the main module imports;
-#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load);
+#   3. wasm-bindgen makes the JS glue for the main module (the names index.html and boot.js load),
+#      and drop-exports.mjs takes out the stream classes of leptos's server functions, which
+#      this app never uses (-1.7 KB brotli);
 #   4. in release, wasm-opt optimizes every module (the flags measured smallest on every module) and
 #      drops the sections browsers ignore (producers, target_features: about 200 B a module),
 #      and short-imports.mjs gives the main module's imports short names (-3.8 KB brotli);
 #   5. split-parts.mjs packs the modules of each page that opens with split code into one
 #      pack_<page>.wasm, which boot.js fetches next to the main module, and routes the loader's
 #      fetches through it;
-#   6. in release, terser minifies the two JS files (-2.1 KB brotli).
+#   6. in release, terser minifies the two JS files (-2.1 KB brotli) and boot.js.
 # The loader only fetches and instantiates modules: nothing is evaluated, so the strict CSP holds.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,6 +45,7 @@ wasm-bindgen --target web --keep-lld-exports --weak-refs --no-typescript --out-n
 rm "$work/$name.wasm"
 mv "$work/bindgen/"* "$work/"
 rmdir "$work/bindgen"
+node "$src/scripts/drop-exports.mjs" "$work/${name}_bg.wasm" "$work/$name.js"
 
 # wasm-opt warns once per module that it skips the name section's subsection 3 (label names,
 # which rustc writes and binaryen does not read): ~90 harmless lines before what a person waits
@@ -70,5 +73,9 @@ if [ "$profile" = release ]; then
   for js in "$work"/*.js; do
     "$TERSER" "$js" --module --compress --mangle -o "$js"
   done
+  # boot.js, which Trunk has already copied into the staging folder (web/index.html).
+  if [ -f "$out/boot.js" ]; then
+    "$TERSER" "$out/boot.js" --module --compress --mangle -o "$out/boot.js"
+  fi
 fi
 cp "$work"/* "$out/"

@@ -6,8 +6,8 @@
 //! They only decide what to show and where to send the user. The server stays the authority:
 //! an API that needs `aal2` must check the token's `aal` claim itself.
 
+use crate::platform::storage::{self, Area};
 use crate::session::{aal::Requirement, state::AuthState, step_up::Reason, AuthStore, Resume};
-use crate::storage::{self, Area};
 use crate::{use_auth, AuthRoute};
 use leptos::prelude::*;
 

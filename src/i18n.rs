@@ -30,47 +30,59 @@ pub const LOCALES: [&str; 20] = [
 /// Simplified Chinese: the next preference, or English, is the better guess.
 pub fn negotiate<S: AsRef<str>>(preferred: &[S]) -> &'static str {
     for tag in preferred {
-        let Some((lang, script, region)) = subtags(tag.as_ref()) else { continue };
-        if lang == "en" {
+        let Some(want) = Subtags::of(tag.as_ref()) else { continue };
+        let is = |a: Option<&str>, b: &str| a.is_some_and(|a| a.eq_ignore_ascii_case(b));
+        if want.lang == "en" {
             return "en";
         }
-        if lang == "zh"
-            && (script.as_deref() == Some("hant")
-                || (script.is_none() && matches!(region.as_deref(), Some("tw" | "hk" | "mo"))))
-        {
+        let traditional = is(want.script, "hant")
+            || (want.script.is_none() && ["tw", "hk", "mo"].iter().any(|r| is(want.region, r)));
+        if want.lang == "zh" && traditional {
             continue;
         }
-        let exact = |l: &&&str| {
-            let (ll, _, lr) = subtags(l).unwrap_or_default();
-            ll == lang && region.is_some() && lr == region
+        let have = |l: &'static str| Subtags::of(l).map(|h| (h.lang, h.region));
+        let exact = |l: &&'static str| {
+            have(l)
+                .is_some_and(|(lang, r)| lang == want.lang && r.is_some_and(|r| is(want.region, r)))
         };
-        let base = |l: &&&str| l.split('-').next().is_some_and(|b| b.eq_ignore_ascii_case(&lang));
-        if let Some(l) = LOCALES.iter().find(exact).or_else(|| LOCALES.iter().find(base)) {
+        let base = |l: &&'static str| have(l).is_some_and(|(lang, _)| lang == want.lang);
+        let mut locales = LOCALES.iter().copied();
+        if let Some(l) = locales.clone().find(exact).or_else(|| locales.find(base)) {
             return l;
         }
     }
     "en"
 }
 
-/// A tag's language, script and region subtags, lower-cased (`zh-Hans_CN` → `zh`, `hans`,
-/// `cn`); old codes become today's (`iw` → `he`, `in` → `id`). None for an empty tag.
-fn subtags(tag: &str) -> Option<(String, Option<String>, Option<String>)> {
-    let mut parts = tag.trim().split(['-', '_']).map(str::to_ascii_lowercase);
-    let lang = parts.next().filter(|l| (2..=3).contains(&l.len()))?;
-    let lang = match lang.as_str() {
-        "iw" => "he".to_owned(),
-        "in" => "id".to_owned(),
-        _ => lang,
-    };
-    let (mut script, mut region) = (None, None);
-    for p in parts {
-        match p.len() {
-            4 if script.is_none() && region.is_none() => script = Some(p),
-            2 | 3 if region.is_none() => region = Some(p),
-            _ => {}
+/// A tag's language (lower case; old codes become today's: `iw` → `he`, `in` → `id`), script
+/// and region subtags (`zh-Hans_CN` → `zh`, `Hans`, `CN`).
+struct Subtags<'a> {
+    lang: &'static str,
+    script: Option<&'a str>,
+    region: Option<&'a str>,
+}
+
+impl<'a> Subtags<'a> {
+    /// None for an empty tag, or a language this crate has no table for (nor English).
+    fn of(tag: &'a str) -> Option<Subtags<'a>> {
+        let mut parts = tag.trim().split(['-', '_']);
+        let first = parts.next()?;
+        let lang = match first.to_ascii_lowercase().as_str() {
+            "iw" => "he",
+            "in" => "id",
+            "en" => "en",
+            l => LOCALES.iter().map(|t| t.split('-').next().unwrap_or(t)).find(|b| *b == l)?,
+        };
+        let (mut script, mut region) = (None, None);
+        for p in parts {
+            match p.len() {
+                4 if script.is_none() && region.is_none() => script = Some(p),
+                2 | 3 if region.is_none() => region = Some(p),
+                _ => {}
+            }
         }
+        Some(Subtags { lang, script, region })
     }
-    Some((lang, script, region))
 }
 
 /// The writing direction of a language: `rtl` for Arabic, Hebrew, Persian and Urdu.
@@ -163,6 +175,58 @@ pub(crate) fn date(lang: &str, ymd: &str) -> String {
     }
 }
 
+/// Days from the calendar date `from` to `to` (both `2026-11-23`); None unless both are dates.
+pub(crate) fn days_between(from: &str, to: &str) -> Option<i64> {
+    Some(day_number(to)? - day_number(from)?)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn day_number(ymd: &str) -> Option<i64> {
+    let mut parts = ymd.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Today's calendar date in UTC (`2026-12-07`), as GoTrue's times are; empty outside a browser.
+pub(crate) fn today() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
+/// `days` days ago as `lang` says it (`Intl.RelativeTimeFormat`, `numeric: "auto"`): `today`,
+/// `yesterday`, `3 days ago`; outside a browser, English.
+pub(crate) fn days_ago(lang: &str, days: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let locales = js_sys::Array::of1(&lang.into());
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+        let format = js_sys::Intl::RelativeTimeFormat::new(&locales, &options);
+        format.format(-(days as f64), "day").into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        match days {
+            0 => "today".to_owned(),
+            1 => "yesterday".to_owned(),
+            n => format!("{n} days ago"),
+        }
+    }
+}
+
 impl Strings {
     /// `text`, one of this table's texts with a count (`{n}`, `{s}` or `{minutes}`), for the
     /// count `n`: in the plural form the browser's `Intl.PluralRules` picks for this language,
@@ -181,6 +245,16 @@ impl Strings {
     /// A calendar date (`2026-11-23`) as this language writes it.
     pub fn date(&self, ymd: &str) -> String {
         date(self.lang, ymd)
+    }
+
+    /// When something happened on `ymd`, seen on `today`: `ago` (a text with `{ago}`) with the
+    /// browser's relative phrase within the last 30 days ("Added 3 days ago"), else `on` (a
+    /// text with `{date}`) with the date ("Added 23 Nov 2026").
+    pub fn dated(&self, ymd: &str, today: &str, on: &str, ago: &str) -> String {
+        match days_between(ymd, today).filter(|d| (0..=30).contains(d)) {
+            Some(days) => ago.replace("{ago}", &days_ago(self.lang, days)),
+            None => on.replace("{date}", &self.date(ymd)),
+        }
     }
 }
 
@@ -331,6 +405,32 @@ mod tests {
         for (prefs, want) in cases {
             assert_eq!(negotiate(prefs), *want, "{prefs:?}");
         }
+    }
+
+    #[test]
+    fn days_between_calendar_dates() {
+        assert_eq!(days_between("2026-12-07", "2026-12-07"), Some(0));
+        assert_eq!(days_between("2026-12-06", "2026-12-07"), Some(1));
+        assert_eq!(days_between("2026-11-30", "2026-12-07"), Some(7));
+        assert_eq!(days_between("2024-02-28", "2024-03-01"), Some(2), "leap year");
+        assert_eq!(days_between("2025-12-31", "2026-01-01"), Some(1));
+        assert_eq!(days_between("1970-01-01", "2000-01-01"), Some(10_957));
+        assert_eq!(days_between("2026-12-08", "2026-12-07"), Some(-1));
+        assert_eq!(days_between("2026-13-01", "2026-12-07"), None);
+        assert_eq!(days_between("", "2026-12-07"), None);
+        assert_eq!(days_between("2026-12-07", ""), None);
+    }
+
+    #[test]
+    fn recent_days_are_relative_older_ones_dates() {
+        let s = Strings::EN;
+        let dated = |ymd| s.dated(ymd, "2026-12-07", "Added {date}", "Added {ago}");
+        assert_eq!(dated("2026-12-07"), "Added today");
+        assert_eq!(dated("2026-12-06"), "Added yesterday");
+        assert_eq!(dated("2026-11-07"), "Added 30 days ago");
+        assert_eq!(dated("2026-11-06"), "Added 2026-11-06", "a month and more: the date");
+        assert_eq!(dated("2026-12-09"), "Added 2026-12-09", "a clock behind: the date");
+        assert_eq!(s.dated("2026-12-07", "", "Added {date}", "Added {ago}"), "Added 2026-12-07");
     }
 
     #[test]

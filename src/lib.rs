@@ -67,8 +67,6 @@ mod split;
 mod strings;
 mod style;
 
-use platform::storage;
-
 pub use api::{ApiError, AuthError, AuthenticatorError, ErrorCode, Factor, LogoutScope, User};
 pub use api::{FactorStatus, FactorType};
 pub use config::{AuthConfig, FactorTypes};

@@ -370,6 +370,9 @@ strings! {
     method_anonymous = "anonymous sign-in",
     /// Factor list: creation date; `{date}`.
     factor_added_on = "Added {date}",
+    /// Factor list: creation within the last month; `{ago}` is the browser's phrase for the
+    /// day (`today`, `yesterday`, `3 days ago`, in the page's language).
+    factor_added_ago = "Added {ago}",
     /// Remove button's accessible name; `{name}`.
     remove_named = "Remove {name}",
     /// Confirm removal button.
@@ -465,6 +468,9 @@ strings! {
     /// A passkey's last use; `{date}`.
     #[feature = "webauthn"]
     passkey_last_used = "Last used {date}",
+    /// A passkey's last use within the last month; `{ago}` as in `factor_added_ago`.
+    #[feature = "webauthn"]
+    passkey_last_used_ago = "Last used {ago}",
     /// Rename button.
     #[feature = "webauthn"]
     rename = "Rename",

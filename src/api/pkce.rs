@@ -6,7 +6,7 @@
 //! network failure during the exchange can be retried.
 
 use super::ApiError;
-use crate::storage::{self, Area};
+use crate::platform::storage::{self, Area};
 
 /// Where the verifier is kept (`localStorage`).
 pub(crate) const VERIFIER_KEY: &str = "lsa.pkce.verifier";

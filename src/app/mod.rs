@@ -27,7 +27,7 @@ pub fn config_from_page() -> Result<AuthConfig, String> {
             None
         }
     };
-    let origin = crate::components::browser::origin();
+    let origin = crate::platform::browser::origin();
     let key = meta("supabase-anon-key").unwrap_or_default();
     let pkce = meta("supabase-flow-type").is_some_and(|f| f.eq_ignore_ascii_case("pkce"));
     let webauthn = meta("supabase-mfa-webauthn").is_some_and(|f| f.eq_ignore_ascii_case("on"));

@@ -3,7 +3,7 @@
 //! navigation and clicks on this origin's links push history entries; Back and Forward follow
 //! them. Hosts keep their own router ([`crate::AuthProvider`] navigates with it).
 
-use crate::components::browser::current_path;
+use crate::platform::browser::current_path;
 use crate::session::{provide_store, Nav};
 use crate::{AuthConfig, AuthRoute};
 use leptos::prelude::*;

@@ -1,7 +1,6 @@
 //! Shared presentational pieces: fields, buttons, alerts, headings, the code input, the
 //! new-password pair, the resend countdown, the QR code, and second-factor verification.
 
-pub use crate::platform::browser;
 mod buttons;
 mod factor_verify;
 mod feedback;

@@ -11,7 +11,7 @@ mod steps;
 pub use confirm::ConfirmPage;
 
 use crate::components::{Heading, Status};
-use crate::storage::{self, Area};
+use crate::platform::storage::{self, Area};
 use flow::{Event, Notice, Step, WizardState};
 use leptos::prelude::*;
 

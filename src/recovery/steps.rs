@@ -4,11 +4,10 @@ use super::flow::Event;
 use super::Wizard;
 use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::task::run;
-use crate::components::{
-    browser, Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton,
-};
+use crate::components::{Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton};
 use crate::landing::{declared_ok, Decision, Refusal};
 use crate::otp::{expiry_minutes, mask_email, LinkToken};
+use crate::platform::browser;
 use crate::{AuthRoute, AuthStore};
 use leptos::prelude::*;
 

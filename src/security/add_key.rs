@@ -7,9 +7,9 @@ use super::actions::Action;
 use super::draft::{self, Draft};
 use super::messages::Op;
 use super::Close;
-use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{Alert, Field, Status, SubmitButton};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 /// "Add a security key", when the host enabled security keys and this browser can use them

@@ -7,9 +7,9 @@ use super::messages::Op;
 use super::phone::{mask, normalize_e164, to_remove, PhoneStep};
 use super::Close;
 use crate::api::{ApiError, ErrorCode};
-use crate::components::browser::focus_id;
 use crate::components::task::{run, spawn};
 use crate::components::{Alert, CodeField, Field, ResendButton, Status, SubmitButton};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 const CODE_LEN: usize = 6;

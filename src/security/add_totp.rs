@@ -8,9 +8,9 @@ use super::messages::Op;
 use super::totp::{group_secret, Issued, Plan, TotpFlow, TotpStep};
 use super::Close;
 use crate::api::{ApiError, Enrolled, ErrorCode};
-use crate::components::browser::focus_id;
 use crate::components::task::{run, spawn};
 use crate::components::{Alert, CodeField, Field, SubmitButton};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 const CODE_LEN: usize = 6;

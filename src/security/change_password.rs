@@ -7,10 +7,10 @@ use super::actions::{recovery, Action, Recovery};
 use super::draft::{self, Draft};
 use super::messages::{message, Op};
 use crate::api::{ApiError, AuthError, ErrorCode};
-use crate::components::browser::focus_id;
 use crate::components::task::{run, spawn};
 use crate::components::{password_acceptable, Alert, CodeField, NewPasswordFields, PasswordField};
 use crate::components::{Status, SubmitButton};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 /// The change-password form (its card is the screen's), with focus on its first field when

@@ -6,9 +6,9 @@ use super::actions::Action;
 use super::factors::{details, display_order, is_last_verified};
 use super::messages::Op;
 use crate::api::Factor;
-use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{factor_label, Alert, Confirm, Status};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 /// The user's factors, each with a remove button. `resume_remove` is a factor whose removal
@@ -76,7 +76,7 @@ pub fn FactorList(resume_remove: Option<(String, bool)>) -> impl IntoView {
                 {move || factors.get().into_iter().map(|f| {
                     let label = factor_label(s, &f);
                     let named = s.remove_named.replace("{name}", &label);
-                    let line = details(s, &f);
+                    let line = details(s, &f, &crate::i18n::today());
                     view! {
                         <li class="lsa-list-item">
                             <div>

@@ -29,21 +29,24 @@ pub fn date_of(created_at: &str) -> Option<&str> {
     shape.then_some(d)
 }
 
-/// One line under a factor's name: "Verified · Added 2026-11-23".
-pub fn details(s: &Strings, f: &Factor) -> String {
+/// One line under a factor's name, seen on `today`: "Verified · Added 3 days ago".
+pub fn details(s: &Strings, f: &Factor, today: &str) -> String {
     let status = if f.is_verified() { s.factor_verified } else { s.factor_unverified };
     match date_of(&f.created_at) {
-        Some(d) => [status, " · ", &s.factor_added_on.replace("{date}", &s.date(d))].concat(),
+        Some(d) => {
+            [status, " · ", &s.dated(d, today, s.factor_added_on, s.factor_added_ago)].concat()
+        }
         None => status.to_owned(),
     }
 }
 
-/// One line under a passkey's name: "Added 2026-11-23 · Last used 2026-11-30".
+/// One line under a passkey's name, seen on `today`: "Added 23 Nov 2026 · Last used today".
 #[cfg(feature = "webauthn")]
-pub fn passkey_details(s: &Strings, p: &crate::api::webauthn::Passkey) -> String {
-    let added = date_of(&p.created_at).map(|d| s.factor_added_on.replace("{date}", &s.date(d)));
+pub fn passkey_details(s: &Strings, p: &crate::api::webauthn::Passkey, today: &str) -> String {
+    let added =
+        date_of(&p.created_at).map(|d| s.dated(d, today, s.factor_added_on, s.factor_added_ago));
     let used = p.last_used_at.as_deref().and_then(date_of);
-    let used = used.map(|d| s.passkey_last_used.replace("{date}", &s.date(d)));
+    let used = used.map(|d| s.dated(d, today, s.passkey_last_used, s.passkey_last_used_ago));
     added.into_iter().chain(used).collect::<Vec<_>>().join(" · ")
 }
 
@@ -132,11 +135,10 @@ mod tests {
         assert_eq!(date_of(""), None);
         assert_eq!(date_of("2026-11-2é"), None);
         let s = &Strings::EN;
-        assert_eq!(
-            details(s, &factor("a", "verified", "2026-11-23T18:00:00Z")),
-            "Verified · Added 2026-11-23"
-        );
-        assert_eq!(details(s, &factor("a", "unverified", "")), "Not verified");
+        let added = factor("a", "verified", "2026-11-23T18:00:00Z");
+        assert_eq!(details(s, &added, "2027-01-01"), "Verified · Added 2026-11-23");
+        assert_eq!(details(s, &added, "2026-11-26"), "Verified · Added 3 days ago");
+        assert_eq!(details(s, &factor("a", "unverified", ""), "2026-11-26"), "Not verified");
     }
 
     #[test]
@@ -149,11 +151,13 @@ mod tests {
             created_at: "2026-12-01T20:02:28.265117Z".into(),
             last_used_at: None,
         };
-        assert_eq!(passkey_details(s, &p), "Added 2026-12-01");
+        let later = "2027-06-01";
+        assert_eq!(passkey_details(s, &p, later), "Added 2026-12-01");
         p.last_used_at = Some("2026-12-02T08:00:00Z".into());
-        assert_eq!(passkey_details(s, &p), "Added 2026-12-01 · Last used 2026-12-02");
+        assert_eq!(passkey_details(s, &p, later), "Added 2026-12-01 · Last used 2026-12-02");
+        assert_eq!(passkey_details(s, &p, "2026-12-02"), "Added yesterday · Last used today");
         p.created_at = String::new();
-        assert_eq!(passkey_details(s, &p), "Last used 2026-12-02");
+        assert_eq!(passkey_details(s, &p, later), "Last used 2026-12-02");
     }
 
     #[test]

@@ -119,7 +119,7 @@ fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> 
         let to = if done.is_some() { "lsa-add-h" } else { id };
         status.set(done);
         opened.set(false);
-        request_animation_frame(move || crate::components::browser::focus_id(to));
+        request_animation_frame(move || crate::platform::browser::focus_id(to));
     });
     let form = move || {
         let resumed = resume.get_value();

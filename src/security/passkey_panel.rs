@@ -5,9 +5,9 @@
 use super::actions::Action;
 use super::messages::Op;
 use crate::api::webauthn::Passkey;
-use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{Confirm, Field, SubmitButton};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 /// What the section is doing besides listing.

@@ -70,7 +70,7 @@ fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
     });
 
     let item = move |p: Passkey| {
-        let line = passkey_details(s, &p);
+        let line = passkey_details(s, &p, &crate::i18n::today());
         let rename_label = s.rename_named.replace("{name}", &p.friendly_name);
         let remove_label = s.remove_named.replace("{name}", &p.friendly_name);
         let (for_rename, for_remove) = (p.clone(), p.clone());

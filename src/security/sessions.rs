@@ -3,9 +3,9 @@
 
 use super::messages::{message, Op};
 use crate::api::LogoutScope;
-use crate::components::browser::focus_id;
 use crate::components::task::run;
 use crate::components::{Alert, Confirm, Status};
+use crate::platform::browser::focus_id;
 use crate::strings::Strings;
 use leptos::prelude::*;
 

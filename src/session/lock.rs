@@ -81,7 +81,7 @@ where
 mod lease {
     use crate::json::{FromJson, Object, Value};
     use crate::platform::browser::sleep_ms;
-    use crate::storage::{self, Area};
+    use crate::platform::storage::{self, Area};
 
     /// Who holds the lease, and until when (local ms).
     #[derive(PartialEq)]

@@ -2,7 +2,7 @@
 //! link's, not the app's yet: [`crate::landing`]) lives in this tab's `sessionStorage`.
 
 use super::state::{read_stored, Session, Stored};
-use crate::storage::{self, Area};
+use crate::platform::storage::{self, Area};
 
 /// Where the session at `key` lives.
 fn area(key: &str) -> Area {

@@ -69,7 +69,7 @@ impl AuthStore {
         /// Whether the sessions will survive a reload (false when the browser blocks storage:
         /// the store then keeps the session for this tab only).
         fn storage_persists(&self) -> bool {
-            crate::storage::persistent()
+            crate::platform::storage::persistent()
         }
     }
 

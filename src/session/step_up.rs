@@ -12,8 +12,8 @@
 
 use super::{AuthState, AuthStore};
 use crate::json::{self, FromJson, Names, Object, Value};
+use crate::platform::storage::{self, Area};
 use crate::session::aal::Requirement;
-use crate::storage::{self, Area};
 use leptos::prelude::*;
 
 /// Where the pending action is kept (`sessionStorage`).

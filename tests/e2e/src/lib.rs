@@ -29,9 +29,11 @@ pub struct Env {
     scratch: scratch::Scratch,
 }
 
-/// The built SPA (`trunk build --release` output) at the workspace root.
+/// The built SPA (`trunk build --release` output): `$LSA_E2E_DIST`, else `dist/` at the
+/// workspace root. (Another build's output, e.g. an older commit's, to see a test fail there.)
 pub fn dist_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist")
+    std::env::var_os("LSA_E2E_DIST")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"), PathBuf::from)
 }
 
 fn free_port() -> u16 {

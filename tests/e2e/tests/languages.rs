@@ -1,6 +1,7 @@
 //! Languages: with the browser set to each of the twenty locales, the sign-in, recovery and
 //! security screens show no English text, a wrong password's alert is in that language, and the
-//! section's root carries `lang` and `dir`; an unknown language falls back to English.
+//! section's root carries `lang` and `dir`; an unknown language falls back to English; the
+//! longest languages and a right-to-left one fit a 390 px phone.
 
 use e2e::{Browser, Env, PASSWORD};
 use std::collections::{BTreeSet, HashMap};
@@ -143,5 +144,62 @@ async fn an_unknown_language_falls_back_to_english() {
     let b2 = env.browser_in("pt-PT,pt").await;
     b2.goto("/auth/sign-in").await;
     wait_lang(&b2, "pt-BR").await;
+    env.stop().await;
+}
+
+/// The elements of the section (and the page itself) that stick out of the viewport:
+/// their tag, class and text, empty when everything fits.
+async fn overflowing(b: &Browser) -> Vec<String> {
+    let script = "const w = document.documentElement.clientWidth; const out = []; \
+        if (document.documentElement.scrollWidth > w) out.push('page: ' + document.documentElement.scrollWidth + ' > ' + w); \
+        for (const el of document.querySelectorAll('main *')) { \
+          const r = el.getBoundingClientRect(); \
+          if (r.width && (r.right > w + 0.5 || r.left < -0.5)) \
+            out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.left) + '..' + Math.round(r.right) + ': ' + (el.textContent || '').trim().slice(0, 40)); \
+        } \
+        return out;";
+    let list = b.js(script).await;
+    list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+}
+
+/// The languages whose texts run longest (German, Russian) and a right-to-left one (Arabic) on
+/// a 390 px phone: nothing sticks out of the screen and every control keeps its 24 px target,
+/// on the sign-in, recovery and security screens. Screenshots go to `target/e2e-shots/`
+/// (`phone-<tag>-<screen>.png`) for a person to look at.
+#[tokio::test]
+async fn long_and_right_to_left_languages_fit_a_phone() {
+    let env = Env::start().await;
+    let email = "phone-polyglot@example.com";
+    env.create_user(email, PASSWORD, None, None).await;
+    for tag in ["de", "ru", "ar"] {
+        let t = table(tag);
+        let b = env.browser_in(&format!("{tag},en")).await;
+        b.client.set_window_size(390, 844).await.expect("phone size");
+        let check = |screen: &'static str| {
+            let b = &b;
+            async move {
+                let out = overflowing(b).await;
+                assert!(out.is_empty(), "{tag} {screen} at 390 px: {out:#?}");
+                b.assert_target_sizes(&format!("{tag} {screen}, phone")).await;
+                b.screenshot(&format!("phone-{tag}-{screen}")).await;
+            }
+        };
+        b.goto("/auth/sign-in").await;
+        wait_lang(&b, tag).await;
+        b.heading(&t["sign_in_title"]).await;
+        check("sign-in").await;
+        b.goto("/auth/recover").await;
+        wait_lang(&b, tag).await;
+        b.find("//h1").await;
+        check("recovery").await;
+        b.goto("/auth/sign-in?next=/auth/security").await;
+        wait_lang(&b, tag).await;
+        b.fill(&t["email_label"], email).await;
+        b.fill(&t["password_label"], PASSWORD).await;
+        b.click(&t["sign_in_button"]).await;
+        b.heading(&t["security_title"]).await;
+        check("security").await;
+        b.close().await;
+    }
     env.stop().await;
 }
