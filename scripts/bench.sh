@@ -32,7 +32,11 @@
 #   --dist DIR       the build to serve (default dist)
 #   --budget-kib N   the first-load budget per page, brotli KiB (default 150)
 #   --host           also build and measure the host example (examples/host-app) at
-#                    /account/sign-in; reported next to the budget, not gated by it
+#                    /account/sign-in, with all of the section's optional parts and with none
+#                    (--no-default-features: password sign-in, recovery, TOTP), and the same
+#                    host without the section (its `bare` bin); prints the section's share
+#                    (host minus bare) and each build against its host budget (240 and 170 KB);
+#                    reported, not gated
 #   --json           print one JSON object ({budget_bytes, pages: [...]}) instead of the tables
 #   --emulator PATH  the gotrue-emulator binary (default: target/release, else target/debug,
 #                    else built)
@@ -82,6 +86,7 @@ done
 [[ "$BUDGET_KIB" =~ ^[1-9][0-9]*$ ]] || { echo "bench: --budget-kib needs a positive number" >&2; exit 2; }
 BUDGET_BYTES=$((BUDGET_KIB * 1024))
 HOST_DIST=examples/host-app/dist HOST_ROUTE=/account/sign-in
+HOST_MIN_DIST=examples/host-app/dist-minimal HOST_BARE_DIST=examples/host-app/dist-bare
 
 log() { echo "[bench] $*" >&2; }
 
@@ -120,13 +125,17 @@ if [ "$BUILD" = 1 ]; then
   log "trunk build --release --dist $DIST"
   trunk build --release --dist "$DIST" >&2
   if [ "$HOST" = 1 ]; then
-    log "trunk build --release (examples/host-app)"
-    (cd examples/host-app && trunk build --release) >&2
+    log "trunk build --release (examples/host-app: all parts, none, and without the section)"
+    (cd examples/host-app && trunk build --release &&
+      trunk build --release --no-default-features --dist dist-minimal &&
+      trunk build --release bare.html --dist dist-bare) >&2
   fi
 fi
 [ -f "$DIST/index.html" ] || { echo "bench: $DIST/index.html missing (build first or drop --no-build)" >&2; exit 1; }
-[ "$HOST" = 0 ] || [ -f "$HOST_DIST/index.html" ] ||
-  { echo "bench: $HOST_DIST/index.html missing (build it or drop --no-build)" >&2; exit 1; }
+for d in "$HOST_DIST" "$HOST_MIN_DIST" "$HOST_BARE_DIST"; do
+  [ "$HOST" = 0 ] || [ -f "$d/index.html" ] ||
+    { echo "bench: $d/index.html missing (build it or drop --no-build)" >&2; exit 1; }
+done
 
 # --- the emulator serving the build (release binary if there is one, else debug)
 TARGET="${CARGO_TARGET_DIR:-target}"
@@ -187,7 +196,11 @@ for r in "${SIGNED_IN[@]}"; do measure "$DIST" "$r" 1 1; done
 for r in "${MFA[@]}"; do measure "$DIST" "$r" 1 mfa; done
 for r in "${PASSKEYS[@]}"; do measure "$DIST" "$r" 1 1 true; done
 for l in "${LOCALES[@]}"; do measure "$DIST" /auth/sign-in 1 0 false "$l"; done
-[ "$HOST" = 0 ] || measure "$HOST_DIST" "$HOST_ROUTE" 0
+if [ "$HOST" = 1 ]; then
+  measure "$HOST_DIST" "$HOST_ROUTE" 0
+  measure "$HOST_MIN_DIST" "$HOST_ROUTE" 0
+  measure "$HOST_BARE_DIST" "$HOST_ROUTE" 0
+fi
 
 # The budget: one line per page (summary.tsv: name, gated, brotli bytes, ready median ms).
 OVER=0
@@ -211,4 +224,17 @@ while IFS=$'\t' read -r name gated bytes ready; do
     "$name" "$bytes" "$(awk -v b="$bytes" 'BEGIN { print b / 1024 }')" "$BUDGET_KIB" "$ready" "$verdict")
   if [ "$JSON" = 1 ]; then echo "$line" >&2; else echo "$line"; fi
 done < "$OUT/summary.tsv"
+if [ "$HOST" = 1 ]; then
+  # The section's share: the host's first load minus the same host without the section.
+  bytes_of() { awk -F'\t' -v n="$1 $HOST_ROUTE" '$1 == n { print $3 }' "$OUT/summary.tsv"; }
+  bare=$(bytes_of "$HOST_BARE_DIST")
+  for pair in "$HOST_DIST:all parts:245760" "$HOST_MIN_DIST:fewest parts:174080"; do
+    IFS=: read -r d what budget <<< "$pair"
+    b=$(bytes_of "$d")
+    line=$(printf 'host example, %-13s brotli %7d B (host budget %d KB: %s); the section: %d B, the host without it: %d B' \
+      "$what" "$b" "$((budget / 1024))" "$([ "$b" -le "$budget" ] && echo ok || echo "over by $((b - budget)) B")" \
+      "$((b - bare))" "$bare")
+    if [ "$JSON" = 1 ]; then echo "$line" >&2; else echo "$line"; fi
+  done
+fi
 exit "$OVER"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer (installing what is missing first) and prints a summary per layer:
-#   lint     cargo fmt --check, clippy -D warnings (native, wasm32 csr and split, ssr), cargo doc -D warnings
+#   lint     cargo fmt --check, clippy -D warnings (native, wasm32 csr and split, ssr; the library
+#            with the fewest and with all of its optional parts), cargo doc -D warnings
 #   native   cargo test: pure logic, the emulator over real HTTP, its fidelity test, doc tests
 #   browser  wasm-bindgen-test in headless Chromium against a running emulator
 #   e2e      the release SPA served by the emulator, driven in Chromium through chromedriver
@@ -74,6 +75,10 @@ lint() {
   cargo clippy -p leptos-supabase-auth --bins --features split --target wasm32-unknown-unknown -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features ssr -- -D warnings &&
   cargo clippy -p leptos-supabase-auth --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings &&
+  # The optional parts (webauthn, phone, qr) stay additive: all of them are the defaults of the
+  # runs above; here the fewest, for wasm32 and natively with the unit tests.
+  cargo clippy -p leptos-supabase-auth --lib --no-default-features --features csr --target wasm32-unknown-unknown -- -D warnings &&
+  cargo clippy -p leptos-supabase-auth --lib --tests --no-default-features -- -D warnings &&
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos-supabase-auth -p gotrue-emulator --quiet
 }
 
@@ -111,11 +116,18 @@ e2e() {
   trunk build --release || return 1
   # The host example (its own workspace and target dir, see examples/host-app/.cargo/config.toml).
   (cd examples/host-app && trunk build --release) || return 1
+  # ... and with the section's fewest parts (password sign-in, recovery, TOTP): host_minimal.rs.
+  (cd examples/host-app && trunk build --release --no-default-features --dist dist-minimal) || return 1
   # Each test's chromedriver, Chromium profiles and temp files go in here (see tests/e2e/src/scratch.rs).
   local dir="$RUN_TMP/e2e"
   mkdir -p "$dir"
   LSA_E2E_TMP="$dir" cargo test --no-fail-fast -p e2e -- --test-threads=1
   local rc=$?
+  # A host built from the packaged crate, outside the repository: styled, under the strict CSP.
+  local packaged
+  packaged=$(bash scripts/package-host.sh "$RUN_TMP/package-host") &&
+    LSA_E2E_TMP="$dir" LSA_E2E_HOST_DIST="$packaged" cargo test -p e2e --test host_app \
+      the_section_brings_its_styles -- --test-threads=1 || rc=1
   leftovers "$dir" strict || rc=1
   return $rc
 }

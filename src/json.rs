@@ -132,6 +132,7 @@ impl Value {
     }
 
     /// The value as JSON text.
+    #[cfg_attr(not(feature = "webauthn"), allow(dead_code))]
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
@@ -241,6 +242,7 @@ pub fn array(items: impl IntoIterator<Item = String>) -> String {
 }
 
 /// `s` as a JSON string.
+#[cfg_attr(not(feature = "webauthn"), allow(dead_code))]
 pub fn string(s: &str) -> String {
     let mut out = String::new();
     quote(&mut out, s);

@@ -83,8 +83,11 @@ pub use strings::Strings;
 #[cfg(feature = "test-internals")]
 #[doc(hidden)]
 pub mod __internal {
-    pub use crate::api::{pkce, types, webauthn, GoTrue, TokenResponse};
+    #[cfg(feature = "webauthn")]
+    pub use crate::api::webauthn;
+    pub use crate::api::{pkce, types, GoTrue, TokenResponse};
     /// The browser's WebAuthn prompt.
+    #[cfg(feature = "webauthn")]
     pub mod authenticator {
         pub use crate::platform::authenticator::{available, create, get};
     }

@@ -6,7 +6,13 @@
 use crate::api::{ApiError, AuthenticatorError, ErrorCode};
 
 macro_rules! strings {
-    ($($(#[doc = $doc:literal])* $name:ident = $en:literal,)*) => {
+    // An English text of an optional part (`#[feature = "webauthn"]` before it) is empty when
+    // the part is compiled out: the table keeps its fields (the locale files' order and a
+    // host's `with_texts` stay as they are), the text leaves the wasm. Unit tests keep every
+    // text (they check the locale files against English).
+    (@en [] $en:literal) => { $en };
+    (@en [$feat:literal] $en:literal) => { if cfg!(any(test, feature = $feat)) { $en } else { "" } };
+    ($($(#[doc = $doc:literal])* $(#[feature = $feat:literal])? $name:ident = $en:literal,)*) => {
         /// The text table. Every field is one message; see [`Strings::EN`] for the defaults.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[non_exhaustive]
@@ -21,7 +27,8 @@ macro_rules! strings {
         }
         impl Strings {
             /// English.
-            pub const EN: Strings = Strings { $($name: $en,)* lang: "en", plurals: &[] };
+            pub const EN: Strings =
+                Strings { $($name: strings!(@en [$($feat)?] $en),)* lang: "en", plurals: &[] };
 
             /// The field names, in table order (the order of the locale files).
             #[cfg(test)]
@@ -168,8 +175,10 @@ strings! {
     /// TOTP label.
     mfa_totp_label = "Code from your authenticator app",
     /// SMS label; `{phone}`.
+    #[feature = "phone"]
     mfa_sms_label = "Code sent by SMS to {phone}",
     /// Send SMS button.
+    #[feature = "phone"]
     mfa_send_sms = "Text me a code",
     /// Authenticator app name.
     factor_totp = "Authenticator app",
@@ -221,6 +230,7 @@ strings! {
     /// Start enrolment.
     add_factor = "Add",
     /// QR alt text.
+    #[feature = "qr"]
     qr_alt = "QR code: scan it with your authenticator app, or type the key below.",
     /// Secret label.
     secret_label = "Setup key",
@@ -229,12 +239,16 @@ strings! {
     /// Enrolled success.
     factor_added = "Two-step verification is on.",
     /// Add phone heading.
+    #[feature = "phone"]
     add_phone_title = "Add a phone (SMS)",
     /// Phone label.
+    #[feature = "phone"]
     phone_label = "Phone number",
     /// Phone hint.
+    #[feature = "phone"]
     phone_hint = "International format, e.g. +14155550100",
     /// SMS warning.
+    #[feature = "phone"]
     sms_warning = "Text messages are less secure than an authenticator app.",
     /// Sessions heading.
     sessions_title = "Sessions",
@@ -376,8 +390,10 @@ strings! {
     /// Setup key hint.
     totp_secret_hint = "Spaces do not matter.",
     /// SMS sent for a new phone factor; `{phone}`.
+    #[feature = "phone"]
     phone_code_sent = "We sent a code by SMS to {phone}.",
     /// Phone factor verified.
+    #[feature = "phone"]
     phone_added = "Your phone can now be used for two-step verification.",
     /// Current password missing.
     err_current_required = "Enter your current password.",
@@ -402,70 +418,103 @@ strings! {
     /// Factor name: security key (WebAuthn).
     factor_webauthn = "Security key",
     /// Second-factor step: use the security key.
+    #[feature = "webauthn"]
     mfa_use_key = "Use security key",
     /// Status while the browser's security-key prompt is open.
+    #[feature = "webauthn"]
     key_waiting = "Follow your browser's prompt to use your security key or passkey.",
     /// Closes the open security-key prompt.
+    #[feature = "webauthn"]
     key_stop = "Stop waiting for the key",
     /// Sign-in page: passkey button.
+    #[feature = "webauthn"]
     sign_in_passkey = "Sign in with a passkey",
     /// Heading and opener of the "add a security key" panel.
+    #[feature = "webauthn"]
     add_key_title = "Add a security key",
     /// Security-key name label.
+    #[feature = "webauthn"]
     key_name_label = "Name of this key",
     /// Default security-key name.
+    #[feature = "webauthn"]
     key_name_default = "Security key",
     /// Security-key name hint.
+    #[feature = "webauthn"]
     key_name_hint = "For example, the key's brand or the device it is built into.",
     /// The button that opens the browser's prompt to make the key.
+    #[feature = "webauthn"]
     add_key_button = "Add security key",
     /// Status after a key was added.
+    #[feature = "webauthn"]
     key_added = "Your security key can now be used for two-step verification.",
     /// Back from the step-up with the key panel open: the browser needs a press to open its prompt.
+    #[feature = "webauthn"]
     key_resume = "You confirmed it's you. Press the button again to continue.",
     /// Security screen: passkeys heading.
+    #[feature = "webauthn"]
     passkeys_title = "Passkeys",
     /// Passkeys intro.
+    #[feature = "webauthn"]
     passkeys_intro = "Sign in without a password: with this device's screen lock, fingerprint or face, or a security key.",
     /// No passkeys.
+    #[feature = "webauthn"]
     passkeys_none = "No passkeys yet.",
     /// Add a passkey button.
+    #[feature = "webauthn"]
     add_passkey = "Add a passkey",
     /// Status after a passkey was added; `{name}`.
+    #[feature = "webauthn"]
     passkey_added = "Passkey “{name}” added. You can sign in with it now.",
     /// A passkey's last use; `{date}`.
+    #[feature = "webauthn"]
     passkey_last_used = "Last used {date}",
     /// A passkey's last use within the last month; `{ago}` as in `factor_added_ago`.
+    #[feature = "webauthn"]
     passkey_last_used_ago = "Last used {ago}",
     /// Rename button.
+    #[feature = "webauthn"]
     rename = "Rename",
     /// Rename button's accessible name; `{name}`.
+    #[feature = "webauthn"]
     rename_named = "Rename {name}",
     /// Default passkey name (GoTrue's).
+    #[feature = "webauthn"]
     passkey_name_default = "Passkey",
     /// Passkey name label.
+    #[feature = "webauthn"]
     passkey_name_label = "Passkey name",
     /// Save button.
+    #[feature = "webauthn"]
     save = "Save",
     /// Status after a rename; `{name}`.
+    #[feature = "webauthn"]
     passkey_renamed = "Renamed to “{name}”.",
     /// Confirm removing a passkey; `{name}`.
+    #[feature = "webauthn"]
     passkey_remove_confirm = "Remove the passkey “{name}”? You will no longer be able to sign in with it.",
     /// Status after a passkey was removed; `{name}`.
+    #[feature = "webauthn"]
     passkey_removed = "Passkey “{name}” was removed.",
     /// Error: the prompt was closed, timed out, or found no matching key.
+    #[feature = "webauthn"]
     err_key_cancelled = "The security key prompt was closed or timed out, or this device has no matching key. Nothing was changed: try again, or choose another method.",
     /// Error: the prompt never answered.
+    #[feature = "webauthn"]
     err_key_timeout = "Your security key did not answer in time. Try again.",
     /// Error: the authenticator already holds this account's credential.
+    #[feature = "webauthn"]
     err_key_exists = "This security key or passkey is already registered for your account.",
     /// Error: no WebAuthn here.
+    #[feature = "webauthn"]
     err_key_unavailable = "This browser can't use security keys or passkeys on this page.",
     /// Error: another prompt failure.
+    #[feature = "webauthn"]
     err_key_failed = "The security key prompt failed. Try again.",
     /// Error: the server refused the credential.
+    #[feature = "webauthn"]
     err_key_rejected = "That security key or passkey was not accepted. Try again, or use another one.",
     /// Error: the server's challenge expired or was used.
+    #[feature = "webauthn"]
     err_key_expired = "That took too long. Try again.",
 }
 

@@ -33,6 +33,8 @@ pub(super) enum Method {
     Get,
     Post,
     Put,
+    // Renaming a passkey.
+    #[cfg_attr(not(feature = "webauthn"), allow(dead_code))]
     Patch,
     Delete,
 }

@@ -26,6 +26,7 @@ impl GoTrue {
     }
 
     /// `POST /factors` for a phone (SMS) factor with an E.164 number.
+    #[cfg(feature = "phone")]
     pub async fn enroll_phone(
         &self,
         access_token: &str,

@@ -5,7 +5,8 @@
 
 mod client;
 pub mod error;
-#[cfg(test)]
+// Decodes the recordings of every area, security keys and passkeys included.
+#[cfg(all(test, feature = "webauthn"))]
 mod fidelity;
 mod mfa;
 pub mod pkce;
@@ -14,6 +15,7 @@ pub(crate) use recovery::encode_query;
 mod session;
 pub mod types;
 mod user;
+#[cfg(feature = "webauthn")]
 pub mod webauthn;
 
 pub use client::GoTrue;

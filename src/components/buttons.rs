@@ -26,8 +26,9 @@ pub fn BusyButton(
     }
 }
 
-/// "Stop waiting for the key" while a security-key or passkey prompt is open (`pending`): it
+/// "Stop waiting for the key" (feature `webauthn`) while a security-key or passkey prompt is open (`pending`): it
 /// closes the prompt, whose command then fails as cancelled.
+#[cfg(feature = "webauthn")]
 #[component]
 pub fn StopWaiting(
     /// Whether the prompt is open.

@@ -4,7 +4,7 @@
 //! `mfa_verification_failed` (code kept), `mfa_challenge_expired` (a new challenge), rate
 //! limits (countdown from the server's seconds), a cancelled key prompt, and a lost device.
 
-use super::{Alert, BusyButton, CodeField, ResendButton, Status, StopWaiting, SubmitButton};
+use super::{Alert, CodeField, Status, SubmitButton};
 use crate::api::{Challenge, ErrorCode, Factor};
 use crate::strings::Strings;
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use leptos::prelude::*;
 /// Digits of TOTP and (GoTrue default) SMS factor codes.
 const FACTOR_CODE_LEN: usize = 6;
 /// GoTrue's default minimum interval between SMS to one factor.
+#[cfg(feature = "phone")]
 const SMS_INTERVAL_SECS: u32 = 60;
 
 /// How a factor is named to the user: "Authenticator app (Work phone)", "Text message (SMS) (•••1111)".
@@ -26,6 +27,12 @@ pub fn factor_label(s: &Strings, f: &Factor) -> String {
         Some(name) => [kind, " (", name, ")"].concat(),
         None => kind.to_owned(),
     }
+}
+
+/// Whether this build can verify `f`: security keys need the `webauthn` feature, phones the
+/// `phone` feature (a factor left out is never offered).
+pub(crate) fn offered(f: &Factor) -> bool {
+    (cfg!(feature = "webauthn") || !f.is_webauthn()) && (cfg!(feature = "phone") || !f.is_phone())
 }
 
 crate::split::points! {
@@ -45,7 +52,7 @@ pub fn FactorVerify(
     let s = auth.strings();
     let factors = Memo::new(move |_| {
         let mut fs: Vec<Factor> =
-            auth.factors().get().into_iter().filter(Factor::is_verified).collect();
+            auth.factors().get().into_iter().filter(|f| f.is_verified() && offered(f)).collect();
         // Security keys first (the strongest, one press), then authenticator apps, then SMS.
         crate::sort::stable(&mut fs, |a, b| {
             (!a.is_webauthn(), a.is_phone()) > (!b.is_webauthn(), b.is_phone())
@@ -64,25 +71,6 @@ pub fn FactorVerify(
     let status = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let resend = RwSignal::new(0u32);
-
-    let send_sms = move || {
-        let Some(f) = current() else { return };
-        error.set(None);
-        let id = f.id.clone();
-        super::task::run(pending, async move { auth.challenge(&id).await }, move |r| match r {
-            Ok(c) => {
-                challenge.set(Some(c));
-                status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
-                resend.set(SMS_INTERVAL_SECS);
-            }
-            Err(e) => {
-                if let Some(n) = e.retry_after_secs() {
-                    resend.set(n);
-                }
-                error.set(Some(s.error(&e)));
-            }
-        });
-    };
 
     let verify = move |entered: String| {
         let Some(f) = current() else { return };
@@ -117,20 +105,69 @@ pub fn FactorVerify(
         });
     };
 
-    // A security key: the browser's prompt, nothing to type.
-    let use_key = move || {
-        let Some(f) = current() else { return };
-        error.set(None);
-        status.set(Some(s.key_waiting.to_owned()));
-        let work = async move { auth.verify_key(&f.id).await };
-        super::task::run(pending, work, move |result| {
-            status.set(None);
-            match result {
-                Ok(()) => on_verified.run(()),
-                Err(e) => error.set(Some(s.key_error(&e))),
-            }
-        });
+    // A phone: "Text me a code", then its code, with a countdown to the next one.
+    #[cfg(feature = "phone")]
+    let sms = move || {
+        use super::ResendButton;
+        let send_sms = move || {
+            let Some(f) = current() else { return };
+            error.set(None);
+            let id = f.id.clone();
+            super::task::run(pending, async move { auth.challenge(&id).await }, move |r| match r {
+                Ok(c) => {
+                    challenge.set(Some(c));
+                    status.set(Some(s.mfa_sms_label.replace("{phone}", &factor_label(s, &f))));
+                    resend.set(SMS_INTERVAL_SECS);
+                }
+                Err(e) => {
+                    if let Some(n) = e.retry_after_secs() {
+                        resend.set(n);
+                    }
+                    error.set(Some(s.error(&e)));
+                }
+            });
+        };
+        view! {
+            <Show when=move || challenge.with(Option::is_some) fallback=move || view! {
+                <button type="button" class="lsa-button" disabled=move || { pending.get() || resend.get() > 0 } on:click=move |_| send_sms()>{s.mfa_send_sms}</button>
+            }>
+                <CodeField id="lsa-sms-code" label=s.code_label value=code len=FACTOR_CODE_LEN
+                    error=field_error on_complete=Callback::new(verify)/>
+                <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| send_sms())/>
+            </Show>
+        }
     };
+    #[cfg(not(feature = "phone"))]
+    let sms = || ();
+
+    // A security key: the browser's prompt, nothing to type.
+    #[cfg(feature = "webauthn")]
+    let key = move || {
+        use super::{BusyButton, StopWaiting};
+        let use_key = move || {
+            let Some(f) = current() else { return };
+            error.set(None);
+            status.set(Some(s.key_waiting.to_owned()));
+            let work = async move { auth.verify_key(&f.id).await };
+            super::task::run(pending, work, move |result| {
+                status.set(None);
+                match result {
+                    Ok(()) => on_verified.run(()),
+                    Err(e) => error.set(Some(s.key_error(&e))),
+                }
+            });
+        };
+        view! {
+            <div class="lsa-form">
+                <BusyButton label=s.mfa_use_key pending on_press=Callback::new(move |_| use_key()) class=""/>
+                <StopWaiting pending/>
+                <Status message=status/>
+                <Alert message=error/>
+            </div>
+        }
+    };
+    #[cfg(not(feature = "webauthn"))]
+    let key = || ();
     let is_key = move || current().is_some_and(|f| f.is_webauthn());
 
     let pick = move |id: String| {
@@ -159,27 +196,14 @@ pub fn FactorVerify(
                 }).collect_view()}
             </fieldset>
         </Show>
-        <Show when=is_key>
-            <div class="lsa-form">
-                <BusyButton label=s.mfa_use_key pending on_press=Callback::new(move |_| use_key()) class=""/>
-                <StopWaiting pending/>
-                <Status message=status/>
-                <Alert message=error/>
-            </div>
-        </Show>
+        <Show when=is_key>{key()}</Show>
         <Show when=move || !is_key()>
         <form class="lsa-form" on:submit=move |ev| { ev.prevent_default(); verify(code.get_untracked()); }>
             <Show when=move || current().is_some_and(|f| f.is_phone()) fallback=move || view! {
                 <CodeField id="lsa-mfa-code" label=s.mfa_totp_label value=code len=FACTOR_CODE_LEN
                     error=field_error on_complete=Callback::new(verify)/>
             }>
-                <Show when=move || challenge.with(Option::is_some) fallback=move || view! {
-                    <button type="button" class="lsa-button" disabled=move || { pending.get() || resend.get() > 0 } on:click=move |_| send_sms()>{s.mfa_send_sms}</button>
-                }>
-                    <CodeField id="lsa-sms-code" label=s.code_label value=code len=FACTOR_CODE_LEN
-                        error=field_error on_complete=Callback::new(verify)/>
-                    <ResendButton seconds=resend pending=pending on_press=Callback::new(move |_| send_sms())/>
-                </Show>
+                {sms()}
             </Show>
             <Status message=status/>
             <Alert message=error/>

@@ -2,10 +2,8 @@
 //! when the user has one, then the validated `next`. A user already signed in at their level goes straight on.
 
 use crate::api::LogoutScope;
-use crate::components::task::{run, spawn};
-use crate::components::{
-    Alert, BusyButton, Field, Heading, PasswordField, StopWaiting, SubmitButton,
-};
+use crate::components::task::run;
+use crate::components::{Alert, Field, Heading, PasswordField, SubmitButton};
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::prelude::*;
@@ -83,9 +81,6 @@ fn PasswordStep() -> impl IntoView {
             }
         });
     };
-    // Passkeys when the browser can and the server has them on.
-    let passkeys = RwSignal::new(false);
-    spawn(async move { auth.passkeys_available().await }, move |on| passkeys.set(on));
     view! {
         <Heading text=s.sign_in_title/>
         {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
@@ -95,51 +90,10 @@ fn PasswordStep() -> impl IntoView {
             <Alert message=error/>
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
-        <Show when=move || passkeys.get()>
-            {passkey_sign_in(error)}
-        </Show>
+        {super::passkey_offer(error)}
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
         </nav>
-    }
-}
-
-crate::split::points! {
-    /// The passkey button and autofill, fetched only when the server has passkeys on.
-    #[part(passkey)]
-    fn passkey_sign_in(error: RwSignal<Option<String>>) => view! { <PasskeySignIn error/> };
-}
-
-/// "Sign in with a passkey", and passkeys in the email field's autofill where the browser
-/// offers that; errors go to the form's alert, `error`.
-#[component]
-fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
-    let auth = crate::use_auth();
-    let s = auth.strings();
-    let pending = RwSignal::new(false);
-    // Until the page is gone (and this signal with it).
-    let still_here = move || pending.try_get_untracked().is_some();
-    spawn(async move { auth.offer_passkey_autofill(still_here).await }, move |r| {
-        if let Err(e) = r {
-            error.set(Some(s.key_error(&e)));
-        }
-    });
-    on_cleanup(move || auth.end_passkey_autofill());
-    let with_passkey = move |_| {
-        error.set(None);
-        let work = async move { auth.sign_in_passkey().await };
-        run(pending, work, move |r| {
-            if let Err(err) = r {
-                error.set(Some(s.key_error(&err)));
-            }
-        });
-    };
-    view! {
-        <p>
-            <BusyButton label=s.sign_in_passkey pending on_press=Callback::new(with_passkey)
-                class="lsa-button-secondary"/>
-            <StopWaiting pending/>
-        </p>
     }
 }
 

@@ -39,6 +39,7 @@ pub fn origin() -> String {
 }
 
 /// The page's host name, e.g. `localhost` (empty off the browser): its WebAuthn relying party.
+#[cfg_attr(not(feature = "webauthn"), allow(dead_code))]
 pub fn hostname() -> String {
     #[cfg(target_arch = "wasm32")]
     {

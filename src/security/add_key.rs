@@ -12,6 +12,21 @@ use crate::components::{Alert, Field, Status, SubmitButton};
 use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
+/// "Add a security key", when the host enabled security keys and this browser can use them
+/// (`resume`: the enrolment comes back from a step-up).
+pub(super) fn offer(resume: bool) -> impl IntoView {
+    let auth = crate::use_auth();
+    let keys = auth.config().factor_types.webauthn && auth.webauthn_available();
+    let label = auth.strings().add_key_title;
+    keys.then(|| view! { <super::OnDemand form=super::Form::Key id="lsa-add-key" label resume/> })
+}
+
+crate::split::points! {
+    /// The form that adds a security key.
+    #[part(add_key)]
+    pub(super) fn form(resume: bool, close: Close) => view! { <AddKey resume close/> };
+}
+
 /// The "add a security key" panel, open when shown. `resume`: the enrolment was waiting for a
 /// step-up.
 #[component]

@@ -15,6 +15,18 @@ use leptos::prelude::*;
 const CODE_LEN: usize = 6;
 const SMS_INTERVAL_SECS: u32 = 60;
 
+/// "Add a phone (SMS)" (`resume`: the enrolment comes back from a step-up).
+pub(super) fn offer(resume: bool) -> impl IntoView {
+    let label = crate::use_auth().strings().add_phone_title;
+    view! { <super::OnDemand form=super::Form::Phone id="lsa-add-phone" label resume/> }
+}
+
+crate::split::points! {
+    /// The form that adds a phone.
+    #[part(add_phone)]
+    pub(super) fn form(resume: bool, close: Close) => view! { <AddPhone resume close/> };
+}
+
 /// The "add a phone" panel, open when shown. `resume`: the enrolment was waiting for a step-up.
 #[component]
 pub fn AddPhone(resume: bool, close: Close) -> impl IntoView {

@@ -20,11 +20,13 @@ pub enum Draft {
         name: String,
     },
     /// A phone enrolment for this number (E.164).
+    #[cfg_attr(not(feature = "phone"), allow(dead_code))]
     Phone {
         /// The number.
         phone: String,
     },
     /// A security-key enrolment with this name.
+    #[cfg_attr(not(feature = "webauthn"), allow(dead_code))]
     Key {
         /// The friendly name.
         name: String,

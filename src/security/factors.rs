@@ -1,6 +1,5 @@
 //! How factors and sign-in methods are listed, and the rules for removing one. Pure.
 
-use crate::api::webauthn::Passkey;
 use crate::api::Factor;
 use crate::strings::Strings;
 
@@ -42,7 +41,8 @@ pub fn details(s: &Strings, f: &Factor, today: &str) -> String {
 }
 
 /// One line under a passkey's name, seen on `today`: "Added 23 Nov 2026 · Last used today".
-pub fn passkey_details(s: &Strings, p: &Passkey, today: &str) -> String {
+#[cfg(feature = "webauthn")]
+pub fn passkey_details(s: &Strings, p: &crate::api::webauthn::Passkey, today: &str) -> String {
     let added =
         date_of(&p.created_at).map(|d| s.dated(d, today, s.factor_added_on, s.factor_added_ago));
     let used = p.last_used_at.as_deref().and_then(date_of);
@@ -142,9 +142,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "webauthn")]
     fn passkey_lines() {
         let s = &Strings::EN;
-        let mut p = Passkey {
+        let mut p = crate::api::webauthn::Passkey {
             id: "p".into(),
             friendly_name: "Laptop".into(),
             created_at: "2026-12-01T20:02:28.265117Z".into(),

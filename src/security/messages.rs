@@ -16,6 +16,7 @@ pub enum Op {
     /// `POST /factors` (TOTP or phone).
     Enroll,
     /// `POST /factors/{id}/challenge` (sends the SMS of a phone factor).
+    #[cfg_attr(not(feature = "phone"), allow(dead_code))]
     Challenge,
     /// `POST /factors/{id}/verify` for a new factor.
     VerifyNew,

@@ -10,7 +10,9 @@
 //! components only wire them to the store.
 
 pub mod actions;
+#[cfg(feature = "webauthn")]
 mod add_key;
+#[cfg(feature = "phone")]
 mod add_phone;
 mod add_totp;
 mod change_password;
@@ -19,14 +21,15 @@ mod factor_list;
 pub mod factors;
 pub mod messages;
 mod overview;
+#[cfg(feature = "webauthn")]
 mod passkey_panel;
+#[cfg(feature = "webauthn")]
 mod passkeys;
+#[cfg(feature = "phone")]
 pub mod phone;
 mod sessions;
 pub mod totp;
 
-use add_key::AddKey;
-use add_phone::AddPhone;
 use add_totp::AddTotp;
 use change_password::ChangePassword;
 
@@ -67,8 +70,10 @@ pub(crate) type Resumed = Option<(Action, bool)>;
 /// The screen's forms that are fetched when opened ([`security_form`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Form {
+    #[cfg(feature = "webauthn")]
     Key,
     Totp,
+    #[cfg(feature = "phone")]
     Phone,
     Password,
 }
@@ -80,9 +85,11 @@ pub(crate) type Close = Callback<Option<String>>;
 /// One of the screen's forms, opened by the user or coming back from a step-up (`resume`).
 fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
     match form {
-        Form::Key => add_key(resume, close),
+        #[cfg(feature = "webauthn")]
+        Form::Key => add_key::form(resume, close),
         Form::Totp => add_totp(resume, close),
-        Form::Phone => add_phone(resume, close),
+        #[cfg(feature = "phone")]
+        Form::Phone => add_phone::form(resume, close),
         Form::Password => change_password(resume),
     }
 }
@@ -92,15 +99,9 @@ crate::split::points! {
     /// visitor is sent to sign in without fetching the screen).
     #[part(security)]
     fn security_screen(leaving: StoredValue<bool>) => view! { <Screen leaving/> };
-    /// The form that adds a security key.
-    #[part(add_key)]
-    fn add_key(resume: bool, close: Close) => view! { <AddKey resume close/> };
     /// The form that adds an authenticator app.
     #[part(add_totp)]
     fn add_totp(resume: bool, close: Close) => view! { <AddTotp resume close/> };
-    /// The form that adds a phone.
-    #[part(add_phone)]
-    fn add_phone(resume: bool, close: Close) => view! { <AddPhone resume close/> };
     /// The password change.
     #[part(change_password)]
     fn change_password(resume: bool) => view! { <ChangePassword resume/> };
@@ -136,6 +137,18 @@ fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> 
     }
 }
 
+// What the features left out of the build (`webauthn`, `phone`) offer: nothing.
+#[cfg(feature = "phone")]
+use add_phone::offer as phone_offer;
+#[cfg(feature = "webauthn")]
+use {add_key::offer as key_offer, passkeys::offer as passkeys_offer};
+#[cfg(not(feature = "webauthn"))]
+fn key_offer(_resume: bool) {}
+#[cfg(not(feature = "phone"))]
+fn phone_offer(_resume: bool) {}
+#[cfg(not(feature = "webauthn"))]
+fn passkeys_offer(_resume: Resumed) {}
+
 /// The screen itself, a split point of its own ([`security_screen`]).
 #[component]
 fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
@@ -154,26 +167,17 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     let password = resumed.as_ref().is_some_and(|(a, _)| *a == Action::ChangePassword);
     let passkey =
         resumed.clone().filter(|(a, _)| matches!(a, Action::AddPasskey | Action::RemovePasskey(_)));
-    // Security keys when the host enabled them and this browser can; passkeys when the
-    // server has them on too.
-    let keys = auth.config().factor_types.webauthn && auth.webauthn_available();
-    let passkeys = RwSignal::new(false);
-    spawn(async move { auth.passkeys_available().await }, move |on| passkeys.set(on));
     let s = auth.strings();
     view! {
         <overview::Overview/>
         <factor_list::FactorList resume_remove=remove/>
         <section class="lsa-card" aria-labelledby="lsa-add-h">
             <h2 id="lsa-add-h" tabindex="-1">{s.add_factor_title}</h2>
-            {keys.then(|| view! {
-                <OnDemand form=Form::Key id="lsa-add-key" label=s.add_key_title resume=key/>
-            })}
+            {key_offer(key)}
             <OnDemand form=Form::Totp id="lsa-add-totp" label=s.add_totp_title resume=totp/>
-            <OnDemand form=Form::Phone id="lsa-add-phone" label=s.add_phone_title resume=phone/>
+            {phone_offer(phone)}
         </section>
-        <Show when=move || passkeys.get()>
-            {passkeys::section(passkey.clone())}
-        </Show>
+        {passkeys_offer(passkey)}
         <section class="lsa-card" aria-labelledby="lsa-password-h">
             <h2 id="lsa-password-h">{s.change_password_title}</h2>
             <OnDemand form=Form::Password id="lsa-change-password" label=s.change_password_open

@@ -13,6 +13,19 @@ use leptos::prelude::*;
 
 use super::passkey_panel::{passkey_panel, Mode, PasskeyState};
 
+/// The passkeys section when this browser can use them and the server has them on (asked when
+/// the screen opens). `resume`: as for [`section`].
+pub(super) fn offer(resume: super::Resumed) -> impl IntoView {
+    let auth = crate::use_auth();
+    let on = RwSignal::new(false);
+    spawn(async move { auth.passkeys_available().await }, move |yes| on.set(yes));
+    view! {
+        <Show when=move || on.get()>
+            {section(resume.clone())}
+        </Show>
+    }
+}
+
 crate::split::points! {
     /// The passkeys section, shown only when the server has passkeys on.
     #[part(passkeys)]

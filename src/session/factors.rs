@@ -63,6 +63,7 @@ impl AuthStore {
     }
 
     /// Enrols a phone factor for `phone` (E.164), first removing the enrolments `remove`.
+    #[cfg(feature = "phone")]
     pub(crate) async fn enroll_phone(
         &self,
         phone: &str,

@@ -39,6 +39,7 @@ pub mod state;
 pub mod step_up;
 mod tabs;
 mod user;
+#[cfg(feature = "webauthn")]
 mod webauthn;
 
 use crate::api::{ApiError, GoTrue, TokenResponse, User};

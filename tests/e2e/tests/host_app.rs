@@ -81,11 +81,14 @@ const STYLES: &str = r#"
 /// (the card's border and padding; the button in the host's brand colour, set through
 /// `--lsa-accent`), once, as one adopted sheet in the cascade layer `lsa`; and the host's plain
 /// `h1` rule wins over the section's more specific `.lsa-card h1`, which it can only because the
-/// section's rules sit in that layer.
+/// section's rules sit in that layer. Under the emulator's strict CSP (`style-src 'self'`) none
+/// of it is refused. `scripts/test.sh` runs this on a host built from the packaged crate too
+/// (`scripts/package-host.sh`, `LSA_E2E_HOST_DIST`).
 #[tokio::test]
 async fn the_section_brings_its_styles_and_a_plain_host_rule_wins() {
     let env = start_host_env().await;
     let b = env.browser().await;
+    b.watch_csp().await;
     b.goto("/account/sign-in").await;
     b.heading("Sign in").await;
     let styles = b.js(STYLES).await;
@@ -104,6 +107,7 @@ async fn the_section_brings_its_styles_and_a_plain_host_rule_wins() {
     b.click_link("Forgot your password?").await;
     b.heading("Step 1 of 4").await;
     assert_eq!(b.js("return document.adoptedStyleSheets.length").await, 1);
+    b.assert_no_csp_violations("the host's sign-in and recovery pages").await;
     env.stop().await;
 }
 
