@@ -9,9 +9,11 @@ use super::{persist, AuthEvent, AuthStore};
 use crate::api::{ApiError, TokenResponse};
 use crate::landing::{held_key, is_held_key};
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 
-/// An app storage key, the owner of the app's store and its held store once made.
-type Entry = (String, Option<Owner>, Option<AuthStore>);
+/// An app storage key, the owner of the app's store (weak: the held store never keeps it, or
+/// the nodes of an older app store, alive) and its held store once made.
+type Entry = (String, Option<WeakOwner>, Option<AuthStore>);
 
 thread_local! {
     /// Per app storage key: the owner of the app's store and, once first asked for, its held
@@ -29,7 +31,7 @@ impl AuthStore {
         HELD.with(|h| {
             let mut h = h.borrow_mut();
             h.retain(|e| e.0 != key);
-            h.push((key, Owner::current(), None));
+            h.push((key, Owner::current().map(|o| o.downgrade()), None));
         });
     }
 
@@ -55,7 +57,7 @@ impl AuthStore {
             store.schedule_refresh();
             store
         };
-        let store = match &owner {
+        let store = match owner.as_ref().and_then(WeakOwner::upgrade) {
             Some(owner) => owner.with(make),
             None => make(),
         };
