@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sections } from "./wasm-leb.mjs";
 
 const home = process.env.CARGO_HOME || `${homedir()}/.cargo`;
 const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -31,30 +32,15 @@ const PATH = new RegExp(
 
 for (const file of process.argv.slice(2)) {
   const wasm = readFileSync(file);
-  let at = 8;
-  const u32 = () => {
-    let n = 0, shift = 0, b;
-    do {
-      b = wasm[at++];
-      n += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return n;
-  };
   let blanked = 0;
-  while (at < wasm.length) {
-    const id = wasm[at++];
-    const size = u32();
-    const end = at + size;
-    if (id === 11) {
-      // The data section: blank within its bytes only (segment headers hold no such text).
-      const text = wasm.subarray(at, end).toString("latin1");
-      for (const m of text.matchAll(PATH)) {
-        wasm.fill(0x2e, at + m.index, at + m.index + m[0].length);
-        blanked++;
-      }
+  // The data section: blank within its bytes only (segment headers hold no such text).
+  for (const { id, start, end } of sections(wasm)) {
+    if (id !== 11) continue;
+    const text = wasm.subarray(start, end).toString("latin1");
+    for (const m of text.matchAll(PATH)) {
+      wasm.fill(0x2e, start + m.index, start + m.index + m[0].length);
+      blanked++;
     }
-    at = end;
   }
   if (blanked) writeFileSync(file, wasm);
 }

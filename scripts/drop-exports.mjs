@@ -9,7 +9,7 @@
 // nothing. wasm-opt then removes the code only those exports reached.
 // Usage: node drop-exports.mjs <module.wasm> <glue.js>
 import { readFileSync, writeFileSync } from "node:fs";
-import { leb } from "./wasm-leb.mjs";
+import { leb, Reader, sections } from "./wasm-leb.mjs";
 
 const CLASSES = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
 const [wasmPath, jsPath] = process.argv.slice(2);
@@ -45,37 +45,23 @@ if (prefixes.some((p) => js.includes(`wasm.${p}_`) || js.includes(`wasm.__wbg_${
   fail("the glue still calls an export being dropped");
 }
 
-let at = 8;
-const u32 = () => {
-  let n = 0, shift = 0, b;
-  do {
-    b = wasm[at++];
-    n += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return n;
-};
 const parts = [wasm.subarray(0, 8)];
 let removed = 0;
-while (at < wasm.length) {
-  const id = wasm[at++];
-  const size = u32();
-  const start = at;
+for (const { id, start, end } of sections(wasm)) {
   if (id !== 7) {
-    parts.push(Buffer.from([id]), leb(size), wasm.subarray(start, start + size));
-    at = start + size;
+    parts.push(Buffer.from([id]), leb(end - start), wasm.subarray(start, end));
     continue;
   }
-  const count = u32();
+  const r = new Reader(wasm, start);
+  const count = r.u32();
   const kept = [];
   for (let i = 0; i < count; i++) {
-    const entryStart = at;
-    const len = u32();
-    const name = wasm.subarray(at, at + len).toString("utf8");
-    at += len + 1; // the name, then the kind
-    u32(); // the index
+    const entryStart = r.at;
+    const name = r.name();
+    r.at++; // the kind
+    r.u32(); // the index
     if (dropped(name)) removed++;
-    else kept.push(wasm.subarray(entryStart, at));
+    else kept.push(wasm.subarray(entryStart, r.at));
   }
   const body = Buffer.concat([leb(kept.length), ...kept]);
   parts.push(Buffer.from([7]), leb(body.length), body);

@@ -7,34 +7,13 @@
 // Usage: node short-imports.mjs <module.wasm> <glue.js>
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { leb } from "./wasm-leb.mjs";
+import { leb, Reader, sections } from "./wasm-leb.mjs";
 
 const [wasmPath, jsPath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 const moduleName = `./${basename(jsPath, ".js")}_bg.js`;
 
-let at = 8;
-const u32 = () => {
-  let n = 0, shift = 0, b;
-  do {
-    b = wasm[at++];
-    n += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return n;
-};
-const name = () => {
-  const len = u32();
-  const s = wasm.subarray(at, at + len).toString("utf8");
-  at += len;
-  return s;
-};
 const str = (s) => Buffer.concat([leb(Buffer.byteLength(s)), Buffer.from(s)]);
-const limits = () => {
-  const flags = wasm[at++];
-  u32();
-  if (flags & 1) u32();
-};
 // Short names: a..z, A..Z, then two letters, never a JS keyword (none has one or two letters
 // but `do`, `if` and `in`).
 const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -43,27 +22,29 @@ const KEYWORDS = new Set(["do", "if", "in"]);
 
 const renamed = new Map();
 const parts = [wasm.subarray(0, 8)];
-while (at < wasm.length) {
-  const id = wasm[at++];
-  const size = u32();
-  const start = at;
+for (const { id, start, end } of sections(wasm)) {
   if (id !== 2) {
-    parts.push(Buffer.from([id]), leb(size), wasm.subarray(start, start + size));
-    at = start + size;
+    parts.push(Buffer.from([id]), leb(end - start), wasm.subarray(start, end));
     continue;
   }
+  const r = new Reader(wasm, start);
+  const limits = () => {
+    const flags = wasm[r.at++];
+    r.u32();
+    if (flags & 1) r.u32();
+  };
   const entries = [];
-  const count = u32();
+  const count = r.u32();
   for (let i = 0; i < count; i++) {
-    let module = name();
-    let field = name();
-    const descStart = at;
-    const kind = wasm[at++];
-    if (kind === 0) u32();
-    else if (kind === 1) (at++, limits());
+    let module = r.name();
+    let field = r.name();
+    const descStart = r.at;
+    const kind = wasm[r.at++];
+    if (kind === 0) r.u32();
+    else if (kind === 1) (r.at++, limits());
     else if (kind === 2) limits();
-    else if (kind === 3) at += 2;
-    else if (kind === 4) (at++, u32());
+    else if (kind === 3) r.at += 2;
+    else if (kind === 4) (r.at++, r.u32());
     else throw new Error(`${wasmPath}: import kind ${kind}`);
     if (module === moduleName) {
       if (!renamed.has(field)) {
@@ -74,9 +55,9 @@ while (at < wasm.length) {
       module = "w";
       field = renamed.get(field);
     }
-    entries.push(str(module), str(field), wasm.subarray(descStart, at));
+    entries.push(str(module), str(field), wasm.subarray(descStart, r.at));
   }
-  if (at !== start + size) throw new Error(`${wasmPath}: import section not read to its end`);
+  if (r.at !== end) throw new Error(`${wasmPath}: import section not read to its end`);
   const body = Buffer.concat([leb(count), ...entries]);
   parts.push(Buffer.from([2]), leb(body.length), body);
 }
