@@ -70,6 +70,16 @@ async fn wait_lang(b: &Browser, lang: &str) -> String {
     .await
 }
 
+/// Signs `email` in through the sign-in page in language `tag` (texts `t`), on to Security.
+async fn to_security(b: &Browser, t: &HashMap<String, String>, tag: &str, email: &str) {
+    b.goto("/auth/sign-in?next=/auth/security").await;
+    wait_lang(b, tag).await;
+    b.fill(&t["email_label"], email).await;
+    b.fill(&t["password_label"], PASSWORD).await;
+    b.click(&t["sign_in_button"]).await;
+    b.heading(&t["security_title"]).await;
+}
+
 /// The English texts of the three screens, and of a wrong password's alert.
 async fn english(env: &Env, email: &str) -> BTreeSet<String> {
     let b = env.browser().await;
@@ -121,12 +131,7 @@ async fn every_locale_shows_no_english() {
         b.find("//h1").await;
         leaked(texts(&b).await, "recovery");
 
-        b.goto("/auth/sign-in?next=/auth/security").await;
-        wait_lang(&b, tag).await;
-        b.fill(&t["email_label"], email).await;
-        b.fill(&t["password_label"], PASSWORD).await;
-        b.click(&t["sign_in_button"]).await;
-        b.heading(&t["security_title"]).await;
+        to_security(&b, &t, tag, email).await;
         leaked(texts(&b).await, "security");
         b.close().await;
     }
@@ -192,12 +197,7 @@ async fn long_and_right_to_left_languages_fit_a_phone() {
         wait_lang(&b, tag).await;
         b.find("//h1").await;
         check("recovery").await;
-        b.goto("/auth/sign-in?next=/auth/security").await;
-        wait_lang(&b, tag).await;
-        b.fill(&t["email_label"], email).await;
-        b.fill(&t["password_label"], PASSWORD).await;
-        b.click(&t["sign_in_button"]).await;
-        b.heading(&t["security_title"]).await;
+        to_security(&b, &t, tag, email).await;
         check("security").await;
         b.close().await;
     }
