@@ -189,24 +189,24 @@ impl Browser {
 
     /// The claims of the stored session's access token (`Value::Null` when signed out).
     pub async fn session_claims(&self) -> Value {
-        self.js(
-            "const raw = localStorage.getItem('lsa.session.v1');
-             if (!raw) return null;
-             const t = JSON.parse(raw).access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-             return JSON.parse(atob(t));",
-        )
-        .await
+        self.claims_in("localStorage", "lsa.session.v1").await
     }
 
     /// The claims of the session the recovery wizard holds (this tab's `sessionStorage`; not
     /// the app's session until the new password is saved). `Value::Null` when there is none.
     pub async fn held_claims(&self) -> Value {
-        self.js(
-            "const raw = sessionStorage.getItem('lsa.session.v1.held');
+        self.claims_in("sessionStorage", "lsa.session.v1.held").await
+    }
+
+    /// The claims of the access token of the session stored at `key` in `area`
+    /// (`localStorage` or `sessionStorage`); `Value::Null` when there is none.
+    async fn claims_in(&self, area: &str, key: &str) -> Value {
+        self.js(&format!(
+            "const raw = {area}.getItem({key:?});
              if (!raw) return null;
              const t = JSON.parse(raw).access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-             return JSON.parse(atob(t));",
-        )
+             return JSON.parse(atob(t));"
+        ))
         .await
     }
 
