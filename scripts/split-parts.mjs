@@ -20,6 +20,7 @@ import { leb } from "./wasm-leb.mjs";
 // `PACKS` in src/split.rs, which a native test checks it against (and boot.js's list).
 const PACKS = {
   recovery: ["recovery"],
+  sign_up: ["sign_up"],
   confirm: ["confirm"],
   security: ["security"],
   mfa: ["step_up", "second_factor"],

@@ -67,6 +67,21 @@ pub struct AuthConfig {
     pub(crate) locales_url: String,
     /// Changes to single texts, applied on top of whichever language is shown.
     pub(crate) texts: Option<fn(&mut Strings)>,
+    /// A sign-in code may make an account for an unknown address (`POST /otp` `create_user`).
+    pub(crate) code_sign_up: bool,
+    /// The profile fields the sign-up page asks for, sent as the user's `data`.
+    pub(crate) sign_up_fields: Vec<ProfileField>,
+}
+
+/// A profile field of the sign-up page ([`AuthConfig::with_sign_up_field`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileField {
+    /// The key in the user's `data` (`user_metadata`), e.g. `name`.
+    pub key: &'static str,
+    /// The visible label, in the host's language.
+    pub label: &'static str,
+    /// The `autocomplete` token, e.g. `name` or `organization`.
+    pub autocomplete: &'static str,
 }
 
 impl AuthConfig {
@@ -91,6 +106,8 @@ impl AuthConfig {
             locale_signal: None,
             locales_url: "/locales".into(),
             texts: None,
+            code_sign_up: false,
+            sign_up_fields: Vec::new(),
         }
     }
 
@@ -153,6 +170,25 @@ impl AuthConfig {
     /// `config.with_texts(|s| s.sign_in_title = "Log in")`.
     pub fn with_texts(mut self, change: fn(&mut Strings)) -> Self {
         self.texts = Some(change);
+        self
+    }
+
+    /// Lets "Email me a sign-in code" make an account for an address that has none (off by
+    /// default: the code then only signs in existing users).
+    pub fn with_code_sign_up(mut self, allow: bool) -> Self {
+        self.code_sign_up = allow;
+        self
+    }
+
+    /// Asks for a profile field on the sign-up page, sent as the user's `data`, e.g.
+    /// `config.with_sign_up_field("name", "Full name", "name")`.
+    pub fn with_sign_up_field(
+        mut self,
+        key: &'static str,
+        label: &'static str,
+        autocomplete: &'static str,
+    ) -> Self {
+        self.sign_up_fields.push(ProfileField { key, label, autocomplete });
         self
     }
 

@@ -80,6 +80,13 @@ pub(crate) fn judge(
     Decision::Hold { replaces }
 }
 
+/// Whether a link of type `kind` signs in (a sign-up's confirmation, a magic link, a sign-in
+/// code's link, an invitation): the confirm page and the code step use these, the wizard
+/// only `recovery`.
+pub(crate) fn signs_in(kind: &str) -> bool {
+    matches!(kind, "signup" | "magiclink" | "email" | "invite")
+}
+
 /// Whether two addresses are the same account's. ASCII folding: Unicode case tables would cost
 /// 5 KB of the bundle, and GoTrue stores addresses as typed (lower-cased ASCII in practice).
 pub(crate) fn same_address(a: &str, b: &str) -> bool {

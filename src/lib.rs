@@ -1,8 +1,9 @@
 //! # leptos-supabase-auth
 //!
-//! An embeddable auth section for Leptos apps backed by Supabase Auth (GoTrue): a password-recovery
-//! wizard that handles MFA step-up, sign-in with MFA, a security settings screen, and a reactive
-//! session store persisted to `localStorage`.
+//! An embeddable auth section for Leptos apps backed by Supabase Auth (GoTrue): sign-up and
+//! sign-in (password, emailed code or link, passkey) with MFA, a password-recovery wizard that
+//! handles MFA step-up, a security settings screen, and a reactive session store persisted to
+//! `localStorage`.
 //!
 //! The host app keeps its own `<Router>`; it places [`AuthProvider`] inside it and nests
 //! [`AuthRoutes`] in its `<Routes>`:
@@ -49,6 +50,7 @@ mod api;
 pub mod app;
 mod components;
 mod config;
+mod front;
 mod guards;
 pub mod i18n;
 mod json;
@@ -69,7 +71,7 @@ mod style;
 
 pub use api::{ApiError, AuthError, AuthenticatorError, ErrorCode, Factor, LogoutScope, User};
 pub use api::{FactorStatus, FactorType};
-pub use config::{AuthConfig, FactorTypes};
+pub use config::{AuthConfig, FactorTypes, ProfileField};
 pub use guards::{use_guarded_action, RequireAal, RequireSignIn};
 pub use password::PasswordPolicy;
 pub use routes::{AuthRoute, AuthRoutes};

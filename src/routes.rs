@@ -11,8 +11,10 @@ use leptos_router::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AuthRoute {
-    /// Email + password, then MFA if the user has a factor.
+    /// Email + password (or an emailed code), then MFA if the user has a factor.
     SignIn,
+    /// A new account: email, password, then the emailed code.
+    SignUp,
     /// The password-recovery wizard.
     Recover,
     /// Where emailed links land.
@@ -25,8 +27,9 @@ pub enum AuthRoute {
 
 impl AuthRoute {
     /// Every route.
-    pub const ALL: [AuthRoute; 5] = [
+    pub const ALL: [AuthRoute; 6] = [
         AuthRoute::SignIn,
+        AuthRoute::SignUp,
         AuthRoute::Recover,
         AuthRoute::Confirm,
         AuthRoute::Mfa,
@@ -37,6 +40,7 @@ impl AuthRoute {
     pub fn segment(self) -> &'static str {
         match self {
             AuthRoute::SignIn => "sign-in",
+            AuthRoute::SignUp => "sign-up",
             AuthRoute::Recover => "recover",
             AuthRoute::Confirm => "confirm",
             AuthRoute::Mfa => "mfa",
@@ -66,6 +70,7 @@ impl AuthRoute {
     pub(crate) fn page(self) -> AnyView {
         match self {
             AuthRoute::SignIn => view! { <pages::SignInPage/> }.into_any(),
+            AuthRoute::SignUp => crate::front::sign_up_page(),
             AuthRoute::Recover | AuthRoute::Confirm => crate::recovery::page(self),
             AuthRoute::Mfa => pages::step_up(),
             AuthRoute::Security => view! { <pages::SecurityPage/> }.into_any(),
@@ -91,6 +96,7 @@ pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment(base_segment(&base)) view=HostSection>
             <Route path=StaticSegment("sign-in") view=|| AuthRoute::SignIn.page()/>
+            <Route path=StaticSegment("sign-up") view=|| AuthRoute::SignUp.page()/>
             <Route path=StaticSegment("recover") view=|| AuthRoute::Recover.page()/>
             <Route path=StaticSegment("confirm") view=|| AuthRoute::Confirm.page()/>
             <Route path=StaticSegment("mfa") view=|| AuthRoute::Mfa.page()/>

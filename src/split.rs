@@ -1,5 +1,6 @@
 //! Split points: code that a first load does not run. Each feature declares its own with
-//! [`points!`], next to the views they show: the recovery wizard, its later steps and the
+//! [`points!`], next to the views they show: the sign-up page, the emailed-code step and the
+//! sign-in page's offers (`front`), the recovery wizard, its later steps and the
 //! emailed link's landing page (`recovery`), the step-up page and the sign-in page's passkey
 //! button (`pages`), the signed-in security screen, its forms, its passkeys section and what
 //! that section's buttons open (`security`), second-factor verification and the authenticator
@@ -140,6 +141,7 @@ const PACKS: &[Pack] = {
     use crate::AuthRoute::*;
     &[
         Pack { name: "recovery", route: Recover, stored_session: false, parts: &["recovery"] },
+        Pack { name: "sign_up", route: SignUp, stored_session: false, parts: &["sign_up"] },
         Pack { name: "confirm", route: Confirm, stored_session: false, parts: &["confirm"] },
         Pack { name: "security", route: Security, stored_session: true, parts: &["security"] },
         Pack {

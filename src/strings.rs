@@ -166,6 +166,31 @@ strings! {
     /// Storage is blocked: the session lives in this tab only.
     storage_blocked = "Your browser blocks storage for this site: you stay signed in only until this tab is closed or reloaded.",
 
+    /// Sign-up page heading, and the sign-in page's link to it.
+    sign_up_title = "Create an account",
+    /// Sign-up button.
+    sign_up_button = "Create account",
+    /// Sign-up page when the project takes no new accounts.
+    sign_up_closed = "New accounts cannot be made here.",
+    /// Sign-up page: back to sign-in.
+    have_account = "Already have an account? Sign in",
+    /// Sign-in page: passwordless sign-in.
+    code_sign_in = "Email me a sign-in code",
+    /// Code step heading (sign-up, sign-in code, confirming an address).
+    check_email_title = "Check your email",
+    /// Code step after a sign-up: worded for new and existing accounts alike; `{email}`.
+    sign_up_sent = "If {email} can be used for a new account, we sent a code to it. If you already have an account, sign in or reset your password instead.",
+    /// Code step after "Email me a sign-in code": the same for any address; `{email}`.
+    sign_in_code_sent = "If {email} can sign in here, we sent a sign-in code to it.",
+    /// Password sign-in of an address not confirmed yet; `{email}`.
+    unconfirmed_text = "{email} is not confirmed yet. We will send a code to confirm it.",
+    /// Code step: a pasted link of another kind or for another address.
+    link_not_used = "This link is not for this address or this step, so it was not used. Enter the code from the email instead.",
+    /// Link page for a sign-in link (sign-up, magic link, invitation).
+    confirm_sign_in_text = "Press Continue to use the link from your email.",
+    /// Link page: whose account a sign-in link signs in; `{email}`.
+    confirm_sign_in_for = "This link signs you in as {email}.",
+
     /// MFA heading (sign-in and step-up).
     mfa_title = "Two-step verification",
     /// Step-up explanation.

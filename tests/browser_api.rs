@@ -441,5 +441,5 @@ async fn the_browser_prompt_refuses_another_sites_relying_party_as_unavailable()
 #[wasm_bindgen_test]
 async fn settings_say_whether_passkeys_are_on() {
     // The test emulator runs without --webauthn.
-    assert_eq!(api().passkeys_enabled().await, Ok(false));
+    assert_eq!(api().settings().await.map(|s| s.passkeys), Ok(false));
 }

@@ -21,6 +21,7 @@ if (query !== search || fragment !== hash) {
 // [path, pack, only with a stored session], checked against src/split.rs PACKS by a test.
 const PACKS = [
   ["/auth/recover", "recovery", false],
+  ["/auth/sign-up", "sign_up", false],
   ["/auth/confirm", "confirm", false],
   ["/auth/security", "security", true],
   ["/auth/mfa", "mfa", true],

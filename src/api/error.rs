@@ -77,6 +77,8 @@ error_codes! {
     PhoneProviderDisabled = "phone_provider_disabled",
     /// Sign-ups are disabled.
     SignupDisabled = "signup_disabled",
+    /// A sign-in code for an unknown address while sign-up by code is off.
+    OtpDisabled = "otp_disabled",
     /// A user with this identifier already exists (sign-up).
     UserAlreadyExists = "user_already_exists",
     /// CAPTCHA missing or invalid.

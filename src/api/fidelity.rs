@@ -4,8 +4,9 @@
 //! give its `code`. The recordings replace each JWT by its claims; the claims are read by
 //! [`Claims::decode`] from a token rebuilt around them.
 
+use super::front::Settings;
 use super::types::{Challenge, Enrolled, TokenResponse, User};
-use super::webauthn::{Ceremony, FactorChallenge, Passkey, Settings};
+use super::webauthn::{Ceremony, FactorChallenge, Passkey};
 use super::{error::parse_error, ErrorCode};
 use crate::json::{self, FromJson, Value};
 use crate::session::claims::{tests::b64url, Aal, Claims};

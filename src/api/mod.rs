@@ -8,6 +8,8 @@ pub mod error;
 // Decodes the recordings of every area, security keys and passkeys included.
 #[cfg(all(test, feature = "webauthn"))]
 mod fidelity;
+mod front;
+pub use front::{Settings, SignedUp};
 mod mfa;
 pub mod pkce;
 mod recovery;

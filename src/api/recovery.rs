@@ -1,6 +1,7 @@
 //! Password recovery: `POST /recover` and `POST /verify`.
 
 use super::client::{GoTrue, Method};
+use super::front::{pkce, with_redirect};
 use super::{ApiError, TokenResponse};
 use crate::json::Object;
 
@@ -29,13 +30,9 @@ impl GoTrue {
         redirect_to: Option<&str>,
         code_challenge: Option<&str>,
     ) -> Result<(), ApiError> {
-        let path = match redirect_to {
-            Some(r) => ["/recover?redirect_to=", &encode_query(r)].concat(),
-            None => "/recover".to_owned(),
-        };
-        let body = Object::new().str("email", email).opt_str("code_challenge", code_challenge);
-        let body = body.opt_str("code_challenge_method", code_challenge.map(|_| "s256"));
-        self.send_raw(Method::Post, &path, None, Some(body.finish())).await.map(drop)
+        let path = with_redirect("/recover", redirect_to);
+        let body = pkce(Object::new().str("email", email), code_challenge).finish();
+        self.send_raw(Method::Post, &path, None, Some(body)).await.map(drop)
     }
 
     /// `POST /verify` with the emailed code: a new aal1 session (amr `otp`).

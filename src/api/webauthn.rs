@@ -88,15 +88,6 @@ impl FromJson for FactorChallenge {
     }
 }
 
-/// `GET /settings`: only whether passkeys are on.
-pub(super) struct Settings(bool);
-
-impl FromJson for Settings {
-    fn from_json(v: &Value) -> Option<Self> {
-        Some(Settings(v.get("passkeys_enabled").and_then(Value::as_bool).unwrap_or(false)))
-    }
-}
-
 /// The relying party the browser is on: `rp_id` its host name, `rp_origins` its origin.
 pub struct RelyingParty<'a> {
     /// The page's host name.
@@ -130,12 +121,6 @@ fn credential_body(challenge_id: &str, credential: &str) -> Option<String> {
 }
 
 impl GoTrue {
-    /// `GET /settings`: whether passkeys are on.
-    pub async fn passkeys_enabled(&self) -> Result<bool, ApiError> {
-        let settings: Settings = self.send(Method::Get, "/settings", None, None).await?;
-        Ok(settings.0)
-    }
-
     /// `POST /factors` for a security key (the credential is made by its first challenge).
     pub async fn enroll_webauthn(
         &self,
@@ -267,8 +252,6 @@ mod tests {
         assert_eq!(list[0].friendly_name, "Laptop");
         assert_eq!((list[0].last_used_at.as_deref(), list[1].friendly_name.as_str()), (None, ""));
         assert!(read::<Vec<Passkey>>(r#"[{"friendly_name":"no id"}]"#).is_none());
-        assert!(read::<Settings>(r#"{"passkeys_enabled":true}"#).unwrap().0);
-        assert!(!read::<Settings>(r#"{"external":{}}"#).unwrap().0);
     }
 
     #[test]

@@ -137,6 +137,14 @@ pub fn CodeField(
     }
 }
 
+/// How long an emailed code lasts, said on a code step (`None` when the project says nothing).
+pub(crate) fn code_expiry(s: &crate::Strings, secs: u32) -> Option<String> {
+    crate::otp::expiry_minutes(secs).map(|m| match m {
+        1 => s.code_expiry_minute.to_owned(),
+        m => s.count(s.code_expiry, m.into()),
+    })
+}
+
 /// A "send a new code" button that counts down `seconds` (shown and announced once when it
 /// starts); disabled while counting or while `pending`.
 #[component]

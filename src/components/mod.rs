@@ -16,6 +16,7 @@ pub use buttons::{BusyButton, StopWaiting};
 pub use factor_verify::factor_label;
 pub(crate) use factor_verify::factor_verify;
 pub use feedback::{Alert, Heading, Status, SubmitButton};
+pub(crate) use fields::code_expiry;
 pub use fields::{CodeField, Field, ResendButton};
 pub use password::{acceptable as password_acceptable, NewPasswordFields, PasswordField};
 #[cfg(feature = "qr")]

@@ -1,9 +1,12 @@
-//! Sign-in at `{base}/sign-in?next=...`: email + password (or a passkey), then the second factor
-//! when the user has one, then the validated `next`. A user already signed in at their level goes straight on.
+//! Sign-in at `{base}/sign-in?next=...`: email + password (or a passkey, or an emailed code),
+//! then the second factor when the user has one, then the validated `next`. A user already
+//! signed in at their level goes straight on.
 
+use crate::api::ErrorCode;
 use crate::api::LogoutScope;
 use crate::components::task::run;
 use crate::components::{Alert, Field, Heading, PasswordField, SubmitButton};
+use crate::front::{CodeFor, CodeKind};
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::prelude::*;
@@ -47,10 +50,17 @@ pub fn SignInPage() -> impl IntoView {
             auth.navigate(&next.get_untracked());
         }
     });
+    // The address stays when the code step goes back to the form.
+    let email = RwSignal::new(String::new());
+    let code = RwSignal::new(None::<CodeFor>);
+    let form = move || match code.get() {
+        Some(c) => crate::front::email_code(c, Callback::new(move |_| code.set(None))),
+        None => view! { <PasswordStep email code/> }.into_any(),
+    };
     view! {
         <section class="lsa-card">
             {move || match shown.get() {
-                Arrival::Form => view! { <PasswordStep/> }.into_any(),
+                Arrival::Form => form.into_any(),
                 Arrival::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
                 Arrival::Wait | Arrival::Done => ().into_any(),
             }}
@@ -59,10 +69,9 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 #[component]
-fn PasswordStep() -> impl IntoView {
+fn PasswordStep(email: RwSignal<String>, code: RwSignal<Option<CodeFor>>) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -74,11 +83,17 @@ fn PasswordStep() -> impl IntoView {
         }
         error.set(None);
         // On success the page moves on by itself (see `arrival`); the inputs stay otherwise.
-        let work = async move { auth.sign_in_password(&e, &p).await };
-        run(pending, work, move |r| {
-            if let Err(err) = r {
-                error.set(Some(s.error(&err)));
+        let work = {
+            let e = e.clone();
+            async move { auth.sign_in_password(&e, &p).await }
+        };
+        run(pending, work, move |r| match r {
+            // Not confirmed yet: a new confirmation code, entered in place.
+            Err(err) if err.is(&ErrorCode::EmailNotConfirmed) => {
+                code.set(Some(CodeFor { email: e, kind: CodeKind::Unconfirmed, wait: 0 }))
             }
+            Err(err) => error.set(Some(s.error(&err))),
+            Ok(()) => {}
         });
     };
     view! {
@@ -91,6 +106,7 @@ fn PasswordStep() -> impl IntoView {
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
         {super::passkey_offer(error)}
+        {crate::front::sign_in_offers(email, code, error)}
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
         </nav>

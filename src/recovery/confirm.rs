@@ -1,7 +1,8 @@
-//! `{base}/confirm`: where emailed links land. Three shapes: `?token_hash=…&type=recovery`
-//! (verified only when the user presses Continue, so mail scanners cannot use the link up),
-//! `?code=…` (PKCE; needs this tab's verifier), and GoTrue's redirect with tokens (or an error)
-//! in the fragment. After a session exists the wizard continues at step 3 or 4.
+//! `{base}/confirm`: where emailed links land. Three shapes: `?token_hash=…&type=…` (verified
+//! only when the user presses Continue, so mail scanners cannot use the link up), `?code=…`
+//! (PKCE; needs this tab's verifier), and GoTrue's redirect with tokens (or an error) in the
+//! fragment. A reset link's session goes on in the wizard at step 3 or 4; a sign-in link's
+//! (sign-up, magic link, invitation) signs in once the person has seen whose account it is.
 
 use super::flow::{Step, WizardState};
 use crate::api::{ApiError, ErrorCode, TokenResponse};
@@ -68,12 +69,22 @@ pub fn parse_landing(query: &str, fragment: &str) -> Landing {
     }
 }
 
-/// Whether this page handles the landing (password-reset links only).
+/// Whether this page handles the landing: reset links and sign-in links.
 fn expected(landing: &Landing) -> bool {
     match landing {
-        Landing::Tokens { kind, .. } | Landing::TokenHash { kind, .. } => kind == "recovery",
+        Landing::Tokens { kind, .. } | Landing::TokenHash { kind, .. } => {
+            kind == "recovery" || crate::landing::signs_in(kind)
+        }
         _ => true,
     }
+}
+
+/// Whether a verified session is a sign-in link's: not a reset session, for the user it names,
+/// from a link that declared a sign-in type (or none: a PKCE code).
+fn signs_in(resp: &TokenResponse, declared: Option<&str>) -> bool {
+    let claims = crate::session::claims::Claims::decode(&resp.access_token);
+    declared.is_none_or(crate::landing::signs_in)
+        && claims.is_ok_and(|c| !c.is_recovery() && c.sub == resp.user.id)
 }
 
 /// Removes the link's tokens from the address bar and the history entry.
@@ -94,6 +105,8 @@ enum Stage {
     Ready,
     /// Verified: shows whose link it is and waits for the press that adopts it.
     Account(TokenResponse),
+    /// A sign-in link's session: shows whose account it signs in to, waits for the press.
+    SignIn(TokenResponse),
     /// Nothing to do but request a code.
     Failed,
 }
@@ -142,6 +155,8 @@ pub fn ConfirmPage() -> impl IntoView {
     let verified = {
         let adopt = adopt.clone();
         move |resp: TokenResponse| match judge_link(auth, &resp, declared.as_deref(), None) {
+            // Named before anything is adopted, whoever is signed in here.
+            _ if signs_in(&resp, declared.as_deref()) => stage.set(Stage::SignIn(resp)),
             Decision::Refuse(_) => fail(s.confirm_wrong_type.to_owned()),
             Decision::Hold { replaces: None } => adopt(resp),
             Decision::Hold { replaces: Some(_) } => stage.set(Stage::Account(resp)),
@@ -184,6 +199,7 @@ pub fn ConfirmPage() -> impl IntoView {
                 run(pending, work, move |r| match r {
                     // Always named before it is held, whoever is signed in here.
                     Ok(resp) => match judge_link(auth, &resp, Some(&kind), None) {
+                        _ if signs_in(&resp, Some(&kind)) => stage.set(Stage::SignIn(resp)),
                         Decision::Refuse(_) => fail(s.confirm_wrong_type.to_owned()),
                         Decision::Hold { .. } => stage.set(Stage::Account(resp)),
                     },
@@ -215,13 +231,46 @@ pub fn ConfirmPage() -> impl IntoView {
             }
             .into_any()
         }
+        Stage::SignIn(resp) => {
+            let email = resp.user.email.clone();
+            let other = other_account(auth, &resp);
+            let sign_in = auth.path_keeping_next(AuthRoute::SignIn);
+            let go = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                // The sign-in page goes on to `next`, or asks for the second factor first.
+                match auth.adopt_link(resp.clone()) {
+                    Ok(()) => auth.navigate(&sign_in),
+                    Err(e) => fail(failed_with(&e)),
+                }
+            };
+            view! {
+                <p role="status">{s.confirm_sign_in_for.replace("{email}", &email)}</p>
+                {other.map(|o| view! { <p class="lsa-alert">{s.confirm_replaces.replace("{email}", &o)}</p> })}
+                <form class="lsa-form" on:submit=go>
+                    <button type="submit" class="lsa-button" disabled=move || pending.get()>
+                        {s.confirm_continue_as.replace("{email}", &email)}
+                    </button>
+                </form>
+            }
+            .into_any()
+        }
         _ => ().into_any(),
+    };
+    // A sign-in link's page speaks of signing in; a PKCE code says its kind only once used.
+    let (title, text) = match &landing {
+        Landing::TokenHash { kind, .. } | Landing::Tokens { kind, .. }
+            if crate::landing::signs_in(kind) =>
+        {
+            (s.sign_in_title, s.confirm_sign_in_text)
+        }
+        Landing::Code(_) => (s.continue_, s.confirm_sign_in_text),
+        _ => (s.confirm_title, s.confirm_text),
     };
     view! {
         <section class="lsa-card">
-            <Heading text=s.confirm_title/>
+            <Heading text=title/>
             <Show when=move || stage.get() == Stage::Ready && needs_press fallback=|| ()>
-                <p>{s.confirm_text}</p>
+                <p>{text}</p>
                 <form class="lsa-form" on:submit={
                     let press = press.clone();
                     move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); press(); }
@@ -320,12 +369,16 @@ mod tests {
     }
 
     #[test]
-    fn other_link_types_are_refused() {
+    fn sign_in_links_are_expected_other_types_refused() {
         let signup = parse_landing("", "#access_token=a.b.c&refresh_token=r&type=signup");
-        assert!(!expected(&signup));
+        assert!(expected(&signup));
+        for kind in ["signup", "magiclink", "email", "invite", "recovery"] {
+            assert!(expected(&parse_landing(&format!("?token_hash=x&type={kind}"), "")), "{kind}");
+        }
         let untyped = parse_landing("", "#access_token=a.b.c&refresh_token=r");
         assert!(!expected(&untyped), "tokens without a type are not a reset link");
-        assert!(!expected(&parse_landing("?token_hash=x&type=magiclink", "")));
+        assert!(!expected(&parse_landing("?token_hash=x&type=email_change", "")));
+        assert!(!expected(&parse_landing("?token_hash=x&type=other", "")));
         assert!(expected(&parse_landing("?token_hash=x", "")), "the documented link's type");
         assert!(expected(&parse_landing("?code=c", "")));
     }

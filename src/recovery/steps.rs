@@ -6,7 +6,7 @@ use crate::api::{ApiError, ErrorCode, TokenResponse};
 use crate::components::task::run;
 use crate::components::{Alert, CodeField, Field, Heading, ResendButton, Status, SubmitButton};
 use crate::landing::{declared_ok, Decision, Refusal};
-use crate::otp::{expiry_minutes, mask_email, LinkToken};
+use crate::otp::{mask_email, LinkToken};
 use crate::platform::browser;
 use crate::{AuthRoute, AuthStore};
 use leptos::prelude::*;
@@ -135,10 +135,7 @@ pub fn CodeStep() -> impl IntoView {
     let s = auth.strings();
     let config = auth.config();
     let len = config.otp_length;
-    let expiry = expiry_minutes(config.otp_expiry_secs).map(|m| match m {
-        1 => s.code_expiry_minute.to_owned(),
-        m => s.count(s.code_expiry, m.into()),
-    });
+    let expiry = crate::components::code_expiry(s, config.otp_expiry_secs);
     let wizard = expect_context::<Wizard>();
     let email = wizard.state.with_untracked(|w| w.email.clone());
     let code = RwSignal::new(String::new());

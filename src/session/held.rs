@@ -52,8 +52,7 @@ impl AuthStore {
             } else {
                 AuthState::SignedOut
             };
-            let store =
-                AuthStore::with(config, restored, self.nav, self.passkeys_on, self.language);
+            let store = AuthStore::with(config, restored, self.nav, self.settings, self.language);
             store.schedule_refresh();
             store
         };

@@ -1,6 +1,6 @@
 //! The auth store: the one way in to the session. Screens and hosts read its signals
 //! (`signals.rs`) and call its commands, one file per feature: `sign_in.rs`, `user.rs`,
-//! `recovery.rs`, `factors.rs`, `webauthn.rs`, `step_up.rs`. Only the store talks to the GoTrue
+//! `front.rs`, `recovery.rs`, `factors.rs`, `webauthn.rs`, `step_up.rs`. Only the store talks to the GoTrue
 //! client (`request.rs`) and changes the session, here, through [`AuthStore::adopt_response`],
 //! [`AuthStore::set_user`] and [`AuthStore::clear_session`]; `refresh.rs` keeps it alive, `tabs.rs`
 //! follows other tabs, `nav.rs` moves between pages and `provider.rs` hands the store out.
@@ -23,6 +23,7 @@ pub mod aal;
 pub mod claims;
 mod events;
 mod factors;
+mod front;
 mod held;
 #[cfg(feature = "test-internals")]
 mod internals;
@@ -70,8 +71,8 @@ pub struct AuthStore {
     /// Bumped on every state change: a user read that started before one is dropped.
     changes: StoredValue<u64>,
     nav: StoredValue<Nav, LocalStorage>,
-    /// Whether the server has passkeys on, once asked (`GET /settings`).
-    passkeys_on: StoredValue<Option<bool>>,
+    /// The server's settings, once asked (`GET /settings`).
+    settings: StoredValue<Option<crate::api::Settings>>,
     /// The texts of the language shown; `None` while its locale file loads.
     language: RwSignal<Option<&'static Strings>>,
 }
@@ -94,13 +95,13 @@ impl AuthStore {
         }
     }
 
-    /// A store in `state` with fresh bookkeeping; the router, the server's passkey setting and
+    /// A store in `state` with fresh bookkeeping; the router, the server's settings and
     /// the language are given (a held store shares the app store's).
     fn with(
         config: AuthConfig,
         state: AuthState,
         nav: StoredValue<Nav, LocalStorage>,
-        passkeys_on: StoredValue<Option<bool>>,
+        settings: StoredValue<Option<crate::api::Settings>>,
         language: RwSignal<Option<&'static Strings>>,
     ) -> Self {
         AuthStore {
@@ -113,7 +114,7 @@ impl AuthStore {
             last_refresh_ms: StoredValue::new(f64::MIN),
             changes: StoredValue::new(0),
             nav,
-            passkeys_on,
+            settings,
             language,
         }
     }

@@ -37,6 +37,12 @@ impl AuthStore {
         self.config.with_value(|c| route.path(&c.base))
     }
 
+    /// The path of an auth page with this page's `next` (sign-in ↔ sign-up keep where to go).
+    pub(crate) fn path_keeping_next(&self, route: crate::AuthRoute) -> String {
+        let next = leptos::prelude::untrack(|| self.next());
+        self.config.with_value(|c| route.path_with_next(&c.base, &next))
+    }
+
     /// Navigates within the app's router (the host's, or the standalone app's own).
     pub fn navigate(&self, path: &str) {
         self.nav.with_value(|n| (n.go)(path, false));

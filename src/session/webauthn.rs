@@ -6,7 +6,6 @@ use super::{AuthEvent, AuthStore};
 use crate::api::webauthn::{credential, Ceremony, Passkey, RelyingParty};
 use crate::api::ApiError;
 use crate::platform::authenticator;
-use leptos::prelude::*;
 
 impl AuthStore {
     /// Whether this browser can use security keys and passkeys here.
@@ -26,16 +25,7 @@ impl AuthStore {
         if !authenticator::available() {
             return false;
         }
-        if let Some(on) = self.passkeys_on.get_value() {
-            return on;
-        }
-        match self.request(self.api().passkeys_enabled()).await {
-            Ok(on) => {
-                self.passkeys_on.set_value(Some(on));
-                on
-            }
-            Err(_) => false,
-        }
+        self.settings().await.is_some_and(|s| s.passkeys)
     }
 
     async fn key_ceremony(&self, factor_id: &str) -> Result<Ceremony, ApiError> {

@@ -1,0 +1,217 @@
+//! The emailed-code step: what was mailed and to which address, the code (or the pasted link),
+//! "Send a new code" with its countdown, and "Use a different email".
+
+use super::offers::MAIL_INTERVAL_SECS;
+use super::{CodeFor, CodeKind};
+use crate::api::{ApiError, ErrorCode};
+use crate::components::task::run;
+use crate::components::{
+    code_expiry, Alert, CodeField, Heading, ResendButton, Status, SubmitButton,
+};
+use crate::landing::same_address;
+use crate::otp::LinkToken;
+use crate::AuthStore;
+use leptos::prelude::*;
+
+/// Whether `address` could be an email address (the server checks it for real).
+pub(super) fn looks_like_email(address: &str) -> bool {
+    address.len() >= 3 && address.contains('@')
+}
+
+/// A mail request's answer as the seconds before the next may be asked for. A rate limit
+/// counts as sent (the earlier mail's code still works), with the seconds GoTrue gives:
+/// pressing again waits for the countdown instead of asking the server.
+pub(super) fn sent(r: Result<(), ApiError>) -> Result<u32, ApiError> {
+    match r {
+        Ok(()) => Ok(MAIL_INTERVAL_SECS),
+        Err(e) if e.is(&ErrorCode::OverEmailSendRateLimit) => {
+            Ok(e.retry_after_secs().unwrap_or(MAIL_INTERVAL_SECS))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether a pasted link may be verified here: sign-in links only (a reset link is the
+/// wizard's), checked before it is spent.
+fn sign_in_link(link: &LinkToken) -> bool {
+    match link {
+        LinkToken::TokenHash { kind, .. } => crate::landing::signs_in(kind),
+        LinkToken::Code(_) => true,
+    }
+}
+
+/// Verifies a pasted link and signs in with it when it is a sign-in link for `email`; `Ok(false)`
+/// when it is not (nothing is adopted).
+async fn use_link(auth: AuthStore, email: String, link: LinkToken) -> Result<bool, ApiError> {
+    if !sign_in_link(&link) {
+        return Ok(false);
+    }
+    let resp = auth.verify_link(link).await?;
+    let recovery = crate::session::claims::Claims::decode(&resp.access_token)
+        .map_or(true, |c| c.is_recovery());
+    if recovery || !same_address(&resp.user.email, &email) {
+        return Ok(false);
+    }
+    auth.adopt_link(resp).map(|()| true)
+}
+
+/// The step. Once the code is verified the store is signed in, and the page around it moves
+/// on (to the second factor when the user has one).
+#[component]
+pub(super) fn CodeStep(code: CodeFor, back: Callback<()>) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let config = auth.config();
+    let len = config.otp_length;
+    let CodeFor { email, kind, wait } = code;
+    let mailed = RwSignal::new(kind != CodeKind::Unconfirmed);
+    let seconds = RwSignal::new(wait);
+    let value = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let field_error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let text = match kind {
+        CodeKind::SignUp => s.sign_up_sent,
+        CodeKind::SignIn => s.sign_in_code_sent,
+        CodeKind::Unconfirmed => s.unconfirmed_text,
+    }
+    .replace("{email}", &email);
+
+    let failed = move |e: ApiError| match e {
+        e if e.is(&ErrorCode::OtpExpired) => field_error.set(Some(s.error(&e))),
+        ApiError::Decode(_) => error.set(Some(s.confirm_other_browser.to_owned())),
+        e => error.set(Some(s.error(&e))),
+    };
+    let verify = {
+        let email = email.clone();
+        move |c: String| {
+            error.set(None);
+            field_error.set(None);
+            let email = email.clone();
+            let as_kind = if kind == CodeKind::SignIn { "email" } else { "signup" };
+            let work = async move { auth.verify_email(&email, &c, as_kind).await };
+            run(pending, work, move |r| r.unwrap_or_else(failed));
+        }
+    };
+    let on_link = {
+        let email = email.clone();
+        Callback::new(move |link: LinkToken| {
+            error.set(None);
+            let work = use_link(auth, email.clone(), link);
+            run(pending, work, move |r| match r {
+                Ok(true) => {}
+                Ok(false) => error.set(Some(s.link_not_used.to_owned())),
+                Err(e) => failed(e),
+            });
+        })
+    };
+    let mail = {
+        let email = email.clone();
+        move |()| {
+            error.set(None);
+            let email = email.clone();
+            let work = async move {
+                match kind {
+                    CodeKind::SignIn => auth.send_sign_in_code(&email).await,
+                    _ => auth.resend_confirmation(&email).await,
+                }
+            };
+            run(pending, work, move |r| match sent(r) {
+                Ok(wait) => {
+                    seconds.set(wait);
+                    mailed.set(true);
+                    status.set(Some(s.code_resent.to_owned()));
+                }
+                Err(e) => error.set(Some(s.error(&e))),
+            });
+        }
+    };
+    let submit = {
+        let verify = verify.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let c = value.get_untracked();
+            if crate::otp::is_complete(&c, len) {
+                verify(c);
+            } else {
+                field_error.set(Some(s.count(s.code_hint, len as u64)));
+            }
+        }
+    };
+    let on_complete = Callback::new(verify);
+    let expiry = code_expiry(s, config.otp_expiry_secs);
+    let mail_first = {
+        let mail = mail.clone();
+        move || {
+            let mail = mail.clone();
+            view! {
+                <p>
+                    <button type="button" class="lsa-button" disabled=move || pending.get() on:click=move |_| mail(())>
+                        {s.send_code}
+                    </button>
+                </p>
+            }
+        }
+    };
+    view! {
+        <Heading text=s.check_email_title/>
+        <p>{text}</p>
+        <Status message=status/>
+        <Show when=move || mailed.get() fallback=mail_first>
+            {expiry.clone().map(|t| view! { <p class="lsa-muted">{t}</p> })}
+            <form class="lsa-form" on:submit=submit.clone()>
+                <CodeField
+                    id="lsa-code"
+                    label=s.code_label
+                    value=value
+                    len=len
+                    hint=s.count(s.code_hint, len as u64)
+                    error=field_error
+                    on_complete=on_complete
+                    on_link=on_link
+                />
+                <SubmitButton label=s.verify pending=pending/>
+            </form>
+            <ResendButton seconds=seconds pending=pending on_press=Callback::new(mail.clone())/>
+        </Show>
+        <Alert message=error/>
+        <p>
+            <button type="button" class="lsa-link-button" on:click=move |_| back.run(())>{s.change_email}</button>
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::parse_error;
+
+    #[test]
+    fn a_rate_limit_counts_as_sent_with_the_servers_seconds() {
+        assert_eq!(sent(Ok(())), Ok(MAIL_INTERVAL_SECS));
+        let body = r#"{"code":"over_email_send_rate_limit","message":"For security purposes, you can only request this after 37 seconds."}"#;
+        assert_eq!(sent(Err(ApiError::Auth(parse_error(429, None, body)))), Ok(37));
+        let other = ApiError::Auth(parse_error(422, None, r#"{"code":"validation_failed"}"#));
+        assert_eq!(sent(Err(other.clone())), Err(other));
+    }
+
+    #[test]
+    fn only_sign_in_links_are_verified_here() {
+        let hash = |kind: &str| LinkToken::TokenHash { token_hash: "h".into(), kind: kind.into() };
+        for kind in ["signup", "magiclink", "email", "invite"] {
+            assert!(sign_in_link(&hash(kind)), "{kind}");
+        }
+        for kind in ["recovery", "email_change", ""] {
+            assert!(!sign_in_link(&hash(kind)), "{kind}");
+        }
+        assert!(sign_in_link(&LinkToken::Code("c".into())), "checked by its token after");
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(looks_like_email("a@b"));
+        assert!(!looks_like_email("ab"));
+        assert!(!looks_like_email("abc"));
+    }
+}

@@ -1,0 +1,141 @@
+//! `{base}/sign-up`: email, password (the policy and its checklist, as for a new password), the
+//! profile fields the host asks for, then the code step, or signed in at once when the project
+//! confirms addresses by itself.
+
+use super::{CodeFor, CodeKind};
+use crate::api::{ApiError, ErrorCode};
+use crate::components::task::{run, spawn};
+use crate::components::{
+    password_acceptable, Alert, Field, Heading, NewPasswordFields, SubmitButton,
+};
+use crate::AuthRoute;
+use leptos::prelude::*;
+
+/// The page: the form, then the code step. Once signed in (here or in another tab) it hands
+/// over to the sign-in page, which goes on to `next` or asks for the second factor.
+#[component]
+pub(super) fn SignUpPage() -> impl IntoView {
+    let auth = crate::use_auth();
+    let email = RwSignal::new(String::new());
+    let code = RwSignal::new(None::<CodeFor>);
+    let state = auth.state();
+    let sign_in = auth.path_keeping_next(AuthRoute::SignIn);
+    {
+        let sign_in = sign_in.clone();
+        Effect::new(move |_| {
+            if state.with(|s| s.session().is_some()) {
+                auth.replace(&sign_in);
+            }
+        });
+    }
+    view! {
+        {move || match code.get() {
+            Some(c) => super::email_code(c, Callback::new(move |_| code.set(None))),
+            None => view! { <SignUpForm email code sign_in=sign_in.clone()/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SignUpForm(
+    email: RwSignal<String>,
+    code: RwSignal<Option<CodeFor>>,
+    sign_in: String,
+) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let config = auth.config();
+    let policy = config.password_policy;
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let reasons = RwSignal::new(Vec::<String>::new());
+    let error = RwSignal::new(None::<String>);
+    let field_error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    // Closed when the server says so (unknown: open; the server refuses then).
+    let closed = RwSignal::new(false);
+    spawn(async move { auth.settings().await }, move |got| {
+        closed.set(got.is_some_and(|g| !g.sign_up));
+    });
+    let profile: Vec<_> =
+        config.sign_up_fields.into_iter().map(|f| (f, RwSignal::new(String::new()))).collect();
+    let data = {
+        let profile = profile.clone();
+        move || {
+            let filled: Vec<_> = profile
+                .iter()
+                .map(|(f, v)| (f.key, v.get_untracked().trim().to_owned()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            (!filled.is_empty()).then(|| {
+                filled.iter().fold(crate::json::Object::new(), |o, (k, v)| o.str(k, v)).finish()
+            })
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = email.get_untracked().trim().to_owned();
+        if !super::code::looks_like_email(&address) {
+            field_error.set(Some(s.err_email_invalid.to_owned()));
+            return;
+        }
+        field_error.set(None);
+        let (pw, again) = (password.get_untracked(), confirm.get_untracked());
+        if !password_acceptable(&policy, &pw, &again) {
+            error.set(Some(s.err_password_checks.to_owned()));
+            return;
+        }
+        error.set(None);
+        let (to, data) = (address.clone(), data());
+        let work = async move { auth.sign_up(&to, &pw, data).await };
+        run(pending, work, move |r| {
+            let mailed = match r {
+                // Signed in: the page moves on by itself.
+                Ok(true) => return,
+                Ok(false) => Ok(()),
+                Err(e) => Err(e),
+            };
+            match super::code::sent(mailed) {
+                Ok(wait) => {
+                    code.set(Some(CodeFor { email: address, kind: CodeKind::SignUp, wait }))
+                }
+                Err(e) if e.is(&ErrorCode::ValidationFailed) => {
+                    field_error.set(Some(s.err_email_invalid.to_owned()))
+                }
+                Err(e) => {
+                    if let ApiError::Auth(a) = &e {
+                        reasons.set(a.weak_reasons.clone());
+                    }
+                    error.set(Some(s.error(&e)));
+                }
+            }
+        });
+    };
+    let fields = profile
+        .into_iter()
+        .map(|(f, value)| {
+            let id = ["lsa-data-", f.key].concat();
+            view! {
+                <div class="lsa-field">
+                    <label for=id.clone()>{f.label}</label>
+                    <input id=id class="lsa-input" type="text" name=f.key autocomplete=f.autocomplete
+                        prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <Heading text=s.sign_up_title/>
+        <Show when=move || closed.get()>
+            <p class="lsa-alert" role="alert">{s.sign_up_closed}</p>
+        </Show>
+        <form class="lsa-form" on:submit=submit novalidate>
+            <Field id="lsa-email" label=s.email_label value=email kind="email" autocomplete="email" error=field_error/>
+            {fields}
+            <NewPasswordFields password confirm username=email server_reasons=reasons/>
+            <Alert message=error/>
+            <SubmitButton label=s.sign_up_button pending=pending/>
+        </form>
+        <p><a href=sign_in>{s.have_account}</a></p>
+    }
+}

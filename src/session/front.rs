@@ -1,0 +1,92 @@
+//! The front door by email: signing up, a sign-in code instead of a password, confirming an
+//! address, a link's session once its page has named the account; and the server's settings.
+//! The mails' links land on the confirm page with the page's `next`.
+
+use super::{AuthEvent, AuthStore};
+use crate::api::{ApiError, ErrorCode, Settings, SignedUp, TokenResponse};
+use crate::AuthRoute;
+use leptos::prelude::*;
+
+impl AuthStore {
+    /// The server's settings, asked once per page load (`None` when it cannot be reached).
+    pub(crate) async fn settings(&self) -> Option<Settings> {
+        if let Some(known) = self.settings.get_value() {
+            return Some(known);
+        }
+        let known = self.request(self.api().settings()).await.ok()?;
+        self.settings.set_value(Some(known));
+        Some(known)
+    }
+
+    /// Where the mails' links land (`{base}/confirm` with this page's `next`), and the PKCE
+    /// challenge when links use PKCE.
+    async fn landing(&self) -> Result<(String, Option<String>), ApiError> {
+        let confirm =
+            self.config.with_value(|c| AuthRoute::Confirm.path_with_next(&c.base, &self.next()));
+        let challenge = match self.config.with_value(|c| c.pkce) {
+            true => Some(crate::api::pkce::begin().await?),
+            false => None,
+        };
+        Ok(([crate::platform::browser::origin(), confirm].concat(), challenge))
+    }
+
+    /// Makes an account. `Ok(true)`: signed in at once (the project confirms addresses by
+    /// itself); `Ok(false)`: a code and link were mailed. An address that already has an
+    /// account answers `Ok(false)` too (GoTrue makes up a user and mails nothing), and so does
+    /// a sign-up again within the mail interval: nothing here tells them apart.
+    pub(crate) async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        data: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let (to, challenge) = self.landing().await?;
+        let api = self.api();
+        let call = api.sign_up(email, password, data.as_deref(), Some(&to), challenge.as_deref());
+        match self.request(call).await {
+            Ok(SignedUp::Session(resp)) => {
+                self.adopt_response(*resp, AuthEvent::SignedIn).map(|()| true)
+            }
+            Ok(SignedUp::CheckEmail) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Mails a sign-in code (and link) to `email`. Whether the address has an account is not
+    /// told: GoTrue's `otp_disabled` (unknown address, sign-up by code off) answers as a sent
+    /// code does.
+    pub(crate) async fn send_sign_in_code(&self, email: &str) -> Result<(), ApiError> {
+        let (to, challenge) = self.landing().await?;
+        let create = self.config.with_value(|c| c.code_sign_up);
+        let api = self.api();
+        let call = api.send_otp(email, create, Some(&to), challenge.as_deref());
+        match self.request(call).await {
+            Err(e) if e.is(&ErrorCode::OtpDisabled) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Mails a new sign-up confirmation to `email` (GoTrue answers the same for any address).
+    pub(crate) async fn resend_confirmation(&self, email: &str) -> Result<(), ApiError> {
+        let (to, _) = self.landing().await?;
+        self.request(self.api().resend("signup", email, Some(&to))).await
+    }
+
+    /// Signs in with an emailed code: `kind` is `signup` for a sign-up's confirmation, `email`
+    /// for a sign-in code. A user with a verified factor then needs it, as after a password.
+    pub(crate) async fn verify_email(
+        &self,
+        email: &str,
+        code: &str,
+        kind: &str,
+    ) -> Result<(), ApiError> {
+        let resp = self.request(self.api().verify_email_code(email, code, kind)).await?;
+        self.adopt_response(resp, AuthEvent::SignedIn)
+    }
+
+    /// Signs in with the session of a verified sign-in link (sign-up, magic link, invite),
+    /// once its page has named the account.
+    pub(crate) fn adopt_link(&self, resp: TokenResponse) -> Result<(), ApiError> {
+        self.adopt_response(resp, AuthEvent::SignedIn)
+    }
+}
