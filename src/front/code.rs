@@ -2,7 +2,7 @@
 //! "Send a new code" with its countdown, and "Use a different email".
 
 use super::offers::MAIL_INTERVAL_SECS;
-use super::{CodeFor, CodeKind};
+use super::CodeKind;
 use crate::api::{ApiError, ErrorCode};
 use crate::components::task::run;
 use crate::components::{
@@ -32,7 +32,8 @@ pub(super) fn sent(r: Result<(), ApiError>) -> Result<u32, ApiError> {
 }
 
 /// Whether a pasted link may be verified here: sign-in links only (a reset link is the
-/// wizard's), checked before it is spent.
+/// wizard's), checked before it is spent. A PKCE code works only in the browser that asked
+/// for it, this one.
 fn sign_in_link(link: &LinkToken) -> bool {
     match link {
         LinkToken::TokenHash { kind, .. } => crate::landing::signs_in(kind),
@@ -47,24 +48,27 @@ async fn use_link(auth: AuthStore, email: String, link: LinkToken) -> Result<boo
         return Ok(false);
     }
     let resp = auth.verify_link(link).await?;
-    let recovery = crate::session::claims::Claims::decode(&resp.access_token)
-        .map_or(true, |c| c.is_recovery());
-    if recovery || !same_address(&resp.user.email, &email) {
+    if !same_address(&resp.user.email, &email) {
         return Ok(false);
     }
     auth.adopt_link(resp).map(|()| true)
 }
 
-/// The step. Once the code is verified the store is signed in, and the page around it moves
-/// on (to the second factor when the user has one).
+/// The step for `email`; `wait`: seconds before another mail may be asked for. A sign-in
+/// code is mailed as the step opens. Once the code is verified the store is signed in, and
+/// the page around it moves on (to the second factor when the user has one).
 #[component]
-pub(super) fn CodeStep(code: CodeFor, back: Callback<()>) -> impl IntoView {
+pub(super) fn CodeStep(
+    email: String,
+    kind: CodeKind,
+    wait: u32,
+    back: Callback<()>,
+) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let config = auth.config();
     let len = config.otp_length;
-    let CodeFor { email, kind, wait } = code;
-    let mailed = RwSignal::new(kind != CodeKind::Unconfirmed);
+    let mailed = RwSignal::new(kind == CodeKind::SignUp);
     let seconds = RwSignal::new(wait);
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -139,6 +143,9 @@ pub(super) fn CodeStep(code: CodeFor, back: Callback<()>) -> impl IntoView {
             }
         }
     };
+    if kind == CodeKind::SignIn {
+        mail(());
+    }
     let on_complete = Callback::new(verify);
     let expiry = code_expiry(s, config.otp_expiry_secs);
     let mail_first = {

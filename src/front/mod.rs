@@ -16,39 +16,26 @@ use leptos::prelude::*;
 
 /// What an emailed code is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CodeKind {
+enum CodeKind {
     /// A sign-up's confirmation, mailed already.
     SignUp,
-    /// A sign-in code, mailed already.
+    /// A sign-in code, mailed when the step opens.
     SignIn,
     /// Password sign-in answered `email_not_confirmed`: a confirmation is mailed on a press.
     Unconfirmed,
-}
-
-/// The code step's address and purpose.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct CodeFor {
-    /// The address the code was mailed to.
-    pub email: String,
-    /// What it is for.
-    pub kind: CodeKind,
-    /// Seconds before another mail may be asked for.
-    pub wait: u32,
 }
 
 crate::split::points! {
     /// The sign-up page.
     #[part(sign_up, card)]
     pub(crate) fn sign_up_page() => view! { <sign_up::SignUpPage/> };
-    /// The code step; `back` leaves it ("Use a different email").
-    #[part(email_code)]
-    pub(crate) fn email_code(code: CodeFor, back: Callback<()>) => view! { <code::CodeStep code back/> };
-    /// The sign-in page's offers below its form: a sign-in code, and sign-up when the server
-    /// allows it. `code` opens the code step.
-    #[part(sign_in_offers)]
-    pub(crate) fn sign_in_offers(
+    /// The sign-in page's way in by email, below its form: "Email me a sign-in code" and
+    /// sign-up (when the server takes new accounts), or, while `code` holds the address, the
+    /// code step instead of the form (a sign-in code; a confirmation when `unconfirmed`).
+    #[part(sign_in_by_email)]
+    pub(crate) fn sign_in_by_email(
         email: RwSignal<String>,
-        code: RwSignal<Option<CodeFor>>,
-        error: RwSignal<Option<String>>,
-    ) => view! { <offers::Offers email code error/> };
+        code: RwSignal<Option<String>>,
+        unconfirmed: RwSignal<bool>,
+    ) => offers::by_email(email, code, unconfirmed);
 }

@@ -2,7 +2,8 @@
 //! profile fields the host asks for, then the code step, or signed in at once when the project
 //! confirms addresses by itself.
 
-use super::{CodeFor, CodeKind};
+use super::code::CodeStep;
+use super::CodeKind;
 use crate::api::{ApiError, ErrorCode};
 use crate::components::task::{run, spawn};
 use crate::components::{
@@ -17,7 +18,8 @@ use leptos::prelude::*;
 pub(super) fn SignUpPage() -> impl IntoView {
     let auth = crate::use_auth();
     let email = RwSignal::new(String::new());
-    let code = RwSignal::new(None::<CodeFor>);
+    // The address and the seconds before another mail, once mailed.
+    let code = RwSignal::new(None::<(String, u32)>);
     let state = auth.state();
     let sign_in = auth.path_keeping_next(AuthRoute::SignIn);
     {
@@ -30,7 +32,10 @@ pub(super) fn SignUpPage() -> impl IntoView {
     }
     view! {
         {move || match code.get() {
-            Some(c) => super::email_code(c, Callback::new(move |_| code.set(None))),
+            Some((email, wait)) => {
+                let back = Callback::new(move |()| code.set(None));
+                view! { <CodeStep email kind=CodeKind::SignUp wait back/> }.into_any()
+            }
             None => view! { <SignUpForm email code sign_in=sign_in.clone()/> }.into_any(),
         }}
     }
@@ -39,7 +44,7 @@ pub(super) fn SignUpPage() -> impl IntoView {
 #[component]
 fn SignUpForm(
     email: RwSignal<String>,
-    code: RwSignal<Option<CodeFor>>,
+    code: RwSignal<Option<(String, u32)>>,
     sign_in: String,
 ) -> impl IntoView {
     let auth = crate::use_auth();
@@ -96,9 +101,7 @@ fn SignUpForm(
                 Err(e) => Err(e),
             };
             match super::code::sent(mailed) {
-                Ok(wait) => {
-                    code.set(Some(CodeFor { email: address, kind: CodeKind::SignUp, wait }))
-                }
+                Ok(wait) => code.set(Some((address, wait))),
                 Err(e) if e.is(&ErrorCode::ValidationFailed) => {
                     field_error.set(Some(s.err_email_invalid.to_owned()))
                 }

@@ -6,7 +6,6 @@ use crate::api::ErrorCode;
 use crate::api::LogoutScope;
 use crate::components::task::run;
 use crate::components::{Alert, Field, Heading, PasswordField, SubmitButton};
-use crate::front::{CodeFor, CodeKind};
 use crate::session::state::AuthState;
 use crate::AuthRoute;
 use leptos::prelude::*;
@@ -50,17 +49,21 @@ pub fn SignInPage() -> impl IntoView {
             auth.navigate(&next.get_untracked());
         }
     });
-    // The address stays when the code step goes back to the form.
+    // The address stays when the code step goes back to the form; `code` holds it while the
+    // code step is shown instead of the form.
     let email = RwSignal::new(String::new());
-    let code = RwSignal::new(None::<CodeFor>);
-    let form = move || match code.get() {
-        Some(c) => crate::front::email_code(c, Callback::new(move |_| code.set(None))),
-        None => view! { <PasswordStep email code/> }.into_any(),
+    let code = RwSignal::new(None::<String>);
+    let unconfirmed = RwSignal::new(false);
+    let form = move || {
+        view! {
+            {move || code.get().is_none().then(|| view! { <PasswordStep email code unconfirmed/> })}
+            {crate::front::sign_in_by_email(email, code, unconfirmed)}
+        }
     };
     view! {
         <section class="lsa-card">
             {move || match shown.get() {
-                Arrival::Form => form.into_any(),
+                Arrival::Form => form().into_any(),
                 Arrival::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
                 Arrival::Wait | Arrival::Done => ().into_any(),
             }}
@@ -69,7 +72,11 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 #[component]
-fn PasswordStep(email: RwSignal<String>, code: RwSignal<Option<CodeFor>>) -> impl IntoView {
+fn PasswordStep(
+    email: RwSignal<String>,
+    code: RwSignal<Option<String>>,
+    unconfirmed: RwSignal<bool>,
+) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let password = RwSignal::new(String::new());
@@ -90,7 +97,8 @@ fn PasswordStep(email: RwSignal<String>, code: RwSignal<Option<CodeFor>>) -> imp
         run(pending, work, move |r| match r {
             // Not confirmed yet: a new confirmation code, entered in place.
             Err(err) if err.is(&ErrorCode::EmailNotConfirmed) => {
-                code.set(Some(CodeFor { email: e, kind: CodeKind::Unconfirmed, wait: 0 }))
+                unconfirmed.set(true);
+                code.set(Some(e));
             }
             Err(err) => error.set(Some(s.error(&err))),
             Ok(()) => {}
@@ -106,7 +114,6 @@ fn PasswordStep(email: RwSignal<String>, code: RwSignal<Option<CodeFor>>) -> imp
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
         {super::passkey_offer(error)}
-        {crate::front::sign_in_offers(email, code, error)}
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
         </nav>

@@ -79,12 +79,12 @@ fn expected(landing: &Landing) -> bool {
     }
 }
 
-/// Whether a verified session is a sign-in link's: not a reset session, for the user it names,
-/// from a link that declared a sign-in type (or none: a PKCE code).
+/// Whether a verified session is a sign-in link's: the link declared a sign-in type (a PKCE
+/// code declares it in the landing address, which the section wrote), for the user it names.
+/// (A sign-in code's session and a reset code's look alike: `amr` is `otp` for both.)
 fn signs_in(resp: &TokenResponse, declared: Option<&str>) -> bool {
     let claims = crate::session::claims::Claims::decode(&resp.access_token);
-    declared.is_none_or(crate::landing::signs_in)
-        && claims.is_ok_and(|c| !c.is_recovery() && c.sub == resp.user.id)
+    declared.is_some_and(crate::landing::signs_in) && claims.is_ok_and(|c| c.sub == resp.user.id)
 }
 
 /// Removes the link's tokens from the address bar and the history entry.
@@ -150,10 +150,12 @@ pub fn ConfirmPage() -> impl IntoView {
     // A verified link: on to the wizard when nobody else is signed in here, else ask first.
     let declared = match &landing {
         Landing::TokenHash { kind, .. } | Landing::Tokens { kind, .. } => Some(kind.clone()),
+        Landing::Code(_) => crate::redirect::query_value(query, "type"),
         _ => None,
     };
     let verified = {
         let adopt = adopt.clone();
+        let declared = declared.clone();
         move |resp: TokenResponse| match judge_link(auth, &resp, declared.as_deref(), None) {
             // Named before anything is adopted, whoever is signed in here.
             _ if signs_in(&resp, declared.as_deref()) => stage.set(Stage::SignIn(resp)),
@@ -256,14 +258,16 @@ pub fn ConfirmPage() -> impl IntoView {
         }
         _ => ().into_any(),
     };
-    // A sign-in link's page speaks of signing in; a PKCE code says its kind only once used.
+    // A sign-in link's page speaks of signing in.
     let (title, text) = match &landing {
         Landing::TokenHash { kind, .. } | Landing::Tokens { kind, .. }
             if crate::landing::signs_in(kind) =>
         {
             (s.sign_in_title, s.confirm_sign_in_text)
         }
-        Landing::Code(_) => (s.continue_, s.confirm_sign_in_text),
+        Landing::Code(_) if declared.as_deref().is_some_and(crate::landing::signs_in) => {
+            (s.sign_in_title, s.confirm_sign_in_text)
+        }
         _ => (s.confirm_title, s.confirm_text),
     };
     view! {

@@ -1,0 +1,221 @@
+//! The front door by email: sign-up (by code, by link, with autoconfirm), a sign-in code
+//! instead of a password (also for an MFA user, who then needs the second factor), an
+//! address not confirmed yet, and what an attacker tries: learning whether an address has an
+//! account, hammering "Send a new code", a link of another account.
+
+use e2e::{Browser, Env, PASSWORD, SECRET};
+
+const NEW_PASSWORD: &str = "Fresh-Horse-Battery-9";
+
+/// The emulator as a project that confirms addresses by email (GoTrue's default).
+async fn confirming() -> Env {
+    Env::start_with(|c| c.mailer_autoconfirm = false).await
+}
+
+/// Fills the sign-up form at `/auth/sign-up` and submits it.
+async fn sign_up(b: &Browser, email: &str) {
+    b.goto("/auth/sign-up").await;
+    b.heading("Create an account").await;
+    b.fill("Email", email).await;
+    b.fill("New password", NEW_PASSWORD).await;
+    b.fill("Confirm new password", NEW_PASSWORD).await;
+    b.click("Create account").await;
+}
+
+/// The home page says who is signed in.
+async fn home_says_signed_in_as(b: &Browser, email: &str) {
+    b.wait_path("/").await;
+    b.heading("Welcome").await;
+    b.text(&format!("Signed in as {email}")).await;
+}
+
+/// The page's text with `email` written as `<address>` and numbers as `#` (the countdown).
+async fn text_without(b: &Browser, email: &str) -> String {
+    let text = b.body_text().await.replace(email, "<address>");
+    text.split(|c: char| c.is_ascii_digit()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("#")
+}
+
+#[tokio::test]
+async fn sign_up_by_code_then_signed_in() {
+    let env = confirming().await;
+    let b = env.browser().await;
+    b.goto("/auth/sign-in").await;
+    b.click_link("Create an account").await;
+    b.wait_path("/auth/sign-up").await;
+    assert_eq!(b.path().await, "/auth/sign-up?next=%2F", "where to go after is kept");
+    sign_up(&b, "new@example.com").await;
+    b.heading("Check your email").await;
+    b.text("If new@example.com can be used for a new account, we sent a code to it.").await;
+    assert_eq!(b.stored_session_text().await, None, "nothing before the code");
+
+    // A wrong code is explained; the right one signs in.
+    b.fill("Verification code", "000000").await;
+    b.text("That code is wrong or has expired.").await;
+    let code = env.latest_mail_code("new@example.com").await;
+    b.fill("Verification code", &code).await;
+    home_says_signed_in_as(&b, "new@example.com").await;
+    assert_eq!(b.session_claims().await["email"], "new@example.com");
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn sign_up_with_autoconfirm_signs_in_at_once_and_sends_the_profile() {
+    let env = Env::start().await;
+    let b = env.browser().await;
+    sign_up(&b, "auto@example.com").await;
+    home_says_signed_in_as(&b, "auto@example.com").await;
+    assert_eq!(env.mail_count("auto@example.com").await, 0);
+    env.stop().await;
+}
+
+/// The sign-up link in the mail lands on the confirm page: nothing is spent by opening it (a
+/// mail scanner), a press verifies it, and the account is named before it signs in.
+#[tokio::test]
+async fn sign_up_by_link_names_the_account_before_signing_in() {
+    let env = confirming().await;
+    let b = env.browser().await;
+    sign_up(&b, "linked@example.com").await;
+    b.heading("Check your email").await;
+    let link = env.latest_mail_link("linked@example.com").await;
+    assert!(link.contains("/auth/confirm?token_hash=") && link.contains("type=signup"), "{link}");
+    // A mail scanner fetches the link: the page's HTML, nothing spent.
+    reqwest::get(&link).await.unwrap().text().await.unwrap();
+
+    b.goto_url(&link).await;
+    b.heading("Sign in").await;
+    b.click("Continue").await;
+
+    b.role_text("status", "This link signs you in as linked@example.com.").await;
+    assert_eq!(b.stored_session_text().await, None, "not before the press");
+    b.click("Continue as linked@example.com").await;
+    home_says_signed_in_as(&b, "linked@example.com").await;
+    env.stop().await;
+}
+
+/// Anti-enumeration: a sign-up of an address that has an account shows what a new address
+/// shows (text and roles), mails nothing, and signs nobody in.
+#[tokio::test]
+async fn sign_up_of_a_taken_address_looks_like_any_other() {
+    let env = confirming().await;
+    env.create_user("taken@example.com", PASSWORD, None, None).await;
+    let (taken, fresh) = (env.browser().await, env.browser().await);
+    sign_up(&taken, "taken@example.com").await;
+    sign_up(&fresh, "fresh@example.com").await;
+    taken.heading("Check your email").await;
+    fresh.heading("Check your email").await;
+    fresh.field("Verification code").await;
+    taken.field("Verification code").await;
+    assert_eq!(
+        text_without(&taken, "taken@example.com").await,
+        text_without(&fresh, "fresh@example.com").await
+    );
+    assert_eq!(env.mail_count("taken@example.com").await, 0, "nothing mailed to the owner");
+    assert_eq!(env.mail_count("fresh@example.com").await, 1);
+    assert_eq!(taken.stored_session_text().await, None);
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn sign_in_code_signs_in_without_a_password() {
+    let env = Env::start().await;
+    let b = env.user_and_browser("coded@example.com", None).await;
+    b.goto("/auth/sign-in").await;
+    b.fill("Email", "coded@example.com").await;
+    b.click("Email me a sign-in code").await;
+    b.heading("Check your email").await;
+    b.text("If coded@example.com can sign in here, we sent a sign-in code to it.").await;
+    let code = env.latest_mail_code("coded@example.com").await;
+    b.fill("Verification code", &code).await;
+    home_says_signed_in_as(&b, "coded@example.com").await;
+    env.stop().await;
+}
+
+/// An MFA user who signs in by code is at aal1 until the second factor: the sign-in page asks
+/// for it and does not go on before.
+#[tokio::test]
+async fn sign_in_code_of_an_mfa_user_needs_the_second_factor() {
+    let env = Env::start().await;
+    let b = env.user_and_browser("coded-mfa@example.com", Some(SECRET)).await;
+    b.goto("/auth/sign-in").await;
+    b.fill("Email", "coded-mfa@example.com").await;
+    b.click("Email me a sign-in code").await;
+    let code = env.latest_mail_code("coded-mfa@example.com").await;
+    b.fill("Verification code", &code).await;
+    b.heading("Two-step verification").await;
+    assert!(b.path().await.starts_with("/auth/sign-in"), "not on before the second factor");
+    b.goto("/").await;
+    b.heading("Welcome").await;
+    assert!(!b.body_text().await.contains("Signed in as"), "aal1 is not signed in");
+    b.goto("/auth/sign-in").await;
+    env.enter_app_code(&b).await;
+    home_says_signed_in_as(&b, "coded-mfa@example.com").await;
+    assert_eq!(b.session_claims().await["aal"], "aal2");
+    env.stop().await;
+}
+
+/// Anti-enumeration: a sign-in code for an unknown address shows the same step as for a
+/// known one; nothing is mailed to it and no account is made.
+#[tokio::test]
+async fn sign_in_code_for_an_unknown_address_looks_like_any_other() {
+    let env = Env::start().await;
+    env.create_user("known@example.com", PASSWORD, None, None).await;
+    let (known, unknown) = (env.browser().await, env.browser().await);
+    for (b, email) in [(&known, "known@example.com"), (&unknown, "unknown@example.com")] {
+        b.goto("/auth/sign-in").await;
+        b.fill("Email", email).await;
+        b.click("Email me a sign-in code").await;
+        b.heading("Check your email").await;
+        b.field("Verification code").await;
+    }
+    assert_eq!(
+        text_without(&known, "known@example.com").await,
+        text_without(&unknown, "unknown@example.com").await
+    );
+    assert_eq!(env.mail_count("unknown@example.com").await, 0);
+    assert_eq!(env.mail_count("known@example.com").await, 1);
+    env.stop().await;
+}
+
+/// Password sign-in of an address not confirmed yet: a new confirmation is sent on a press and
+/// its code entered in place. Pressing "Send a new code" again waits for the countdown.
+#[tokio::test]
+async fn an_unconfirmed_address_is_confirmed_in_place_and_resend_waits() {
+    let env = confirming().await;
+    let b = env.browser().await;
+    sign_up(&b, "later@example.com").await;
+    b.heading("Check your email").await;
+    assert_eq!(env.mail_count("later@example.com").await, 1);
+
+    // Another day, another browser: the password first.
+    let b = env.browser().await;
+    env.advance_clock(120).await;
+    b.sign_in_with("/auth/sign-in", "later@example.com", NEW_PASSWORD).await;
+    b.heading("Check your email").await;
+    b.text("later@example.com is not confirmed yet.").await;
+    b.click("Send code").await;
+    b.role_text("status", "We sent a new code.").await;
+    assert_eq!(env.mail_count("later@example.com").await, 2);
+    // Hammering: the button counts down instead of asking the server.
+    let resend = b.find("//button[contains(., 'new code')]").await;
+    assert!(!resend.is_enabled().await.unwrap(), "disabled while counting down");
+    let _ = resend.click().await;
+    assert_eq!(env.mail_count("later@example.com").await, 2);
+
+    let code = env.latest_mail_code("later@example.com").await;
+    b.fill("Verification code", &code).await;
+    b.wait_path("/").await;
+    home_says_signed_in_as(&b, "later@example.com").await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn without_sign_ups_the_sign_in_page_offers_none() {
+    let env = Env::start_with(|c| c.disable_signup = true).await;
+    let b = env.browser().await;
+    b.goto("/auth/sign-in").await;
+    b.button("Email me a sign-in code").await;
+    assert!(!b.body_text().await.contains("Create an account"));
+    b.goto("/auth/sign-up").await;
+    b.alert("New accounts cannot be made here.").await;
+    env.stop().await;
+}
