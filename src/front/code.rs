@@ -1,7 +1,6 @@
 //! The emailed-code step: what was mailed and to which address, the code (or the pasted link),
 //! "Send a new code" with its countdown, and "Use a different email".
 
-use super::offers::MAIL_INTERVAL_SECS;
 use super::CodeKind;
 use crate::api::{ApiError, ErrorCode};
 use crate::components::task::run;
@@ -12,6 +11,9 @@ use crate::landing::same_address;
 use crate::otp::LinkToken;
 use crate::AuthStore;
 use leptos::prelude::*;
+
+/// GoTrue's default interval between two mails to one address.
+const MAIL_INTERVAL_SECS: u32 = 60;
 
 /// Whether `address` could be an email address (the server checks it for real).
 pub(super) fn looks_like_email(address: &str) -> bool {

@@ -1,15 +1,14 @@
-//! The front door by email: the sign-up page (`{base}/sign-up`), "Email me a sign-in code" on
-//! the sign-in page, and the step where an emailed code is entered (after a sign-up, for a
-//! sign-in code, or for an address that is not confirmed yet). Emailed links land on the
+//! The front door by email: the sign-up page (`{base}/sign-up`), and the step where an emailed
+//! code is entered (after a sign-up, for "Email me a sign-in code" on the sign-in page, or for
+//! an address that is not confirmed yet). Emailed links land on the
 //! confirm page (`crate::recovery`'s `ConfirmPage`, which tells the link types apart).
 //!
-//! None of it is in the sign-in page's first load: each is a split part.
+//! Neither is in the sign-in page's first load: each is a split part.
 //!
 //! Whether an address has an account is never told: a sign-up of a taken address and a
 //! sign-in code for an unknown one show the same step, in the same words, as for any other.
 
 mod code;
-mod offers;
 mod sign_up;
 
 use leptos::prelude::*;
@@ -25,17 +24,20 @@ enum CodeKind {
     Unconfirmed,
 }
 
+/// The sign-in page's code step in place of its form, for `email`: a sign-in code (mailed as
+/// the step opens), or the confirmation of an `unconfirmed` address (mailed on a press).
+pub(crate) fn sign_in_code(email: String, unconfirmed: bool, back: Callback<()>) -> AnyView {
+    let kind = if unconfirmed { CodeKind::Unconfirmed } else { CodeKind::SignIn };
+    email_code(email, kind, 0, back)
+}
+
 crate::split::points! {
     /// The sign-up page.
     #[part(sign_up, card)]
     pub(crate) fn sign_up_page() => view! { <sign_up::SignUpPage/> };
-    /// The sign-in page's way in by email, below its form: "Email me a sign-in code" and
-    /// sign-up (when the server takes new accounts), or, while `code` holds the address, the
-    /// code step instead of the form (a sign-in code; a confirmation when `unconfirmed`).
-    #[part(sign_in_by_email)]
-    pub(crate) fn sign_in_by_email(
-        email: RwSignal<String>,
-        code: RwSignal<Option<String>>,
-        unconfirmed: RwSignal<bool>,
-    ) => offers::by_email(email, code, unconfirmed);
+    /// The code step for `email` (`wait`: seconds before another mail may be asked for), shown
+    /// by the sign-up page and [`sign_in_code`]; `back` leaves it.
+    #[part(email_code)]
+    fn email_code(email: String, kind: CodeKind, wait: u32, back: Callback<()>) =>
+        view! { <code::CodeStep email kind wait back/> };
 }

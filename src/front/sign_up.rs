@@ -2,7 +2,6 @@
 //! profile fields the host asks for, then the code step, or signed in at once when the project
 //! confirms addresses by itself.
 
-use super::code::CodeStep;
 use super::CodeKind;
 use crate::api::{ApiError, ErrorCode};
 use crate::components::task::{run, spawn};
@@ -34,7 +33,7 @@ pub(super) fn SignUpPage() -> impl IntoView {
         {move || match code.get() {
             Some((email, wait)) => {
                 let back = Callback::new(move |()| code.set(None));
-                view! { <CodeStep email kind=CodeKind::SignUp wait back/> }.into_any()
+                super::email_code(email, CodeKind::SignUp, wait, back)
             }
             None => view! { <SignUpForm email code sign_in=sign_in.clone()/> }.into_any(),
         }}

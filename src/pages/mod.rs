@@ -9,7 +9,11 @@ mod sign_in;
 use passkey::offer as passkey_offer;
 /// Without the `webauthn` feature the sign-in page offers no passkey.
 #[cfg(not(feature = "webauthn"))]
-fn passkey_offer(_error: leptos::prelude::RwSignal<Option<String>>) {}
+fn passkey_offer(
+    _error: leptos::prelude::RwSignal<Option<String>>,
+    _on: leptos::prelude::RwSignal<bool>,
+) {
+}
 
 pub use crate::security::SecurityPage;
 pub(crate) use mfa::step_up;

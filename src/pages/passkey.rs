@@ -5,14 +5,12 @@ use crate::components::task::{run, spawn};
 use crate::components::{BusyButton, StopWaiting};
 use leptos::prelude::*;
 
-/// The passkey button when the browser can and the server has passkeys on (asked when the page
-/// opens); errors go to the form's alert, `error`.
-pub(crate) fn offer(error: RwSignal<Option<String>>) -> impl IntoView {
-    let auth = crate::use_auth();
-    let passkeys = RwSignal::new(false);
-    spawn(async move { auth.passkeys_available().await }, move |on| passkeys.set(on));
+/// The passkey button when the server has passkeys on (`on`, from the settings the sign-in
+/// page asks for when it opens) and the browser can; errors go to the form's alert, `error`.
+pub(crate) fn offer(error: RwSignal<Option<String>>, on: RwSignal<bool>) -> impl IntoView {
+    let can = crate::platform::authenticator::available();
     view! {
-        <Show when=move || passkeys.get()>
+        <Show when=move || on.get() && can>
             {passkey_sign_in(error)}
         </Show>
     }

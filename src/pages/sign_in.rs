@@ -4,7 +4,7 @@
 
 use crate::api::ErrorCode;
 use crate::api::LogoutScope;
-use crate::components::task::run;
+use crate::components::task::{run, spawn};
 use crate::components::{Alert, Field, Heading, PasswordField, SubmitButton};
 use crate::session::state::AuthState;
 use crate::AuthRoute;
@@ -54,16 +54,18 @@ pub fn SignInPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let code = RwSignal::new(None::<String>);
     let unconfirmed = RwSignal::new(false);
-    let form = move || {
-        view! {
-            {move || code.get().is_none().then(|| view! { <PasswordStep email code unconfirmed/> })}
-            {crate::front::sign_in_by_email(email, code, unconfirmed)}
-        }
+    let back = Callback::new(move |()| {
+        code.set(None);
+        unconfirmed.set(false);
+    });
+    let form = move || match code.get() {
+        None => view! { <PasswordStep email code unconfirmed/> }.into_any(),
+        Some(address) => crate::front::sign_in_code(address, unconfirmed.get_untracked(), back),
     };
     view! {
         <section class="lsa-card">
             {move || match shown.get() {
-                Arrival::Form => form().into_any(),
+                Arrival::Form => form.into_any(),
                 Arrival::SecondFactor => view! { <SecondFactorStep/> }.into_any(),
                 Arrival::Wait | Arrival::Done => ().into_any(),
             }}
@@ -104,6 +106,22 @@ fn PasswordStep(
             Ok(()) => {}
         });
     };
+    // The code step mails the code as it opens.
+    let by_code = move |_| {
+        let address = email.get_untracked().trim().to_owned();
+        if address.contains('@') {
+            code.set(Some(address));
+        } else {
+            error.set(Some(s.err_email_invalid.to_owned()));
+        }
+    };
+    // "Create an account" when the server takes new accounts, passkeys when it has them on.
+    let (sign_up, passkeys) = (RwSignal::new(false), RwSignal::new(false));
+    spawn(async move { auth.settings().await }, move |got| {
+        let got = got.unwrap_or_default();
+        sign_up.set(got.sign_up);
+        passkeys.set(got.passkeys);
+    });
     view! {
         <Heading text=s.sign_in_title/>
         {(!auth.storage_persists()).then(|| view! { <p class="lsa-muted" role="status">{s.storage_blocked}</p> })}
@@ -113,9 +131,13 @@ fn PasswordStep(
             <Alert message=error/>
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
-        {super::passkey_offer(error)}
+        {super::passkey_offer(error, passkeys)}
+        <p>
+            <button type="button" class="lsa-button lsa-button-secondary" on:click=by_code>{s.code_sign_in}</button>
+        </p>
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
+            <a href=auth.path_keeping_next(AuthRoute::SignUp) hidden=move || !sign_up.get()>{s.sign_up_title}</a>
         </nav>
     }
 }

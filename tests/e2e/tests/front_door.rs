@@ -59,7 +59,7 @@ async fn sign_up_by_code_then_signed_in() {
 }
 
 #[tokio::test]
-async fn sign_up_with_autoconfirm_signs_in_at_once_and_sends_the_profile() {
+async fn sign_up_with_autoconfirm_signs_in_at_once() {
     let env = Env::start().await;
     let b = env.browser().await;
     sign_up(&b, "auto@example.com").await;
