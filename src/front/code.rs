@@ -126,8 +126,11 @@ pub(super) fn CodeStep(
             run(pending, work, move |r| match sent(r) {
                 Ok(wait) => {
                     seconds.set(wait);
+                    // (Not for a sign-in code's first mail: the text says it was sent.)
+                    if mailed.get_untracked() || kind == CodeKind::Unconfirmed {
+                        status.set(Some(s.code_resent.to_owned()));
+                    }
                     mailed.set(true);
-                    status.set(Some(s.code_resent.to_owned()));
                 }
                 Err(e) => error.set(Some(s.error(&e))),
             });
@@ -165,7 +168,8 @@ pub(super) fn CodeStep(
     };
     view! {
         <Heading text=s.check_email_title/>
-        <p>{text}</p>
+        // A sign-in code's text once it is mailed (a network failure shows an alert instead).
+        <p hidden=move || kind == CodeKind::SignIn && !mailed.get()>{text}</p>
         <Status message=status/>
         <Show when=move || mailed.get() fallback=mail_first>
             {expiry.clone().map(|t| view! { <p class="lsa-muted">{t}</p> })}

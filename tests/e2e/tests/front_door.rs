@@ -139,6 +139,7 @@ async fn sign_in_code_of_an_mfa_user_needs_the_second_factor() {
     b.goto("/auth/sign-in").await;
     b.fill("Email", "coded-mfa@example.com").await;
     b.click("Email me a sign-in code").await;
+    b.text("we sent a sign-in code to it.").await;
     let code = env.latest_mail_code("coded-mfa@example.com").await;
     b.fill("Verification code", &code).await;
     b.heading("Two-step verification").await;
