@@ -17,5 +17,8 @@ echo
 # last an hour like a Supabase project (the app's default `otp_expiry_secs`; GoTrue's own: a day).
 export GOTRUE_SMTP_MAX_FREQUENCY="${GOTRUE_SMTP_MAX_FREQUENCY:-10}"
 export GOTRUE_MAILER_OTP_EXP="${GOTRUE_MAILER_OTP_EXP:-3600}"
+# Sign-ups confirm their address by the emailed code or link, as on a Supabase project (the
+# emulator's own default signs them in at once).
+export GOTRUE_MAILER_AUTOCONFIRM="${GOTRUE_MAILER_AUTOCONFIRM:-false}"
 # --webauthn: security keys (MFA) and passkeys on, relying party localhost (any port).
 exec target/release/gotrue-emulator --port "$port" --serve-dir dist --seed-demo --webauthn ${DB:+--db "$DB"}
