@@ -1,7 +1,7 @@
 //! The transport: builds requests, sends them with the browser's `fetch`, decodes answers and
 //! errors.
 
-use super::error::{parse_error, ApiError};
+use super::error::ApiError;
 use crate::json::{self, FromJson};
 use crate::platform::fetch::{fetch, AbortOnDrop};
 use std::{future::Future, pin::Pin, rc::Rc};
@@ -95,7 +95,7 @@ impl GoTrue {
             Ok(text)
         } else {
             let retry_after = response.headers().get("retry-after").ok().flatten();
-            Err(ApiError::Auth(parse_error(status, retry_after.as_deref(), &text)))
+            Err(ApiError::Auth(super::error::parse_answer(status, retry_after, text).await))
         }
     }
 

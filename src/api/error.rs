@@ -324,6 +324,44 @@ pub fn parse_error(status: u16, retry_after_header: Option<&str>, body: &str) ->
     AuthError { code, message, status, weak_reasons, retry_after_secs }
 }
 
+/// [`parse_error`] for the client: in the split app (feature `split`) a part of its own,
+/// `errors`, fetched with the first error answer (the code table is the biggest piece of this
+/// module, and a page that meets no error never needs it). Should that fetch fail, the error
+/// keeps its status and says `unknown`.
+pub(crate) async fn parse_answer(
+    status: u16,
+    retry_after: Option<String>,
+    body: String,
+) -> AuthError {
+    #[cfg(feature = "split")]
+    return errors::parse(status, retry_after, body).await.unwrap_or_else(|_| AuthError {
+        code: ErrorCode::Unknown,
+        message: String::new(),
+        status,
+        weak_reasons: Vec::new(),
+        retry_after_secs: None,
+    });
+    #[cfg(not(feature = "split"))]
+    parse_error(status, retry_after.as_deref(), &body)
+}
+
+/// The split point of [`parse_answer`] (it returns data, not a view: declared by hand).
+#[cfg(feature = "split")]
+#[allow(unsafe_code, improper_ctypes_definitions)]
+mod errors {
+    use super::AuthError;
+    use leptos::wasm_split::SplitLoaderError;
+
+    #[leptos::wasm_split::wasm_split(errors, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn parse(
+        status: u16,
+        retry_after: Option<String>,
+        body: String,
+    ) -> Result<AuthError, SplitLoaderError> {
+        Ok(super::parse_error(status, retry_after.as_deref(), &body))
+    }
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {

@@ -50,17 +50,19 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
     // The address stays when the code step goes back to the form; `code` holds it while the
-    // code step is shown instead of the form.
+    // code step is shown instead of the form (empty: the form).
     let email = RwSignal::new(String::new());
-    let code = RwSignal::new(None::<String>);
+    let code = RwSignal::new(String::new());
     let unconfirmed = RwSignal::new(false);
     let back = Callback::new(move |()| {
-        code.set(None);
+        code.set(String::new());
         unconfirmed.set(false);
     });
     let form = move || match code.get() {
-        None => view! { <PasswordStep email code unconfirmed/> }.into_any(),
-        Some(address) => crate::front::sign_in_code(address, unconfirmed.get_untracked(), back),
+        address if address.is_empty() => {
+            view! { <PasswordStep email code unconfirmed/> }.into_any()
+        }
+        address => crate::front::sign_in_code(address, unconfirmed.get_untracked(), back),
     };
     view! {
         <section class="lsa-card">
@@ -76,7 +78,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 fn PasswordStep(
     email: RwSignal<String>,
-    code: RwSignal<Option<String>>,
+    code: RwSignal<String>,
     unconfirmed: RwSignal<bool>,
 ) -> impl IntoView {
     let auth = crate::use_auth();
@@ -100,7 +102,7 @@ fn PasswordStep(
             // Not confirmed yet: a new confirmation code, entered in place.
             Err(err) if err.is(&ErrorCode::EmailNotConfirmed) => {
                 unconfirmed.set(true);
-                code.set(Some(e));
+                code.set(e);
             }
             Err(err) => error.set(Some(s.error(&err))),
             Ok(()) => {}
@@ -110,7 +112,7 @@ fn PasswordStep(
     let by_code = move |_| {
         let address = email.get_untracked().trim().to_owned();
         if address.contains('@') {
-            code.set(Some(address));
+            code.set(address);
         } else {
             error.set(Some(s.err_email_invalid.to_owned()));
         }
