@@ -80,7 +80,7 @@ fn Shell(config: AuthConfig) -> impl IntoView {
         <main class="lsa-root" lang=lang dir=move || lang().map(crate::i18n::dir)>
             {move || auth.language().map(|s| {
                 match page.get() {
-                    Page::Home => view! { <Home/> }.into_any(),
+                    Page::Home => home(),
                     Page::Auth(route) => route.page(),
                     Page::NotFound => view! {
                         <section class="lsa-card"><h1>{s.not_found}</h1><a href="/">{s.home_title}</a></section>
@@ -126,6 +126,12 @@ fn Home() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+crate::split::points! {
+    /// The standalone app's home page (no auth page's first load needs it).
+    #[part(home, card)]
+    fn home() => view! { <Home/> };
 }
 
 #[component]
