@@ -20,5 +20,7 @@ export GOTRUE_MAILER_OTP_EXP="${GOTRUE_MAILER_OTP_EXP:-3600}"
 # Sign-ups confirm their address by the emailed code or link, as on a Supabase project (the
 # emulator's own default signs them in at once).
 export GOTRUE_MAILER_AUTOCONFIRM="${GOTRUE_MAILER_AUTOCONFIRM:-false}"
+# "Continue without an account" on the home page (anonymous users, converted by signing up).
+export GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED="${GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED:-true}"
 # --webauthn: security keys (MFA) and passkeys on, relying party localhost (any port).
 exec target/release/gotrue-emulator --port "$port" --serve-dir dist --seed-demo --webauthn ${DB:+--db "$DB"}

@@ -31,12 +31,20 @@ pub(crate) enum Gate {
     Open,
 }
 
-/// The gate for `state`; `met` tells whether the requirement is met, `declined` whether the
-/// user cancelled the step-up this page asked for.
-pub(crate) fn gate(state: &AuthState, met: bool, declined: impl FnOnce() -> bool) -> Gate {
+/// The gate for `state`; `met` tells whether the requirement is met, `anonymous` whether an
+/// anonymous user may in, `declined` whether the user cancelled the step-up this page asked
+/// for.
+pub(crate) fn gate(
+    state: &AuthState,
+    met: bool,
+    anonymous: bool,
+    declined: impl FnOnce() -> bool,
+) -> Gate {
     match state {
         AuthState::Loading => Gate::Wait,
         AuthState::SignedOut => Gate::SignIn,
+        // The sign-in page lets them sign in (or on to sign-up, which keeps what they did).
+        s if s.is_anonymous() && !anonymous => Gate::SignIn,
         AuthState::SecondFactorPending(_) => Gate::SecondFactor,
         AuthState::SignedIn(_) if met => Gate::Open,
         AuthState::SignedIn(_) if declined() => Gate::Declined,
@@ -50,7 +58,8 @@ fn loading_view() -> impl IntoView {
 
 /// Shows `children` to fully signed-in users only. Signed-out users go to the sign-in page,
 /// and users who typed their password but not yet their second factor go to its second step;
-/// both come back here afterwards. Your backend must still check the token's `aal` (for
+/// both come back here afterwards. Anonymous users count as signed out unless
+/// `allow_anonymous`. Your backend must still check the token's `aal` (for
 /// example in row-level security): this guard decides what the page shows, not what the API
 /// allows.
 ///
@@ -65,19 +74,24 @@ pub fn RequireSignIn(
     /// Shown while the session is not known yet, or while redirecting.
     #[prop(optional, into)]
     fallback: Option<ViewFn>,
+    /// Lets anonymous users in ([`AuthStore::sign_in_anonymously`]).
+    #[prop(optional)]
+    allow_anonymous: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
     RequireAal(RequireAalProps {
         requirement: Requirement::ANY,
         id: "lsa.sign-in",
         fallback,
+        allow_anonymous,
         children,
     })
 }
 
 /// Shows `children` to fully signed-in users whose session meets `requirement` (a second
 /// factor, or one verified within some minutes); the others sign in or step up first and come
-/// back. Cancelling the step-up shows an explanation with a button to try again.
+/// back. Cancelling the step-up shows an explanation with a button to try again. Anonymous
+/// users count as signed out unless `allow_anonymous`.
 ///
 /// ```no_run
 /// # use leptos::prelude::*;
@@ -99,6 +113,9 @@ pub fn RequireAal(
     /// Shown while the session is not known yet, or while redirecting.
     #[prop(optional, into)]
     fallback: Option<ViewFn>,
+    /// Lets anonymous users in ([`AuthStore::sign_in_anonymously`]).
+    #[prop(optional)]
+    allow_anonymous: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
     let auth = use_auth();
@@ -108,7 +125,7 @@ pub fn RequireAal(
     let shown = Memo::new(move |_| {
         recheck.track();
         state.with(|s| {
-            gate(s, auth.satisfies(&requirement), || {
+            gate(s, auth.satisfies(&requirement), allow_anonymous, || {
                 sent_here(&auth.here()) && auth.pending_step_up().is_none_or(|p| p != id)
             })
         })
@@ -248,9 +265,9 @@ mod tests {
 
     #[test]
     fn gates() {
-        assert_eq!(gate(&AuthState::Loading, false, || unreachable!()), Gate::Wait);
-        assert_eq!(gate(&AuthState::SignedOut, false, || unreachable!()), Gate::SignIn);
-        assert_eq!(gate(&AuthState::SignedOut, true, || unreachable!()), Gate::SignIn);
+        assert_eq!(gate(&AuthState::Loading, false, false, || unreachable!()), Gate::Wait);
+        assert_eq!(gate(&AuthState::SignedOut, false, false, || unreachable!()), Gate::SignIn);
+        assert_eq!(gate(&AuthState::SignedOut, true, false, || unreachable!()), Gate::SignIn);
     }
 
     fn session(aal: &str, verified_factor: bool) -> crate::session::state::Session {
@@ -280,13 +297,39 @@ mod tests {
     fn a_pending_second_factor_is_never_let_in() {
         let pending = AuthState::from_session(session("aal1", true));
         // Even a requirement that is "met" (RequireSignIn asks for nothing more) does not open.
-        assert_eq!(gate(&pending, true, || unreachable!()), Gate::SecondFactor);
-        assert_eq!(gate(&pending, false, || true), Gate::SecondFactor);
+        assert_eq!(gate(&pending, true, false, || unreachable!()), Gate::SecondFactor);
+        assert_eq!(gate(&pending, false, false, || true), Gate::SecondFactor);
         let full = AuthState::from_session(session("aal2", true));
-        assert_eq!(gate(&full, true, || unreachable!()), Gate::Open);
-        assert_eq!(gate(&full, false, || false), Gate::StepUp);
-        assert_eq!(gate(&full, false, || true), Gate::Declined);
+        assert_eq!(gate(&full, true, false, || unreachable!()), Gate::Open);
+        assert_eq!(gate(&full, false, false, || false), Gate::StepUp);
+        assert_eq!(gate(&full, false, false, || true), Gate::Declined);
         let one_step = AuthState::from_session(session("aal1", false));
-        assert_eq!(gate(&one_step, true, || unreachable!()), Gate::Open);
+        assert_eq!(gate(&one_step, true, false, || unreachable!()), Gate::Open);
+    }
+
+    /// An anonymous user is signed in, but kept out unless the page allows it.
+    #[test]
+    fn an_anonymous_user_is_let_in_only_when_allowed() {
+        let anonymous = AuthState::from_session(anonymous_session());
+        assert!(anonymous.is_signed_in() && anonymous.is_anonymous());
+        assert_eq!(gate(&anonymous, true, false, || unreachable!()), Gate::SignIn);
+        assert_eq!(gate(&anonymous, true, true, || unreachable!()), Gate::Open);
+        let full = AuthState::from_session(session("aal1", false));
+        assert!(!full.is_anonymous());
+    }
+
+    fn anonymous_session() -> crate::session::state::Session {
+        let b = crate::api::pkce::base64url;
+        let payload = r#"{"sub":"u","exp":9999999999,"iat":1,"aal":"aal1","session_id":"s","is_anonymous":true,"amr":[{"method":"anonymous","timestamp":1}]}"#;
+        let jwt = [b(br#"{"alg":"HS256"}"#), b(payload.as_bytes()), "sig".into()].join(".");
+        let user = crate::api::User { id: "u".into(), ..Default::default() };
+        let resp = crate::api::TokenResponse {
+            access_token: jwt,
+            refresh_token: "r".into(),
+            expires_in: 3600,
+            expires_at: None,
+            user,
+        };
+        crate::session::state::Session::from_response(resp, 0).unwrap()
     }
 }

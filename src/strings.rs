@@ -190,6 +190,12 @@ strings! {
     confirm_sign_in_text = "Press Continue to use the link from your email.",
     /// Link page: whose account a sign-in link signs in; `{email}`.
     confirm_sign_in_for = "This link signs you in as {email}.",
+    /// Home page: signing in as an anonymous user.
+    anonymous_sign_in = "Continue without an account",
+    /// Home page of an anonymous user.
+    anonymous_home = "You are using the app without an account. Create one to keep what you did.",
+    /// Sign-up page of an anonymous user.
+    sign_up_keeps = "Everything you did so far stays in your new account.",
 
     /// MFA heading (sign-in and step-up).
     mfa_title = "Two-step verification",

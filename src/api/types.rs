@@ -194,6 +194,10 @@ pub struct UserUpdate {
     pub current_password: Option<String>,
     /// The reauthentication nonce from `GET /reauthenticate`.
     pub nonce: Option<String>,
+    /// A new address (an anonymous user's, converting).
+    pub email: Option<String>,
+    /// Profile changes: a JSON object's text, merged into `user_metadata`.
+    pub data: Option<String>,
 }
 
 impl FromJson for TokenResponse {
@@ -272,7 +276,13 @@ impl UserUpdate {
     pub(crate) fn to_json(&self) -> String {
         let body = Object::new().opt_str("password", self.password.as_deref());
         let body = body.opt_str("current_password", self.current_password.as_deref());
-        body.opt_str("nonce", self.nonce.as_deref()).finish()
+        let body = body.opt_str("nonce", self.nonce.as_deref());
+        let body = body.opt_str("email", self.email.as_deref());
+        match &self.data {
+            Some(d) => body.raw("data", d),
+            None => body,
+        }
+        .finish()
     }
 }
 

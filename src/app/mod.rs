@@ -96,7 +96,27 @@ fn Shell(config: AuthConfig) -> impl IntoView {
 fn Home() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
-    let signed_in = auth.is_signed_in();
+    let (state, signed_in) = (auth.state(), auth.is_signed_in());
+    let anonymous = Signal::derive(move || state.with(crate::AuthState::is_anonymous));
+    // "Continue without an account" when the project allows anonymous users.
+    let may_be_anonymous = RwSignal::new(false);
+    crate::components::task::spawn(async move { auth.settings().await }, move |got| {
+        may_be_anonymous.set(got.is_some_and(|g| g.anonymous));
+    });
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let as_guest = move |_| {
+        let work = async move { auth.sign_in_anonymously().await };
+        crate::components::task::run(pending, work, move |r| {
+            if let Err(e) = r {
+                error.set(Some(s.error(&e)));
+            }
+        });
+    };
+    let sign_out = move |_| {
+        let work = async move { auth.sign_out(crate::api::LogoutScope::Local).await };
+        crate::components::task::spawn(work, drop)
+    };
     view! {
         <section class="lsa-card">
             <h1 id="lsa-heading" tabindex="-1">{s.home_title}</h1>
@@ -107,21 +127,23 @@ fn Home() -> impl IntoView {
                         <a href=auth.path(AuthRoute::SignIn)>{s.sign_in_title}</a>
                         <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
                     </nav>
+                    <p hidden=move || !may_be_anonymous.get()>
+                        <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get() on:click=as_guest>
+                            {s.anonymous_sign_in}
+                        </button>
+                    </p>
+                    <crate::components::Alert message=error/>
                 }
             >
-                <p>{move || s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())}</p>
+                <p>{move || if anonymous.get() {
+                    s.anonymous_home.to_owned()
+                } else {
+                    s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())
+                }}</p>
                 <nav class="lsa-links">
-                    <a href=auth.path(AuthRoute::Security)>{s.security_link}</a>
-                    <button
-                        type="button"
-                        class="lsa-link-button"
-                        on:click=move |_| {
-                            let work = async move { auth.sign_out(crate::api::LogoutScope::Local).await };
-                            crate::components::task::spawn(work, drop)
-                        }
-                    >
-                        {s.sign_out}
-                    </button>
+                    <a href=auth.path(AuthRoute::SignUp) hidden=move || !anonymous.get()>{s.sign_up_title}</a>
+                    <a href=auth.path(AuthRoute::Security) hidden=move || anonymous.get()>{s.security_link}</a>
+                    <button type="button" class="lsa-link-button" on:click=sign_out>{s.sign_out}</button>
                 </nav>
             </Show>
         </section>

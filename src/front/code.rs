@@ -70,7 +70,7 @@ pub(super) fn CodeStep(
     let s = auth.strings();
     let config = auth.config();
     let len = config.otp_length;
-    let mailed = RwSignal::new(kind == CodeKind::SignUp);
+    let mailed = RwSignal::new(matches!(kind, CodeKind::SignUp | CodeKind::Convert));
     let seconds = RwSignal::new(wait);
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -78,7 +78,7 @@ pub(super) fn CodeStep(
     let status = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let text = match kind {
-        CodeKind::SignUp => s.sign_up_sent,
+        CodeKind::SignUp | CodeKind::Convert => s.sign_up_sent,
         CodeKind::SignIn => s.sign_in_code_sent,
         CodeKind::Unconfirmed => s.unconfirmed_text,
     }
@@ -95,7 +95,11 @@ pub(super) fn CodeStep(
             error.set(None);
             field_error.set(None);
             let email = email.clone();
-            let as_kind = if kind == CodeKind::SignIn { "email" } else { "signup" };
+            let as_kind = match kind {
+                CodeKind::SignIn => "email",
+                CodeKind::Convert => "email_change",
+                _ => "signup",
+            };
             let work = async move { auth.verify_email(&email, &c, as_kind).await };
             run(pending, work, move |r| r.unwrap_or_else(failed));
         }
@@ -120,6 +124,7 @@ pub(super) fn CodeStep(
             let work = async move {
                 match kind {
                     CodeKind::SignIn => auth.send_sign_in_code(&email).await,
+                    CodeKind::Convert => auth.resend_email_change(&email).await,
                     _ => auth.resend_confirmation(&email).await,
                 }
             };

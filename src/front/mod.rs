@@ -22,6 +22,8 @@ enum CodeKind {
     SignIn,
     /// Password sign-in answered `email_not_confirmed`: a confirmation is mailed on a press.
     Unconfirmed,
+    /// An anonymous user's new address (converting), mailed already.
+    Convert,
 }
 
 /// The sign-in page's code step in place of its form, for `email`: a sign-in code (mailed as

@@ -1,6 +1,7 @@
 //! `{base}/sign-up`: email, password (the policy and its checklist, as for a new password), the
 //! profile fields the host asks for, then the code step, or signed in at once when the project
-//! confirms addresses by itself.
+//! confirms addresses by itself. An anonymous user is converted instead (same account, what
+//! they did kept): the address is confirmed by its code, then the password is set.
 
 use super::CodeKind;
 use crate::api::{ApiError, ErrorCode};
@@ -11,31 +12,51 @@ use crate::components::{
 use crate::AuthRoute;
 use leptos::prelude::*;
 
-/// The page: the form, then the code step. Once signed in (here or in another tab) it hands
-/// over to the sign-in page, which goes on to `next` or asks for the second factor.
+/// The address a code was mailed to, the seconds before another mail, and what it is for.
+type Mailed = Option<(String, u32, CodeKind)>;
+
+/// The page: the form, then the code step. Once signed in with an account (here or in another
+/// tab) it hands over to the sign-in page, which goes on to `next` or asks for the second
+/// factor; a converted anonymous user's password is set first.
 #[component]
 pub(super) fn SignUpPage() -> impl IntoView {
     let auth = crate::use_auth();
+    let s = auth.strings();
     let email = RwSignal::new(String::new());
-    // The address and the seconds before another mail, once mailed.
-    let code = RwSignal::new(None::<(String, u32)>);
+    let code = RwSignal::new(None::<(String, u32, CodeKind)>);
+    // A converting anonymous user's password (memory only), set once the address is theirs.
+    let password = StoredValue::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
     let state = auth.state();
     let sign_in = auth.path_keeping_next(AuthRoute::SignIn);
     {
         let sign_in = sign_in.clone();
         Effect::new(move |_| {
-            if state.with(|s| s.session().is_some()) {
-                auth.replace(&sign_in);
+            if !state.with(|s| s.session().is_some() && !s.is_anonymous()) {
+                return;
+            }
+            let sign_in = sign_in.clone();
+            match password.get_value() {
+                None => auth.replace(&sign_in),
+                Some(pw) => {
+                    password.set_value(None);
+                    let work = async move { auth.update_password(&pw, None, None).await };
+                    spawn(work, move |r| match r {
+                        Ok(()) => auth.replace(&sign_in),
+                        Err(e) => error.set(Some(s.error(&e))),
+                    });
+                }
             }
         });
     }
     view! {
+        <Alert message=error/>
         {move || match code.get() {
-            Some((email, wait)) => {
+            Some((email, wait, kind)) => {
                 let back = Callback::new(move |()| code.set(None));
-                super::email_code(email, CodeKind::SignUp, wait, back)
+                super::email_code(email, kind, wait, back)
             }
-            None => view! { <SignUpForm email code sign_in=sign_in.clone()/> }.into_any(),
+            None => view! { <SignUpForm email code converting=password sign_in=sign_in.clone()/> }.into_any(),
         }}
     }
 }
@@ -43,13 +64,15 @@ pub(super) fn SignUpPage() -> impl IntoView {
 #[component]
 fn SignUpForm(
     email: RwSignal<String>,
-    code: RwSignal<Option<(String, u32)>>,
+    code: RwSignal<Mailed>,
+    converting: StoredValue<Option<String>>,
     sign_in: String,
 ) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let config = auth.config();
     let policy = config.password_policy;
+    let anonymous = auth.state().with_untracked(crate::AuthState::is_anonymous);
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let reasons = RwSignal::new(Vec::<String>::new());
@@ -91,7 +114,17 @@ fn SignUpForm(
         }
         error.set(None);
         let (to, data) = (address.clone(), data());
-        let work = async move { auth.sign_up(&to, &pw, data).await };
+        // An anonymous user keeps their account: the password is set once the address is theirs.
+        let kind = if anonymous { CodeKind::Convert } else { CodeKind::SignUp };
+        if anonymous {
+            converting.set_value(Some(pw.clone()));
+        }
+        let work = async move {
+            match kind {
+                CodeKind::Convert => auth.convert_anonymous(&to, data).await,
+                _ => auth.sign_up(&to, &pw, data).await,
+            }
+        };
         run(pending, work, move |r| {
             let mailed = match r {
                 // Signed in: the page moves on by itself.
@@ -100,11 +133,12 @@ fn SignUpForm(
                 Err(e) => Err(e),
             };
             match super::code::sent(mailed) {
-                Ok(wait) => code.set(Some((address, wait))),
+                Ok(wait) => code.set(Some((address, wait, kind))),
                 Err(e) if e.is(&ErrorCode::ValidationFailed) => {
                     field_error.set(Some(s.err_email_invalid.to_owned()))
                 }
                 Err(e) => {
+                    converting.set_value(None);
                     if let ApiError::Auth(a) = &e {
                         reasons.set(a.weak_reasons.clone());
                     }
@@ -128,6 +162,7 @@ fn SignUpForm(
         .collect_view();
     view! {
         <Heading text=s.sign_up_title/>
+        {anonymous.then(|| view! { <p>{s.sign_up_keeps}</p> })}
         <Show when=move || closed.get()>
             <p class="lsa-alert" role="alert">{s.sign_up_closed}</p>
         </Show>

@@ -27,7 +27,9 @@ pub enum Arrival {
 pub fn arrival(state: &AuthState) -> Arrival {
     match state {
         AuthState::Loading => Arrival::Wait,
+        // An anonymous user may sign in to an account here.
         AuthState::SignedOut => Arrival::Form,
+        s if s.is_anonymous() => Arrival::Form,
         AuthState::SecondFactorPending(_) => Arrival::SecondFactor,
         AuthState::SignedIn(_) => Arrival::Done,
     }
@@ -209,5 +211,22 @@ mod tests {
         assert_eq!(arrival(&session("aal1", false)), Arrival::Done, "no verified factor");
         assert_eq!(arrival(&session("aal1", true)), Arrival::SecondFactor);
         assert_eq!(arrival(&session("aal2", true)), Arrival::Done);
+    }
+
+    /// An anonymous user sent here (a page that needs an account) gets the form, not `next`.
+    #[test]
+    fn an_anonymous_user_gets_the_form() {
+        let b = crate::api::pkce::base64url;
+        let payload = r#"{"sub":"u","exp":9999999999,"iat":1,"aal":"aal1","is_anonymous":true}"#;
+        let jwt = [b(br#"{"alg":"HS256"}"#), b(payload.as_bytes()), "sig".into()].join(".");
+        let resp = TokenResponse {
+            access_token: jwt,
+            refresh_token: "r".into(),
+            expires_in: 3600,
+            expires_at: None,
+            user: User { id: "u".into(), ..User::default() },
+        };
+        let state = AuthState::from_session(Session::from_response(resp, 0).unwrap());
+        assert_eq!(arrival(&state), Arrival::Form);
     }
 }

@@ -47,10 +47,13 @@ pub fn SecurityPage() -> impl IntoView {
     let auth = crate::use_auth();
     // Set while this page signs the user out on purpose (it then leaves by itself).
     let leaving = StoredValue::new(false);
-    let (state, signed_in) = (auth.state(), auth.is_signed_in());
+    let state = auth.state();
+    let signed_in = Signal::derive(move || state.with(|s| s.is_signed_in() && !s.is_anonymous()));
     Effect::new(move |_| {
-        let away =
-            state.with(|s| matches!(s, AuthState::SignedOut | AuthState::SecondFactorPending(_)));
+        let away = state.with(|s| {
+            matches!(s, AuthState::SignedOut | AuthState::SecondFactorPending(_))
+                || s.is_anonymous()
+        });
         if away && !leaving.get_value() {
             let base = auth.config().base;
             auth.navigate(&AuthRoute::SignIn.path_with_next(&base, &auth.here()));

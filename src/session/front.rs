@@ -86,6 +86,47 @@ impl AuthStore {
         self.adopt_response(resp, AuthEvent::SignedIn)
     }
 
+    /// Signs in without an account: an anonymous user (when the project allows it:
+    /// `GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED`), who can later keep what they did by
+    /// signing up, which converts them. [`AuthStore::is_anonymous`] tells.
+    pub async fn sign_in_anonymously(&self) -> Result<(), ApiError> {
+        match self.request(self.api().sign_up("", "", None, None, None)).await? {
+            SignedUp::Session(resp) => self.adopt_response(*resp, AuthEvent::SignedIn),
+            SignedUp::CheckEmail => Err(ApiError::Decode("no anonymous session".into())),
+        }
+    }
+
+    /// Converts the anonymous user signed in here into one with `email` (and `data`), same id
+    /// and data. `Ok(false)`: a code was mailed, and verifying it ([`AuthStore::verify_email`]
+    /// with `email_change`) makes the account theirs; an address that has an account answers
+    /// the same (GoTrue's `email_exists`): nothing tells it apart. `Ok(true)`: changed at once
+    /// (a project that confirms addresses by itself), and the session renewed to say so.
+    pub(crate) async fn convert_anonymous(
+        &self,
+        email: &str,
+        data: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let update =
+            crate::api::UserUpdate { email: Some(email.to_owned()), data, ..Default::default() };
+        let update = &update;
+        let call = |api: crate::api::GoTrue, token: String| async move {
+            api.update_user(&token, update).await
+        };
+        match self.authed(call).await {
+            Ok(user) if crate::landing::same_address(&user.email, email) => {
+                self.refresh().await.map(|()| true)
+            }
+            Ok(_) => Ok(false),
+            Err(e) if e.is(&ErrorCode::EmailExists) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Mails a new code of an address change (a conversion's) to `email`.
+    pub(crate) async fn resend_email_change(&self, email: &str) -> Result<(), ApiError> {
+        self.request(self.api().resend("email_change", email, None)).await
+    }
+
     /// Signs in with the session of a verified sign-in link (sign-up, magic link, invite),
     /// once its page has named the account.
     pub(crate) fn adopt_link(&self, resp: TokenResponse) -> Result<(), ApiError> {

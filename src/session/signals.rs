@@ -26,6 +26,13 @@ impl AuthStore {
         Signal::derive(move || state.with(AuthState::is_signed_in))
     }
 
+    /// Whether the user is anonymous ([`AuthStore::sign_in_anonymously`]): signed in, but
+    /// [`RequireSignIn`](crate::RequireSignIn) lets them in only when the host allows it.
+    pub fn is_anonymous(&self) -> Signal<bool> {
+        let state = self.state;
+        Signal::derive(move || state.with(AuthState::is_anonymous))
+    }
+
     /// The user of the session (also while the second factor is pending).
     pub fn user(&self) -> Signal<Option<User>> {
         let state = self.state;

@@ -272,9 +272,15 @@ impl AuthState {
         }
     }
 
-    /// Whether someone is fully signed in.
+    /// Whether someone is fully signed in (an anonymous user too: see [`Self::is_anonymous`]).
     pub fn is_signed_in(&self) -> bool {
         matches!(self, AuthState::SignedIn(_))
+    }
+
+    /// Whether the session is an anonymous user's (GoTrue's `is_anonymous`: signed in without an
+    /// address or password, until the sign-up page converts them).
+    pub fn is_anonymous(&self) -> bool {
+        self.session().is_some_and(|s| s.claims.is_anonymous)
     }
 }
 

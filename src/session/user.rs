@@ -35,6 +35,7 @@ impl AuthStore {
             password: Some(new.to_owned()),
             current_password: current.map(str::to_owned),
             nonce: nonce.filter(|n| !n.is_empty()).map(str::to_owned),
+            ..UserUpdate::default()
         };
         let update = &update;
         let user =

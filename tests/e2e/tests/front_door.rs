@@ -220,3 +220,41 @@ async fn without_sign_ups_the_sign_in_page_offers_none() {
     b.alert("New accounts cannot be made here.").await;
     env.stop().await;
 }
+
+/// An anonymous user ("Continue without an account") is kept out of pages that need an
+/// account, and the sign-up page converts them: the same account (id), the address confirmed
+/// by its code, then the password they chose.
+#[tokio::test]
+async fn an_anonymous_user_signs_up_and_keeps_their_account() {
+    let env = Env::start_with(|c| {
+        c.mailer_autoconfirm = false;
+        c.anonymous_users_enabled = true;
+    })
+    .await;
+    let b = env.browser().await;
+    b.goto("/").await;
+    b.click("Continue without an account").await;
+    b.text("You are using the app without an account.").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["is_anonymous"], true);
+    let id = claims["sub"].clone();
+
+    // Not signed in for a page that needs an account: the sign-in form, not bounced back.
+    b.goto("/auth/security").await;
+    b.wait_path("/auth/sign-in").await;
+    b.heading("Sign in").await;
+    b.field("Password").await;
+
+    sign_up(&b, "guest@example.com").await;
+    b.heading("Check your email").await;
+    let code = env.latest_mail_code("guest@example.com").await;
+    b.fill("Verification code", &code).await;
+    home_says_signed_in_as(&b, "guest@example.com").await;
+    let claims = b.session_claims().await;
+    assert_eq!((claims["sub"].clone(), claims["is_anonymous"].clone()), (id, false.into()));
+
+    let other = env.browser().await;
+    other.sign_in_with("/auth/sign-in", "guest@example.com", NEW_PASSWORD).await;
+    home_says_signed_in_as(&other, "guest@example.com").await;
+    env.stop().await;
+}
