@@ -258,3 +258,22 @@ async fn an_anonymous_user_signs_up_and_keeps_their_account() {
     home_says_signed_in_as(&other, "guest@example.com").await;
     env.stop().await;
 }
+
+/// With autoconfirm the address is the anonymous user's at once: no code, the password set,
+/// signed in with the account.
+#[tokio::test]
+async fn with_autoconfirm_an_anonymous_user_is_converted_at_once() {
+    let env = Env::start_with(|c| c.anonymous_users_enabled = true).await;
+    let b = env.browser().await;
+    b.goto("/").await;
+    b.click("Continue without an account").await;
+    b.text("You are using the app without an account.").await;
+    let id = b.session_claims().await["sub"].clone();
+    sign_up(&b, "quick@example.com").await;
+    home_says_signed_in_as(&b, "quick@example.com").await;
+    assert_eq!(b.session_claims().await["sub"], id);
+    let other = env.browser().await;
+    other.sign_in_with("/auth/sign-in", "quick@example.com", NEW_PASSWORD).await;
+    home_says_signed_in_as(&other, "quick@example.com").await;
+    env.stop().await;
+}
