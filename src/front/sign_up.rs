@@ -86,17 +86,16 @@ fn SignUpForm(
     });
     let profile: Vec<_> =
         config.sign_up_fields.into_iter().map(|f| (f, RwSignal::new(String::new()))).collect();
+    // The profile, and the language shown (`locale`: mail templates can read it).
     let data = {
         let profile = profile.clone();
         move || {
-            let filled: Vec<_> = profile
+            let filled = profile
                 .iter()
                 .map(|(f, v)| (f.key, v.get_untracked().trim().to_owned()))
-                .filter(|(_, v)| !v.is_empty())
-                .collect();
-            (!filled.is_empty()).then(|| {
-                filled.iter().fold(crate::json::Object::new(), |o, (k, v)| o.str(k, v)).finish()
-            })
+                .filter(|(_, v)| !v.is_empty());
+            let data = crate::json::Object::new().str("locale", auth.strings().lang);
+            Some(filled.fold(data, |o, (k, v)| o.str(k, &v)).finish())
         }
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -277,3 +277,21 @@ async fn with_autoconfirm_an_anonymous_user_is_converted_at_once() {
     home_says_signed_in_as(&other, "quick@example.com").await;
     env.stop().await;
 }
+
+/// The language shown is kept in the new user's metadata (`locale`), for mail templates.
+#[tokio::test]
+async fn sign_up_keeps_the_language_shown_in_the_profile() {
+    let env = Env::start().await;
+    let b = env.browser_in("de").await;
+    b.goto("/auth/sign-up").await;
+    b.heading("Konto erstellen").await;
+    b.fill("E-Mail", "sprache@example.com").await;
+    b.fill("Neues Passwort", NEW_PASSWORD).await;
+    b.fill("Neues Passwort bestätigen", NEW_PASSWORD).await;
+    b.click("Konto erstellen").await;
+    b.wait_path("/").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["email"], "sprache@example.com");
+    assert_eq!(claims["user_metadata"]["locale"], "de");
+    env.stop().await;
+}
