@@ -270,19 +270,14 @@ mod tests {
         assert_eq!(gate(&AuthState::SignedOut, true, false, || unreachable!()), Gate::SignIn);
     }
 
-    fn session(aal: &str, verified_factor: bool) -> crate::session::state::Session {
+    /// A session whose access token has the claims `payload`, for a user with `factors`.
+    fn session_of(
+        payload: &str,
+        factors: Vec<crate::api::Factor>,
+    ) -> crate::session::state::Session {
         let b = crate::api::pkce::base64url;
-        let payload =
-            format!(r#"{{"sub":"u","exp":9999999999,"iat":1,"aal":"{aal}","session_id":"s"}}"#);
         let jwt = [b(br#"{"alg":"HS256"}"#), b(payload.as_bytes()), "sig".into()].join(".");
-        let status = if verified_factor { "verified" } else { "unverified" };
-        let factor = crate::api::Factor {
-            id: "f".into(),
-            factor_type: "totp".into(),
-            status: status.into(),
-            ..Default::default()
-        };
-        let user = crate::api::User { id: "u".into(), factors: vec![factor], ..Default::default() };
+        let user = crate::api::User { id: "u".into(), factors, ..Default::default() };
         let resp = crate::api::TokenResponse {
             access_token: jwt,
             refresh_token: "r".into(),
@@ -291,6 +286,19 @@ mod tests {
             user,
         };
         crate::session::state::Session::from_response(resp, 0).unwrap()
+    }
+
+    fn session(aal: &str, verified_factor: bool) -> crate::session::state::Session {
+        let payload =
+            format!(r#"{{"sub":"u","exp":9999999999,"iat":1,"aal":"{aal}","session_id":"s"}}"#);
+        let status = if verified_factor { "verified" } else { "unverified" };
+        let factor = crate::api::Factor {
+            id: "f".into(),
+            factor_type: "totp".into(),
+            status: status.into(),
+            ..Default::default()
+        };
+        session_of(&payload, vec![factor])
     }
 
     #[test]
@@ -319,17 +327,9 @@ mod tests {
     }
 
     fn anonymous_session() -> crate::session::state::Session {
-        let b = crate::api::pkce::base64url;
-        let payload = r#"{"sub":"u","exp":9999999999,"iat":1,"aal":"aal1","session_id":"s","is_anonymous":true,"amr":[{"method":"anonymous","timestamp":1}]}"#;
-        let jwt = [b(br#"{"alg":"HS256"}"#), b(payload.as_bytes()), "sig".into()].join(".");
-        let user = crate::api::User { id: "u".into(), ..Default::default() };
-        let resp = crate::api::TokenResponse {
-            access_token: jwt,
-            refresh_token: "r".into(),
-            expires_in: 3600,
-            expires_at: None,
-            user,
-        };
-        crate::session::state::Session::from_response(resp, 0).unwrap()
+        session_of(
+            r#"{"sub":"u","exp":9999999999,"iat":1,"aal":"aal1","session_id":"s","is_anonymous":true,"amr":[{"method":"anonymous","timestamp":1}]}"#,
+            Vec::new(),
+        )
     }
 }
