@@ -20,8 +20,8 @@
 #                          [--mfa /auth/mfa]... [--passkeys /auth/security]... [--budget-kib 150]
 #                          [--host] [--json] [--emulator PATH]
 #   --no-build       use the existing dist/ (and examples/host-app/dist) instead of building
-#   --route P        a page to load; repeat for several (default: /auth/sign-in /auth/recover
-#                    /auth/security)
+#   --route P        a page to load; repeat for several (default: /auth/sign-in /auth/sign-up
+#                    /auth/recover /auth/security)
 #   --signed-in P    a page to load signed in; repeat for several (default: /auth/security;
 #                    with --route only, none)
 #   --mfa P          a page to load with a second factor pending; repeat for several (default:
@@ -76,7 +76,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ $((${#ROUTES[@]} + ${#SIGNED_IN[@]} + ${#MFA[@]} + ${#PASSKEYS[@]})) -eq 0 ]; then
-  ROUTES=(/auth/sign-in /auth/recover /auth/security) SIGNED_IN=(/auth/security) MFA=(/auth/mfa)
+  ROUTES=(/auth/sign-in /auth/sign-up /auth/recover /auth/security) SIGNED_IN=(/auth/security) MFA=(/auth/mfa)
   PASSKEYS=(/auth/security)
 fi
 for i in "${!ROUTES[@]}"; do
