@@ -111,6 +111,28 @@ async fn the_section_brings_its_styles_and_a_plain_host_rule_wins() {
     env.stop().await;
 }
 
+/// The host's sign-up page asks for the profile field the host configured and sends it as the
+/// user's data, with the language shown; the new user lands where the host sends them.
+#[tokio::test]
+async fn sign_up_sends_the_hosts_profile_field() {
+    let env = start_host_env().await;
+    let b = env.browser().await;
+    b.goto("/account/sign-up").await;
+    b.heading("Create an account").await;
+    let name = b.field("Full name").await;
+    assert_eq!(name.attr("autocomplete").await.unwrap().as_deref(), Some("name"));
+    b.fill("Email", "ada@example.com").await;
+    b.fill("Full name", "Ada Lovelace").await;
+    b.fill("New password", e2e::NEW_PASSWORD).await;
+    b.fill("Confirm new password", e2e::NEW_PASSWORD).await;
+    b.click("Create account").await;
+    b.wait_path("/dashboard").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["user_metadata"]["name"], "Ada Lovelace");
+    assert_eq!(claims["user_metadata"]["locale"], "en");
+    env.stop().await;
+}
+
 #[tokio::test]
 async fn signed_out_dashboard_goes_through_sign_in_and_back() {
     let env = start_host_env().await;
