@@ -387,6 +387,28 @@ mod tests {
         assert!(expected(&parse_landing("?code=c", "")));
     }
 
+    /// A link signs in only when it declared a sign-in type, and only for the user its token
+    /// names; a reset link, or an untyped one (a PKCE code of the wizard), goes to the wizard.
+    #[test]
+    fn only_a_declared_sign_in_link_signs_in() {
+        let resp = |sub: &str| TokenResponse {
+            access_token: crate::session::claims::tests::token(&format!(
+                r#"{{"sub":"{sub}","exp":9999999999,"iat":1,"aal":"aal1","amr":[{{"method":"otp","timestamp":1}}]}}"#
+            )),
+            refresh_token: "r".into(),
+            expires_in: 3600,
+            expires_at: None,
+            user: crate::api::User { id: "u".into(), ..Default::default() },
+        };
+        for kind in ["signup", "magiclink", "email", "invite"] {
+            assert!(signs_in(&resp("u"), Some(kind)), "{kind}");
+            assert!(!signs_in(&resp("other"), Some(kind)), "{kind}: another user's token");
+        }
+        for declared in [Some("recovery"), Some("email_change"), None] {
+            assert!(!signs_in(&resp("u"), declared), "{declared:?}");
+        }
+    }
+
     #[test]
     fn nothing_usable() {
         assert_eq!(parse_landing("", ""), Landing::Nothing);
