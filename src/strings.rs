@@ -7,12 +7,18 @@ use crate::api::{ApiError, AuthenticatorError, ErrorCode};
 
 macro_rules! strings {
     // An English text of an optional part (`#[feature = "webauthn"]` before it) is empty when
-    // the part is compiled out: the table keeps its fields (the locale files' order and a
-    // host's `with_texts` stay as they are), the text leaves the wasm. Unit tests keep every
-    // text (they check the locale files against English).
+    // the part is compiled out, and one for a build without a part (`#[without = "qr"]`) when
+    // it is in: the table keeps its fields (the locale files' order and a host's `with_texts`
+    // stay as they are), the text leaves the wasm. Unit tests keep every text (they check the
+    // locale files against English).
     (@en [] $en:literal) => { $en };
-    (@en [$feat:literal] $en:literal) => { if cfg!(any(test, feature = $feat)) { $en } else { "" } };
-    ($($(#[doc = $doc:literal])* $(#[feature = $feat:literal])? $name:ident = $en:literal,)*) => {
+    (@en [feature $feat:literal] $en:literal) => {
+        if cfg!(any(test, feature = $feat)) { $en } else { "" }
+    };
+    (@en [without $feat:literal] $en:literal) => {
+        if cfg!(any(test, not(feature = $feat))) { $en } else { "" }
+    };
+    ($($(#[doc = $doc:literal])* $(#[feature = $feat:literal])? $(#[without = $wfeat:literal])? $name:ident = $en:literal,)*) => {
         /// The text table. Every field is one message; see [`Strings::EN`] for the defaults.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[non_exhaustive]
@@ -28,7 +34,7 @@ macro_rules! strings {
         impl Strings {
             /// English.
             pub const EN: Strings =
-                Strings { $($name: strings!(@en [$($feat)?] $en),)* lang: "en", plurals: &[] };
+                Strings { $($name: strings!(@en [$(feature $feat)? $(without $wfeat)?] $en),)* lang: "en", plurals: &[] };
 
             /// The field names, in table order (the order of the locale files).
             #[cfg(test)]
@@ -417,7 +423,11 @@ strings! {
     /// Friendly name missing.
     err_name_required = "Enter a name for this device.",
     /// Scan step intro.
+    #[feature = "qr"]
     totp_scan_intro = "Scan the QR code with your authenticator app, or type the setup key into it. Then enter the 6-digit code the app shows.",
+    /// Scan step intro without a QR code (a host built without the `qr` feature).
+    #[without = "qr"]
+    totp_key_intro = "Type the setup key into your authenticator app. Then enter the 6-digit code the app shows.",
     /// Setup key hint.
     totp_secret_hint = "Spaces do not matter.",
     /// SMS sent for a new phone factor; `{phone}`.

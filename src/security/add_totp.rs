@@ -98,7 +98,8 @@ pub fn AddTotp(resume: bool, close: Close) -> impl IntoView {
     let scanning = move || {
         let Some(i) = flow.with_untracked(|f| f.issued.clone()) else { return ().into_any() };
         view! {
-            <p>{s.totp_scan_intro}</p>
+            // Without the `qr` feature there is no code to scan: the key only.
+            <p>{if cfg!(feature = "qr") { s.totp_scan_intro } else { s.totp_key_intro }}</p>
             {crate::components::qr_code(i.uri.clone(), s.qr_alt)}
             <div class="lsa-field">
                 <label for="lsa-totp-secret">{s.secret_label}</label>
