@@ -45,12 +45,6 @@ pub fn SignInPage() -> impl IntoView {
     let next = Memo::new(move |_| auth.next());
     let state = auth.state();
     let shown = Memo::new(move |_| state.with(arrival));
-    // The state drives the page: a sign-in, a verified factor, or another tab moves it on.
-    Effect::new(move |_| {
-        if shown.get() == Arrival::Done {
-            auth.navigate(&next.get_untracked());
-        }
-    });
     // The address stays when the code step goes back to the form; `code` holds it while the
     // code step is shown instead of the form (empty: the form).
     let email = RwSignal::new(String::new());
@@ -59,6 +53,13 @@ pub fn SignInPage() -> impl IntoView {
     let back = Callback::new(move |()| {
         code.set(String::new());
         unconfirmed.set(false);
+    });
+    // The state drives the page: a sign-in, a verified factor, or another tab moves it on. A
+    // code used up, the form comes back (after "another account" on the second-factor step).
+    Effect::new(move |_| match shown.get() {
+        Arrival::Done => auth.navigate(&next.get_untracked()),
+        Arrival::SecondFactor => back.run(()),
+        Arrival::Form | Arrival::Wait => {}
     });
     let form = move || match code.get() {
         address if address.is_empty() => {

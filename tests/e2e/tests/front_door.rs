@@ -144,6 +144,18 @@ async fn sign_in_code_of_an_mfa_user_needs_the_second_factor() {
     b.fill("Verification code", &code).await;
     b.heading("Two-step verification").await;
     assert!(b.path().await.starts_with("/auth/sign-in"), "not on before the second factor");
+    // Another account instead: the form again, not the spent code's step.
+    b.click("Sign in with another account").await;
+    b.heading("Sign in").await;
+    b.field("Password").await;
+    // The code again (a minute later: one mail a minute), then the second factor.
+    env.advance_clock(61).await;
+    b.fill("Email", "coded-mfa@example.com").await;
+    b.click("Email me a sign-in code").await;
+    b.text("we sent a sign-in code to it.").await;
+    let code = env.latest_mail_code("coded-mfa@example.com").await;
+    b.fill("Verification code", &code).await;
+    b.heading("Two-step verification").await;
     b.goto("/").await;
     b.heading("Welcome").await;
     assert!(!b.body_text().await.contains("Signed in as"), "aal1 is not signed in");
