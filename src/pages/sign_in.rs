@@ -58,7 +58,7 @@ pub fn SignInPage() -> impl IntoView {
     // code used up, the form comes back (after "another account" on the second-factor step).
     Effect::new(move |_| match shown.get() {
         Arrival::Done => auth.navigate(&next.get_untracked()),
-        Arrival::SecondFactor => back.run(()),
+        Arrival::SecondFactor => code.set(String::new()),
         Arrival::Form | Arrival::Wait => {}
     });
     let form = move || match code.get() {
@@ -115,6 +115,7 @@ fn PasswordStep(
     let by_code = move |_| {
         let address = email.get_untracked().trim().to_owned();
         if address.contains('@') {
+            unconfirmed.set(false);
             code.set(address);
         } else {
             error.set(Some(s.err_email_invalid.to_owned()));
