@@ -22,6 +22,26 @@ async fn sign_up(b: &Browser, email: &str) {
     b.click("Create account").await;
 }
 
+/// Asks the sign-in page (already open) for a code for `email` and enters the mailed code.
+async fn sign_in_by_code(env: &Env, b: &Browser, email: &str) {
+    b.fill("Email", email).await;
+    b.click("Email me a sign-in code").await;
+    b.heading("Check your email").await;
+    b.text(&format!("If {email} can sign in here, we sent a sign-in code to it.")).await;
+    let code = env.latest_mail_code(email).await;
+    b.fill("Verification code", &code).await;
+}
+
+/// "Continue without an account" on the home page: the anonymous user's id.
+async fn continue_as_guest(b: &Browser) -> serde_json::Value {
+    b.goto("/").await;
+    b.click("Continue without an account").await;
+    b.text("You are using the app without an account.").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["is_anonymous"], true);
+    claims["sub"].clone()
+}
+
 /// The home page says who is signed in.
 async fn home_says_signed_in_as(b: &Browser, email: &str) {
     b.wait_path("/").await;
@@ -120,12 +140,7 @@ async fn sign_in_code_signs_in_without_a_password() {
     let env = Env::start().await;
     let b = env.user_and_browser("coded@example.com", None).await;
     b.goto("/auth/sign-in").await;
-    b.fill("Email", "coded@example.com").await;
-    b.click("Email me a sign-in code").await;
-    b.heading("Check your email").await;
-    b.text("If coded@example.com can sign in here, we sent a sign-in code to it.").await;
-    let code = env.latest_mail_code("coded@example.com").await;
-    b.fill("Verification code", &code).await;
+    sign_in_by_code(&env, &b, "coded@example.com").await;
     home_says_signed_in_as(&b, "coded@example.com").await;
     env.stop().await;
 }
@@ -137,11 +152,7 @@ async fn sign_in_code_of_an_mfa_user_needs_the_second_factor() {
     let env = Env::start().await;
     let b = env.user_and_browser("coded-mfa@example.com", Some(SECRET)).await;
     b.goto("/auth/sign-in").await;
-    b.fill("Email", "coded-mfa@example.com").await;
-    b.click("Email me a sign-in code").await;
-    b.text("we sent a sign-in code to it.").await;
-    let code = env.latest_mail_code("coded-mfa@example.com").await;
-    b.fill("Verification code", &code).await;
+    sign_in_by_code(&env, &b, "coded-mfa@example.com").await;
     b.heading("Two-step verification").await;
     assert!(b.path().await.starts_with("/auth/sign-in"), "not on before the second factor");
     // Another account instead: the form again, not the spent code's step.
@@ -150,11 +161,7 @@ async fn sign_in_code_of_an_mfa_user_needs_the_second_factor() {
     b.field("Password").await;
     // The code again (a minute later: one mail a minute), then the second factor.
     env.advance_clock(61).await;
-    b.fill("Email", "coded-mfa@example.com").await;
-    b.click("Email me a sign-in code").await;
-    b.text("we sent a sign-in code to it.").await;
-    let code = env.latest_mail_code("coded-mfa@example.com").await;
-    b.fill("Verification code", &code).await;
+    sign_in_by_code(&env, &b, "coded-mfa@example.com").await;
     b.heading("Two-step verification").await;
     b.goto("/").await;
     b.heading("Welcome").await;
@@ -244,12 +251,7 @@ async fn an_anonymous_user_signs_up_and_keeps_their_account() {
     })
     .await;
     let b = env.browser().await;
-    b.goto("/").await;
-    b.click("Continue without an account").await;
-    b.text("You are using the app without an account.").await;
-    let claims = b.session_claims().await;
-    assert_eq!(claims["is_anonymous"], true);
-    let id = claims["sub"].clone();
+    let id = continue_as_guest(&b).await;
 
     // Not signed in for a page that needs an account: the sign-in form, not bounced back.
     b.goto("/auth/security").await;
@@ -277,10 +279,7 @@ async fn an_anonymous_user_signs_up_and_keeps_their_account() {
 async fn with_autoconfirm_an_anonymous_user_is_converted_at_once() {
     let env = Env::start_with(|c| c.anonymous_users_enabled = true).await;
     let b = env.browser().await;
-    b.goto("/").await;
-    b.click("Continue without an account").await;
-    b.text("You are using the app without an account.").await;
-    let id = b.session_claims().await["sub"].clone();
+    let id = continue_as_guest(&b).await;
     sign_up(&b, "quick@example.com").await;
     home_says_signed_in_as(&b, "quick@example.com").await;
     assert_eq!(b.session_claims().await["sub"], id);
