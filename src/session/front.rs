@@ -9,12 +9,14 @@ use leptos::prelude::*;
 
 impl AuthStore {
     /// The server's settings, asked once per page load (`None` when it cannot be reached).
+    /// The page that asked may be gone when the answer comes (its store with it): then the
+    /// answer is only returned.
     pub(crate) async fn settings(&self) -> Option<Settings> {
-        if let Some(known) = self.settings.get_value() {
+        if let Some(known) = self.settings.try_get_value().flatten() {
             return Some(known);
         }
         let known = self.request(self.api().settings()).await.ok()?;
-        self.settings.set_value(Some(known));
+        let _ = self.settings.try_set_value(Some(known));
         Some(known)
     }
 
