@@ -3,19 +3,20 @@
 //! The mails' links land on the confirm page with the page's `next`.
 
 use super::{AuthEvent, AuthStore};
-use crate::api::{ApiError, ErrorCode, Settings, SignedUp, TokenResponse};
+use crate::api::{ApiError, ErrorCode, GoTrue, Settings, SignedUp, TokenResponse};
 use crate::AuthRoute;
 use leptos::prelude::*;
 
 impl AuthStore {
     /// The server's settings, asked once per page load (`None` when it cannot be reached).
-    /// The page that asked may be gone when the answer comes (its store with it): then the
-    /// answer is only returned.
+    /// The page that asked may be gone, its store with it, before this runs (`None`) or when
+    /// the answer comes (then it is only returned).
     pub(crate) async fn settings(&self) -> Option<Settings> {
-        if let Some(known) = self.settings.try_get_value().flatten() {
+        if let Some(known) = self.settings.try_get_value()? {
             return Some(known);
         }
-        let known = self.request(self.api().settings()).await.ok()?;
+        let api = self.config.try_with_value(|c| GoTrue::new(&c.gotrue_url, &c.anon_key))?;
+        let known = self.request(api.settings()).await.ok()?;
         let _ = self.settings.try_set_value(Some(known));
         Some(known)
     }
