@@ -3,7 +3,7 @@
 //! The mails' links land on the confirm page with the page's `next`.
 
 use super::{AuthEvent, AuthStore};
-use crate::api::{ApiError, ErrorCode, GoTrue, Settings, SignedUp, TokenResponse};
+use crate::api::{ApiError, ErrorCode, Settings, SignedUp, TokenResponse};
 use crate::AuthRoute;
 use leptos::prelude::*;
 
@@ -12,11 +12,11 @@ impl AuthStore {
     /// The page that asked may be gone, its store with it, before this runs (`None`) or when
     /// the answer comes (then it is only returned).
     pub(crate) async fn settings(&self) -> Option<Settings> {
+        // (`None` from `try_get_value`: the store is gone, and its config with it.)
         if let Some(known) = self.settings.try_get_value()? {
             return Some(known);
         }
-        let api = self.config.try_with_value(|c| GoTrue::new(&c.gotrue_url, &c.anon_key))?;
-        let known = self.request(api.settings()).await.ok()?;
+        let known = self.request(self.api().settings()).await.ok()?;
         let _ = self.settings.try_set_value(Some(known));
         Some(known)
     }
