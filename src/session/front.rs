@@ -21,18 +21,12 @@ impl AuthStore {
         Some(known)
     }
 
-    /// Where the mails' links land (`{base}/confirm` with this page's `next` and the link's
-    /// `kind`, which a PKCE redirect's `?code=` does not say), and the PKCE challenge when
-    /// links use PKCE.
-    async fn landing(&self, kind: &str) -> Result<(String, Option<String>), ApiError> {
+    /// Where the mails' links land: `{base}/confirm` with this page's `next` and the link's
+    /// `kind`, which a PKCE redirect's `?code=` does not say.
+    fn landing(&self, kind: &str) -> String {
         let confirm =
             self.config.with_value(|c| AuthRoute::Confirm.path_with_next(&c.base, &self.next()));
-        let challenge = match self.config.with_value(|c| c.pkce) {
-            true => Some(crate::api::pkce::begin().await?),
-            false => None,
-        };
-        let to = [crate::platform::browser::origin(), confirm, "&type=".into(), kind.into()];
-        Ok((to.concat(), challenge))
+        [crate::platform::browser::origin(), confirm, "&type=".into(), kind.into()].concat()
     }
 
     /// Makes an account. `Ok(true)`: signed in at once (the project confirms addresses by
@@ -45,7 +39,7 @@ impl AuthStore {
         password: &str,
         data: Option<String>,
     ) -> Result<bool, ApiError> {
-        let (to, challenge) = self.landing("signup").await?;
+        let (to, challenge) = (self.landing("signup"), self.pkce_challenge().await?);
         let api = self.api();
         let call = api.sign_up(email, password, data.as_deref(), Some(&to), challenge.as_deref());
         match self.request(call).await {
@@ -61,7 +55,7 @@ impl AuthStore {
     /// told: GoTrue's `otp_disabled` (unknown address, sign-up by code off) answers as a sent
     /// code does.
     pub(crate) async fn send_sign_in_code(&self, email: &str) -> Result<(), ApiError> {
-        let (to, challenge) = self.landing("magiclink").await?;
+        let (to, challenge) = (self.landing("magiclink"), self.pkce_challenge().await?);
         let create = self.config.with_value(|c| c.code_sign_up);
         let api = self.api();
         let call = api.send_otp(email, create, Some(&to), challenge.as_deref());
@@ -73,7 +67,8 @@ impl AuthStore {
 
     /// Mails a new sign-up confirmation to `email` (GoTrue answers the same for any address).
     pub(crate) async fn resend_confirmation(&self, email: &str) -> Result<(), ApiError> {
-        let (to, _) = self.landing("signup").await?;
+        // No new PKCE flow: the mail is the sign-up's, whose verifier this browser keeps.
+        let to = self.landing("signup");
         self.request(self.api().resend("signup", email, Some(&to))).await
     }
 

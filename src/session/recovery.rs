@@ -13,12 +13,17 @@ impl AuthStore {
         email: &str,
         redirect_to: &str,
     ) -> Result<(), ApiError> {
-        let challenge = if self.config.with_value(|c| c.pkce) {
-            Some(crate::api::pkce::begin().await?)
-        } else {
-            None
-        };
+        let challenge = self.pkce_challenge().await?;
         self.request(self.api().recover(email, Some(redirect_to), challenge.as_deref())).await
+    }
+
+    /// With PKCE links (`AuthConfig::with_pkce`), a new flow's challenge; its verifier is kept
+    /// where every tab of this origin sees it.
+    pub(super) async fn pkce_challenge(&self) -> Result<Option<String>, ApiError> {
+        match self.config.with_value(|c| c.pkce) {
+            true => crate::api::pkce::begin().await.map(Some),
+            false => Ok(None),
+        }
     }
 
     /// Verifies an emailed recovery code and adopts the recovery session.
