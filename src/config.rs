@@ -69,6 +69,9 @@ pub struct AuthConfig {
     pub(crate) texts: Option<fn(&mut Strings)>,
     /// A sign-in code may make an account for an unknown address (`POST /otp` `create_user`).
     pub(crate) code_sign_up: bool,
+    /// An email change is confirmed from both addresses (GoTrue's
+    /// `GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED`, on by default).
+    pub(crate) secure_email_change: bool,
     /// The profile fields the sign-up page asks for, sent as the user's `data`.
     pub(crate) sign_up_fields: Vec<ProfileField>,
 }
@@ -107,6 +110,7 @@ impl AuthConfig {
             locales_url: "/locales".into(),
             texts: None,
             code_sign_up: false,
+            secure_email_change: true,
             sign_up_fields: Vec::new(),
         }
     }
@@ -177,6 +181,14 @@ impl AuthConfig {
     /// default: the code then only signs in existing users).
     pub fn with_code_sign_up(mut self, allow: bool) -> Self {
         self.code_sign_up = allow;
+        self
+    }
+
+    /// Says the project confirms an email change from the new address only
+    /// (`GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED=false`): the security screen then asks for
+    /// one code, not two.
+    pub fn with_secure_email_change(mut self, on: bool) -> Self {
+        self.secure_email_change = on;
         self
     }
 

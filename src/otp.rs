@@ -3,7 +3,24 @@
 //! Codes are normalised to ASCII digits (pasting `123 456`, `123-456` or fullwidth digits
 //! works); a pasted verify/confirm/callback link is reduced to the token it carries.
 
+use crate::api::{ApiError, ErrorCode};
 use crate::redirect::percent_decode;
+
+/// GoTrue's default interval between two mails to one address.
+const MAIL_INTERVAL_SECS: u32 = 60;
+
+/// A mail request's answer as the seconds before the next may be asked for. A rate limit
+/// counts as sent (the earlier mail's code still works), with the seconds GoTrue gives:
+/// pressing again waits for the countdown instead of asking the server.
+pub(crate) fn sent(r: Result<(), ApiError>) -> Result<u32, ApiError> {
+    match r {
+        Ok(()) => Ok(MAIL_INTERVAL_SECS),
+        Err(e) if e.is(&ErrorCode::OverEmailSendRateLimit) => {
+            Ok(e.retry_after_secs().unwrap_or(MAIL_INTERVAL_SECS))
+        }
+        Err(e) => Err(e),
+    }
+}
 
 /// Shortest and longest OTP length GoTrue can be configured with.
 pub const OTP_LENGTH_RANGE: std::ops::RangeInclusive<usize> = 6..=10;
@@ -116,6 +133,16 @@ pub fn mask_email(email: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_limit_counts_as_sent_with_the_servers_seconds() {
+        use crate::api::error::parse_error;
+        assert_eq!(sent(Ok(())), Ok(MAIL_INTERVAL_SECS));
+        let body = r#"{"code":"over_email_send_rate_limit","message":"For security purposes, you can only request this after 37 seconds."}"#;
+        assert_eq!(sent(Err(ApiError::Auth(parse_error(429, None, body)))), Ok(37));
+        let other = ApiError::Auth(parse_error(422, None, r#"{"code":"validation_failed"}"#));
+        assert_eq!(sent(Err(other.clone())), Err(other));
+    }
 
     #[test]
     fn expiry_in_minutes() {

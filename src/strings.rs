@@ -202,6 +202,28 @@ strings! {
     anonymous_home = "You are using the app without an account. Create one to keep what you did.",
     /// Sign-up page of an anonymous user.
     sign_up_keeps = "Everything you did so far stays in your new account.",
+    /// Security: the email card's heading.
+    email_title = "Email address",
+    /// Security: opens the email change form.
+    change_email_open = "Change your email address",
+    /// Security: the new address field.
+    new_email_label = "New email address",
+    /// Security: a change waits for its confirmations.
+    email_pending = "Your address changes to {email} once you confirm it: enter the code from each email, or open its link.",
+    /// Security: the code field of the mail to the current address.
+    email_code_current = "Code sent to your current address",
+    /// Security: the code field of the mail to the new address.
+    email_code_new = "Code sent to your new address",
+    /// One of the two addresses confirmed (the security screen, the confirm page).
+    email_confirmed_one = "Confirmed. Now confirm from the other address too.",
+    /// The change is done.
+    email_changed = "Your email address is now {email}.",
+    /// The confirm page of an email change's link.
+    confirm_email_text = "Press Continue to confirm the change of your email address.",
+    /// The new address is another account's.
+    err_email_taken = "Another account already uses this address.",
+    /// The new address is the current one.
+    err_email_same = "This is already your email address.",
 
     /// MFA heading (sign-in and step-up).
     mfa_title = "Two-step verification",
@@ -383,6 +405,8 @@ strings! {
     err_sign_in_fields = "Enter your email and password.",
     /// Step-up reason: password change.
     step_up_reason_password = "Confirm it's you to change your password.",
+    /// Step-up reason: changing the email address.
+    step_up_reason_email = "Confirm it's you to change your email address.",
     /// Step-up reason: adding a factor.
     step_up_reason_add_factor = "Confirm it's you to add a new verification method.",
     /// Step-up reason: removing a factor.

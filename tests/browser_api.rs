@@ -198,10 +198,10 @@ async fn update_user_password_errors_and_success() {
     let s = sign_in(&email).await;
     let update = |pw: &str| UserUpdate { password: Some(pw.into()), ..UserUpdate::default() };
 
-    let same = api().update_user(&s.access_token, &update(PASSWORD)).await;
+    let same = api().update_user(&s.access_token, &update(PASSWORD), None).await;
     expect_code(same, ErrorCode::SamePassword);
 
-    let weak = api().update_user(&s.access_token, &update("abc")).await;
+    let weak = api().update_user(&s.access_token, &update("abc"), None).await;
     match expect_code(weak, ErrorCode::WeakPassword) {
         ApiError::Auth(e) => {
             assert_eq!(e.status, 422);
@@ -211,7 +211,8 @@ async fn update_user_password_errors_and_success() {
     }
 
     let new_pw = "a-new-password-2";
-    let user = api().update_user(&s.access_token, &update(new_pw)).await.expect("password changed");
+    let user =
+        api().update_user(&s.access_token, &update(new_pw), None).await.expect("password changed");
     assert_eq!(user.email, email);
     api().sign_in_password(&email, new_pw).await.expect("the new password works");
     let old = api().sign_in_password(&email, PASSWORD).await;

@@ -44,6 +44,24 @@ impl FromJson for SignedUp {
     }
 }
 
+/// `POST /verify`'s answer to an email change's code or link: GoTrue asks both addresses to
+/// confirm (its secure email change), and answers the first with `{"code":"200","msg":…}`.
+pub enum EmailChange {
+    /// The change is done: a new session of the user, with the new address.
+    Done(Box<TokenResponse>),
+    /// This address confirmed; the other one has not yet.
+    OtherAddress,
+}
+
+impl FromJson for EmailChange {
+    fn from_json(v: &Value) -> Option<Self> {
+        match v.get("access_token") {
+            Some(_) => TokenResponse::from_json(v).map(|t| EmailChange::Done(Box::new(t))),
+            None => v.get("msg").map(|_| EmailChange::OtherAddress),
+        }
+    }
+}
+
 /// The path with `?redirect_to=` when there is one.
 pub(super) fn with_redirect(path: &str, redirect_to: Option<&str>) -> String {
     match redirect_to {
@@ -101,6 +119,21 @@ impl GoTrue {
         self.send_raw(Method::Post, &path, None, Some(body)).await.map(drop)
     }
 
+    /// `POST /verify` of an email change: the `code` mailed to `email`, or a link's token hash
+    /// (`email` empty).
+    pub async fn verify_email_change(
+        &self,
+        email: &str,
+        code: &str,
+    ) -> Result<EmailChange, ApiError> {
+        let body = Object::new().str("type", "email_change");
+        let body = match email {
+            "" => body.str("token_hash", code),
+            _ => body.str("email", email).str("token", code),
+        };
+        self.send(Method::Post, "/verify", None, Some(body.finish())).await
+    }
+
     /// `POST /resend` of a `kind` (`signup`, `email_change`) mail to `email`.
     pub async fn resend(
         &self,
@@ -147,6 +180,16 @@ mod tests {
             r#"{"access_token":"a","refresh_token":"r","expires_in":3600,"user":{"id":"u"}}"#;
         assert!(matches!(read::<SignedUp>(session), Some(SignedUp::Session(_))));
         assert!(read::<SignedUp>(r#"{"access_token":"a"}"#).is_none());
+    }
+
+    #[test]
+    fn an_email_change_answers_done_or_the_other_address() {
+        let first = r#"{"code":"200","msg":"Confirmation link accepted. Please proceed to confirm link sent to the other email"}"#;
+        assert!(matches!(read::<EmailChange>(first), Some(EmailChange::OtherAddress)));
+        let session =
+            r#"{"access_token":"a","refresh_token":"r","expires_in":3600,"user":{"id":"u"}}"#;
+        assert!(matches!(read::<EmailChange>(session), Some(EmailChange::Done(_))));
+        assert!(read::<EmailChange>(r#"{"id":"u"}"#).is_none());
     }
 
     #[test]

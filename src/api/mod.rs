@@ -9,7 +9,7 @@ pub mod error;
 #[cfg(all(test, feature = "webauthn"))]
 mod fidelity;
 mod front;
-pub use front::{Settings, SignedUp};
+pub use front::{EmailChange, Settings, SignedUp};
 mod mfa;
 pub mod pkce;
 mod recovery;

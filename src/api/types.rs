@@ -29,6 +29,8 @@ pub struct User {
     pub phone: String,
     /// Every factor, verified or not.
     pub factors: Vec<Factor>,
+    /// The address an email change waits to confirm, `""` when none.
+    pub new_email: String,
 }
 
 impl User {
@@ -194,7 +196,7 @@ pub struct UserUpdate {
     pub current_password: Option<String>,
     /// The reauthentication nonce from `GET /reauthenticate`.
     pub nonce: Option<String>,
-    /// A new address (an anonymous user's, converting).
+    /// A new address: an email change, or an anonymous user's conversion.
     pub email: Option<String>,
     /// Profile changes: a JSON object's text, merged into `user_metadata`.
     pub data: Option<String>,
@@ -220,6 +222,7 @@ impl FromJson for User {
             email: v.text("email"),
             phone: v.text("phone"),
             factors: factors.collect::<Option<_>>()?,
+            new_email: v.text("new_email"),
         })
     }
 }
@@ -229,7 +232,8 @@ impl User {
     pub(crate) fn to_json(&self) -> String {
         let factors = json::array(self.factors.iter().map(Factor::to_json));
         let user = Object::new().str("id", &self.id).str("email", &self.email);
-        user.str("phone", &self.phone).raw("factors", &factors).finish()
+        let user = user.str("phone", &self.phone).str("new_email", &self.new_email);
+        user.raw("factors", &factors).finish()
     }
 }
 

@@ -12,25 +12,9 @@ use crate::otp::LinkToken;
 use crate::AuthStore;
 use leptos::prelude::*;
 
-/// GoTrue's default interval between two mails to one address.
-const MAIL_INTERVAL_SECS: u32 = 60;
-
 /// Whether `address` could be an email address (the server checks it for real).
 pub(super) fn looks_like_email(address: &str) -> bool {
     address.len() >= 3 && address.contains('@')
-}
-
-/// A mail request's answer as the seconds before the next may be asked for. A rate limit
-/// counts as sent (the earlier mail's code still works), with the seconds GoTrue gives:
-/// pressing again waits for the countdown instead of asking the server.
-pub(super) fn sent(r: Result<(), ApiError>) -> Result<u32, ApiError> {
-    match r {
-        Ok(()) => Ok(MAIL_INTERVAL_SECS),
-        Err(e) if e.is(&ErrorCode::OverEmailSendRateLimit) => {
-            Ok(e.retry_after_secs().unwrap_or(MAIL_INTERVAL_SECS))
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// Whether a pasted link may be verified here: sign-in links only (a reset link is the
@@ -124,11 +108,11 @@ pub(super) fn CodeStep(
             let work = async move {
                 match kind {
                     CodeKind::SignIn => auth.send_sign_in_code(&email).await,
-                    CodeKind::Convert => auth.resend_email_change(&email).await,
+                    CodeKind::Convert => auth.resend_conversion(&email).await,
                     _ => auth.resend_confirmation(&email).await,
                 }
             };
-            run(pending, work, move |r| match sent(r) {
+            run(pending, work, move |r| match crate::otp::sent(r) {
                 Ok(wait) => {
                     seconds.set(wait);
                     // (Not for a sign-in code's first mail: the text says it was sent.)
@@ -203,16 +187,6 @@ pub(super) fn CodeStep(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::error::parse_error;
-
-    #[test]
-    fn a_rate_limit_counts_as_sent_with_the_servers_seconds() {
-        assert_eq!(sent(Ok(())), Ok(MAIL_INTERVAL_SECS));
-        let body = r#"{"code":"over_email_send_rate_limit","message":"For security purposes, you can only request this after 37 seconds."}"#;
-        assert_eq!(sent(Err(ApiError::Auth(parse_error(429, None, body)))), Ok(37));
-        let other = ApiError::Auth(parse_error(422, None, r#"{"code":"validation_failed"}"#));
-        assert_eq!(sent(Err(other.clone())), Err(other));
-    }
 
     #[test]
     fn only_sign_in_links_are_verified_here() {

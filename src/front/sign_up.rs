@@ -131,7 +131,7 @@ fn SignUpForm(
                 Ok(false) => Ok(()),
                 Err(e) => Err(e),
             };
-            match super::code::sent(mailed) {
+            match crate::otp::sent(mailed) {
                 Ok(wait) => code.set(Some((address, wait, kind))),
                 Err(e) if e.is(&ErrorCode::ValidationFailed) => {
                     field_error.set(Some(s.err_email_invalid.to_owned()))

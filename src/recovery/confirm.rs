@@ -2,10 +2,13 @@
 //! only when the user presses Continue, so mail scanners cannot use the link up), `?code=…`
 //! (PKCE; needs this tab's verifier), and GoTrue's redirect with tokens (or an error) in the
 //! fragment. A reset link's session goes on in the wizard at step 3 or 4; a sign-in link's
-//! (sign-up, magic link, invitation) signs in once the person has seen whose account it is.
+//! (sign-up, magic link, invitation) signs in once the person has seen whose account it is;
+//! an email change's link says whether the other address must confirm too, or that the
+//! address changed (and whose, before its session is adopted: the same account signed in here
+//! keeps its own session).
 
 use super::flow::{Step, WizardState};
-use crate::api::{ApiError, ErrorCode, TokenResponse};
+use crate::api::{ApiError, EmailChange, ErrorCode, TokenResponse};
 use crate::components::{task::run, Alert, Heading, SubmitButton};
 use crate::landing::{judge, Arrival, Decision};
 use crate::otp::LinkToken;
@@ -38,6 +41,8 @@ pub enum Landing {
     },
     /// GoTrue's error redirect.
     Error(ErrorCode),
+    /// GoTrue's redirect after the first of an email change's two confirmations (`#message=`).
+    OneConfirmed,
     /// Nothing usable.
     Nothing,
 }
@@ -51,6 +56,9 @@ pub fn parse_landing(query: &str, fragment: &str) -> Landing {
     let any = |k: &str| get(&f, k).or_else(|| get(&q, k));
     if let Some(code) = any("error_code").or_else(|| any("error")) {
         return Landing::Error(ErrorCode::parse(&code));
+    }
+    if get(&f, "message").is_some() {
+        return Landing::OneConfirmed;
     }
     if let (Some(access_token), Some(refresh_token)) =
         (get(&f, "access_token"), get(&f, "refresh_token"))
@@ -73,7 +81,7 @@ pub fn parse_landing(query: &str, fragment: &str) -> Landing {
 fn expected(landing: &Landing) -> bool {
     match landing {
         Landing::Tokens { kind, .. } | Landing::TokenHash { kind, .. } => {
-            kind == "recovery" || crate::landing::signs_in(kind)
+            kind == "recovery" || kind == "email_change" || crate::landing::signs_in(kind)
         }
         _ => true,
     }
@@ -109,6 +117,11 @@ enum Stage {
     SignIn(TokenResponse),
     /// Nothing to do but request a code.
     Failed,
+    /// An email change's link did its part: what to say.
+    Done(String),
+    /// An email change is done, for another account than the one signed in here (or none):
+    /// names it, waits for the press that signs in.
+    Changed(TokenResponse),
 }
 
 /// The link landing page (`{base}/confirm`): a press verifies the link, the page says whose
@@ -164,6 +177,16 @@ pub fn ConfirmPage() -> impl IntoView {
             Decision::Hold { replaces: Some(_) } => stage.set(Stage::Account(resp)),
         }
     };
+    // An email change done: this account's own session stays (renewed), another's is named.
+    let changed = move |resp: TokenResponse| {
+        let email = resp.user.email.clone();
+        let work = async move { auth.settle_email_change(resp).await };
+        run(pending, work, move |r| match r {
+            Ok(None) => stage.set(Stage::Done(s.email_changed.replace("{email}", &email))),
+            Ok(Some(resp)) => stage.set(Stage::Changed(resp)),
+            Err(e) => fail(failed_with(&e)),
+        });
+    };
     let press = {
         let landing = landing.clone();
         move || {
@@ -175,6 +198,20 @@ pub fn ConfirmPage() -> impl IntoView {
                 Landing::Code(code) => Some(LinkToken::Code(code)),
                 _ => None,
             };
+            if let Some(LinkToken::TokenHash { token_hash, kind }) = &link {
+                if kind == "email_change" {
+                    let hash = token_hash.clone();
+                    let work = async move { auth.verify_email_change_link(&hash).await };
+                    return run(pending, work, move |r| match r {
+                        Ok(EmailChange::OtherAddress) => {
+                            stage.set(Stage::Done(s.email_confirmed_one.to_owned()))
+                        }
+                        Ok(EmailChange::Done(resp)) => changed(*resp),
+                        Err(e) if e.is_network() => error.set(Some(failed_with(&e))),
+                        Err(e) => fail(failed_with(&e)),
+                    });
+                }
+            }
             if let Some(link) = link {
                 let work = async move { auth.verify_link(link).await };
                 let verified = verified.clone();
@@ -192,6 +229,19 @@ pub fn ConfirmPage() -> impl IntoView {
     match landing.clone() {
         l if !expected(&l) => fail(s.confirm_wrong_type.to_owned()),
         Landing::Error(_) | Landing::Nothing => fail(s.confirm_link_invalid.to_owned()),
+        Landing::OneConfirmed => stage.set(Stage::Done(s.email_confirmed_one.to_owned())),
+        Landing::Tokens { access_token, refresh_token, expires_in, kind }
+            if kind == "email_change" =>
+        {
+            Effect::new(move |_| {
+                let (a, r) = (access_token.clone(), refresh_token.clone());
+                let work = async move { auth.inspect_tokens(a, r, expires_in).await };
+                run(pending, work, move |r| match r {
+                    Ok(resp) => changed(resp),
+                    Err(e) => fail(failed_with(&e)),
+                });
+            });
+        }
         Landing::Tokens { access_token, refresh_token, expires_in, kind } => {
             // Already issued by GoTrue's redirect: read whose they are (in the browser only),
             // then wait for the press.
@@ -217,6 +267,13 @@ pub fn ConfirmPage() -> impl IntoView {
         super::save_state(&WizardState { step: Step::Email, email, user: String::new() });
     };
     let needs_press = matches!(landing, Landing::TokenHash { .. } | Landing::Code(_));
+    let email_change =
+        matches!(&landing, Landing::OneConfirmed) || declared.as_deref() == Some("email_change");
+    // A failed email change link is retried from the security screen, not by a reset code.
+    let retry_path = match email_change {
+        true => auth.path_keeping_next(AuthRoute::Security),
+        false => recover_path.clone(),
+    };
     let account = move || match stage.get() {
         Stage::Account(resp) => {
             let email = resp.user.email.clone();
@@ -233,7 +290,16 @@ pub fn ConfirmPage() -> impl IntoView {
             }
             .into_any()
         }
-        Stage::SignIn(resp) => {
+        Stage::Done(said) => view! {
+            <p role="status">{said}</p>
+            <a class="lsa-button" href=auth.path_keeping_next(AuthRoute::Security)>{s.continue_}</a>
+        }
+        .into_any(),
+        Stage::SignIn(resp) | Stage::Changed(resp) => {
+            let said = match stage.get_untracked() {
+                Stage::Changed(_) => s.email_changed,
+                _ => s.confirm_sign_in_for,
+            };
             let email = resp.user.email.clone();
             let other = other_account(auth, &resp);
             let sign_in = auth.path_keeping_next(AuthRoute::SignIn);
@@ -246,7 +312,7 @@ pub fn ConfirmPage() -> impl IntoView {
                 }
             };
             view! {
-                <p role="status">{s.confirm_sign_in_for.replace("{email}", &email)}</p>
+                <p role="status">{said.replace("{email}", &email)}</p>
                 {other.map(|o| view! { <p class="lsa-alert">{s.confirm_replaces.replace("{email}", &o)}</p> })}
                 <form class="lsa-form" on:submit=go>
                     <button type="submit" class="lsa-button" disabled=move || pending.get()>
@@ -268,6 +334,7 @@ pub fn ConfirmPage() -> impl IntoView {
         Landing::Code(_) if declared.as_deref().is_some_and(crate::landing::signs_in) => {
             (s.sign_in_title, s.confirm_sign_in_text)
         }
+        _ if email_change => (s.email_title, s.confirm_email_text),
         _ => (s.confirm_title, s.confirm_text),
     };
     view! {
@@ -288,7 +355,7 @@ pub fn ConfirmPage() -> impl IntoView {
             {account}
             <Alert message=error/>
             <Show when=move || stage.get() == Stage::Failed fallback=|| ()>
-                <a class="lsa-button" href=recover_path.clone() on:click=use_code>{s.use_code_instead}</a>
+                <a class="lsa-button" href=retry_path.clone() on:click=use_code>{s.use_code_instead}</a>
             </Show>
         </section>
     }
@@ -381,7 +448,7 @@ mod tests {
         }
         let untyped = parse_landing("", "#access_token=a.b.c&refresh_token=r");
         assert!(!expected(&untyped), "tokens without a type are not a reset link");
-        assert!(!expected(&parse_landing("?token_hash=x&type=email_change", "")));
+        assert!(expected(&parse_landing("?token_hash=x&type=email_change", "")));
         assert!(!expected(&parse_landing("?token_hash=x&type=other", "")));
         assert!(expected(&parse_landing("?token_hash=x", "")), "the documented link's type");
         assert!(expected(&parse_landing("?code=c", "")));
@@ -407,6 +474,21 @@ mod tests {
         for declared in [Some("recovery"), Some("email_change"), None] {
             assert!(!signs_in(&resp("u"), declared), "{declared:?}");
         }
+    }
+
+    /// GoTrue's redirect after the first of an email change's two confirmations: its text is
+    /// not shown (the page says its own), an error still wins.
+    #[test]
+    fn the_first_of_two_email_confirmations() {
+        let first = "#message=Confirmation+link+accepted.+Please+proceed+to+confirm+link+sent+to+the+other+email&sb=";
+        assert_eq!(parse_landing("?type=email_change", first), Landing::OneConfirmed);
+        assert_eq!(
+            parse_landing("", "#message=x&error_code=otp_expired"),
+            Landing::Error(ErrorCode::OtpExpired)
+        );
+        let last = parse_landing("", "#access_token=a.b.c&refresh_token=r&type=email_change");
+        assert!(matches!(&last, Landing::Tokens { kind, .. } if kind == "email_change"));
+        assert!(expected(&last));
     }
 
     #[test]

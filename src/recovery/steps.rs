@@ -84,7 +84,7 @@ enum Outcome {
     /// The wizard holds the recovery session (the page's effect then moves it on).
     Held,
     /// A pasted link would replace another account signed in here: ask first.
-    Ask(TokenResponse, String),
+    Ask(Box<TokenResponse>, String),
     /// A pasted link of another type or another account: not used.
     Refused(Refusal),
 }
@@ -119,7 +119,7 @@ async fn verify(
             auth.adopt_recovery(resp)?;
             Outcome::Held
         }
-        Decision::Hold { replaces: Some(other) } => Outcome::Ask(resp, other),
+        Decision::Hold { replaces: Some(other) } => Outcome::Ask(Box::new(resp), other),
     })
 }
 
@@ -162,7 +162,7 @@ pub fn CodeStep() -> impl IntoView {
                 Ok(Outcome::Refused(Refusal::OtherAccount)) => {
                     error.set(Some(s.paste_other_account.to_owned()))
                 }
-                Ok(Outcome::Ask(resp, other)) => ask.set(Some((resp, other))),
+                Ok(Outcome::Ask(resp, other)) => ask.set(Some((*resp, other))),
                 Ok(Outcome::Held) => {}
             });
         }

@@ -6,10 +6,12 @@ use crate::session::aal::Requirement;
 use crate::session::state::session_gone;
 use crate::session::step_up::Reason;
 
-/// How recent the second factor must be for a password change or a factor removal (minutes).
+/// How recent the second factor must be for a password or email change, or a factor removal
+/// (minutes).
 pub const FRESH_MINUTES: i64 = 10;
 
 const PASSWORD_ID: &str = "lsa.security.password";
+const EMAIL_ID: &str = "lsa.security.email";
 const TOTP_ID: &str = "lsa.security.add-totp";
 const PHONE_ID: &str = "lsa.security.add-phone";
 const KEY_ID: &str = "lsa.security.add-key";
@@ -22,6 +24,8 @@ const REMOVE_PASSKEY_PREFIX: &str = "lsa.security.remove-passkey:";
 pub enum Action {
     /// Change the password.
     ChangePassword,
+    /// Change the email address.
+    ChangeEmail,
     /// Enrol an authenticator app.
     AddTotp,
     /// Enrol a phone.
@@ -41,6 +45,7 @@ impl Action {
     pub fn id(&self) -> String {
         match self {
             Action::ChangePassword => PASSWORD_ID.into(),
+            Action::ChangeEmail => EMAIL_ID.into(),
             Action::AddTotp => TOTP_ID.into(),
             Action::AddPhone => PHONE_ID.into(),
             Action::AddKey => KEY_ID.into(),
@@ -54,6 +59,7 @@ impl Action {
     pub fn parse(id: &str) -> Option<Action> {
         match id {
             PASSWORD_ID => Some(Action::ChangePassword),
+            EMAIL_ID => Some(Action::ChangeEmail),
             TOTP_ID => Some(Action::AddTotp),
             PHONE_ID => Some(Action::AddPhone),
             KEY_ID => Some(Action::AddKey),
@@ -77,6 +83,7 @@ impl Action {
     pub(crate) fn reason(&self) -> Reason {
         match self {
             Action::ChangePassword => Reason::ChangePassword,
+            Action::ChangeEmail => Reason::ChangeEmail,
             Action::AddTotp | Action::AddPhone | Action::AddKey | Action::AddPasskey => {
                 Reason::AddFactor
             }
@@ -86,7 +93,9 @@ impl Action {
 
     pub fn requirement(&self, factors: &[Factor]) -> Requirement {
         match self {
-            Action::ChangePassword => Requirement::within_minutes(FRESH_MINUTES),
+            Action::ChangePassword | Action::ChangeEmail => {
+                Requirement::within_minutes(FRESH_MINUTES)
+            }
             // GoTrue asks an MFA user for aal2 to add a key or manage passkeys.
             Action::AddTotp | Action::AddPhone | Action::AddKey | Action::AddPasskey => {
                 Requirement::AAL2
@@ -154,6 +163,7 @@ mod tests {
     fn ids_round_trip() {
         for a in [
             Action::ChangePassword,
+            Action::ChangeEmail,
             Action::AddTotp,
             Action::AddPhone,
             Action::Remove("f-1".into()),
@@ -176,6 +186,7 @@ mod tests {
     fn requirements() {
         let fs = [factor("v", "verified"), factor("u", "unverified")];
         assert_eq!(Action::ChangePassword.requirement(&fs), Requirement::within_minutes(10));
+        assert_eq!(Action::ChangeEmail.requirement(&fs), Requirement::within_minutes(10));
         assert_eq!(Action::AddTotp.requirement(&fs), Requirement::AAL2);
         assert_eq!(Action::AddPhone.requirement(&fs), Requirement::AAL2);
         assert_eq!(Action::Remove("v".into()).requirement(&fs), Requirement::within_minutes(10));
@@ -193,6 +204,7 @@ mod tests {
     #[test]
     fn reasons() {
         assert_eq!(Action::ChangePassword.reason(), Reason::ChangePassword);
+        assert_eq!(Action::ChangeEmail.reason(), Reason::ChangeEmail);
         assert_eq!(Action::AddPhone.reason(), Reason::AddFactor);
         assert_eq!(Action::Remove("f".into()).reason(), Reason::RemoveFactor);
     }

@@ -14,6 +14,11 @@ pub enum Draft {
         /// The new password.
         new: String,
     },
+    /// An email change to this address.
+    Email {
+        /// The new address.
+        new: String,
+    },
     /// An authenticator-app enrolment with this friendly name.
     Totp {
         /// The friendly name.
@@ -38,6 +43,7 @@ impl std::fmt::Debug for Draft {
         // Never print passwords.
         f.write_str(match self {
             Draft::Password { .. } => "Draft::Password",
+            Draft::Email { .. } => "Draft::Email",
             Draft::Totp { .. } => "Draft::Totp",
             Draft::Phone { .. } => "Draft::Phone",
             Draft::Key { .. } => "Draft::Key",

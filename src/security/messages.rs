@@ -11,6 +11,8 @@ pub enum Op {
     CurrentPassword,
     /// `PUT /user` with the new password.
     ChangePassword,
+    /// `PUT /user` with a new address, or confirming it.
+    ChangeEmail,
     /// `GET /reauthenticate` (emailing the nonce).
     SendNonce,
     /// `POST /factors` (TOTP or phone).
@@ -39,9 +41,15 @@ pub fn message(s: &Strings, op: Op, err: &ApiError) -> String {
         Op::ChangePassword | Op::SendNonce if is(ErrorCode::EmailNotConfirmed) => {
             Some(s.err_email_not_confirmed)
         }
+        Op::ChangeEmail if is(ErrorCode::EmailExists) => Some(s.err_email_taken),
+        Op::ChangeEmail if is(ErrorCode::ValidationFailed) | is(ErrorCode::EmailAddressInvalid) => {
+            Some(s.err_email_invalid)
+        }
         Op::Enroll if is(ErrorCode::ValidationFailed) => Some(s.err_phone_invalid),
         Op::Enroll | Op::Remove if is(ErrorCode::InsufficientAal) => Some(s.err_step_up_failed),
-        Op::ChangePassword if is(ErrorCode::InsufficientAal) => Some(s.err_step_up_failed),
+        Op::ChangePassword | Op::ChangeEmail if is(ErrorCode::InsufficientAal) => {
+            Some(s.err_step_up_failed)
+        }
         Op::Challenge | Op::VerifyNew | Op::Remove if is(ErrorCode::MfaFactorNotFound) => {
             Some(s.err_factor_gone)
         }
@@ -105,6 +113,11 @@ mod tests {
             (Op::ChangePassword, "user_sso_managed", s.err_sso_managed),
             (Op::ChangePassword, "validation_failed", s.err_password_checks),
             (Op::SendNonce, "email_not_confirmed", s.err_email_not_confirmed),
+            (Op::ChangeEmail, "email_exists", s.err_email_taken),
+            (Op::ChangeEmail, "email_address_invalid", s.err_email_invalid),
+            (Op::ChangeEmail, "validation_failed", s.err_email_invalid),
+            (Op::ChangeEmail, "insufficient_aal", s.err_step_up_failed),
+            (Op::ChangeEmail, "otp_expired", s.err_otp_expired),
             (Op::SignOut, "session_not_found", s.err_session),
             (Op::Remove, "something_new", s.err_unknown),
         ];

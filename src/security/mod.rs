@@ -1,6 +1,6 @@
 //! Settings → Security at `{base}/security`: an overview of the session, the factor list with
-//! removal, security-key, authenticator-app and phone enrolment, passkeys, password change and
-//! sign-out scopes. The forms are fetched when the user opens one ([`OnDemand`]; a form that
+//! removal, security-key, authenticator-app and phone enrolment, passkeys, password and email
+//! change, and sign-out scopes. The forms are fetched when the user opens one ([`OnDemand`]; a form that
 //! comes back from a step-up opens by itself), so the screen's first load is its overview.
 //!
 //! Sensitive actions are guarded: when the session is below what an [`actions::Action`] needs,
@@ -17,6 +17,7 @@ mod add_phone;
 mod add_totp;
 mod change_password;
 pub mod draft;
+mod email;
 mod factor_list;
 pub mod factors;
 pub mod messages;
@@ -32,6 +33,7 @@ pub mod totp;
 
 use add_totp::AddTotp;
 use change_password::ChangePassword;
+use email::EmailChange;
 
 use crate::components::task::spawn;
 use crate::session::{state::AuthState, AuthStore, Resume};
@@ -79,6 +81,7 @@ pub(crate) enum Form {
     #[cfg(feature = "phone")]
     Phone,
     Password,
+    Email,
 }
 
 /// How a form closes: `None` on Cancel (focus back on its opening button), or `Some` message
@@ -94,6 +97,7 @@ fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
         #[cfg(feature = "phone")]
         Form::Phone => add_phone::form(resume, close),
         Form::Password => change_password(resume),
+        Form::Email => change_email(resume, close),
     }
 }
 
@@ -108,18 +112,29 @@ crate::split::points! {
     /// The password change.
     #[part(change_password)]
     fn change_password(resume: bool) => view! { <ChangePassword resume/> };
+    /// The email change: its form, or the change waiting for its confirmations.
+    #[part(change_email)]
+    fn change_email(resume: bool, close: Close) => view! { <EmailChange resume close/> };
 }
 
 /// A form behind its opening button (`id`, `label`): pressing it loads the form, which opens
 /// with focus on its first step; `resume` (back from a step-up) opens it at once, the first
 /// time. The form hands back with [`Close`]; what it announced stays here.
 #[component]
-fn OnDemand(form: Form, id: &'static str, label: &'static str, resume: bool) -> impl IntoView {
+fn OnDemand(
+    form: Form,
+    id: &'static str,
+    label: &'static str,
+    resume: bool,
+    /// The heading of the section, focused when the form is done.
+    #[prop(default = "lsa-add-h")]
+    heading: &'static str,
+) -> impl IntoView {
     let opened = RwSignal::new(resume);
     let resume = StoredValue::new(resume);
     let status = RwSignal::new(None::<String>);
     let close = Callback::new(move |done: Option<String>| {
-        let to = if done.is_some() { "lsa-add-h" } else { id };
+        let to = if done.is_some() { heading } else { id };
         status.set(done);
         opened.set(false);
         request_animation_frame(move || crate::platform::browser::focus_id(to));
@@ -168,6 +183,7 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     let (totp, phone) = (is(Action::AddTotp), is(Action::AddPhone));
     let key = resumed.as_ref().is_some_and(|(a, _)| *a == Action::AddKey);
     let password = resumed.as_ref().is_some_and(|(a, _)| *a == Action::ChangePassword);
+    let email = resumed.as_ref().is_some_and(|(a, _)| *a == Action::ChangeEmail);
     let passkey =
         resumed.clone().filter(|(a, _)| matches!(a, Action::AddPasskey | Action::RemovePasskey(_)));
     let s = auth.strings();
@@ -186,7 +202,24 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
             <OnDemand form=Form::Password id="lsa-change-password" label=s.change_password_open
                 resume=password/>
         </section>
+        <EmailCard resume=email/>
         <sessions::Sessions leaving/>
+    }
+}
+
+/// The email card: the change form behind its button, open from the start when a change
+/// waits for its confirmations (which the form's part then shows).
+#[component]
+fn EmailCard(resume: bool) -> impl IntoView {
+    let auth = crate::use_auth();
+    let s = auth.strings();
+    let waiting = auth.session_untracked().is_some_and(|x| !x.user.new_email.is_empty());
+    view! {
+        <section class="lsa-card" aria-labelledby="lsa-email-h">
+            <h2 id="lsa-email-h" tabindex="-1">{s.email_title}</h2>
+            <OnDemand form=Form::Email id="lsa-change-email" label=s.change_email_open
+                resume=resume || waiting heading="lsa-email-h"/>
+        </section>
     }
 }
 

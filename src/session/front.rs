@@ -23,7 +23,7 @@ impl AuthStore {
 
     /// Where the mails' links land: `{base}/confirm` with this page's `next` and the link's
     /// `kind`, which a PKCE redirect's `?code=` does not say.
-    fn landing(&self, kind: &str) -> String {
+    pub(super) fn landing(&self, kind: &str) -> String {
         let confirm =
             self.config.with_value(|c| AuthRoute::Confirm.path_with_next(&c.base, &self.next()));
         [crate::platform::browser::origin(), confirm, "&type=".into(), kind.into()].concat()
@@ -108,7 +108,7 @@ impl AuthStore {
             crate::api::UserUpdate { email: Some(email.to_owned()), data, ..Default::default() };
         let update = &update;
         let call = |api: crate::api::GoTrue, token: String| async move {
-            api.update_user(&token, update).await
+            api.update_user(&token, update, None).await
         };
         match self.authed(call).await {
             Ok(user) if crate::landing::same_address(&user.email, email) => {
@@ -120,9 +120,10 @@ impl AuthStore {
         }
     }
 
-    /// Mails a new code of an address change (a conversion's) to `email`.
-    pub(crate) async fn resend_email_change(&self, email: &str) -> Result<(), ApiError> {
-        self.request(self.api().resend("email_change", email, None)).await
+    /// Mails a conversion's code again. GoTrue's `/resend` finds users by their current
+    /// address, which an anonymous user has none of: the change is asked for again instead.
+    pub(crate) async fn resend_conversion(&self, email: &str) -> Result<(), ApiError> {
+        self.convert_anonymous(email, None).await.map(drop)
     }
 
     /// Signs in with the session of a verified sign-in link (sign-up, magic link, invite),

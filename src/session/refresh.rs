@@ -7,6 +7,10 @@
 //! session is gone, and otherwise retries with a backoff. [`AuthStore::access_token`] refreshes
 //! first when the token is about to expire.
 //!
+//! In the split app the refresh itself is a part of its own (`refresh`): a page whose token is
+//! fresh does not download it, and the first refresh fetches it (a failed fetch retries, as a
+//! failed refresh does).
+//!
 //! [`AuthConfig::refresh_margin`]: crate::AuthConfig::with_refresh_margin_secs
 
 use super::request::not_signed_in;
@@ -31,8 +35,22 @@ impl AuthStore {
         let Some(from) = self.session_untracked().map(|s| s.refresh_token) else {
             return Ok(());
         };
-        let store = *self;
-        let lock_name = [self.storage_key().as_str(), ".refresh"].concat();
+        #[cfg(feature = "split")]
+        return match part::refresh(*self, from).await {
+            Ok(refreshing) => refreshing.await,
+            Err(_) => {
+                self.schedule_retry();
+                Err(ApiError::Transport("refresh part unavailable".into()))
+            }
+        };
+        #[cfg(not(feature = "split"))]
+        self.refresh_from(from).await
+    }
+
+    /// The body of [`AuthStore::refresh`]: the cross-tab lock, then the refresh.
+    async fn refresh_from(self, from: String) -> Result<(), ApiError> {
+        let store = self;
+        let lock_name = [store.storage_key().as_str(), ".refresh"].concat();
         let result =
             lock::with_lock(&lock_name, move || async move { store.refresh_locked(from).await })
                 .await;
@@ -123,5 +141,23 @@ impl AuthStore {
             std::time::Duration::from_millis(ms),
         );
         self.timer.set_value(handle.ok());
+    }
+}
+
+/// The refresh as a split part: declared by hand because it returns a future, not a view
+/// (like the locale reader, `i18n::reader`).
+#[cfg(feature = "split")]
+#[allow(unsafe_code, improper_ctypes_definitions)]
+mod part {
+    use super::{ApiError, AuthStore};
+    use leptos::wasm_split::SplitLoaderError;
+    use std::{future::Future, pin::Pin};
+
+    /// A refresh under way.
+    pub type Refreshing = Pin<Box<dyn Future<Output = Result<(), ApiError>>>>;
+
+    #[leptos::wasm_split::wasm_split(refresh, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn refresh(store: AuthStore, from: String) -> Result<Refreshing, SplitLoaderError> {
+        Ok(Box::pin(store.refresh_from(from)))
     }
 }

@@ -31,6 +31,7 @@ pub enum Reason {
     #[default]
     Continue,
     ChangePassword,
+    ChangeEmail,
     AddFactor,
     RemoveFactor,
 }
@@ -55,6 +56,7 @@ impl Reason {
     const NAMES: &Names<Reason> = &[
         (Reason::Continue, "Continue"),
         (Reason::ChangePassword, "ChangePassword"),
+        (Reason::ChangeEmail, "ChangeEmail"),
         (Reason::AddFactor, "AddFactor"),
         (Reason::RemoveFactor, "RemoveFactor"),
     ];
@@ -262,6 +264,7 @@ impl AuthStore {
         Some(match self.valid_pending()?.reason {
             Reason::Continue => s.mfa_step_up_intro,
             Reason::ChangePassword => s.step_up_reason_password,
+            Reason::ChangeEmail => s.step_up_reason_email,
             Reason::AddFactor => s.step_up_reason_add_factor,
             Reason::RemoveFactor => s.step_up_reason_remove,
         })

@@ -38,8 +38,9 @@ impl AuthStore {
             ..UserUpdate::default()
         };
         let update = &update;
-        let user =
-            self.authed(|api, token| async move { api.update_user(&token, update).await }).await?;
+        let user = self
+            .authed(|api, token| async move { api.update_user(&token, update, None).await })
+            .await?;
         self.set_user(user);
         Ok(())
     }

@@ -306,3 +306,109 @@ async fn sign_up_keeps_the_language_shown_in_the_profile() {
     assert_eq!(claims["user_metadata"]["locale"], "de");
     env.stop().await;
 }
+
+/// Opens Security's email form in `b` and asks to change the address to `to`.
+async fn ask_email_change(b: &Browser, to: &str) {
+    b.click("Change your email address").await;
+    b.fill("New email address", to).await;
+    b.click("Send code").await;
+}
+
+/// Signed in, the user changes their address with the two mailed codes; the change waits for
+/// both (a reload keeps it waiting), a wrong code is explained, and after it the account has
+/// the new address only.
+#[tokio::test]
+async fn an_email_change_is_confirmed_by_both_addresses_codes() {
+    let env = confirming().await;
+    env.create_user("old@example.com", PASSWORD, None, None).await;
+    let b = env.signed_in("old@example.com").await;
+    b.heading("Security").await;
+
+    // Refused before anything is mailed: the same address, a taken one.
+    env.create_user("taken@example.com", PASSWORD, None, None).await;
+    ask_email_change(&b, "OLD@example.com").await;
+    b.alert("This is already your email address.").await;
+    b.fill("New email address", "taken@example.com").await;
+    b.click("Send code").await;
+    b.alert("Another account already uses this address.").await;
+    assert_eq!(env.mail_count("taken@example.com").await, 0);
+
+    b.fill("New email address", "new@example.com").await;
+    b.click("Send code").await;
+    b.text("Your address changes to new@example.com once you confirm it").await;
+    b.reload().await;
+    b.text("Your address changes to new@example.com once you confirm it").await;
+
+    b.fill("Code sent to your new address", "000000").await;
+    b.alert("That code is wrong or has expired.").await;
+    let new_code = env.latest_mail_code("new@example.com").await;
+    b.fill("Code sent to your new address", &new_code).await;
+    b.role_text("status", "Confirmed. Now confirm from the other address too.").await;
+    assert_eq!(b.session_claims().await["email"], "old@example.com", "not changed yet");
+
+    let current_code = env.latest_mail_code("old@example.com").await;
+    b.fill("Code sent to your current address", &current_code).await;
+    b.role_text("status", "Your email address is now new@example.com.").await;
+    b.text("Account: new@example.com").await;
+    assert_eq!(b.session_claims().await["email"], "new@example.com", "the token says so");
+    assert!(!b.has_button("Send a new code").await, "nothing waits any more");
+    assert!(env.api_sign_in("old@example.com", PASSWORD).await.is_err());
+    assert!(env.api_sign_in("new@example.com", PASSWORD).await.is_ok());
+    env.stop().await;
+}
+
+/// The links of an email change: the first says the other address must confirm too (GoTrue's
+/// own link, whose redirect says so in the fragment); the last one, opened where nobody is
+/// signed in, names the account before its session is adopted.
+#[tokio::test]
+async fn an_email_change_by_links_names_the_account_last() {
+    let env = confirming().await;
+    env.create_user("linked@example.com", PASSWORD, None, None).await;
+    let b = env.signed_in("linked@example.com").await;
+    ask_email_change(&b, "moved@example.com").await;
+    b.text("Your address changes to moved@example.com").await;
+
+    let first = env.latest_mail_verify_link("linked@example.com").await;
+    b.goto_url(&first).await;
+    b.heading("Email address").await;
+    b.role_text("status", "Confirmed. Now confirm from the other address too.").await;
+    assert_eq!(b.session_claims().await["email"], "linked@example.com");
+
+    // The new address's link on another device: named first, adopted on the press only.
+    let other = env.browser().await;
+    other.goto_url(&env.latest_mail_link("moved@example.com").await).await;
+    other.heading("Email address").await;
+    other.text("Press Continue to confirm the change of your email address.").await;
+    other.click("Continue").await;
+    other.role_text("status", "Your email address is now moved@example.com.").await;
+    other.wait_address_bar_clean().await;
+    assert_eq!(other.stored_session_text().await, None, "nothing adopted before the press");
+    other.click("Continue as moved@example.com").await;
+    other.wait_path("/").await;
+    assert_eq!(other.session_claims().await["email"], "moved@example.com");
+
+    // The first device keeps its own session, which learns the new address.
+    b.goto("/auth/security").await;
+    b.text("Account: moved@example.com").await;
+    env.stop().await;
+}
+
+/// An MFA user whose second factor is older than ten minutes confirms it before the change is
+/// asked for; the typed address waits in memory and the change then goes on by itself.
+#[tokio::test]
+async fn an_email_change_needs_a_recent_second_factor() {
+    let env = confirming().await;
+    let b = env.signed_in_at_aal2("mfa-mail@example.com").await;
+    env.advance_clock(11 * 60).await;
+    b.receive_new_token().await;
+    b.heading("Security").await;
+    ask_email_change(&b, "mfa-new@example.com").await;
+    b.wait_path("/auth/mfa").await;
+    b.text("Confirm it's you to change your email address.").await;
+    assert_eq!(env.mail_count("mfa-new@example.com").await, 0, "nothing before the factor");
+    env.enter_app_code(&b).await;
+    b.wait_path("/auth/security").await;
+    b.text("Your address changes to mfa-new@example.com").await;
+    assert_eq!(env.mail_count("mfa-new@example.com").await, 1);
+    env.stop().await;
+}
