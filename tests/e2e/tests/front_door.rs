@@ -374,15 +374,19 @@ async fn an_email_change_by_links_names_the_account_last() {
     b.role_text("status", "Confirmed. Now confirm from the other address too.").await;
     assert_eq!(b.session_claims().await["email"], "linked@example.com");
 
-    // The new address's link on another device: named first, adopted on the press only.
-    let other = env.browser().await;
+    // The new address's link on a device where another account is signed in: named first,
+    // with a warning, and adopted on the press only.
+    env.create_user("bystander@example.com", PASSWORD, None, None).await;
+    let other = env.signed_in("bystander@example.com").await;
     other.goto_url(&env.latest_mail_link("moved@example.com").await).await;
     other.heading("Email address").await;
     other.text("Press Continue to confirm the change of your email address.").await;
     other.click("Continue").await;
     other.role_text("status", "Your email address is now moved@example.com.").await;
+    other.text("You are signed in here as bystander@example.com.").await;
     other.wait_address_bar_clean().await;
-    assert_eq!(other.stored_session_text().await, None, "nothing adopted before the press");
+    let before = other.session_claims().await;
+    assert_eq!(before["email"], "bystander@example.com", "nothing adopted before the press");
     other.click("Continue as moved@example.com").await;
     other.wait_path("/").await;
     assert_eq!(other.session_claims().await["email"], "moved@example.com");
