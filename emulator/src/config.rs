@@ -297,6 +297,33 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The providers GoTrue knows (`GOTRUE_EXTERNAL_<NAME>_...`), as `/settings` lists them.
+pub const PROVIDER_NAMES: &[&str] = &[
+    "apple",
+    "azure",
+    "bitbucket",
+    "discord",
+    "facebook",
+    "snapchat",
+    "figma",
+    "fly",
+    "github",
+    "gitlab",
+    "google",
+    "keycloak",
+    "kakao",
+    "linkedin",
+    "linkedin_oidc",
+    "notion",
+    "spotify",
+    "slack",
+    "slack_oidc",
+    "workos",
+    "twitch",
+    "twitter",
+    "zoom",
+];
+
 /// The prefix of the OAuth providers' variables (`GOTRUE_EXTERNAL_KEYCLOAK_URL`...).
 const EXTERNAL_PREFIX: &str = "GOTRUE_EXTERNAL_";
 
@@ -445,7 +472,7 @@ impl Config {
         set!(c.webauthn_rp_display_name, env("GOTRUE_WEBAUTHN_RP_DISPLAY_NAME"));
         set!(c.webauthn_rp_origins, env_list("GOTRUE_WEBAUTHN_RP_ORIGINS"));
         set!(c.manual_linking_enabled, env_bool("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED"));
-        for name in crate::domain::oauth::PROVIDER_NAMES {
+        for name in PROVIDER_NAMES {
             let var = |suffix: &str| format!("{EXTERNAL_PREFIX}{}_{suffix}", name.to_uppercase());
             let p = ExternalProvider {
                 name: (*name).to_string(),

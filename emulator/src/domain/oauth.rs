@@ -7,39 +7,12 @@
 use serde_json::{json, Map, Value};
 
 use crate::clock::secs;
-use crate::config::ExternalProvider;
+use crate::config::{ExternalProvider, PROVIDER_NAMES};
 use crate::domain::{identities, sessions, signup};
 use crate::error::ApiError;
 use crate::state::{AppState, ServerData};
 use crate::store::{ExternalIdentity, OAuthState, User};
 use crate::util;
-
-/// The providers GoTrue knows (`GOTRUE_EXTERNAL_<NAME>_...`), as `/settings` lists them.
-pub const PROVIDER_NAMES: &[&str] = &[
-    "apple",
-    "azure",
-    "bitbucket",
-    "discord",
-    "facebook",
-    "snapchat",
-    "figma",
-    "fly",
-    "github",
-    "gitlab",
-    "google",
-    "keycloak",
-    "kakao",
-    "linkedin",
-    "linkedin_oidc",
-    "notion",
-    "spotify",
-    "slack",
-    "slack_oidc",
-    "workos",
-    "twitch",
-    "twitter",
-    "zoom",
-];
 
 /// Where a provider signs people in, exchanges codes and tells who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
