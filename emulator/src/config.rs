@@ -123,6 +123,36 @@ pub struct Config {
     pub bcrypt_cost: u32,
     /// Largest accepted request body in bytes (GoTrue: 1 MB).
     pub max_body_bytes: usize,
+    /// OAuth providers by name (`GOTRUE_EXTERNAL_<NAME>_ENABLED`, `_CLIENT_ID`, `_SECRET`,
+    /// `_REDIRECT_URI`, `_URL`); only the configured ones are listed.
+    pub external: Vec<ExternalProvider>,
+    /// `GET /user/identities/authorize` and `DELETE /user/identities/{id}`
+    /// (`GOTRUE_SECURITY_MANUAL_LINKING_ENABLED`).
+    pub manual_linking_enabled: bool,
+}
+
+/// One OAuth provider's settings, GoTrue's `OAuthProviderConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExternalProvider {
+    /// Lowercase name (`keycloak`, `github`...).
+    pub name: String,
+    /// `GOTRUE_EXTERNAL_<NAME>_ENABLED`.
+    pub enabled: bool,
+    /// `GOTRUE_EXTERNAL_<NAME>_CLIENT_ID` (GoTrue takes the first of a comma-separated list).
+    pub client_id: String,
+    /// `GOTRUE_EXTERNAL_<NAME>_SECRET`.
+    pub secret: String,
+    /// The API's `/callback` as registered at the provider (`GOTRUE_EXTERNAL_<NAME>_REDIRECT_URI`).
+    pub redirect_uri: String,
+    /// Base URL for self-hosted providers such as Keycloak or GitLab (`GOTRUE_EXTERNAL_<NAME>_URL`).
+    pub url: String,
+}
+
+impl Config {
+    /// The settings of provider `name`, when configured.
+    pub fn external_provider(&self, name: &str) -> Option<&ExternalProvider> {
+        self.external.iter().find(|p| p.name == name)
+    }
 }
 
 impl Default for Config {
@@ -183,6 +213,8 @@ impl Default for Config {
             webauthn_rp_origins: vec!["http://localhost:*".into()],
             bcrypt_cost: 10,
             max_body_bytes: 1024 * 1024,
+            external: Vec::new(),
+            manual_linking_enabled: false,
         }
     }
 }
@@ -258,7 +290,42 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("GOTRUE_WEBAUTHN_RP_ID", "WebAuthn RP id, a host name (localhost)"),
     ("GOTRUE_WEBAUTHN_RP_DISPLAY_NAME", "WebAuthn RP name (gotrue-emulator)"),
     ("GOTRUE_WEBAUTHN_RP_ORIGINS", "allowed WebAuthn origins, '*' wildcards (http://localhost:*)"),
+    ("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED", "identity linking under /user/identities (false)"),
+    (
+        "GOTRUE_EXTERNAL_<PROVIDER>_ENABLED",
+        "OAuth provider on, with _CLIENT_ID, _SECRET, _REDIRECT_URI, _URL (keycloak works end to end)",
+    ),
 ];
+
+/// The providers GoTrue knows (`GOTRUE_EXTERNAL_<NAME>_...`), as `/settings` lists them.
+pub const PROVIDER_NAMES: &[&str] = &[
+    "apple",
+    "azure",
+    "bitbucket",
+    "discord",
+    "facebook",
+    "snapchat",
+    "figma",
+    "fly",
+    "github",
+    "gitlab",
+    "google",
+    "keycloak",
+    "kakao",
+    "linkedin",
+    "linkedin_oidc",
+    "notion",
+    "spotify",
+    "slack",
+    "slack_oidc",
+    "workos",
+    "twitch",
+    "twitter",
+    "zoom",
+];
+
+/// The prefix of the OAuth providers' variables (`GOTRUE_EXTERNAL_KEYCLOAK_URL`...).
+const EXTERNAL_PREFIX: &str = "GOTRUE_EXTERNAL_";
 
 /// Reads the settings' variables from some source (the process environment, or a map in tests).
 /// Blank values count as unset.
@@ -404,6 +471,23 @@ impl Config {
         set!(c.webauthn_rp_id, env("GOTRUE_WEBAUTHN_RP_ID"));
         set!(c.webauthn_rp_display_name, env("GOTRUE_WEBAUTHN_RP_DISPLAY_NAME"));
         set!(c.webauthn_rp_origins, env_list("GOTRUE_WEBAUTHN_RP_ORIGINS"));
+        set!(c.manual_linking_enabled, env_bool("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED"));
+        for name in PROVIDER_NAMES {
+            let var = |suffix: &str| format!("{EXTERNAL_PREFIX}{}_{suffix}", name.to_uppercase());
+            let p = ExternalProvider {
+                name: (*name).to_string(),
+                enabled: env_bool(&var("ENABLED")).unwrap_or(false),
+                client_id: env(&var("CLIENT_ID"))
+                    .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
+                    .unwrap_or_default(),
+                secret: env(&var("SECRET")).unwrap_or_default(),
+                redirect_uri: env(&var("REDIRECT_URI")).unwrap_or_default(),
+                url: env(&var("URL")).unwrap_or_default(),
+            };
+            if p != (ExternalProvider { name: p.name.clone(), ..Default::default() }) {
+                c.external.push(p);
+            }
+        }
         c
     }
 
@@ -501,6 +585,23 @@ mod tests {
         assert_eq!(c.mailer_otp_length, 10);
         assert_eq!(c.mfa_challenge_expiry, 300.0);
         assert_eq!(c.bcrypt_cost, 4);
+    }
+
+    #[test]
+    fn oauth_providers_from_the_environment() {
+        let vars = [
+            ("GOTRUE_EXTERNAL_KEYCLOAK_ENABLED", "true"),
+            ("GOTRUE_EXTERNAL_KEYCLOAK_CLIENT_ID", "gotrue,other"),
+            ("GOTRUE_EXTERNAL_KEYCLOAK_SECRET", "s"),
+            ("GOTRUE_EXTERNAL_KEYCLOAK_URL", "http://kc/realms/x"),
+            ("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED", "true"),
+        ];
+        let c =
+            Config::from_vars(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()));
+        let kc = c.external_provider("keycloak").unwrap();
+        assert!(kc.enabled && c.manual_linking_enabled);
+        assert_eq!((kc.client_id.as_str(), kc.url.as_str()), ("gotrue", "http://kc/realms/x"));
+        assert!(c.external_provider("github").is_none());
     }
 
     #[test]

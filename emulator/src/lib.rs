@@ -23,6 +23,7 @@ pub mod error;
 pub mod faults;
 pub mod glob;
 pub mod gourl;
+pub mod http_client;
 pub mod jwt;
 pub mod outbox;
 pub mod routes;

@@ -90,6 +90,56 @@ pub struct User {
     pub is_anonymous: bool,
     /// The email identity.
     pub identity: Option<Identity>,
+    /// OAuth identities (Keycloak...), in the order they were linked.
+    #[serde(default)]
+    pub external_identities: Vec<ExternalIdentity>,
+}
+
+/// An identity at an OAuth provider (GoTrue's `auth.identities` row of a provider other than
+/// `email`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExternalIdentity {
+    /// `identity_id` (row UUID).
+    pub identity_id: String,
+    /// Provider name (`keycloak`).
+    pub provider: String,
+    /// The provider's subject (`id` in the JSON).
+    pub provider_id: String,
+    /// `identity_data`: the provider's claims.
+    pub identity_data: Value,
+    /// Last sign-in.
+    pub last_sign_in_at: Option<Micros>,
+    /// Created.
+    pub created_at: Micros,
+    /// Updated.
+    pub updated_at: Micros,
+}
+
+impl ExternalIdentity {
+    /// The email of the claims (`""` when none).
+    pub fn email(&self) -> String {
+        self.identity_data.get("email").and_then(Value::as_str).unwrap_or("").to_lowercase()
+    }
+}
+
+/// A pending OAuth sign-in or link: the `state` handed to the provider (GoTrue keeps it as a
+/// flow state whose id is the `state`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OAuthState {
+    /// UUID, the `state` parameter.
+    pub id: String,
+    /// Provider name.
+    pub provider: String,
+    /// Where the callback redirects (the allowed `redirect_to`, else the site URL).
+    pub referrer: String,
+    /// PKCE code challenge (`""` for the implicit flow).
+    pub code_challenge: String,
+    /// `s256` or `plain` (`""` for the implicit flow).
+    pub code_challenge_method: String,
+    /// The user an identity is linked to (manual linking).
+    pub linking_user_id: Option<String>,
+    /// Created.
+    pub created_at: Micros,
 }
 
 /// The `email` identity of a user.
@@ -301,6 +351,12 @@ pub struct FlowState {
     pub created_at: Micros,
     /// When the auth code was issued (link clicked).
     pub auth_code_issued_at: Option<Micros>,
+    /// The OAuth provider's access token, handed out with the session (`provider_token`).
+    #[serde(default)]
+    pub provider_token: Option<String>,
+    /// The OAuth provider's refresh token (`provider_refresh_token`).
+    #[serde(default)]
+    pub provider_refresh_token: Option<String>,
 }
 
 /// All auth data.
@@ -326,6 +382,9 @@ pub struct Db {
     /// Pending passkey challenges.
     #[serde(default)]
     pub passkey_challenges: Vec<PasskeyChallenge>,
+    /// Pending OAuth sign-ins and links.
+    #[serde(default)]
+    pub oauth_states: Vec<OAuthState>,
 }
 
 impl Db {
@@ -461,6 +520,7 @@ const TABLES: &[&str] = &[
     "flow_states",
     "passkeys",
     "passkey_challenges",
+    "oauth_states",
 ];
 
 /// Write-through persistence of a [`Db`] into a SQLite file.
@@ -524,6 +584,7 @@ impl Persist {
             flow_states: rows(c, "flow_states")?,
             passkeys: rows(c, "passkeys")?,
             passkey_challenges: rows(c, "passkey_challenges")?,
+            oauth_states: rows(c, "oauth_states")?,
             next_token_id: next.and_then(|s| s.parse().ok()).unwrap_or(0),
         })
     }
@@ -555,6 +616,7 @@ impl Persist {
         put(&tx, "flow_states", &db.flow_states, |f| f.id.clone())?;
         put(&tx, "passkeys", &db.passkeys, |p| p.id.clone())?;
         put(&tx, "passkey_challenges", &db.passkey_challenges, |c| c.id.clone())?;
+        put(&tx, "oauth_states", &db.oauth_states, |o| o.id.clone())?;
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_token_id', ?1)",
             [db.next_token_id.to_string()],
@@ -626,6 +688,7 @@ impl User {
                 created_at: now,
                 updated_at: now,
             }),
+            external_identities: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@
 mod common;
 
 use base64::Engine;
+use common::keycloak::FakeKeycloak;
 use common::{start_with, Client};
 use serde_json::{json, Map, Value};
 
@@ -21,6 +22,8 @@ struct Recorder {
     /// frontdoor.py's `parse_location` keeps blank values (the `sb=` marker); scenario.py's
     /// drops them.
     keep_blank: bool,
+    /// The raw `Location` of the last answer (`""` when none).
+    last_location: String,
 }
 
 fn is_jwt(s: &str) -> bool {
@@ -114,7 +117,29 @@ impl Recorder {
         body: Option<Value>,
         token: Option<&str>,
     ) -> (u16, Value) {
+        self.call_with(method, path, body, token, true).await
+    }
+
+    /// A browser navigation (`frontdoor.py`'s `version=False`): no `X-Supabase-Api-Version`;
+    /// answers the status and the raw `Location`.
+    async fn navigate(&mut self, path: &str) -> (u16, String) {
+        let (st, _) = self.call_with("GET", path, None, None, false).await;
+        (st, self.last_location.clone())
+    }
+
+    /// `call`, with or without the API-version header.
+    async fn call_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+        version: bool,
+    ) -> (u16, Value) {
         let mut req = self.c.api(method, path);
+        if !version {
+            req = req.legacy();
+        }
         if let Some(b) = &body {
             req = req.json(b.clone());
         }
@@ -134,6 +159,7 @@ impl Recorder {
                 keep.insert(k, json!(v));
             }
         }
+        self.last_location = r.header("Location").unwrap_or("").to_string();
         if let Some(loc) = r.header("Location") {
             keep.insert("location".into(), parse_location(loc, self.keep_blank));
         }
@@ -898,10 +924,9 @@ fn webauthn_config(cfg: &mut gotrue_emulator::Config) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The front door with confirmations on: sections 1–5 of the shared `frontdoor.py` (sign-up,
-// passwordless, email change, reauthentication, anonymous users), the steps after GoTrue's 60 s
-// email interval (the clock moved instead) and the settings. Its OAuth and identity sections are
-// left out, and so are their exchanges in `data/frontdoor.jsonl`.
+// The front door with confirmations on: the shared `frontdoor.py` (sign-up, passwordless, email
+// change, reauthentication, anonymous users, OAuth through a fake Keycloak, identities), the
+// steps after GoTrue's 60 s email interval (the clock moved instead) and the settings.
 
 const APP: &str = "http://127.0.0.1:28500";
 const PW: &str = "Correct-Horse-9";
@@ -938,7 +963,7 @@ async fn confirmed_user(r: &mut Recorder) -> (String, Value) {
     (email, s0)
 }
 
-async fn section_frontdoor(r: &mut Recorder) {
+async fn section_frontdoor(r: &mut Recorder, kc: &FakeKeycloak) {
     let c = r.c.clone();
     // 1. sign-up with email confirmation
     let a = new_email();
@@ -1065,6 +1090,10 @@ async fn section_frontdoor(r: &mut Recorder) {
     r.call("PUT", "/user", Some(json!({"password": PW})), Some(&at4)).await;
     r.sign_in(&k, PW).await;
 
+    // 6. OAuth, 7. identities
+    let kc1 = section_oauth(r, kc, &a).await;
+    section_identities(r, kc, &kc1).await;
+
     // After GoTrue's 60 s email interval.
     c.advance(61.0).await;
     r.call("POST", "/resend", Some(json!({"type": "signup", "email": d})), None).await;
@@ -1073,6 +1102,172 @@ async fn section_frontdoor(r: &mut Recorder) {
     r.call("POST", "/signup", Some(json!({"email": e, "password": "Other-Horse-9"})), None).await;
     r.call("POST", "/otp", Some(json!({"email": g})), None).await;
     r.call("GET", "/settings", None, None).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections 6–7 of `frontdoor.py`: OAuth through a fake Keycloak realm and identity linking.
+
+/// frontdoor.py's `profile`.
+fn kc_profile(tag: &str, verified: bool) -> Value {
+    let hex = gotrue_emulator::util::uuid_v4().replace('-', "");
+    json!({"sub": gotrue_emulator::util::uuid_v4(), "email": format!("{tag}-{}@example.com", &hex[..12]),
+           "email_verified": verified, "name": "Kay Cloak", "preferred_username": format!("kay-{}", &hex[12..18])})
+}
+
+/// A query string from pairs.
+fn qs(pairs: &[(&str, &str)]) -> String {
+    let v: Vec<(String, String)> =
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    format!("?{}", gotrue_emulator::util::encode_query(&v))
+}
+
+/// A value of a Location's query (`part` "query") or fragment.
+fn loc_value(loc: &str, part: &str, key: &str) -> String {
+    let (rest, fragment) = loc.split_once('#').unwrap_or((loc, ""));
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    let src = if part == "query" { query } else { fragment };
+    parse_qsl(src).into_iter().find(|(k, _)| k == key).map(|(_, v)| v).unwrap_or_default()
+}
+
+/// frontdoor.py's `at_provider`: the provider's redirect followed to the API's callback
+/// (recorded); answers its status, Location and the callback path.
+async fn at_provider(
+    r: &mut Recorder,
+    kc: &FakeKeycloak,
+    url: &str,
+    who: Option<&Value>,
+) -> (u16, String, String) {
+    let cb = kc.visit(url, who);
+    let (st, loc) = r.navigate(&cb).await;
+    (st, loc, cb)
+}
+
+/// frontdoor.py's `oauth`: `GET /authorize?query` as a browser, then through the provider.
+async fn oauth(
+    r: &mut Recorder,
+    kc: &FakeKeycloak,
+    query: &[(&str, &str)],
+    who: Option<&Value>,
+) -> (u16, String, String) {
+    let (st, loc) = r.navigate(&format!("/authorize{}", qs(query))).await;
+    if st != 302 {
+        return (st, String::new(), String::new());
+    }
+    at_provider(r, kc, &loc, who).await
+}
+
+/// Section 6: OAuth sign-in (implicit, PKCE, refusals, errors, automatic linking); answers the
+/// first provider profile, which section 7 links to someone else.
+async fn section_oauth(r: &mut Recorder, kc: &FakeKeycloak, confirmed: &str) -> Value {
+    let c = r.c.clone();
+    let cb = format!("{APP}/auth/callback");
+    let kc1 = kc_profile("kc", true);
+    let (st, loc, cbpath) =
+        oauth(r, kc, &[("provider", "keycloak"), ("redirect_to", &cb)], Some(&kc1)).await;
+    assert_eq!(st, 302, "{loc}");
+    let at = loc_value(&loc, "fragment", "access_token");
+    r.call("GET", "/user", None, Some(&at)).await;
+    r.navigate(&cbpath).await;
+    oauth(r, kc, &[("provider", "keycloak"), ("redirect_to", &cb)], Some(&kc1)).await;
+
+    let verifier = "fidelity-oauth-verifier-".repeat(3);
+    let challenge = gotrue_emulator::util::pkce_s256(&verifier);
+    let query = [
+        ("provider", "keycloak"),
+        ("redirect_to", cb.as_str()),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "s256"),
+    ];
+    let (_, loc, _) = oauth(r, kc, &query, Some(&kc_profile("kcpkce", true))).await;
+    let code = loc_value(&loc, "query", "code");
+    let wrong = format!("wrong{}", &verifier[5..]);
+    let pkce = |v: &str| Some(json!({"auth_code": code, "code_verifier": v}));
+    r.call("POST", "/token?grant_type=pkce", pkce(&wrong), None).await;
+    r.call("POST", "/token?grant_type=pkce", pkce(&verifier), None).await;
+    r.call("POST", "/token?grant_type=pkce", pkce(&verifier), None).await;
+    let q = [
+        ("provider", "keycloak"),
+        ("redirect_to", cb.as_str()),
+        ("code_challenge", challenge.as_str()),
+    ];
+    r.navigate(&format!("/authorize{}", qs(&q))).await;
+
+    r.navigate(&format!("/authorize{}", qs(&[("provider", "nope"), ("redirect_to", &cb)]))).await;
+    r.call(
+        "GET",
+        &format!("/authorize{}", qs(&[("provider", "nope"), ("redirect_to", &cb)])),
+        None,
+        None,
+    )
+    .await;
+    r.navigate(&format!("/authorize{}", qs(&[("provider", "github"), ("redirect_to", &cb)]))).await;
+    r.navigate("/authorize").await;
+
+    let evil = [("provider", "keycloak"), ("redirect_to", "https://evil.example.com/cb")];
+    oauth(r, kc, &evil, Some(&kc_profile("kcevil", true))).await;
+    oauth(r, kc, &[("provider", "keycloak"), ("redirect_to", &cb)], None).await;
+    r.navigate(&format!("/callback{}", qs(&[("code", "x"), ("state", "not-a-uuid")]))).await;
+    r.navigate(&format!("/callback{}", qs(&[("code", "x")]))).await;
+    let unverified = kc_profile("kcunverified", false);
+    let (_, loc, _) =
+        oauth(r, kc, &[("provider", "keycloak"), ("redirect_to", &cb)], Some(&unverified)).await;
+    assert_eq!(loc_value(&loc, "query", "error_code"), "provider_email_needs_verification");
+    let email = unverified["email"].as_str().unwrap();
+    let (_, _, link) = front_mail(&c, email).await;
+    assert!(link.contains("type=signup"), "{link}");
+    let mut same = kc_profile("kcsame", true);
+    same["email"] = json!(confirmed);
+    let (_, loc, _) =
+        oauth(r, kc, &[("provider", "keycloak"), ("redirect_to", &cb)], Some(&same)).await;
+    let at = loc_value(&loc, "fragment", "access_token");
+    let (_, u) = r.call("GET", "/user", None, Some(&at)).await;
+    assert_eq!(u["email"], json!(confirmed));
+    kc1
+}
+
+/// Section 7: manual linking and unlinking.
+async fn section_identities(r: &mut Recorder, kc: &FakeKeycloak, kc1: &Value) {
+    let cb = format!("{APP}/auth/callback");
+    let (_, s0) = confirmed_user(r).await;
+    let at = s(&s0, "access_token");
+    r.call("GET", "/user", None, Some(&at)).await;
+    let link = |skip: bool| {
+        let mut q = vec![("provider", "keycloak"), ("redirect_to", cb.as_str())];
+        if skip {
+            q.push(("skip_http_redirect", "true"));
+        }
+        format!("/user/identities/authorize{}", qs(&q))
+    };
+    let (_, j) = r.call("GET", &link(true), None, Some(&at)).await;
+    r.call("GET", &link(false), None, Some(&at)).await;
+    let (st, loc, _) = at_provider(r, kc, &s(&j, "url"), Some(&kc_profile("kclink", true))).await;
+    assert_eq!(st, 302, "{loc}");
+    let (_, u) = r.call("GET", "/user", None, Some(&at)).await;
+    let kc_id = u["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["provider"] == "keycloak")
+        .map(|i| s(i, "identity_id"))
+        .expect("a keycloak identity");
+    r.call("DELETE", "/user/identities/not-a-uuid", None, Some(&at)).await;
+    let unknown = gotrue_emulator::util::uuid_v4();
+    r.call("DELETE", &format!("/user/identities/{unknown}"), None, Some(&at)).await;
+    r.call("DELETE", &format!("/user/identities/{kc_id}"), None, Some(&at)).await;
+    let (_, u) = r.call("GET", "/user", None, Some(&at)).await;
+    let last = s(&u["identities"][0], "identity_id");
+    r.call("DELETE", &format!("/user/identities/{last}"), None, Some(&at)).await;
+    let (_, j) = r.call("GET", &link(true), None, Some(&at)).await;
+    let mut other = kc1.clone();
+    other["name"] = json!("Someone Else");
+    at_provider(r, kc, &s(&j, "url"), Some(&other)).await;
+
+    let (_, anon) = r.call("POST", "/signup", Some(json!({})), None).await;
+    let anon_at = s(&anon, "access_token");
+    let (_, j) = r.call("GET", &link(true), None, Some(&anon_at)).await;
+    at_provider(r, kc, &s(&j, "url"), Some(&kc_profile("kcanon", true))).await;
+    let (_, u) = r.call("GET", "/user", None, Some(&anon_at)).await;
+    assert_eq!(u["is_anonymous"], false);
 }
 
 fn frontdoor_config(cfg: &mut gotrue_emulator::Config) {
@@ -1086,7 +1281,7 @@ fn frontdoor_config(cfg: &mut gotrue_emulator::Config) {
 #[tokio::test]
 async fn default_scenario_matches_real_gotrue() {
     let (_srv, c) = start_with(|_| {}).await;
-    let mut r = Recorder { c, out: Vec::new(), keep_blank: false };
+    let mut r = Recorder { c, out: Vec::new(), keep_blank: false, last_location: String::new() };
     section_default(&mut r).await;
     assert_matches(include_str!("data/default.jsonl"), &r.out);
 }
@@ -1094,7 +1289,7 @@ async fn default_scenario_matches_real_gotrue() {
 #[tokio::test]
 async fn current_password_scenario_matches_real_gotrue() {
     let (_srv, c) = start_with(|cfg| cfg.update_password_require_current_password = true).await;
-    let mut r = Recorder { c, out: Vec::new(), keep_blank: false };
+    let mut r = Recorder { c, out: Vec::new(), keep_blank: false, last_location: String::new() };
     section_current_password(&mut r).await;
     assert_matches(include_str!("data/current-password.jsonl"), &r.out);
 }
@@ -1103,18 +1298,23 @@ async fn current_password_scenario_matches_real_gotrue() {
 #[tokio::test]
 async fn webauthn_scenario_matches_real_gotrue() {
     let (_srv, c) = start_with(webauthn_config).await;
-    let mut r = Recorder { c, out: Vec::new(), keep_blank: false };
+    let mut r = Recorder { c, out: Vec::new(), keep_blank: false, last_location: String::new() };
     section_webauthn(&mut r).await;
     assert_matches(include_str!("data/webauthn.jsonl"), &r.out);
 }
 
-/// The front door with confirmations on (`frontdoor.py`'s sections 1–5, the steps after the
-/// email interval, the settings).
+/// The front door with confirmations on (`frontdoor.py`'s sections 1–7 with a fake Keycloak,
+/// the steps after the email interval, the settings).
 #[tokio::test]
 async fn frontdoor_scenario_matches_real_gotrue() {
-    let (_srv, c) = start_with(frontdoor_config).await;
-    let mut r = Recorder { c, out: Vec::new(), keep_blank: true };
-    section_frontdoor(&mut r).await;
+    let kc = FakeKeycloak::start().await;
+    let (_srv, c) = start_with(|cfg| {
+        frontdoor_config(cfg);
+        kc.configure(cfg);
+    })
+    .await;
+    let mut r = Recorder { c, out: Vec::new(), keep_blank: true, last_location: String::new() };
+    section_frontdoor(&mut r, &kc).await;
     assert_matches(include_str!("data/frontdoor.jsonl"), &r.out);
 }
 

@@ -322,7 +322,14 @@ pub fn pkce_grant(
             db.create_session(&flow.user_id, &flow.authentication_method, now);
         touch_sign_in(state, db, &flow.user_id);
         db.flow_states.retain(|f| f.id != flow.id);
-        token_response(state, db, &Tokens { session_id, refresh_token })
+        let mut resp = token_response(state, db, &Tokens { session_id, refresh_token })?;
+        if let Some(t) = flow.provider_token {
+            resp.insert("provider_token".into(), json!(t));
+        }
+        if let Some(t) = flow.provider_refresh_token {
+            resp.insert("provider_refresh_token".into(), json!(t));
+        }
+        Ok(resp)
     })
 }
 
@@ -365,6 +372,8 @@ pub fn new_flow_state(
         authentication_method: authentication_method.into(),
         created_at: now,
         auth_code_issued_at: None,
+        provider_token: None,
+        provider_refresh_token: None,
     }
 }
 

@@ -45,7 +45,7 @@ pub fn user_json(db: &Db, u: &User, fresh: bool) -> Value {
     if !factors.is_empty() {
         m.insert("factors".into(), json!(factors));
     }
-    let identities: Vec<Value> = u
+    let mut identities: Vec<Value> = u
         .identity
         .iter()
         .map(|i| {
@@ -62,6 +62,19 @@ pub fn user_json(db: &Db, u: &User, fresh: bool) -> Value {
             })
         })
         .collect();
+    identities.extend(u.external_identities.iter().map(|i| {
+        json!({
+            "identity_id": i.identity_id,
+            "id": i.provider_id,
+            "user_id": u.id,
+            "identity_data": i.identity_data,
+            "provider": i.provider,
+            "last_sign_in_at": ts(i.last_sign_in_at),
+            "created_at": rfc3339(i.created_at),
+            "updated_at": rfc3339(i.updated_at),
+            "email": i.email(),
+        })
+    }));
     m.insert("identities".into(), json!(identities));
     m.insert("created_at".into(), json!(rfc3339(u.created_at)));
     m.insert("updated_at".into(), json!(rfc3339(u.updated_at)));

@@ -26,6 +26,7 @@ pub mod controls;
 pub mod factors;
 pub mod fault_layer;
 pub mod mailbox;
+pub mod oauth;
 pub mod passkeys;
 pub mod passwordless;
 pub mod recover;
@@ -50,6 +51,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/resend", post(passwordless::resend))
         .route("/verify", get(verify::get).post(verify::post))
         .route("/user", get(user::get).put(user::put))
+        .route("/authorize", get(oauth::authorize))
+        .route("/callback", get(oauth::callback))
+        .route("/user/identities/authorize", get(oauth::link_identity))
+        .route("/user/identities/{id}", delete(oauth::unlink_identity))
         .route("/reauthenticate", get(user::reauthenticate))
         .route("/logout", post(user::logout))
         .route("/factors", post(factors::enroll))
@@ -84,11 +89,14 @@ async fn api_not_found() -> ApiError {
 }
 
 /// With a configured anon key, requests under `/auth/v1` need `apikey` (header or query) equal to
-/// it or a JWT signed with the secret, like the hosted gateway; `GET /verify` (the emailed link)
-/// stays open.
+/// it or a JWT signed with the secret, like the hosted gateway; the browser navigations
+/// `GET /verify` (the emailed link), `GET /authorize` and `GET /callback` stay open.
 async fn apikey_layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Some(expected) = &state.config.anon_key else { return next.run(req).await };
-    if req.uri().path().ends_with("/verify") && req.method() == axum::http::Method::GET {
+    let path = req.uri().path();
+    let navigation = ["/verify", "/authorize", "/callback"].iter().any(|p| path.ends_with(p))
+        && !path.ends_with("/identities/authorize");
+    if navigation && req.method() == axum::http::Method::GET {
         return next.run(req).await;
     }
     let from_query = req.uri().query().and_then(|q| {

@@ -36,7 +36,10 @@ pub async fn get(state: SharedState) -> Response {
         "phone",
         "zoom",
     ] {
-        let on = p == "email" || (p == "anonymous_users" && state.config.anonymous_users_enabled);
+        let provider_on = state.config.external_provider(p).is_some_and(|x| x.enabled);
+        let on = p == "email"
+            || (p == "anonymous_users" && state.config.anonymous_users_enabled)
+            || provider_on;
         external.insert(p.into(), json!(on));
     }
     ok_json(json!({

@@ -8,6 +8,7 @@ mod controls;
 mod errors;
 mod frontdoor;
 mod more_errors;
+mod oauth;
 mod otp;
 mod redirects;
 mod refresh;
