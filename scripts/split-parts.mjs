@@ -22,6 +22,7 @@ const PACKS = {
   recovery: ["recovery"],
   sign_up: ["sign_up"],
   confirm: ["confirm"],
+  callback: ["callback"],
   security: ["security"],
   mfa: ["step_up", "second_factor"],
 };

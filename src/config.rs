@@ -74,6 +74,21 @@ pub struct AuthConfig {
     pub(crate) secure_email_change: bool,
     /// The profile fields the sign-up page asks for, sent as the user's `data`.
     pub(crate) sign_up_fields: Vec<ProfileField>,
+    /// The social providers' order and options ([`AuthConfig::with_provider`]).
+    pub(crate) providers: Vec<Provider>,
+    /// Social sign-in uses the implicit flow (tokens in the callback's fragment), not PKCE.
+    pub(crate) implicit_oauth: bool,
+}
+
+/// A social provider as the host wants it ([`AuthConfig::with_provider`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Provider {
+    /// GoTrue's name of the provider: `google`, `github`, `keycloak`…
+    pub name: String,
+    /// Space-separated scopes (`""`: the provider's defaults).
+    pub scopes: String,
+    /// Extra query parameters for the provider.
+    pub query: Vec<(String, String)>,
 }
 
 /// A profile field of the sign-up page ([`AuthConfig::with_sign_up_field`]).
@@ -112,6 +127,8 @@ impl AuthConfig {
             code_sign_up: false,
             secure_email_change: true,
             sign_up_fields: Vec::new(),
+            providers: Vec::new(),
+            implicit_oauth: false,
         }
     }
 
@@ -189,6 +206,23 @@ impl AuthConfig {
     /// one code, not two.
     pub fn with_secure_email_change(mut self, on: bool) -> Self {
         self.secure_email_change = on;
+        self
+    }
+
+    /// Names a social provider the server has on, with the scopes to ask for and extra query
+    /// parameters for it: providers come in the order of these calls, before any other the
+    /// server has on. E.g. `config.with_provider("google", "email profile", &[("prompt",
+    /// "select_account")])`.
+    pub fn with_provider(mut self, name: &str, scopes: &str, query: &[(&str, &str)]) -> Self {
+        let query = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.providers.push(Provider { name: name.into(), scopes: scopes.into(), query });
+        self
+    }
+
+    /// Social sign-in by the implicit flow (GoTrue puts the session in the callback address's
+    /// fragment) instead of PKCE, the default.
+    pub fn with_implicit_oauth(mut self, on: bool) -> Self {
+        self.implicit_oauth = on;
         self
     }
 

@@ -64,6 +64,7 @@ mod redirect;
 mod routes;
 mod security;
 mod session;
+mod social;
 mod sort;
 mod split;
 mod strings;

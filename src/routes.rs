@@ -23,17 +23,20 @@ pub enum AuthRoute {
     Mfa,
     /// Settings → Security.
     Security,
+    /// Where a social sign-in's round trip lands.
+    Callback,
 }
 
 impl AuthRoute {
     /// Every route.
-    pub const ALL: [AuthRoute; 6] = [
+    pub const ALL: [AuthRoute; 7] = [
         AuthRoute::SignIn,
         AuthRoute::SignUp,
         AuthRoute::Recover,
         AuthRoute::Confirm,
         AuthRoute::Mfa,
         AuthRoute::Security,
+        AuthRoute::Callback,
     ];
 
     /// The path segment under the base.
@@ -45,6 +48,7 @@ impl AuthRoute {
             AuthRoute::Confirm => "confirm",
             AuthRoute::Mfa => "mfa",
             AuthRoute::Security => "security",
+            AuthRoute::Callback => "callback",
         }
     }
 
@@ -74,6 +78,7 @@ impl AuthRoute {
             AuthRoute::Recover | AuthRoute::Confirm => crate::recovery::page(self),
             AuthRoute::Mfa => pages::step_up(),
             AuthRoute::Security => view! { <pages::SecurityPage/> }.into_any(),
+            AuthRoute::Callback => crate::social::callback_page(),
         }
     }
 }
@@ -101,6 +106,7 @@ pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("confirm") view=|| AuthRoute::Confirm.page()/>
             <Route path=StaticSegment("mfa") view=|| AuthRoute::Mfa.page()/>
             <Route path=StaticSegment("security") view=|| AuthRoute::Security.page()/>
+            <Route path=StaticSegment("callback") view=|| AuthRoute::Callback.page()/>
         </ParentRoute>
     }
     .into_inner()

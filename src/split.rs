@@ -144,6 +144,7 @@ const PACKS: &[Pack] = {
         Pack { name: "recovery", route: Recover, stored_session: false, parts: &["recovery"] },
         Pack { name: "sign_up", route: SignUp, stored_session: false, parts: &["sign_up"] },
         Pack { name: "confirm", route: Confirm, stored_session: false, parts: &["confirm"] },
+        Pack { name: "callback", route: Callback, stored_session: false, parts: &["callback"] },
         Pack { name: "security", route: Security, stored_session: true, parts: &["security"] },
         Pack {
             name: "mfa",

@@ -224,6 +224,20 @@ strings! {
     err_email_taken = "Another account already uses this address.",
     /// The new address is the current one.
     err_email_same = "This is already your email address.",
+    /// A social provider's button.
+    provider_continue = "Continue with {provider}",
+    /// The callback page while it signs in.
+    oauth_finishing = "Finishing signing in…",
+    /// The provider's sign-in was cancelled or refused.
+    oauth_cancelled = "Signing in was cancelled at the provider. Try again, or sign in another way.",
+    /// The provider's address must be confirmed first.
+    oauth_confirm_email = "Confirm your email address first: we sent you a link. Then sign in again.",
+    /// The provider's account belongs to another user here.
+    oauth_identity_taken = "That account is already connected to another user.",
+    /// A round trip that expired, was used, or was not started in this browser.
+    oauth_expired = "This sign-in expired or was not started in this browser. Please start again.",
+    /// Any other failure of a round trip.
+    oauth_failed = "Signing in with the provider did not work. Please try again.",
 
     /// MFA heading (sign-in and step-up).
     mfa_title = "Two-step verification",

@@ -23,6 +23,7 @@ const PACKS = [
   ["/auth/recover", "recovery", false],
   ["/auth/sign-up", "sign_up", false],
   ["/auth/confirm", "confirm", false],
+  ["/auth/callback", "callback", false],
   ["/auth/security", "security", true],
   ["/auth/mfa", "mfa", true],
 ];

@@ -58,6 +58,11 @@ impl GoTrue {
         Self { base: base.trim_end_matches('/').into(), anon_key: anon_key.into() }
     }
 
+    /// The address of `path` on this server.
+    pub(super) fn url(&self, path: &str) -> String {
+        [&*self.base, path].concat()
+    }
+
     /// Sends a request and returns the raw body text of a 2xx answer. Dropping the future
     /// before it ends aborts the request (the store drops it on its timeout).
     pub(super) async fn send_raw(

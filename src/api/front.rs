@@ -5,7 +5,7 @@ use super::{ApiError, TokenResponse};
 use crate::json::{FromJson, Object, Value};
 
 /// What `GET /settings` tells the section.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Passkeys are on (`passkeys_enabled`).
     pub passkeys: bool,
@@ -13,12 +13,27 @@ pub struct Settings {
     pub sign_up: bool,
     /// Anonymous sign-in is on (`external.anonymous_users`).
     pub anonymous: bool,
+    /// The social providers that are on (`external`, but email, phone and anonymous), in the
+    /// server's order.
+    pub providers: Vec<String>,
 }
 
 impl FromJson for Settings {
     fn from_json(v: &Value) -> Option<Self> {
         let on = |v: Option<&Value>| v.and_then(Value::as_bool).unwrap_or(false);
+        let providers = match v.get("external") {
+            Some(Value::Object(all)) => all
+                .iter()
+                .filter(|(name, value)| {
+                    on(Some(value))
+                        && !matches!(name.as_str(), "email" | "phone" | "anonymous_users")
+                })
+                .map(|(name, _)| name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
         Some(Settings {
+            providers,
             passkeys: on(v.get("passkeys_enabled")),
             sign_up: !on(v.get("disable_signup")),
             anonymous: on(v.get("external").and_then(|e| e.get("anonymous_users"))),
@@ -163,11 +178,14 @@ mod tests {
     #[test]
     fn settings() {
         let s = read::<Settings>(
-            r#"{"external":{"anonymous_users":true,"email":true},"disable_signup":false,"passkeys_enabled":true}"#,
+            r#"{"external":{"anonymous_users":true,"email":true,"github":true,"google":false,"keycloak":true,"phone":true},"disable_signup":false,"passkeys_enabled":true}"#,
         );
-        assert_eq!(s, Some(Settings { passkeys: true, sign_up: true, anonymous: true }));
+        let providers = vec!["github".to_owned(), "keycloak".to_owned()];
+        assert_eq!(s, Some(Settings { passkeys: true, sign_up: true, anonymous: true, providers }));
         let s = read::<Settings>(r#"{"disable_signup":true}"#);
-        assert_eq!(s, Some(Settings { passkeys: false, sign_up: false, anonymous: false }));
+        let none =
+            Settings { passkeys: false, sign_up: false, anonymous: false, providers: vec![] };
+        assert_eq!(s, Some(none));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod fidelity;
 mod front;
 pub use front::{EmailChange, Settings, SignedUp};
 mod mfa;
+pub mod oauth;
 pub mod pkce;
 mod recovery;
 pub(crate) use recovery::encode_query;

@@ -11,6 +11,9 @@ use crate::platform::storage::{self, Area};
 /// Where the verifier is kept (`localStorage`).
 pub(crate) const VERIFIER_KEY: &str = "lsa.pkce.verifier";
 
+/// Where a social sign-in's verifier is kept, beside the emailed links' (`localStorage`).
+pub(crate) const OAUTH_VERIFIER_KEY: &str = "lsa.pkce.oauth";
+
 /// Base64url without padding (RFC 4648 §5).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn base64url(bytes: &[u8]) -> String {
@@ -54,20 +57,30 @@ async fn challenge_s256(verifier: &str) -> Result<String, ApiError> {
 
 /// A new verifier, stored; returns its challenge for the recovery request.
 pub(crate) async fn begin() -> Result<String, ApiError> {
+    begin_at(VERIFIER_KEY).await
+}
+
+/// A new verifier, stored under `key`; returns its challenge.
+pub(crate) async fn begin_at(key: &str) -> Result<String, ApiError> {
     #[cfg(target_arch = "wasm32")]
     {
         let verifier = new_verifier()?;
         let challenge = challenge_s256(&verifier).await?;
-        storage::set(Area::Local, VERIFIER_KEY, &verifier);
+        storage::set(Area::Local, key, &verifier);
         Ok(challenge)
     }
     #[cfg(not(target_arch = "wasm32"))]
-    Err(no_crypto(()))
+    Err(no_crypto(key))
 }
 
 /// The stored verifier (missing when the link is opened in another browser).
 pub(crate) fn verifier() -> Option<String> {
-    storage::get(Area::Local, VERIFIER_KEY)
+    verifier_at(VERIFIER_KEY)
+}
+
+/// The verifier stored under `key`.
+pub(crate) fn verifier_at(key: &str) -> Option<String> {
+    storage::get(Area::Local, key)
 }
 
 /// Removes the verifier after a successful exchange.

@@ -81,8 +81,13 @@ fn SignUpForm(
     let pending = RwSignal::new(false);
     // Closed when the server says so (unknown: open; the server refuses then).
     let closed = RwSignal::new(false);
+    let providers = RwSignal::new(Vec::new());
     spawn(async move { auth.settings().await }, move |got| {
-        closed.set(got.is_some_and(|g| !g.sign_up));
+        closed.set(got.as_ref().is_some_and(|g| !g.sign_up));
+        // (An anonymous user keeps their account by an address here.)
+        if !anonymous {
+            providers.set(got.map(|g| g.providers).unwrap_or_default());
+        }
     });
     let profile: Vec<_> =
         config.sign_up_fields.into_iter().map(|f| (f, RwSignal::new(String::new()))).collect();
@@ -172,6 +177,7 @@ fn SignUpForm(
             <Alert message=error/>
             <SubmitButton label=s.sign_up_button pending=pending/>
         </form>
+        {crate::social::offer(providers)}
         <p><a href=sign_in>{s.have_account}</a></p>
     }
 }

@@ -123,10 +123,12 @@ fn PasswordStep(
     };
     // "Create an account" when the server takes new accounts, passkeys when it has them on.
     let (sign_up, passkeys) = (RwSignal::new(false), RwSignal::new(false));
+    let providers = RwSignal::new(Vec::new());
     spawn(async move { auth.settings().await }, move |got| {
         let got = got.unwrap_or_default();
         sign_up.set(got.sign_up);
         passkeys.set(got.passkeys);
+        providers.set(got.providers);
     });
     view! {
         <Heading text=s.sign_in_title/>
@@ -138,6 +140,7 @@ fn PasswordStep(
             <SubmitButton label=s.sign_in_button pending=pending/>
         </form>
         {super::passkey_offer(error, passkeys)}
+        {crate::social::offer(providers)}
         <p>
             <button type="button" class="lsa-button lsa-button-secondary" on:click=by_code>{s.code_sign_in}</button>
         </p>

@@ -38,6 +38,16 @@ pub fn origin() -> String {
     String::new()
 }
 
+/// Leaves the app for `url` (another site: a provider's sign-in page).
+pub fn leave_for(url: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = url;
+}
+
 /// The page's host name, e.g. `localhost` (empty off the browser): its WebAuthn relying party.
 #[cfg_attr(not(feature = "webauthn"), allow(dead_code))]
 pub fn hostname() -> String {

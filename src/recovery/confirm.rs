@@ -95,17 +95,6 @@ fn signs_in(resp: &TokenResponse, declared: Option<&str>) -> bool {
     declared.is_some_and(crate::landing::signs_in) && claims.is_ok_and(|c| c.sub == resp.user.id)
 }
 
-/// Removes the link's tokens from the address bar and the history entry.
-fn forget_tokens() {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(w) = web_sys::window() {
-        let path = w.location().pathname().unwrap_or_default();
-        if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-        }
-    }
-}
-
 /// Where the page is.
 #[derive(Clone, Debug, PartialEq)]
 enum Stage {
@@ -137,7 +126,7 @@ pub fn ConfirmPage() -> impl IntoView {
     let landing = parse_landing(query, fragment);
     let next = untrack(|| auth.next());
     let recover_path = AuthRoute::Recover.path_with_next(&config.base, &next);
-    forget_tokens();
+    super::link::forget_tokens();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let stage = RwSignal::new(Stage::Ready);

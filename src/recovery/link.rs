@@ -6,10 +6,22 @@
 
 /// The landing page's address: the link `boot.js` kept when it is for this page (`here`'s
 /// path), else `here`. The kept link is gone after the first call.
-pub(super) fn landing(here: String) -> String {
+pub(crate) fn landing(here: String) -> String {
     match take_kept() {
         Some(link) if path(&link) == path(&here) => link,
         _ => here,
+    }
+}
+
+/// Removes a link's tokens from the address bar and the history entry (a host's page lands
+/// with them there).
+pub(crate) fn forget_tokens() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let path = w.location().pathname().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod confirm;
 pub mod flow;
-mod link;
+pub(crate) mod link;
 mod password_step;
 mod steps;
 

@@ -1,6 +1,6 @@
 //! The auth store: the one way in to the session. Screens and hosts read its signals
 //! (`signals.rs`) and call its commands, one file per feature: `sign_in.rs`, `user.rs`,
-//! `front.rs`, `email.rs`, `recovery.rs`, `factors.rs`, `webauthn.rs`, `step_up.rs`. Only the store talks to the GoTrue
+//! `front.rs`, `email.rs`, `oauth.rs`, `recovery.rs`, `factors.rs`, `webauthn.rs`, `step_up.rs`. Only the store talks to the GoTrue
 //! client (`request.rs`) and changes the session, here, through [`AuthStore::adopt_response`],
 //! [`AuthStore::set_user`] and [`AuthStore::clear_session`]; `refresh.rs` keeps it alive, `tabs.rs`
 //! follows other tabs, `nav.rs` moves between pages and `provider.rs` hands the store out.
@@ -30,6 +30,7 @@ mod held;
 mod internals;
 pub mod lock;
 mod nav;
+mod oauth;
 pub mod persist;
 mod provider;
 mod recovery;

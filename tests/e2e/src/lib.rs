@@ -601,6 +601,7 @@ mod flows;
 pub mod guard;
 pub mod host;
 pub mod links;
+pub mod provider;
 pub use flows::{NEW_PASSWORD, PASSWORD, PENDING_KEY, SECRET, SIGN_IN_TO_SECURITY};
 pub mod scratch;
 pub mod webauthn;

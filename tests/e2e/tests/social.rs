@@ -1,0 +1,145 @@
+//! Social sign-in through a provider of the tests' own (GoTrue's Keycloak provider, the
+//! emulator calling the provider over HTTP): back signed in on the page `next` named, an MFA
+//! user through the second factor first, and what an attacker tries: a callback this browser
+//! never asked for (login CSRF), a provider's refusal, a hostile `next` through the round trip.
+
+use e2e::provider::profile;
+use e2e::{Browser, Env, PASSWORD, SECRET};
+
+const TO_SECURITY: &str = "/auth/sign-in?next=%2Fauth%2Fsecurity";
+
+/// The sign-in page (at `path`) offers the provider; pressing it goes through the round trip.
+async fn continue_with_keycloak(b: &Browser, path: &str) {
+    b.goto(path).await;
+    b.heading("Sign in").await;
+    b.click("Continue with Keycloak").await;
+}
+
+#[tokio::test]
+async fn a_provider_signs_in_and_lands_on_next() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    let b = env.browser().await;
+    provider.sign_in_as(&profile("kay@example.com", true));
+    continue_with_keycloak(&b, TO_SECURITY).await;
+    b.wait_path("/auth/security").await;
+    b.heading("Security").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["email"], "kay@example.com");
+    assert_eq!(claims["amr"][0]["method"], "oauth");
+    assert!(!b.href().await.contains("code="), "the code left the address bar");
+    assert!(b.all_storage().await.find("kc-at-").is_none(), "provider tokens are not stored");
+
+    // The sign-up page offers it too.
+    let other = env.browser().await;
+    other.goto("/auth/sign-up").await;
+    other.button("Continue with Keycloak").await;
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn an_mfa_user_through_a_provider_needs_the_second_factor() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    env.create_user("mfa-kc@example.com", PASSWORD, Some(SECRET), None).await;
+    let b = env.browser().await;
+    // The provider's verified address is the user's: signed in as them, the identity linked.
+    provider.sign_in_as(&profile("mfa-kc@example.com", true));
+    continue_with_keycloak(&b, TO_SECURITY).await;
+    b.heading("Two-step verification").await;
+    assert_eq!(b.session_claims().await["aal"], "aal1");
+    b.goto("/auth/security").await;
+    b.wait_path("/auth/sign-in").await;
+    b.heading("Two-step verification").await;
+    env.enter_app_code(&b).await;
+    b.wait_path("/auth/security").await;
+    assert_eq!(b.session_claims().await["aal"], "aal2");
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_refusal_at_the_provider_is_explained_and_signs_nobody_in() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    let b = env.browser().await;
+    provider.refuse();
+    continue_with_keycloak(&b, TO_SECURITY).await;
+    b.wait_path("/auth/callback").await;
+    b.alert("Signing in was cancelled at the provider.").await;
+    assert_eq!(b.stored_session_text().await, None);
+    b.click_link("Back").await;
+    b.wait_path("/auth/sign-in").await;
+    env.stop().await;
+}
+
+/// Login CSRF: the attacker runs the round trip for their own provider account and hands the
+/// victim the callback address. The victim's browser never started that flow: nobody is
+/// signed in, with a code (no verifier here) or with the implicit flow's tokens.
+#[tokio::test]
+async fn a_callback_this_browser_never_asked_for_signs_nobody_in() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    provider.sign_in_as(&profile("attacker@example.com", true));
+    let landing = attackers_landing(&env, true).await;
+    let victim = env.browser().await;
+    victim.goto_url(&landing).await;
+    victim.alert("This sign-in expired or was not started in this browser.").await;
+    assert_eq!(victim.stored_session_text().await, None);
+
+    // The victim had started a round trip of their own (a verifier here): the attacker's code
+    // does not match it, and still nobody is signed in.
+    provider.sign_in_as(&profile("attacker@example.com", true));
+    let landing = attackers_landing(&env, true).await;
+    let started = env.browser().await;
+    started.goto("/auth/sign-in").await;
+    started.js("localStorage.setItem('lsa.pkce.oauth', 'the-victims-own-verifier-0123456789abcdefghij'); return null;").await;
+    started.goto_url(&landing).await;
+    started.alert("This sign-in expired or was not started in this browser.").await;
+    assert_eq!(started.stored_session_text().await, None);
+
+    // The implicit flow's tokens in the fragment: refused too.
+    provider.sign_in_as(&profile("attacker2@example.com", true));
+    let landing = attackers_landing(&env, false).await;
+    assert!(landing.contains("#access_token="), "{landing}");
+    let third = env.browser().await;
+    third.goto_url(&landing).await;
+    third.alert("This sign-in expired or was not started in this browser.").await;
+    assert_eq!(third.stored_session_text().await, None);
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_hostile_next_does_not_survive_the_round_trip() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    let b = env.browser().await;
+    provider.sign_in_as(&profile("next@example.com", true));
+    continue_with_keycloak(&b, "/auth/sign-in?next=https%3A%2F%2Fevil.example%2F").await;
+    b.wait_path("/").await;
+    assert!(b.href().await.starts_with(&env.origin));
+    assert_eq!(b.session_claims().await["email"], "next@example.com");
+    env.stop().await;
+}
+
+/// The attacker's own round trip, without a browser: `/authorize` (PKCE, or implicit), the
+/// provider, the API's callback; the app address it sends the browser to.
+async fn attackers_landing(env: &Env, pkce: bool) -> String {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let redirect = format!("{}/auth/callback?next=%2F", env.origin);
+    let mut q = vec![("provider", "keycloak".to_owned()), ("redirect_to", redirect)];
+    if pkce {
+        q.push((
+            "code_challenge",
+            gotrue_emulator::util::pkce_s256("attackers-verifier-0123456789abcdefghijklmno"),
+        ));
+        q.push(("code_challenge_method", "s256".into()));
+    }
+    let mut url = reqwest::Url::parse(&format!("{}/auth/v1/authorize", env.origin)).unwrap();
+    url.query_pairs_mut().extend_pairs(q.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut next = url.to_string();
+    // authorize -> provider -> API callback -> the app.
+    for _ in 0..3 {
+        let resp = client.get(&next).send().await.expect("answer");
+        let location = resp.headers().get("location").expect("a redirect").to_str().unwrap();
+        next = location.to_owned();
+    }
+    next
+}
