@@ -9,14 +9,15 @@
 //! them, `factors` and `passkeys` → `sessions` → `mailer`, `redirects`, `wire` (GoTrue's JSON
 //! shapes), `validation` (addresses, phones, password strength), `passwords` → the state and
 //! the store. `seed` (demo and test-control users, reset) builds on the store's entities alone.
-//! `oauth` (sign-in and linking through a provider) → `signup`, `sessions`, `identities` (the
-//! identity list rules, on the store's entities alone).
+//! `oauth` (the flow through a provider) → `oauth_accounts` (whose account a profile is) →
+//! `signup`, `sessions`, `identities` (the identity list rules, on the store's entities alone).
 
 pub mod email_change;
 pub mod factors;
 pub mod identities;
 pub mod mailer;
 pub mod oauth;
+pub mod oauth_accounts;
 pub mod passkeys;
 pub mod passwordless;
 pub mod passwords;

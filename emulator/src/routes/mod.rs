@@ -52,7 +52,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/verify", get(verify::get).post(verify::post))
         .route("/user", get(user::get).put(user::put))
         .route("/authorize", get(oauth::authorize))
-        .route("/callback", get(oauth::callback))
+        .route("/callback", get(oauth::callback).post(oauth::callback_post))
         .route("/user/identities/authorize", get(oauth::link_identity))
         .route("/user/identities/{id}", delete(oauth::unlink_identity))
         .route("/reauthenticate", get(user::reauthenticate))
@@ -90,13 +90,14 @@ async fn api_not_found() -> ApiError {
 
 /// With a configured anon key, requests under `/auth/v1` need `apikey` (header or query) equal to
 /// it or a JWT signed with the secret, like the hosted gateway; the browser navigations
-/// `GET /verify` (the emailed link), `GET /authorize` and `GET /callback` stay open.
+/// `GET /verify` (the emailed link), `GET /authorize` and `GET`/`POST /callback` stay open.
 async fn apikey_layer(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Some(expected) = &state.config.anon_key else { return next.run(req).await };
     let path = req.uri().path();
     let navigation = ["/verify", "/authorize", "/callback"].iter().any(|p| path.ends_with(p))
         && !path.ends_with("/identities/authorize");
-    if navigation && req.method() == axum::http::Method::GET {
+    let callback_post = path.ends_with("/callback") && req.method() == axum::http::Method::POST;
+    if (navigation && req.method() == axum::http::Method::GET) || callback_post {
         return next.run(req).await;
     }
     let from_query = req.uri().query().and_then(|q| {

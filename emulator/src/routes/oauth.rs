@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::verify::see_other;
-use super::{ok_json, RequestInfo, SharedState};
+use super::{ok_json, RawBody, RequestInfo, SharedState};
 use crate::auth::AuthUser;
 use crate::domain::identities;
 use crate::domain::oauth::{self, Authorize, CallbackDone, CallbackError, FlowError};
@@ -94,7 +94,19 @@ fn oauth_error(e: &ApiError) -> &'static str {
 /// in the fragment (implicit), `?code=` (PKCE) or the error in query and fragment; a bad
 /// `state` is 303 to the site URL with the error in the query.
 pub async fn callback(state: SharedState, request: RequestInfo) -> Response {
-    match oauth::callback(&state, &request.query).await {
+    callback_with(&state, &request.query).await
+}
+
+/// The provider posts the browser back here (`response_mode=form_post`): the form's values
+/// first, then the query's (Go's `r.Form`), otherwise as [`callback`].
+pub async fn callback_post(state: SharedState, request: RequestInfo, body: RawBody) -> Response {
+    let mut params = crate::util::parse_query(&String::from_utf8_lossy(&body.0));
+    params.extend(request.query.iter().cloned());
+    callback_with(&state, &params).await
+}
+
+async fn callback_with(state: &SharedState, params: &[(String, String)]) -> Response {
+    match oauth::callback(state, params).await {
         Ok(CallbackDone::Session { referrer, tokens, provider_token, provider_refresh_token }) => {
             let field = |k: &str| match tokens.get(k) {
                 Some(Value::String(s)) => s.clone(),

@@ -125,3 +125,20 @@ async fn browser_navigations_need_no_apikey() {
     let r = nav("/user/identities/authorize?provider=keycloak").send().await;
     assert_eq!((r.status, r.json()["message"].clone()), (401, json!("Invalid API key")));
 }
+
+#[tokio::test]
+async fn the_callback_may_be_posted() {
+    let kc = FakeKeycloak::start().await;
+    let (_s, c) = start_with(|cfg| kc.configure(cfg)).await;
+    let r = c.api("GET", &format!("/authorize?provider=keycloak&redirect_to={CB}")).send().await;
+    let cb = kc.visit(r.header("Location").unwrap(), Some(&profile(true)));
+    let form = cb.split_once('?').map(|(_, q)| q.to_string()).unwrap_or_default();
+    let r = c
+        .api("POST", "/callback")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .raw(form)
+        .send()
+        .await;
+    assert_eq!(r.status, 302);
+    assert!(!query(r.header("Location").unwrap(), '#', "access_token").is_empty());
+}
