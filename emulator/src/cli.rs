@@ -20,6 +20,7 @@ pub const FLAGS: &[(&str, &str)] = &[
     ("--serve-dir DIR", "serve DIR at / with an index.html fallback for deep links"),
     ("--db PATH", "keep state in this SQLite file across restarts (default: in memory)"),
     ("--seed-demo", "seed demo@example.com and mfa@example.com (TOTP) and print them"),
+    ("--test-provider", "serve a built-in test provider (as GoTrue's keycloak) with demo accounts"),
     ("--test-controls", "enable /_emulator/ (clock, faults, reset, users)"),
     ("--anon-key K", "require this apikey under /auth/v1 (default: any apikey)"),
     ("--cors-origin O", "allowed CORS origin, repeatable, '*' wildcards (default http://127.0.0.1:*, http://localhost:*)"),
@@ -37,7 +38,7 @@ pub fn help() -> String {
     let mut text = String::from(
         "gotrue-emulator: a GoTrue-compatible (Supabase Auth) local server.\n\n\
          Usage: gotrue-emulator [--port N] [--host H] [--serve-dir DIR] [--db PATH] [--seed-demo]\n\
-         \x20                      [--test-controls] [--anon-key K] [--cors-origin O]... [--no-csp] [--help]\n\n\
+         \x20                      [--test-provider] [--test-controls] [--anon-key K] [--cors-origin O]... [--no-csp] [--help]\n\n\
          API at /auth/v1, mail outbox at /_mail (Mailpit API + inbox page), SMS at /_sms.\n\nFlags:\n",
     );
     for (flag, what) in FLAGS {
@@ -73,6 +74,7 @@ pub fn parse_args(args: &[String], mut config: Config) -> Result<Command, String
             "--serve-dir" => config.serve_dir = Some(PathBuf::from(value()?)),
             "--db" => config.db_path = Some(PathBuf::from(value()?)),
             "--seed-demo" => config.seed_demo = true,
+            "--test-provider" => config.test_provider = true,
             "--test-controls" => config.test_controls = true,
             "--anon-key" => config.anon_key = Some(value()?),
             "--cors-origin" => cors.push(value()?),
@@ -151,13 +153,14 @@ mod tests {
     fn switches() {
         let c = serve(&[
             "--seed-demo",
+            "--test-provider",
             "--test-controls",
             "--require-current-password",
             "--require-reauthentication",
             "--webauthn",
             "--no-csp",
         ]);
-        assert!(c.seed_demo && c.test_controls && !c.csp);
+        assert!(c.seed_demo && c.test_provider && c.test_controls && !c.csp);
         assert!(c.update_password_require_current_password);
         assert!(c.update_password_require_reauthentication);
         assert!(c.mfa_webauthn_enroll_enabled && c.mfa_webauthn_verify_enabled);

@@ -20,6 +20,9 @@ pub struct Config {
     pub test_controls: bool,
     /// Seed the demo users on start (`--seed-demo`).
     pub seed_demo: bool,
+    /// Serve the built-in test provider under `/_provider` and turn GoTrue's `keycloak` provider
+    /// on at it, with manual linking (`--test-provider`, `GOTRUE_EMULATOR_TEST_PROVIDER=true`).
+    pub test_provider: bool,
     /// When set, requests under `/auth/v1` must carry this `apikey` (or a service-role JWT).
     pub anon_key: Option<String>,
     /// Allowed CORS origins; `*` wildcards allowed, a lone `*` allows every origin.
@@ -215,6 +218,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             external: Vec::new(),
             manual_linking_enabled: false,
+            test_provider: false,
         }
     }
 }
@@ -232,6 +236,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ),
     ("GOTRUE_EMULATOR_TEST_CONTROLS", "true enables /_emulator/ (false)"),
     ("GOTRUE_EMULATOR_SEED_DEMO", "true seeds the demo users (false)"),
+    (
+        "GOTRUE_EMULATOR_TEST_PROVIDER",
+        "true serves the built-in test provider as keycloak, with manual linking (false)",
+    ),
     ("GOTRUE_EMULATOR_CSP", "false drops the Content-Security-Policy header (true)"),
     ("GOTRUE_EMULATOR_BCRYPT_COST", "bcrypt cost (10)"),
     ("GOTRUE_JWT_SECRET", "HS256 secret"),
@@ -408,6 +416,7 @@ impl Config {
         set!(c.cors_origins, env_list("GOTRUE_EMULATOR_CORS_ORIGINS"));
         set!(c.test_controls, env_bool("GOTRUE_EMULATOR_TEST_CONTROLS"));
         set!(c.seed_demo, env_bool("GOTRUE_EMULATOR_SEED_DEMO"));
+        set!(c.test_provider, env_bool("GOTRUE_EMULATOR_TEST_PROVIDER"));
         set!(c.csp, env_bool("GOTRUE_EMULATOR_CSP"));
         set!(c.bcrypt_cost, vars.number("GOTRUE_EMULATOR_BCRYPT_COST"));
         set!(c.jwt_secret, env("GOTRUE_JWT_SECRET"));

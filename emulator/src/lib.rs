@@ -30,6 +30,7 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod test_provider;
 pub mod totp;
 pub mod util;
 pub mod webauthn;

@@ -20,7 +20,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (seed, serve) = (config.seed_demo, config.serve_dir.is_some());
+    let (seed, serve, provider) =
+        (config.seed_demo, config.serve_dir.is_some(), config.test_provider);
     let running = match gotrue_emulator::spawn(config).await {
         Ok(r) => r,
         Err(e) => {
@@ -34,6 +35,12 @@ async fn main() -> ExitCode {
     println!("  inbox: {url}/_mail/");
     if serve {
         println!("  app:   {url}/");
+    }
+    if provider {
+        println!(
+            "test provider (not a real sign-in): GoTrue's keycloak at {url}{}",
+            gotrue_emulator::test_provider::REALM_PATH
+        );
     }
     if seed {
         println!("demo users (password {DEMO_PASSWORD}):");

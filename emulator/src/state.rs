@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::faults::Fault;
 use crate::outbox::Outbox;
 use crate::store::{Db, Micros, Persist};
+use crate::test_provider::Grants;
 
 /// Everything behind the lock.
 #[derive(Debug, Default)]
@@ -21,6 +22,8 @@ pub struct ServerData {
     pub faults: Vec<Fault>,
     /// Send times of recent emails (for `GOTRUE_RATE_LIMIT_EMAIL_SENT`).
     pub email_sent: Vec<Micros>,
+    /// The built-in test provider's codes and tokens (`--test-provider`).
+    pub test_provider: Grants,
 }
 
 /// The server's state.
@@ -41,9 +44,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state for a server reachable at `origin` (e.g. `http://127.0.0.1:54321`).
+    /// Builds the state for a server reachable at `origin` (e.g. `http://127.0.0.1:54321`);
+    /// the built-in test provider, when on, is set up at that origin.
     pub fn new(config: Config, origin: String) -> std::io::Result<Arc<Self>> {
-        let config = config.normalized();
+        let mut config = config.normalized();
         let site_url = config.site_url.clone().unwrap_or_else(|| origin.clone());
         let external_url = config
             .api_external_url
@@ -51,6 +55,7 @@ impl AppState {
             .unwrap_or_else(|| format!("{origin}/auth/v1"))
             .trim_end_matches('/')
             .to_string();
+        crate::test_provider::install(&mut config, &origin, &external_url);
         let mut data = ServerData::default();
         let persist = match &config.db_path {
             Some(p) => {

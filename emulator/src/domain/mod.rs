@@ -11,6 +11,7 @@
 //! the store. `seed` (demo and test-control users, reset) builds on the store's entities alone.
 //! `oauth` (the flow through a provider) → `oauth_accounts` (whose account a profile is) →
 //! `signup`, `sessions`, `identities` (the identity list rules, on the store's entities alone).
+//! `test_provider` (the built-in provider's codes and tokens) stands alone on the state.
 
 pub mod email_change;
 pub mod factors;
@@ -25,6 +26,7 @@ pub mod redirects;
 pub mod seed;
 pub mod sessions;
 pub mod signup;
+pub mod test_provider;
 pub mod users;
 pub mod validation;
 pub mod verification;

@@ -33,6 +33,7 @@ pub mod recover;
 pub mod settings;
 pub mod signup;
 pub mod static_files;
+pub mod test_provider;
 pub mod token;
 pub mod user;
 pub mod verify;
@@ -76,6 +77,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new().nest("/auth/v1", api).merge(mailbox::router());
     if state.config.test_controls {
         app = app.nest("/_emulator", controls::router());
+    }
+    if state.config.test_provider {
+        app = app.merge(test_provider::router());
     }
     app.fallback(static_files::serve)
         .layer(from_fn_with_state(state.clone(), fault_layer::fault_layer))

@@ -61,7 +61,7 @@ pub async fn serve(state: SharedState, req: Request) -> Response {
 
 async fn serve_file(state: SharedState, req: Request) -> Response {
     let path = req.uri().path().to_string();
-    let api = ["/auth/v1", "/_mail", "/_sms", "/_emulator"]
+    let api = ["/auth/v1", "/_mail", "/_sms", "/_emulator", "/_provider"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     let Some(root) = state.config.serve_dir.clone().filter(|_| !api) else {

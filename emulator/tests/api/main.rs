@@ -13,4 +13,5 @@ mod otp;
 mod redirects;
 mod refresh;
 mod scenario;
+mod test_provider;
 mod webauthn;
