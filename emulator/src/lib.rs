@@ -3,8 +3,9 @@
 //! It serves GoTrue's API under `/auth/v1` (sign-up, password / refresh / PKCE grants, recovery,
 //! verification links, user updates with the AAL rules, TOTP, phone and WebAuthn MFA, passkeys, logout scopes, a bit
 //! of the admin API), a Mailpit-compatible mail outbox at `/_mail`, an SMS outbox at `/_sms`,
-//! optional test controls at `/_emulator` (clock, faults, reset, seeded users) and optionally a
-//! built single-page app at `/`.
+//! optional test controls at `/_emulator` (clock, faults, reset, seeded users), optionally a
+//! built-in test OAuth provider at `/_provider` ([`test_provider`]) and optionally a built
+//! single-page app at `/`.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
