@@ -551,9 +551,10 @@ mod tests {
             ("GOTRUE_MFA_PHONE_MAX_FREQUENCY", "5"),
             ("GOTRUE_PASSWORD_REQUIRED_CHARACTERS", "abc:0123\\:x"),
             ("GOTRUE_PASSKEY_ENABLED", "1"),
+            ("GOTRUE_EMULATOR_TEST_PROVIDER", "true"),
         ]);
         assert_eq!(c.port, 9999);
-        assert!(c.test_controls && !c.csp && c.passkey_enabled);
+        assert!(c.test_controls && !c.csp && c.passkey_enabled && c.test_provider);
         assert_eq!(c.db_path, Some(PathBuf::from("/tmp/x.db")));
         assert_eq!(c.jwt_issuer.as_deref(), Some("me"));
         assert_eq!(c.jwt_admin_roles, vec!["a".to_string(), "b".to_string()]);

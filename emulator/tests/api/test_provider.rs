@@ -190,3 +190,16 @@ async fn switched_off_there_is_no_provider() {
     let r = c.api("GET", "/authorize?provider=keycloak").send().await;
     assert_eq!(r.status, 400, "{}", r.text());
 }
+
+#[tokio::test]
+async fn switched_off_the_app_does_not_answer_for_it() {
+    let dir = std::env::temp_dir().join(format!("emu-tp-{}", gotrue_emulator::util::uuid_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    let d = dir.clone();
+    let (_s, c) = start_with(move |cfg| cfg.serve_dir = Some(d)).await;
+    let r = c.req("GET", &format!("{REALM}/auth")).send().await;
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(c.req("GET", "/auth/sign-in").send().await.status, 200);
+    let _ = std::fs::remove_dir_all(dir);
+}
