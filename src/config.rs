@@ -81,14 +81,14 @@ pub struct AuthConfig {
 }
 
 /// A social provider as the host wants it ([`AuthConfig::with_provider`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Provider {
     /// GoTrue's name of the provider: `google`, `github`, `keycloak`…
-    pub name: String,
+    pub name: &'static str,
     /// Space-separated scopes (`""`: the provider's defaults).
-    pub scopes: String,
+    pub scopes: &'static str,
     /// Extra query parameters for the provider.
-    pub query: Vec<(String, String)>,
+    pub query: &'static [(&'static str, &'static str)],
 }
 
 /// A profile field of the sign-up page ([`AuthConfig::with_sign_up_field`]).
@@ -213,9 +213,13 @@ impl AuthConfig {
     /// parameters for it: providers come in the order of these calls, before any other the
     /// server has on. E.g. `config.with_provider("google", "email profile", &[("prompt",
     /// "select_account")])`.
-    pub fn with_provider(mut self, name: &str, scopes: &str, query: &[(&str, &str)]) -> Self {
-        let query = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.providers.push(Provider { name: name.into(), scopes: scopes.into(), query });
+    pub fn with_provider(
+        mut self,
+        name: &'static str,
+        scopes: &'static str,
+        query: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        self.providers.push(Provider { name, scopes, query });
         self
     }
 

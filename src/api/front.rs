@@ -14,24 +14,24 @@ pub struct Settings {
     /// Anonymous sign-in is on (`external.anonymous_users`).
     pub anonymous: bool,
     /// The social providers that are on (`external`, but email, phone and anonymous), in the
-    /// server's order.
-    pub providers: Vec<String>,
+    /// server's order, space-separated (like OAuth scopes; a string keeps the sign-in page's
+    /// first load small).
+    pub providers: String,
 }
 
 impl FromJson for Settings {
     fn from_json(v: &Value) -> Option<Self> {
         let on = |v: Option<&Value>| v.and_then(Value::as_bool).unwrap_or(false);
-        let providers = match v.get("external") {
-            Some(Value::Object(all)) => all
-                .iter()
-                .filter(|(name, value)| {
-                    on(Some(value))
-                        && !matches!(name.as_str(), "email" | "phone" | "anonymous_users")
-                })
-                .map(|(name, _)| name.clone())
-                .collect(),
-            _ => Vec::new(),
-        };
+        let mut providers = String::new();
+        if let Some(Value::Object(all)) = v.get("external") {
+            for (name, value) in all {
+                let social = !matches!(name.as_str(), "email" | "phone" | "anonymous_users");
+                if social && on(Some(value)) {
+                    providers.extend([" ", name.as_str()]);
+                }
+            }
+        }
+        let providers = providers.trim_start().to_owned();
         Some(Settings {
             providers,
             passkeys: on(v.get("passkeys_enabled")),
@@ -180,11 +180,11 @@ mod tests {
         let s = read::<Settings>(
             r#"{"external":{"anonymous_users":true,"email":true,"github":true,"google":false,"keycloak":true,"phone":true},"disable_signup":false,"passkeys_enabled":true}"#,
         );
-        let providers = vec!["github".to_owned(), "keycloak".to_owned()];
+        let providers = "github keycloak".to_owned();
         assert_eq!(s, Some(Settings { passkeys: true, sign_up: true, anonymous: true, providers }));
         let s = read::<Settings>(r#"{"disable_signup":true}"#);
         let none =
-            Settings { passkeys: false, sign_up: false, anonymous: false, providers: vec![] };
+            Settings { passkeys: false, sign_up: false, anonymous: false, providers: "".into() };
         assert_eq!(s, Some(none));
     }
 

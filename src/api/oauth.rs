@@ -39,7 +39,7 @@ pub struct Authorize<'a> {
     /// Space-separated scopes (`""`: the provider's defaults).
     pub scopes: &'a str,
     /// Extra query parameters for the provider, e.g. `("prompt", "consent")`.
-    pub query: &'a [(String, String)],
+    pub query: &'a [(&'a str, &'a str)],
 }
 
 impl Authorize<'_> {
@@ -52,7 +52,7 @@ impl Authorize<'_> {
         if !self.scopes.is_empty() {
             q.push(("scopes", self.scopes));
         }
-        q.extend(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        q.extend(self.query.iter().copied());
         let pairs = q.iter().map(|(k, v)| [encode_query(k), "=".into(), encode_query(v)].concat());
         pairs.collect::<Vec<_>>().join("&")
     }
@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn the_authorize_address_carries_the_challenge_scopes_and_the_hosts_parameters() {
         let api = GoTrue::new("https://x.example/auth/v1/", "k");
-        let query = [("prompt".to_owned(), "select account".to_owned())];
+        let query = [("prompt", "select account")];
         let a = Authorize {
             provider: "google",
             redirect_to: "https://app.example/auth/callback?next=%2Fx",
@@ -185,5 +185,17 @@ mod tests {
         assert_eq!(parse_callback("?access_token=a&refresh_token=r", ""), Callback::Nothing);
         assert_eq!(parse_callback("", ""), Callback::Nothing);
         assert_eq!(parse_callback("?code=", ""), Callback::Nothing);
+    }
+
+    /// The PKCE exchange's answer carries the provider's tokens beside the session.
+    #[test]
+    fn an_exchange_brings_the_providers_tokens() {
+        let answer = r#"{"access_token":"a","refresh_token":"r","expires_in":3600,"user":{"id":"u"},"provider_token":"pt","provider_refresh_token":"pr"}"#;
+        let got = read::<OAuthSession>(answer).unwrap();
+        assert_eq!(got.session.user.id, "u");
+        assert_eq!(got.provider_token.as_deref(), Some("pt"));
+        assert_eq!(got.provider_refresh_token.as_deref(), Some("pr"));
+        let without = r#"{"access_token":"a","refresh_token":"r","user":{"id":"u"}}"#;
+        assert_eq!(read::<OAuthSession>(without).unwrap().provider_token, None);
     }
 }

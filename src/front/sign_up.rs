@@ -81,7 +81,7 @@ fn SignUpForm(
     let pending = RwSignal::new(false);
     // Closed when the server says so (unknown: open; the server refuses then).
     let closed = RwSignal::new(false);
-    let providers = RwSignal::new(Vec::new());
+    let providers = RwSignal::new(String::new());
     spawn(async move { auth.settings().await }, move |got| {
         closed.set(got.as_ref().is_some_and(|g| !g.sign_up));
         // (An anonymous user keeps their account by an address here.)

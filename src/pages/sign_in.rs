@@ -123,7 +123,7 @@ fn PasswordStep(
     };
     // "Create an account" when the server takes new accounts, passkeys when it has them on.
     let (sign_up, passkeys) = (RwSignal::new(false), RwSignal::new(false));
-    let providers = RwSignal::new(Vec::new());
+    let providers = RwSignal::new(String::new());
     spawn(async move { auth.settings().await }, move |got| {
         let got = got.unwrap_or_default();
         sign_up.set(got.sign_up);

@@ -47,8 +47,8 @@ impl AuthStore {
                 provider,
                 redirect_to: &redirect_to,
                 code_challenge: challenge.as_deref(),
-                scopes: options.map_or("", |p| p.scopes.as_str()),
-                query: options.map_or(&[], |p| p.query.as_slice()),
+                scopes: options.map_or("", |p| p.scopes),
+                query: options.map_or(&[], |p| p.query),
             };
             self.api().authorize_url(&a)
         });

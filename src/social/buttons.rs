@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// The buttons, for the providers the server has on (`providers`, its order).
 #[component]
-pub(super) fn ProviderButtons(providers: Vec<String>) -> impl IntoView {
+pub(super) fn ProviderButtons(providers: String) -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let error = RwSignal::new(None::<String>);

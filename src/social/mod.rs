@@ -15,9 +15,10 @@ use leptos::prelude::*;
 /// The providers to offer: those the host named ([`crate::AuthConfig::with_provider`]), in its
 /// order, then any other the server has on, in the server's order. Only those the server has
 /// on.
-pub(crate) fn ordered<'a>(host: &'a [Provider], server: &'a [String]) -> Vec<&'a str> {
-    let named = host.iter().map(|p| p.name.as_str()).filter(|n| server.iter().any(|s| s == n));
-    let others = server.iter().map(String::as_str).filter(|s| host.iter().all(|p| p.name != *s));
+pub(crate) fn ordered<'a>(host: &'a [Provider], server: &'a str) -> Vec<&'a str> {
+    let on = || server.split(' ').filter(|s| !s.is_empty());
+    let named = host.iter().map(|p| p.name).filter(|n| on().any(|s| s == *n));
+    let others = on().filter(|s| host.iter().all(|p| p.name != *s));
     named.chain(others).collect()
 }
 
@@ -72,8 +73,8 @@ pub(crate) fn callback_message(s: &crate::Strings, code: &str) -> &'static str {
 }
 
 /// The "Continue with …" buttons of the sign-in and sign-up pages once `providers` (from the
-/// server's settings) has some: their part is fetched only then.
-pub(crate) fn offer(providers: RwSignal<Vec<String>>) -> impl IntoView {
+/// server's settings, space-separated) has some: their part is fetched only then.
+pub(crate) fn offer(providers: RwSignal<String>) -> impl IntoView {
     move || {
         let on = providers.get();
         (!on.is_empty()).then(|| provider_buttons(on))
@@ -81,9 +82,9 @@ pub(crate) fn offer(providers: RwSignal<Vec<String>>) -> impl IntoView {
 }
 
 crate::split::points! {
-    /// The buttons for `providers`.
+    /// The buttons for `providers` (space-separated).
     #[part(providers)]
-    fn provider_buttons(providers: Vec<String>) =>
+    fn provider_buttons(providers: String) =>
         view! { <buttons::ProviderButtons providers/> };
     /// `{base}/callback`.
     #[part(callback, card)]
@@ -94,16 +95,16 @@ crate::split::points! {
 mod tests {
     use super::*;
 
-    fn host(names: &[&str]) -> Vec<Provider> {
-        names.iter().map(|n| Provider { name: (*n).into(), ..Default::default() }).collect()
+    fn host(names: &[&'static str]) -> Vec<Provider> {
+        names.iter().map(|n| Provider { name: n, ..Default::default() }).collect()
     }
 
     #[test]
     fn the_hosts_order_first_and_only_what_the_server_has_on() {
-        let server: Vec<String> = ["github", "google", "keycloak"].map(String::from).to_vec();
-        assert_eq!(ordered(&host(&["google", "apple"]), &server), ["google", "github", "keycloak"]);
-        assert_eq!(ordered(&[], &server), ["github", "google", "keycloak"]);
-        assert!(ordered(&host(&["google"]), &[]).is_empty());
+        let server = "github google keycloak";
+        assert_eq!(ordered(&host(&["google", "apple"]), server), ["google", "github", "keycloak"]);
+        assert_eq!(ordered(&[], server), ["github", "google", "keycloak"]);
+        assert!(ordered(&host(&["google"]), "").is_empty());
     }
 
     #[test]
