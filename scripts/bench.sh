@@ -13,7 +13,7 @@
 # localStorage, so what is counted is the screen's own first load), and the step-up page with
 # a second factor pending (a user with an authenticator app, signed in with the password only);
 # the signed-in security screen once more with passkeys on at the server (it then shows its
-# passkeys section too).
+# passkeys section too), and the sign-in page with four social providers on (its buttons).
 # The SPA is served by the emulator (`--serve-dir`, index.html fallback for deep links).
 #
 # Usage: scripts/bench.sh [--no-build] [--route /auth/sign-in]... [--runs 20] [--dist dist]
@@ -28,6 +28,9 @@
 #                    /auth/mfa; with --route or --signed-in only, none)
 #   --passkeys P     a page to load signed in with passkeys on at the server (default:
 #                    /auth/security; with --route, --signed-in or --mfa only, none)
+#   --providers P    a page to load with four social providers on at the server (Google,
+#                    GitHub, GitLab, Keycloak; default: /auth/sign-in; with --route,
+#                    --signed-in, --mfa or --passkeys only, none)
 #   --runs N         timed loads per page (default 20)
 #   --dist DIR       the build to serve (default dist)
 #   --budget-kib N   the first-load budget per page, brotli KiB (default 150)
@@ -46,7 +49,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-BUILD=1 ROUTES=() SIGNED_IN=() MFA=() PASSKEYS=() LOCALES=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
+BUILD=1 ROUTES=() SIGNED_IN=() MFA=() PASSKEYS=() PROVIDERS=() LOCALES=() RUNS=20 DIST=dist JSON=0 EMU="" BUDGET_KIB=150 HOST=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0 ;;
@@ -56,6 +59,8 @@ while [ $# -gt 0 ]; do
     --signed-in=*) SIGNED_IN+=("${1#*=}") ;;
     --mfa) MFA+=("$2"); shift ;;
     --mfa=*) MFA+=("${1#*=}") ;;
+    --providers) PROVIDERS+=("$2"); shift ;;
+    --providers=*) PROVIDERS+=("${1#*=}") ;;
     --passkeys) PASSKEYS+=("$2"); shift ;;
     --passkeys=*) PASSKEYS+=("${1#*=}") ;;
     --runs) RUNS="$2"; shift ;;
@@ -75,9 +80,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ $((${#ROUTES[@]} + ${#SIGNED_IN[@]} + ${#MFA[@]} + ${#PASSKEYS[@]})) -eq 0 ]; then
+if [ $((${#ROUTES[@]} + ${#SIGNED_IN[@]} + ${#MFA[@]} + ${#PASSKEYS[@]} + ${#PROVIDERS[@]})) -eq 0 ]; then
   ROUTES=(/auth/sign-in /auth/sign-up /auth/recover /auth/security) SIGNED_IN=(/auth/security) MFA=(/auth/mfa)
-  PASSKEYS=(/auth/security)
+  PASSKEYS=(/auth/security) PROVIDERS=(/auth/sign-in)
 fi
 for i in "${!ROUTES[@]}"; do
   case "${ROUTES[$i]}" in /*) ;; *) ROUTES[$i]="/${ROUTES[$i]}" ;; esac
@@ -153,12 +158,21 @@ EMU_PID=""
 cleanup() { [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null; rm -rf "$OUT"; }
 trap cleanup EXIT
 
-# Starts the emulator serving $1, with passkeys on when $2 = true; sets URL and EMU_PID.
+# Starts the emulator serving $1, with passkeys on when $2 = true, four social providers when
+# $3 = true; sets URL and EMU_PID.
 serve() {
   [ -z "$EMU_PID" ] || { kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null || true; }
   : > "$OUT/emulator.log"
+  local providers=()
+  if [ "${3:-false}" = true ]; then
+    for p in GOOGLE GITHUB GITLAB KEYCLOAK; do
+      providers+=("GOTRUE_EXTERNAL_${p}_ENABLED=true" "GOTRUE_EXTERNAL_${p}_CLIENT_ID=bench"
+        "GOTRUE_EXTERNAL_${p}_SECRET=bench" "GOTRUE_EXTERNAL_${p}_REDIRECT_URI=http://127.0.0.1/callback"
+        "GOTRUE_EXTERNAL_${p}_URL=http://127.0.0.1/realm")
+    done
+  fi
   # Sign-ups are confirmed at once (the signed-in pages' user).
-  GOTRUE_MAILER_AUTOCONFIRM=true GOTRUE_PASSKEY_ENABLED="${2:-false}" \
+  env GOTRUE_MAILER_AUTOCONFIRM=true GOTRUE_PASSKEY_ENABLED="${2:-false}" "${providers[@]}" \
     "$EMU" --port 0 --serve-dir "$1" > "$OUT/emulator.log" 2>&1 &
   EMU_PID=$!
   URL=""
@@ -175,13 +189,15 @@ LABEL="$(git rev-parse --short HEAD 2>/dev/null || echo build)"
 : > "$OUT/summary.tsv"
 
 # Measures one page: $1 = dist, $2 = route, $3 = gated (1) or reported only (0), $4 = signed in
-# (1) or with a second factor pending (mfa), $5 = passkeys on at the server (true).
+# (1) or with a second factor pending (mfa), $5 = passkeys on at the server (true), $6 = the
+# browser's language, $7 = four social providers on at the server (true).
 measure() {
   local name="$1 $2"
   case "${4:-0}" in 1) name="$name (signed in)" ;; mfa) name="$name (2nd factor)" ;; esac
   [ "${5:-false}" = false ] || name="$name (passkeys on)"
   [ -z "${6:-}" ] || name="$name (language $6)"
-  serve "$1" "${5:-false}"
+  [ "${7:-false}" = false ] || name="$name (4 providers)"
+  serve "$1" "${5:-false}" "${7:-false}"
   log "serving $1 at $URL with $EMU; $RUNS fresh loads of $name"
   BENCH_NODE_MODULES="$BENCH_TOOLS" BENCH_URL="$URL$2" BENCH_RUNS="$RUNS" BENCH_CHROMIUM="$CHROMIUM" \
     BENCH_BROTLI="$BROTLI" BENCH_JSON="$JSON" BENCH_LABEL="$LABEL" BENCH_SIGN_IN="${4:-0}" \
@@ -195,6 +211,7 @@ for r in "${ROUTES[@]}"; do measure "$DIST" "$r" 1; done
 for r in "${SIGNED_IN[@]}"; do measure "$DIST" "$r" 1 1; done
 for r in "${MFA[@]}"; do measure "$DIST" "$r" 1 mfa; done
 for r in "${PASSKEYS[@]}"; do measure "$DIST" "$r" 1 1 true; done
+for r in "${PROVIDERS[@]}"; do measure "$DIST" "$r" 1 0 false "" true; done
 for l in "${LOCALES[@]}"; do measure "$DIST" /auth/sign-in 1 0 false "$l"; done
 if [ "$HOST" = 1 ]; then
   measure "$HOST_DIST" "$HOST_ROUTE" 0

@@ -5,7 +5,7 @@ use super::{ApiError, TokenResponse};
 use crate::json::{FromJson, Object, Value};
 
 /// What `GET /settings` tells the section.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Passkeys are on (`passkeys_enabled`).
     pub passkeys: bool,
@@ -14,9 +14,9 @@ pub struct Settings {
     /// Anonymous sign-in is on (`external.anonymous_users`).
     pub anonymous: bool,
     /// The social providers that are on (`external`, but email, phone and anonymous), in the
-    /// server's order, space-separated (like OAuth scopes; a string keeps the sign-in page's
-    /// first load small).
-    pub providers: String,
+    /// server's order, space-separated like OAuth scopes. Read once per page load (the store
+    /// keeps it), so kept for the page's life.
+    pub providers: &'static str,
 }
 
 impl FromJson for Settings {
@@ -31,7 +31,7 @@ impl FromJson for Settings {
                 }
             }
         }
-        let providers = providers.trim_start().to_owned();
+        let providers = Box::leak(providers.trim_start().into());
         Some(Settings {
             providers,
             passkeys: on(v.get("passkeys_enabled")),
@@ -180,11 +180,10 @@ mod tests {
         let s = read::<Settings>(
             r#"{"external":{"anonymous_users":true,"email":true,"github":true,"google":false,"keycloak":true,"phone":true},"disable_signup":false,"passkeys_enabled":true}"#,
         );
-        let providers = "github keycloak".to_owned();
+        let providers = "github keycloak";
         assert_eq!(s, Some(Settings { passkeys: true, sign_up: true, anonymous: true, providers }));
         let s = read::<Settings>(r#"{"disable_signup":true}"#);
-        let none =
-            Settings { passkeys: false, sign_up: false, anonymous: false, providers: "".into() };
+        let none = Settings { passkeys: false, sign_up: false, anonymous: false, providers: "" };
         assert_eq!(s, Some(none));
     }
 

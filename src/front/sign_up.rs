@@ -83,10 +83,10 @@ fn SignUpForm(
     let closed = RwSignal::new(false);
     let providers = RwSignal::new(String::new());
     spawn(async move { auth.settings().await }, move |got| {
-        closed.set(got.as_ref().is_some_and(|g| !g.sign_up));
+        closed.set(got.is_some_and(|g| !g.sign_up));
         // (An anonymous user keeps their account by an address here.)
         if !anonymous {
-            providers.set(got.map(|g| g.providers).unwrap_or_default());
+            providers.set(got.map(|g| g.providers.to_owned()).unwrap_or_default());
         }
     });
     let profile: Vec<_> =

@@ -128,7 +128,7 @@ fn PasswordStep(
         let got = got.unwrap_or_default();
         sign_up.set(got.sign_up);
         passkeys.set(got.passkeys);
-        providers.set(got.providers);
+        providers.set(got.providers.to_owned());
     });
     view! {
         <Heading text=s.sign_in_title/>

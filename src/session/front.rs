@@ -17,7 +17,7 @@ impl AuthStore {
             return Some(known);
         }
         let known = self.request(self.api().settings()).await.ok()?;
-        let _ = self.settings.try_set_value(Some(known.clone()));
+        let _ = self.settings.try_set_value(Some(known));
         Some(known)
     }
 

@@ -43,7 +43,7 @@ pub(super) fn ProviderButtons(providers: String) -> impl IntoView {
 /// door with an arrow going in.
 fn mark() -> impl IntoView {
     view! {
-        <svg class="lsa-provider-mark" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"
             fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
             <path d="M14 3h5a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-5M10 17l5-5-5-5M15 12H3"/>
         </svg>
