@@ -1,7 +1,8 @@
 //! Settings → Security at `{base}/security`: an overview of the session, the factor list with
 //! removal, security-key, authenticator-app and phone enrolment, passkeys, password and email
-//! change, and sign-out scopes. The forms are fetched when the user opens one ([`OnDemand`]; a form that
-//! comes back from a step-up opens by itself), so the screen's first load is its overview.
+//! change, and sign-out scopes. The forms are fetched when the user opens one ([`OnDemand`]; a
+//! form that comes back from a step-up opens by itself), so the screen's first load is its
+//! overview.
 //!
 //! Sensitive actions are guarded: when the session is below what an [`actions::Action`] needs,
 //! the typed input is kept in memory ([`draft`]), the store records the action and sends the

@@ -8,6 +8,9 @@ use e2e::{Browser, Env, PASSWORD, SECRET};
 
 const TO_SECURITY: &str = "/auth/sign-in?next=%2Fauth%2Fsecurity";
 
+/// The verifier of the round trips the tests run without a browser.
+const VERIFIER: &str = "attackers-verifier-0123456789abcdefghijklmno";
+
 /// The sign-in page (at `path`) offers the provider; pressing it goes through the round trip.
 async fn continue_with_keycloak(b: &Browser, path: &str) {
     b.goto(path).await;
@@ -101,6 +104,32 @@ async fn a_callback_this_browser_never_asked_for_signs_nobody_in() {
     third.goto_url(&landing).await;
     third.alert("This sign-in expired or was not started in this browser.").await;
     assert_eq!(third.stored_session_text().await, None);
+    env.stop().await;
+}
+
+/// A callback used once is used up: opened again (its code spent, this browser's verifier
+/// gone), and again with the verifier put back (the server refuses the spent code), it signs
+/// nobody new in and leaves the session as it was.
+#[tokio::test]
+async fn a_replayed_callback_changes_nothing() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    provider.sign_in_as(&profile("replay@example.com", true));
+    let landing = attackers_landing(&env, true).await;
+    let b = env.browser().await;
+    b.goto("/auth/sign-in").await;
+    let keep = format!("localStorage.setItem('lsa.pkce.oauth', '{VERIFIER}'); return null;");
+    b.js(&keep).await;
+    b.goto_url(&landing).await;
+    b.wait_path("/").await;
+    assert_eq!(b.session_claims().await["email"], "replay@example.com");
+    let session = b.stored_session_text().await;
+
+    b.goto_url(&landing).await;
+    b.alert("This sign-in expired or was not started in this browser.").await;
+    b.js(&keep).await;
+    b.goto_url(&landing).await;
+    b.alert("This sign-in expired or was not started in this browser.").await;
+    assert_eq!(b.stored_session_text().await, session, "the session is as it was");
     env.stop().await;
 }
 
