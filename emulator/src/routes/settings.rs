@@ -8,34 +8,9 @@ use super::{ok_json, SharedState};
 /// The public settings, in GoTrue's shape.
 pub async fn get(state: SharedState) -> Response {
     let mut external = serde_json::Map::new();
-    for p in [
-        "anonymous_users",
-        "apple",
-        "azure",
-        "bitbucket",
-        "discord",
-        "facebook",
-        "snapchat",
-        "figma",
-        "fly",
-        "github",
-        "gitlab",
-        "google",
-        "keycloak",
-        "kakao",
-        "linkedin",
-        "linkedin_oidc",
-        "notion",
-        "spotify",
-        "slack",
-        "slack_oidc",
-        "workos",
-        "twitch",
-        "twitter",
-        "email",
-        "phone",
-        "zoom",
-    ] {
+    // (The keys come out sorted, as GoTrue's do: serde_json's map is ordered by key.)
+    let methods = ["anonymous_users", "email", "phone"];
+    for p in methods.into_iter().chain(crate::config::PROVIDER_NAMES.iter().copied()) {
         let provider_on = state.config.external_provider(p).is_some_and(|x| x.enabled);
         let on = p == "email"
             || (p == "anonymous_users" && state.config.anonymous_users_enabled)
