@@ -238,6 +238,36 @@ strings! {
     oauth_expired = "This sign-in expired or was not started in this browser. Please start again.",
     /// Any other failure of a round trip.
     oauth_failed = "Signing in with the provider did not work. Please try again.",
+    /// The callback page names the account of an implicit-flow sign-in before it counts.
+    oauth_sign_in_for = "This sign-in is for {email}.",
+    /// Security: the section listing the ways to sign in (the email address, connected providers).
+    identities_title = "Sign-in methods",
+    /// Security: opens the list of sign-in methods.
+    identities_open = "Manage sign-in methods",
+    /// Security: the email identity in the list of sign-in methods.
+    identity_email = "Email address",
+    /// Security: connects an account at a provider ({provider}: its name, e.g. GitHub).
+    identity_connect = "Connect {provider}",
+    /// Security: the button that disconnects a provider.
+    identity_disconnect = "Disconnect",
+    /// Security: that button's name for screen readers.
+    identity_disconnect_named = "Disconnect {provider}",
+    /// Security: the question before disconnecting.
+    identity_disconnect_confirm = "Disconnect {provider}? You will no longer be able to sign in with it.",
+    /// Security: the answer that disconnects.
+    identity_disconnect_yes = "Yes, disconnect",
+    /// Security: the last sign-in method cannot be disconnected.
+    identity_only_one = "This is your only sign-in method, so it cannot be disconnected.",
+    /// Security: a provider was connected.
+    identity_connected = "{provider} is connected. You can now sign in with it.",
+    /// Security: a provider was disconnected.
+    identity_disconnected = "{provider} is disconnected.",
+    /// Security: the project does not allow connecting other accounts (manual linking off).
+    identity_linking_off = "Connecting other sign-in methods is turned off for this app.",
+    /// The callback page while it connects a provider.
+    identity_connecting = "Connecting your account…",
+    /// Step-up reason: connecting or disconnecting a sign-in method.
+    step_up_reason_identity = "Confirm it's you to change how you sign in.",
 
     /// MFA heading (sign-in and step-up).
     mfa_title = "Two-step verification",

@@ -9,6 +9,7 @@ pub mod error;
 #[cfg(all(test, feature = "webauthn"))]
 mod fidelity;
 mod front;
+pub mod identities;
 pub use front::{EmailChange, Settings, SignedUp};
 mod mfa;
 pub mod oauth;

@@ -169,7 +169,7 @@ pub fn ConfirmPage() -> impl IntoView {
     // An email change done: this account's own session stays (renewed), another's is named.
     let changed = move |resp: TokenResponse| {
         let email = resp.user.email.clone();
-        let work = async move { auth.settle_email_change(resp).await };
+        let work = async move { auth.settle_new_session(resp).await };
         run(pending, work, move |r| match r {
             Ok(None) => stage.set(Stage::Done(s.email_changed.replace("{email}", &email))),
             Ok(Some(resp)) => stage.set(Stage::Changed(resp)),

@@ -18,6 +18,11 @@ const KEY_ID: &str = "lsa.security.add-key";
 const PASSKEY_ID: &str = "lsa.security.add-passkey";
 const REMOVE_PREFIX: &str = "lsa.security.remove:";
 const REMOVE_PASSKEY_PREFIX: &str = "lsa.security.remove-passkey:";
+const CONNECT_PREFIX: &str = "lsa.security.connect:";
+const DISCONNECT_PREFIX: &str = "lsa.security.disconnect:";
+
+/// Makes an action of an id's tail.
+type Make = fn(String) -> Action;
 
 /// An action of the security screen that may need a step-up first.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +43,10 @@ pub enum Action {
     Remove(String),
     /// Remove the passkey with this id.
     RemovePasskey(String),
+    /// Connect an account at this provider (a sign-in method).
+    Connect(String),
+    /// Disconnect the identity with this id.
+    Disconnect(String),
 }
 
 impl Action {
@@ -52,6 +61,8 @@ impl Action {
             Action::AddPasskey => PASSKEY_ID.into(),
             Action::Remove(factor) => [REMOVE_PREFIX, factor].concat(),
             Action::RemovePasskey(passkey) => [REMOVE_PASSKEY_PREFIX, passkey].concat(),
+            Action::Connect(provider) => [CONNECT_PREFIX, provider].concat(),
+            Action::Disconnect(identity) => [DISCONNECT_PREFIX, identity].concat(),
         }
     }
 
@@ -65,13 +76,16 @@ impl Action {
             KEY_ID => Some(Action::AddKey),
             PASSKEY_ID => Some(Action::AddPasskey),
             _ => {
-                let tail = |prefix: &str| id.strip_prefix(prefix).filter(|f| !f.is_empty());
-                match tail(REMOVE_PREFIX) {
-                    Some(f) => Some(Action::Remove(f.to_owned())),
-                    None => {
-                        tail(REMOVE_PASSKEY_PREFIX).map(|p| Action::RemovePasskey(p.to_owned()))
-                    }
-                }
+                let tail = |prefix: &str| {
+                    id.strip_prefix(prefix).filter(|f| !f.is_empty()).map(str::to_owned)
+                };
+                let made: [(&str, Make); 4] = [
+                    (REMOVE_PREFIX, Action::Remove),
+                    (REMOVE_PASSKEY_PREFIX, Action::RemovePasskey),
+                    (CONNECT_PREFIX, Action::Connect),
+                    (DISCONNECT_PREFIX, Action::Disconnect),
+                ];
+                made.iter().find_map(|(prefix, make)| tail(prefix).map(make))
             }
         }
     }
@@ -88,6 +102,7 @@ impl Action {
                 Reason::AddFactor
             }
             Action::Remove(_) | Action::RemovePasskey(_) => Reason::RemoveFactor,
+            Action::Connect(_) | Action::Disconnect(_) => Reason::SignInMethods,
         }
     }
 
@@ -100,7 +115,9 @@ impl Action {
             Action::AddTotp | Action::AddPhone | Action::AddKey | Action::AddPasskey => {
                 Requirement::AAL2
             }
-            Action::RemovePasskey(_) => Requirement::within_minutes(FRESH_MINUTES),
+            Action::RemovePasskey(_) | Action::Connect(_) | Action::Disconnect(_) => {
+                Requirement::within_minutes(FRESH_MINUTES)
+            }
             Action::Remove(id) => match factors.iter().find(|f| &f.id == id) {
                 Some(f) if !f.is_verified() => Requirement::ANY,
                 _ => Requirement::within_minutes(FRESH_MINUTES),
@@ -170,12 +187,16 @@ mod tests {
             Action::AddKey,
             Action::AddPasskey,
             Action::RemovePasskey("p-1".into()),
+            Action::Connect("github".into()),
+            Action::Disconnect("i-1".into()),
         ] {
             assert_eq!(Action::parse(&a.id()), Some(a));
         }
         assert_eq!(Action::parse("billing.pay"), None);
         assert_eq!(Action::parse("lsa.security.remove:"), None);
         assert_eq!(Action::parse("lsa.security.remove-passkey:"), None);
+        assert_eq!(Action::parse("lsa.security.connect:"), None);
+        assert_eq!(Action::parse("lsa.security.disconnect:"), None);
         assert_eq!(
             Action::parse(&Action::Remove("x".into()).id()),
             Some(Action::Remove("x".into()))
@@ -197,6 +218,11 @@ mod tests {
             Action::RemovePasskey("p".into()).requirement(&fs),
             Requirement::within_minutes(10)
         );
+        assert_eq!(Action::Connect("g".into()).requirement(&fs), Requirement::within_minutes(10));
+        assert_eq!(
+            Action::Disconnect("i".into()).requirement(&fs),
+            Requirement::within_minutes(10)
+        );
         // Unknown factor: ask the most (the server has the last word).
         assert_eq!(Action::Remove("x".into()).requirement(&fs), Requirement::within_minutes(10));
     }
@@ -207,6 +233,8 @@ mod tests {
         assert_eq!(Action::ChangeEmail.reason(), Reason::ChangeEmail);
         assert_eq!(Action::AddPhone.reason(), Reason::AddFactor);
         assert_eq!(Action::Remove("f".into()).reason(), Reason::RemoveFactor);
+        assert_eq!(Action::Connect("g".into()).reason(), Reason::SignInMethods);
+        assert_eq!(Action::Disconnect("i".into()).reason(), Reason::SignInMethods);
     }
 
     #[test]

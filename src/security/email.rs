@@ -206,7 +206,7 @@ async fn use_link(auth: AuthStore, link: LinkToken) -> Result<Option<bool>, ApiE
     match auth.verify_email_change_link(&token_hash).await? {
         EmailChange::OtherAddress => Ok(Some(false)),
         EmailChange::Done(resp) => {
-            Ok(auth.settle_email_change(*resp).await?.is_none().then_some(true))
+            Ok(auth.settle_new_session(*resp).await?.is_none().then_some(true))
         }
     }
 }

@@ -26,6 +26,8 @@ pub enum Op {
     Remove,
     /// `POST /logout`.
     SignOut,
+    /// Connecting or disconnecting a sign-in method (`/user/identities`).
+    Identity,
 }
 
 /// The message for `err` during `op`.
@@ -46,7 +48,9 @@ pub fn message(s: &Strings, op: Op, err: &ApiError) -> String {
             Some(s.err_email_invalid)
         }
         Op::Enroll if is(ErrorCode::ValidationFailed) => Some(s.err_phone_invalid),
-        Op::Enroll | Op::Remove if is(ErrorCode::InsufficientAal) => Some(s.err_step_up_failed),
+        Op::Enroll | Op::Remove | Op::Identity if is(ErrorCode::InsufficientAal) => {
+            Some(s.err_step_up_failed)
+        }
         Op::ChangePassword | Op::ChangeEmail if is(ErrorCode::InsufficientAal) => {
             Some(s.err_step_up_failed)
         }

@@ -21,6 +21,7 @@ pub mod draft;
 mod email;
 mod factor_list;
 pub mod factors;
+mod identities;
 pub mod messages;
 mod overview;
 #[cfg(feature = "webauthn")]
@@ -83,14 +84,16 @@ pub(crate) enum Form {
     Phone,
     Password,
     Email,
+    SignInMethods,
 }
 
 /// How a form closes: `None` on Cancel (focus back on its opening button), or `Some` message
 /// to announce when it is done (focus on the section's heading).
 pub(crate) type Close = Callback<Option<String>>;
 
-/// One of the screen's forms, opened by the user or coming back from a step-up (`resume`).
-fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
+/// One of the screen's forms, opened by the user or coming back from a step-up (`resume`;
+/// `resumed`: the action itself, for a form with several).
+fn security_form(form: Form, resume: bool, close: Close, resumed: Resumed) -> AnyView {
     match form {
         #[cfg(feature = "webauthn")]
         Form::Key => add_key::form(resume, close),
@@ -99,6 +102,7 @@ fn security_form(form: Form, resume: bool, close: Close) -> AnyView {
         Form::Phone => add_phone::form(resume, close),
         Form::Password => change_password(resume),
         Form::Email => change_email(resume, close),
+        Form::SignInMethods => identities::sign_in_methods(resumed),
     }
 }
 
@@ -130,9 +134,13 @@ fn OnDemand(
     /// The heading of the section, focused when the form is done.
     #[prop(default = "lsa-add-h")]
     heading: &'static str,
+    /// The action back from a step-up, for a form with several.
+    #[prop(optional)]
+    resumed: Resumed,
 ) -> impl IntoView {
     let opened = RwSignal::new(resume);
     let resume = StoredValue::new(resume);
+    let resumed = StoredValue::new(resumed);
     let status = RwSignal::new(None::<String>);
     let close = Callback::new(move |done: Option<String>| {
         let to = if done.is_some() { heading } else { id };
@@ -141,9 +149,10 @@ fn OnDemand(
         request_animation_frame(move || crate::platform::browser::focus_id(to));
     });
     let form = move || {
-        let resumed = resume.get_value();
+        let (run, action) = (resume.get_value(), resumed.get_value());
         resume.set_value(false);
-        security_form(form, resumed, close)
+        resumed.set_value(None);
+        security_form(form, run, close, action)
     };
     view! {
         <crate::components::Status message=status/>
@@ -187,6 +196,8 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
     let email = resumed.as_ref().is_some_and(|(a, _)| *a == Action::ChangeEmail);
     let passkey =
         resumed.clone().filter(|(a, _)| matches!(a, Action::AddPasskey | Action::RemovePasskey(_)));
+    let methods =
+        resumed.clone().filter(|(a, _)| matches!(a, Action::Connect(_) | Action::Disconnect(_)));
     let s = auth.strings();
     view! {
         <overview::Overview/>
@@ -204,6 +215,7 @@ fn Screen(leaving: StoredValue<bool>) -> impl IntoView {
                 resume=password/>
         </section>
         <EmailCard resume=email/>
+        <MethodsCard resumed=methods/>
         <sessions::Sessions leaving/>
     }
 }
@@ -220,6 +232,21 @@ fn EmailCard(resume: bool) -> impl IntoView {
             <h2 id="lsa-email-h" tabindex="-1">{s.email_title}</h2>
             <OnDemand form=Form::Email id="lsa-change-email" label=s.change_email_open
                 resume=resume || waiting heading="lsa-email-h"/>
+        </section>
+    }
+}
+
+/// The sign-in methods card: the list behind its button, open from the start when an action of
+/// it comes back from a step-up or a provider was just connected.
+#[component]
+fn MethodsCard(resumed: Resumed) -> impl IntoView {
+    let s = crate::use_auth().strings();
+    let open = resumed.is_some() || crate::session::connected_waiting();
+    view! {
+        <section class="lsa-card" aria-labelledby="lsa-identities-h">
+            <h2 id="lsa-identities-h" tabindex="-1">{s.identities_title}</h2>
+            <OnDemand form=Form::SignInMethods id="lsa-identities" label=s.identities_open
+                resume=open heading="lsa-identities-h" resumed/>
         </section>
     }
 }

@@ -43,7 +43,7 @@ impl AuthStore {
     ) -> Result<bool, ApiError> {
         match self.request(self.api().verify_email_change(email, code)).await? {
             EmailChange::OtherAddress => Ok(false),
-            EmailChange::Done(resp) => self.settle_email_change(*resp).await.map(|_| true),
+            EmailChange::Done(resp) => self.settle_new_session(*resp).await.map(|_| true),
         }
     }
 
@@ -55,11 +55,12 @@ impl AuthStore {
         self.request(self.api().verify_email_change("", token_hash)).await
     }
 
-    /// The session GoTrue made when an email change was done. When its user is the one signed
-    /// in here, that session (aal1, a stranger to this page) is ended and this one renewed, so
-    /// its token carries the new address and keeps its level: `Ok(None)`. Otherwise the session
-    /// is handed back (`Ok(Some)`), for the confirm page to name before anything is adopted.
-    pub(crate) async fn settle_email_change(
+    /// A session GoTrue made for a change to the signed-in user (an email change done, a
+    /// provider connected). When its user is the one signed in here, that session (aal1, a
+    /// stranger to this page) is ended and this one renewed, so its token carries the change
+    /// and keeps its level: `Ok(None)`. Otherwise the session is handed back (`Ok(Some)`), for
+    /// the page to name before anything is adopted.
+    pub(crate) async fn settle_new_session(
         &self,
         resp: TokenResponse,
     ) -> Result<Option<TokenResponse>, ApiError> {

@@ -31,6 +31,7 @@ mod internals;
 pub mod lock;
 mod nav;
 mod oauth;
+pub(crate) use oauth::{connected_waiting, take_connected, Finished};
 pub mod persist;
 mod provider;
 mod recovery;

@@ -34,6 +34,7 @@ pub enum Reason {
     ChangeEmail,
     AddFactor,
     RemoveFactor,
+    SignInMethods,
 }
 
 /// An action waiting for a step-up.
@@ -59,6 +60,7 @@ impl Reason {
         (Reason::ChangeEmail, "ChangeEmail"),
         (Reason::AddFactor, "AddFactor"),
         (Reason::RemoveFactor, "RemoveFactor"),
+        (Reason::SignInMethods, "SignInMethods"),
     ];
 }
 
@@ -267,6 +269,7 @@ impl AuthStore {
             Reason::ChangeEmail => s.step_up_reason_email,
             Reason::AddFactor => s.step_up_reason_add_factor,
             Reason::RemoveFactor => s.step_up_reason_remove,
+            Reason::SignInMethods => s.step_up_reason_identity,
         })
     }
 

@@ -172,3 +172,150 @@ async fn attackers_landing(env: &Env, pkce: bool) -> String {
     }
     next
 }
+
+/// Implicit-flow tokens bound to this tab only by its mark: an attacker who gets theirs to a
+/// victim who had just pressed a provider button (the mark is set) signs nobody in at once.
+/// The page names the account, and only "Continue as …" adopts it.
+#[tokio::test]
+async fn implicit_tokens_are_named_before_they_count() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    env.create_user("victim@example.com", PASSWORD, None, None).await;
+    let b = env.signed_in("victim@example.com").await;
+    let before = b.stored_session_text().await;
+    provider.sign_in_as(&profile("attacker3@example.com", true));
+    let landing = attackers_landing(&env, false).await;
+    b.js("sessionStorage.setItem('lsa.oauth.started', '1'); return null;").await;
+    b.goto_url(&landing).await;
+    b.text("This sign-in is for attacker3@example.com.").await;
+    b.text("You are signed in here as victim@example.com.").await;
+    assert!(!b.href().await.contains("access_token"), "the tokens left the address bar");
+    assert_eq!(b.stored_session_text().await, before, "nothing adopted before the press");
+    b.click("Continue as attacker3@example.com").await;
+    b.wait_path("/").await;
+    assert_eq!(b.session_claims().await["email"], "attacker3@example.com");
+    env.stop().await;
+}
+
+/// Opens Settings → Security → Sign-in methods.
+async fn open_methods(b: &Browser) {
+    b.goto("/auth/security").await;
+    b.click("Manage sign-in methods").await;
+}
+
+/// The disconnect button of `name` (its text is "Disconnect"; its name says which).
+async fn disconnect_button(b: &Browser, name: &str) -> fantoccini::elements::Element {
+    b.find(&format!("//button[@aria-label='Disconnect {name}']")).await
+}
+
+/// Connect, list and disconnect: the user's own session stays (its level, its id) and its
+/// token lists the provider while connected; the last method is never offered for removal.
+#[tokio::test]
+async fn a_provider_is_connected_listed_and_disconnected() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    env.create_user("links@example.com", PASSWORD, None, None).await;
+    let b = env.signed_in("links@example.com").await;
+    let session_id = b.session_claims().await["session_id"].clone();
+    open_methods(&b).await;
+    b.text("Email address").await;
+    b.text("This is your only sign-in method, so it cannot be disconnected.").await;
+    assert!(!b.has_button("Disconnect").await, "the last one is not offered");
+
+    let kay = profile("kay.links@idp.example", true);
+    provider.sign_in_as(&kay);
+    b.click("Connect Keycloak").await;
+    b.wait_path("/auth/security").await;
+    b.role_text("status", "Keycloak is connected. You can now sign in with it.").await;
+    b.text("kay.links@idp.example").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["session_id"], session_id, "the user's own session stays");
+    assert_eq!(claims["app_metadata"]["providers"][1], "keycloak", "{claims}");
+    assert!(!b.has_button("Connect Keycloak").await, "connected: not offered again");
+
+    disconnect_button(&b, "Keycloak").await.click().await.unwrap();
+    b.text("Disconnect Keycloak? You will no longer be able to sign in with it.").await;
+    b.click("Yes, disconnect").await;
+    b.role_text("status", "Keycloak is disconnected.").await;
+    b.text("This is your only sign-in method, so it cannot be disconnected.").await;
+    b.button("Connect Keycloak").await;
+    let claims = b.session_claims().await;
+    assert_eq!(claims["app_metadata"]["providers"].as_array().unwrap().len(), 1, "{claims}");
+
+    // The provider's account no longer signs in as this user.
+    let other = env.browser().await;
+    provider.sign_in_as(&kay);
+    continue_with_keycloak(&other, TO_SECURITY).await;
+    other.wait_path("/auth/security").await;
+    assert_ne!(other.session_claims().await["email"], "links@example.com");
+    env.stop().await;
+}
+
+/// The provider's account already belongs to another user: explained, nothing changes.
+#[tokio::test]
+async fn an_account_of_another_user_is_not_connected() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    let owner = env.browser().await;
+    let taken = profile("taken@idp.example", true);
+    provider.sign_in_as(&taken);
+    continue_with_keycloak(&owner, TO_SECURITY).await;
+    owner.wait_path("/auth/security").await;
+
+    env.create_user("second@example.com", PASSWORD, None, None).await;
+    let b = env.signed_in("second@example.com").await;
+    let before = b.stored_session_text().await;
+    open_methods(&b).await;
+    provider.sign_in_as(&taken);
+    b.click("Connect Keycloak").await;
+    b.alert("That account is already connected to another user.").await;
+    assert_eq!(b.stored_session_text().await, before, "the session is as it was");
+    b.click_link("Back").await;
+    b.wait_path("/auth/security").await;
+    env.stop().await;
+}
+
+/// A page that still offers Disconnect for what has become the last method (the other one
+/// was removed elsewhere): the server refuses, the page says why and shows the one left.
+#[tokio::test]
+async fn the_last_method_is_never_disconnected() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    env.create_user("last@example.com", PASSWORD, None, None).await;
+    let b = env.signed_in("last@example.com").await;
+    open_methods(&b).await;
+    provider.sign_in_as(&profile("last@idp.example", true));
+    b.click("Connect Keycloak").await;
+    b.role_text("status", "Keycloak is connected.").await;
+
+    // Elsewhere, the Keycloak identity goes; this page still lists both.
+    let other = env.signed_in("last@example.com").await;
+    open_methods(&other).await;
+    disconnect_button(&other, "Keycloak").await.click().await.unwrap();
+    other.click("Yes, disconnect").await;
+    other.role_text("status", "Keycloak is disconnected.").await;
+
+    disconnect_button(&b, "Email address").await.click().await.unwrap();
+    b.click("Yes, disconnect").await;
+    b.alert("This is your only sign-in method, so it cannot be disconnected.").await;
+    b.text("This is your only sign-in method, so it cannot be disconnected.").await;
+    assert!(!b.has_button("Disconnect").await);
+    env.stop().await;
+}
+
+/// An MFA user whose second factor is older than ten minutes confirms it first; the
+/// connection then goes on by itself, and the session keeps its aal2.
+#[tokio::test]
+async fn connecting_needs_a_recent_second_factor() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    let b = env.signed_in_at_aal2("mfa-links@example.com").await;
+    env.advance_clock(11 * 60).await;
+    b.receive_new_token().await;
+    open_methods(&b).await;
+    provider.sign_in_as(&profile("mfa-links@idp.example", true));
+    b.click("Connect Keycloak").await;
+    b.wait_path("/auth/mfa").await;
+    b.text("Confirm it's you to change how you sign in.").await;
+    env.enter_app_code(&b).await;
+    b.wait_path("/auth/security").await;
+    b.role_text("status", "Keycloak is connected.").await;
+    b.text("mfa-links@idp.example").await;
+    assert_eq!(b.session_claims().await["aal"], "aal2");
+    env.stop().await;
+}
