@@ -4,9 +4,10 @@
 //! emailed link's landing page (`recovery`), the step-up page and the sign-in page's passkey
 //! button (`pages`), the signed-in security screen, its forms, its passkeys section and what
 //! that section's buttons open (`security`), second-factor verification and the authenticator
-//! app's QR code (`components`). Two split points return a future, not a view, and are declared
-//! by hand: the locale file reader (`locale`, in `i18n`) and the session's refresh (`refresh`,
-//! in `session::refresh`).
+//! app's QR code (`components`). Three split points return a future, not a view, and are
+//! declared by hand: the locale file reader (`locale`, in `i18n`), the session's refresh
+//! (`refresh`, in `session::refresh`) and the start of a social sign-in (`oauth_start`, in
+//! `session::oauth`: the buttons are on the sign-in page's first load, what they start is not).
 //!
 //! With the `split` feature (the standalone app, built by `scripts/build-app.sh`) each is a wasm
 //! part of its own, fetched the first time it is shown, so signing in does not download the

@@ -63,6 +63,19 @@ impl AuthStore {
     /// in, or sign up; it comes back to `{base}/callback`, then goes on to this page's `next`.
     /// Only an error to show comes back here (the browser is gone otherwise).
     pub async fn sign_in_with_provider(&self, provider: &str) -> Result<(), ApiError> {
+        // A part of its own, fetched on the press: the buttons alone are on the first load.
+        #[cfg(feature = "split")]
+        return match part::start(*self, provider.to_owned()).await {
+            Ok(starting) => starting.await,
+            Err(_) => Err(ApiError::Transport("sign-in part unavailable".into())),
+        };
+        #[cfg(not(feature = "split"))]
+        self.start_oauth(provider.to_owned()).await
+    }
+
+    /// The body of [`AuthStore::sign_in_with_provider`].
+    async fn start_oauth(self, provider: String) -> Result<(), ApiError> {
+        let provider = provider.as_str();
         let (challenge, redirect_to) = self.round_trip(&self.next()).await?;
         let url = self.config.with_value(|c| {
             self.api().authorize_url(&authorize(c, provider, &redirect_to, challenge.as_deref()))
@@ -239,4 +252,22 @@ fn callback_error(code: &str) -> ApiError {
         weak_reasons: vec![],
         retry_after_secs: None,
     })
+}
+
+/// The start of a sign-in round trip as a split part: declared by hand because it returns a
+/// future, not a view (like the refresh, `session::refresh`).
+#[cfg(feature = "split")]
+#[allow(unsafe_code, improper_ctypes_definitions)]
+mod part {
+    use super::{ApiError, AuthStore};
+    use leptos::wasm_split::SplitLoaderError;
+    use std::{future::Future, pin::Pin};
+
+    /// A round trip being started.
+    pub type Starting = Pin<Box<dyn Future<Output = Result<(), ApiError>>>>;
+
+    #[leptos::wasm_split::wasm_split(oauth_start, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn start(store: AuthStore, provider: String) -> Result<Starting, SplitLoaderError> {
+        Ok(Box::pin(store.start_oauth(provider)))
+    }
 }

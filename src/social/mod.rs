@@ -48,9 +48,13 @@ pub(crate) fn display_name(provider: &str) -> String {
         _ => "",
     };
     match known {
+        // ASCII: GoTrue's names are; Unicode's case tables would cost the page 6 KB.
         "" => {
-            let mut chars = provider.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            let mut name = provider.to_owned();
+            if let Some(first) = name.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            name
         }
         name => name.to_owned(),
     }
@@ -114,6 +118,7 @@ mod tests {
         assert_eq!(display_name("linkedin_oidc"), "LinkedIn");
         assert_eq!(display_name("someidp"), "Someidp");
         assert_eq!(display_name(""), "");
+        assert_eq!(display_name("élan"), "élan", "not ASCII: as it is");
     }
 
     #[test]
