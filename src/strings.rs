@@ -568,6 +568,9 @@ strings! {
     /// No passkeys.
     #[feature = "webauthn"]
     passkeys_none = "No passkeys yet.",
+    /// Opens the passkeys list.
+    #[feature = "webauthn"]
+    passkeys_open = "Manage passkeys",
     /// Add a passkey button.
     #[feature = "webauthn"]
     add_passkey = "Add a passkey",

@@ -85,6 +85,8 @@ pub(crate) enum Form {
     Password,
     Email,
     SignInMethods,
+    #[cfg(feature = "webauthn")]
+    Passkeys,
 }
 
 /// How a form closes: `None` on Cancel (focus back on its opening button), or `Some` message
@@ -103,6 +105,8 @@ fn security_form(form: Form, resume: bool, close: Close, resumed: Resumed) -> An
         Form::Password => change_password(resume),
         Form::Email => change_email(resume, close),
         Form::SignInMethods => identities::sign_in_methods(resumed),
+        #[cfg(feature = "webauthn")]
+        Form::Passkeys => passkeys::section(resumed),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The passkeys of the user: the list, and the buttons to add, rename and remove one. What a
-//! button opens (`passkey_panel.rs`: the name form, the removal question, and the actions) is
+//! The passkeys of the user: a card whose list, with the buttons to add, rename and remove
+//! one, is fetched when opened (*Manage passkeys*). What a button opens (`passkey_panel.rs`: the name form, the removal question, and the actions) is
 //! fetched when first pressed, so the section's first show is only the list. Adding and
 //! removing are guarded like factors (GoTrue asks an MFA user for aal2); removal is confirmed
 //! first.
@@ -9,25 +9,34 @@ use super::factors::passkey_details;
 use crate::api::webauthn::Passkey;
 use crate::components::task::spawn;
 use crate::components::{Alert, Status};
+use crate::platform::browser::focus_id;
 use leptos::prelude::*;
 
 use super::passkey_panel::{passkey_panel, Mode, PasskeyState};
 
-/// The passkeys section when this browser can use them and the server has them on (asked when
-/// the screen opens). `resume`: as for [`section`].
+/// The passkeys card when this browser can use them and the server has them on (asked when
+/// the screen opens): its list and buttons behind *Manage passkeys*, open from the start when
+/// an action of it comes back from a step-up (`resume`).
 pub(super) fn offer(resume: super::Resumed) -> impl IntoView {
     let auth = crate::use_auth();
+    let s = auth.strings();
     let on = RwSignal::new(false);
     spawn(async move { auth.passkeys_available().await }, move |yes| on.set(yes));
+    let open = resume.is_some();
     view! {
         <Show when=move || on.get()>
-            {section(resume.clone())}
+            <section class="lsa-card" aria-labelledby="lsa-passkeys-h">
+                <h2 id="lsa-passkeys-h" tabindex="-1">{s.passkeys_title}</h2>
+                <p class="lsa-muted">{s.passkeys_intro}</p>
+                <super::OnDemand form=super::Form::Passkeys id="lsa-passkeys-open"
+                    label=s.passkeys_open resume=open heading="lsa-passkeys-h" resumed=resume.clone()/>
+            </section>
         </Show>
     }
 }
 
 crate::split::points! {
-    /// The passkeys section, shown only when the server has passkeys on.
+    /// The passkeys section's list and buttons, fetched when opened.
     #[part(passkeys)]
     pub(crate) fn section(resume: Option<(Action, bool)>) => view! { <Passkeys resume/> };
 }
@@ -101,10 +110,8 @@ fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
         passkey_panel(st, run)
     };
 
+    request_animation_frame(|| focus_id("lsa-passkeys-h"));
     view! {
-        <section class="lsa-card" aria-labelledby="lsa-passkeys-h">
-            <h2 id="lsa-passkeys-h" tabindex="-1">{s.passkeys_title}</h2>
-            <p class="lsa-muted">{s.passkeys_intro}</p>
             <Show when=move || st.list.with(Vec::is_empty)>
                 <p class="lsa-muted">{s.passkeys_none}</p>
             </Show>
@@ -120,6 +127,5 @@ fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
             </Show>
             <Status message=st.status/>
             <Alert message=st.error/>
-        </section>
     }
 }

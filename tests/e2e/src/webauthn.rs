@@ -72,10 +72,20 @@ impl Browser {
 
     /// On Security: adds a passkey named `name` with the key plugged in now.
     pub async fn add_passkey(&self, name: &str) {
+        self.open_passkeys().await;
         self.click("Add a passkey").await;
         self.fill("Passkey name", name).await;
         self.click("Add a passkey").await;
         self.role_text("status", &format!("Passkey “{name}” added")).await;
+    }
+
+    /// On Security: opens the passkeys card's list (*Manage passkeys*) unless it is open.
+    pub async fn open_passkeys(&self) {
+        self.find("//h2[normalize-space(.)='Passkeys']").await;
+        if self.has_button("Manage passkeys").await {
+            self.click("Manage passkeys").await;
+        }
+        self.button("Add a passkey").await;
     }
 
     /// On Security: adds a security key named `name` with the key plugged in now.

@@ -125,7 +125,13 @@ async fn passkey_is_registered_named_used_renamed_and_removed() {
     let email = "passkey@example.com";
     let (b, key) = on_security(&env, email).await;
     b.heading("Security").await;
+    // The card's list is fetched when opened, with focus on its heading.
+    b.click("Manage passkeys").await;
     b.text("No passkeys yet.").await;
+    e2e::eventually("focus on the passkeys heading", || async {
+        (b.focused_id().await == "lsa-passkeys-h").then_some(())
+    })
+    .await;
     // The section's modules come as one file (its later pack), not one by one.
     let fetched = b.fetched().await;
     assert!(fetched.iter().any(|p| p == "/pack_passkeys.wasm"), "{fetched:?}");
@@ -153,6 +159,7 @@ async fn passkey_is_registered_named_used_renamed_and_removed() {
     assert_eq!(b.amr_methods().await, ["passkey"]);
     assert_eq!(b.session_claims().await["aal"], "aal1");
 
+    b.open_passkeys().await;
     b.find("//button[@aria-label='Rename Laptop']").await.click().await.unwrap();
     b.fill("Passkey name", "Work laptop").await;
     b.click("Save").await;
@@ -201,6 +208,7 @@ async fn mfa_users_passkey_sign_in_steps_up_and_removing_it_needs_a_fresh_second
 
     // Eleven minutes later, removing it asks for the second factor again, then goes on.
     env.age_second_factor(&b, 11 * 60).await;
+    b.open_passkeys().await;
     b.find("//button[@aria-label='Remove Phone']").await.click().await.unwrap();
     b.click("Yes, remove").await;
     b.wait_path("/auth/mfa").await;
@@ -228,7 +236,7 @@ async fn with_passkeys_off_on_the_server_there_is_no_passkey_button() {
     b.sign_in_with("/auth/sign-in?next=%2Fauth%2Fsecurity", "plain@example.com", PASSWORD).await;
     b.heading("Security").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert!(!b.has_button("Add a passkey").await, "no passkeys section");
+    assert!(!b.has_button("Manage passkeys").await, "no passkeys section");
     env.stop().await;
 }
 
@@ -272,6 +280,6 @@ async fn a_browser_without_webauthn_shows_no_key_or_passkey_controls() {
     b.text("Add an authenticator app").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(!b.has_button("Add a security key").await);
-    assert!(!b.has_button("Add a passkey").await, "no passkeys section");
+    assert!(!b.has_button("Manage passkeys").await, "no passkeys section");
     env.stop().await;
 }
