@@ -133,7 +133,7 @@ if [ "$BUILD" = 1 ]; then
     log "trunk build --release (examples/host-app: all parts, none, and without the section)"
     (cd examples/host-app && trunk build --release &&
       trunk build --release --no-default-features --dist dist-minimal &&
-      trunk build --release bare.html --dist dist-bare) >&2
+      trunk build bare.html --release --dist dist-bare) >&2
   fi
 fi
 [ -f "$DIST/index.html" ] || { echo "bench: $DIST/index.html missing (build first or drop --no-build)" >&2; exit 1; }

@@ -75,12 +75,15 @@ pub struct AuthConfig {
     /// The profile fields the sign-up page asks for, sent as the user's `data`.
     pub(crate) sign_up_fields: Vec<ProfileField>,
     /// The social providers' order and options ([`AuthConfig::with_provider`]).
+    #[cfg(feature = "social")]
     pub(crate) providers: Vec<Provider>,
     /// Social sign-in uses the implicit flow (tokens in the callback's fragment), not PKCE.
+    #[cfg(feature = "social")]
     pub(crate) implicit_oauth: bool,
 }
 
 /// A social provider as the host wants it ([`AuthConfig::with_provider`]).
+#[cfg(feature = "social")]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Provider {
     /// GoTrue's name of the provider: `google`, `github`, `keycloak`…
@@ -127,7 +130,9 @@ impl AuthConfig {
             code_sign_up: false,
             secure_email_change: true,
             sign_up_fields: Vec::new(),
+            #[cfg(feature = "social")]
             providers: Vec::new(),
+            #[cfg(feature = "social")]
             implicit_oauth: false,
         }
     }
@@ -212,7 +217,8 @@ impl AuthConfig {
     /// Names a social provider the server has on, with the scopes to ask for and extra query
     /// parameters for it: providers come in the order of these calls, before any other the
     /// server has on. E.g. `config.with_provider("google", "email profile", &[("prompt",
-    /// "select_account")])`.
+    /// "select_account")])`. (Feature `social`.)
+    #[cfg(feature = "social")]
     pub fn with_provider(
         mut self,
         name: &'static str,
@@ -224,7 +230,8 @@ impl AuthConfig {
     }
 
     /// Social sign-in by the implicit flow (GoTrue puts the session in the callback address's
-    /// fragment) instead of PKCE, the default.
+    /// fragment) instead of PKCE, the default. (Feature `social`.)
+    #[cfg(feature = "social")]
     pub fn with_implicit_oauth(mut self, on: bool) -> Self {
         self.implicit_oauth = on;
         self

@@ -64,7 +64,20 @@ mod redirect;
 mod routes;
 mod security;
 mod session;
+#[cfg(feature = "social")]
 mod social;
+/// What a build without social sign-in (`social`) offers: no buttons, and no callback page
+/// (its address shows the sign-in page).
+#[cfg(not(feature = "social"))]
+mod social {
+    use leptos::prelude::*;
+
+    pub(crate) fn offer(_providers: RwSignal<String>) {}
+
+    pub(crate) fn callback_page() -> AnyView {
+        crate::AuthRoute::SignIn.page()
+    }
+}
 mod sort;
 mod split;
 mod strings;

@@ -225,46 +225,67 @@ strings! {
     /// The new address is the current one.
     err_email_same = "This is already your email address.",
     /// A social provider's button.
+    #[feature = "social"]
     provider_continue = "Continue with {provider}",
     /// The callback page while it signs in.
+    #[feature = "social"]
     oauth_finishing = "Finishing signing in…",
     /// The provider's sign-in was cancelled or refused.
+    #[feature = "social"]
     oauth_cancelled = "Signing in was cancelled at the provider. Try again, or sign in another way.",
     /// The provider's address must be confirmed first.
+    #[feature = "social"]
     oauth_confirm_email = "Confirm your email address first: we sent you a link. Then sign in again.",
     /// The provider's account belongs to another user here.
+    #[feature = "social"]
     oauth_identity_taken = "That account is already connected to another user.",
     /// A round trip that expired, was used, or was not started in this browser.
+    #[feature = "social"]
     oauth_expired = "This sign-in expired or was not started in this browser. Please start again.",
     /// Any other failure of a round trip.
+    #[feature = "social"]
     oauth_failed = "Signing in with the provider did not work. Please try again.",
     /// The callback page names the account of an implicit-flow sign-in before it counts.
+    #[feature = "social"]
     oauth_sign_in_for = "This sign-in is for {email}.",
     /// Security: the section listing the ways to sign in (the email address, connected providers).
+    #[feature = "social"]
     identities_title = "Sign-in methods",
     /// Security: opens the list of sign-in methods.
+    #[feature = "social"]
     identities_open = "Manage sign-in methods",
     /// Security: the email identity in the list of sign-in methods.
+    #[feature = "social"]
     identity_email = "Email address",
     /// Security: connects an account at a provider ({provider}: its name, e.g. GitHub).
+    #[feature = "social"]
     identity_connect = "Connect {provider}",
     /// Security: the button that disconnects a provider.
+    #[feature = "social"]
     identity_disconnect = "Disconnect",
     /// Security: that button's name for screen readers.
+    #[feature = "social"]
     identity_disconnect_named = "Disconnect {provider}",
     /// Security: the question before disconnecting.
+    #[feature = "social"]
     identity_disconnect_confirm = "Disconnect {provider}? You will no longer be able to sign in with it.",
     /// Security: the answer that disconnects.
+    #[feature = "social"]
     identity_disconnect_yes = "Yes, disconnect",
     /// Security: the last sign-in method cannot be disconnected.
+    #[feature = "social"]
     identity_only_one = "This is your only sign-in method, so it cannot be disconnected.",
     /// Security: a provider was connected.
+    #[feature = "social"]
     identity_connected = "{provider} is connected. You can now sign in with it.",
     /// Security: a provider was disconnected.
+    #[feature = "social"]
     identity_disconnected = "{provider} is disconnected.",
     /// Security: the project does not allow connecting other accounts (manual linking off).
+    #[feature = "social"]
     identity_linking_off = "Connecting other sign-in methods is turned off for this app.",
     /// The callback page while it connects a provider.
+    #[feature = "social"]
     identity_connecting = "Connecting your account…",
     /// Step-up reason: connecting or disconnecting a sign-in method.
     step_up_reason_identity = "Confirm it's you to change how you sign in.",

@@ -59,6 +59,7 @@ impl GoTrue {
     }
 
     /// The address of `path` on this server.
+    #[cfg_attr(not(feature = "social"), allow(dead_code))]
     pub(super) fn url(&self, path: &str) -> String {
         [&*self.base, path].concat()
     }

@@ -22,22 +22,36 @@ pub struct Settings {
 impl FromJson for Settings {
     fn from_json(v: &Value) -> Option<Self> {
         let on = |v: Option<&Value>| v.and_then(Value::as_bool).unwrap_or(false);
-        let mut providers = String::new();
-        if let Some(Value::Object(all)) = v.get("external") {
-            for (name, value) in all {
-                let social = !matches!(name.as_str(), "email" | "phone" | "anonymous_users");
-                if social && on(Some(value)) {
-                    providers.extend([" ", name.as_str()]);
-                }
-            }
-        }
-        let providers = Box::leak(providers.trim_start().into());
+        #[cfg(feature = "social")]
+        let providers = social_providers(v);
+        #[cfg(not(feature = "social"))]
+        let providers = "";
         Some(Settings {
             providers,
             passkeys: on(v.get("passkeys_enabled")),
             sign_up: !on(v.get("disable_signup")),
             anonymous: on(v.get("external").and_then(|e| e.get("anonymous_users"))),
         })
+    }
+}
+
+/// The social providers `/settings` has on (`external`, but email, phone and anonymous),
+/// space-separated, kept for the page's life.
+#[cfg(feature = "social")]
+fn social_providers(v: &Value) -> &'static str {
+    let on = |v: &Value| v.as_bool().unwrap_or(false);
+    let mut providers = String::new();
+    if let Some(Value::Object(all)) = v.get("external") {
+        for (name, value) in all {
+            let social = !matches!(name.as_str(), "email" | "phone" | "anonymous_users");
+            if social && on(value) {
+                providers.extend([" ", name.as_str()]);
+            }
+        }
+    }
+    match providers.is_empty() {
+        true => "",
+        false => Box::leak(providers.trim_start().into()),
     }
 }
 

@@ -9,9 +9,11 @@ pub mod error;
 #[cfg(all(test, feature = "webauthn"))]
 mod fidelity;
 mod front;
+#[cfg(feature = "social")]
 pub mod identities;
 pub use front::{EmailChange, Settings, SignedUp};
 mod mfa;
+#[cfg(feature = "social")]
 pub mod oauth;
 pub mod pkce;
 mod recovery;

@@ -12,6 +12,7 @@ use crate::platform::storage::{self, Area};
 pub(crate) const VERIFIER_KEY: &str = "lsa.pkce.verifier";
 
 /// Where a social sign-in's verifier is kept, beside the emailed links' (`localStorage`).
+#[cfg(feature = "social")]
 pub(crate) const OAUTH_VERIFIER_KEY: &str = "lsa.pkce.oauth";
 
 /// Base64url without padding (RFC 4648 §5).

@@ -39,6 +39,7 @@ pub fn origin() -> String {
 }
 
 /// Leaves the app for `url` (another site: a provider's sign-in page).
+#[cfg(feature = "social")]
 pub fn leave_for(url: &str) {
     #[cfg(target_arch = "wasm32")]
     if let Some(w) = web_sys::window() {

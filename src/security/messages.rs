@@ -27,6 +27,7 @@ pub enum Op {
     /// `POST /logout`.
     SignOut,
     /// Connecting or disconnecting a sign-in method (`/user/identities`).
+    #[cfg_attr(not(feature = "social"), allow(dead_code))]
     Identity,
 }
 

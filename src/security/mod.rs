@@ -21,6 +21,7 @@ pub mod draft;
 mod email;
 mod factor_list;
 pub mod factors;
+#[cfg(feature = "social")]
 mod identities;
 pub mod messages;
 mod overview;
@@ -84,6 +85,7 @@ pub(crate) enum Form {
     Phone,
     Password,
     Email,
+    #[cfg(feature = "social")]
     SignInMethods,
     #[cfg(feature = "webauthn")]
     Passkeys,
@@ -95,6 +97,7 @@ pub(crate) type Close = Callback<Option<String>>;
 
 /// One of the screen's forms, opened by the user or coming back from a step-up (`resume`;
 /// `resumed`: the action itself, for a form with several).
+#[cfg_attr(not(any(feature = "social", feature = "webauthn")), allow(unused_variables))]
 fn security_form(form: Form, resume: bool, close: Close, resumed: Resumed) -> AnyView {
     match form {
         #[cfg(feature = "webauthn")]
@@ -104,6 +107,7 @@ fn security_form(form: Form, resume: bool, close: Close, resumed: Resumed) -> An
         Form::Phone => add_phone::form(resume, close),
         Form::Password => change_password(resume),
         Form::Email => change_email(resume, close),
+        #[cfg(feature = "social")]
         Form::SignInMethods => identities::sign_in_methods(resumed),
         #[cfg(feature = "webauthn")]
         Form::Passkeys => passkeys::section(resumed),
@@ -240,8 +244,16 @@ fn EmailCard(resume: bool) -> impl IntoView {
     }
 }
 
+/// What a build without social sign-in offers for the sign-in methods: nothing.
+#[cfg(not(feature = "social"))]
+#[component]
+fn MethodsCard(resumed: Resumed) -> impl IntoView {
+    let _ = resumed;
+}
+
 /// The sign-in methods card: the list behind its button, open from the start when an action of
 /// it comes back from a step-up or a provider was just connected.
+#[cfg(feature = "social")]
 #[component]
 fn MethodsCard(resumed: Resumed) -> impl IntoView {
     let s = crate::use_auth().strings();

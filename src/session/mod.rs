@@ -30,7 +30,9 @@ mod held;
 mod internals;
 pub mod lock;
 mod nav;
+#[cfg(feature = "social")]
 mod oauth;
+#[cfg(feature = "social")]
 pub(crate) use oauth::{connected_waiting, take_connected, Finished};
 pub mod persist;
 mod provider;

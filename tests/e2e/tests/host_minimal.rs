@@ -1,8 +1,8 @@
 //! The host example built with the section's fewest parts (`trunk build --release
 //! --no-default-features --dist dist-minimal` in `examples/host-app`: password sign-in, recovery
-//! and authenticator apps, without the `webauthn`, `phone` and `qr` features). What is compiled
-//! out is never offered, even where the server, the browser and the user would have it: the
-//! server has security keys and passkeys on, the page asks for security keys
+//! and authenticator apps, without the `webauthn`, `phone`, `qr` and `social` features). What is
+//! compiled out is never offered, even where the server, the browser and the user would have
+//! it: the server has security keys, passkeys and a social provider on, the page asks for security keys
 //! (`supabase-mfa-webauthn`), the browser is on `localhost` (WebAuthn works there) and the user
 //! has a phone factor next to the authenticator app. Recovery with the app's code works.
 //!
@@ -35,7 +35,7 @@ fn copy_build(from: &Path, to: &Path) {
 }
 
 /// The controls of what the minimal build leaves out.
-const LEFT_OUT: [&str; 8] = [
+const LEFT_OUT: [&str; 10] = [
     "Sign in with a passkey",
     "Use security key",
     "Add a security key",
@@ -44,6 +44,8 @@ const LEFT_OUT: [&str; 8] = [
     "Manage passkeys",
     "Text me a code",
     "Add a phone (SMS)",
+    "Continue with Keycloak",
+    "Sign-in methods",
 ];
 
 /// None of `texts` is on the page, for two seconds.
@@ -61,7 +63,8 @@ async fn none_shown(b: &Browser, page: &str, texts: &[&str]) {
 }
 
 #[tokio::test]
-async fn the_minimal_host_recovers_with_an_authenticator_app_and_offers_no_key_passkey_or_phone() {
+async fn the_minimal_host_recovers_with_an_authenticator_app_and_offers_no_key_passkey_phone_or_provider(
+) {
     let built = std::env::var_os("LSA_E2E_HOST_MINIMAL_DIST")
         .map_or_else(|| host_app_dir().join("dist-minimal"), PathBuf::from);
     assert!(
@@ -71,9 +74,9 @@ async fn the_minimal_host_recovers_with_an_authenticator_app_and_offers_no_key_p
     let served = std::env::temp_dir().join(format!("lsa-host-minimal-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&served);
     copy_build(&built, &served);
-    // Security keys and passkeys on at the server (relying party `localhost`).
+    // Security keys, passkeys (relying party `localhost`) and Keycloak on at the server.
     let dir = served.clone();
-    let env = Env::start_with(move |c| {
+    let (env, _provider) = Env::start_with_provider(move |c| {
         c.mfa_webauthn_enroll_enabled = true;
         c.mfa_webauthn_verify_enabled = true;
         c.passkey_enabled = true;
