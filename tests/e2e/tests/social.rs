@@ -32,10 +32,12 @@ async fn a_provider_signs_in_and_lands_on_next() {
     assert!(!b.href().await.contains("code="), "the code left the address bar");
     assert!(b.all_storage().await.find("kc-at-").is_none(), "provider tokens are not stored");
 
-    // The sign-up page offers it too.
+    // The sign-up page offers it too, with the neutral mark drawn in the page (strict CSP).
     let other = env.browser().await;
     other.goto("/auth/sign-up").await;
     other.button("Continue with Keycloak").await;
+    let drawn = "return document.querySelector('.lsa-provider svg path[stroke=\"currentColor\"]') !== null;";
+    assert_eq!(other.js(drawn).await, true, "the mark is drawn");
     env.stop().await;
 }
 
