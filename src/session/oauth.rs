@@ -169,18 +169,16 @@ impl AuthStore {
             Callback::Error(code) => return Err(callback_error(&code)),
         };
         if let Some(provider) = connect {
-            let (session, access, refresh) = (
-                got.session.clone(),
-                got.provider_token.clone(),
-                got.provider_refresh_token.clone(),
-            );
             // GoTrue signed the user in afresh (aal1): this user's own session stays instead.
-            return Ok(match self.settle_new_session(session).await? {
+            return Ok(match self.settle_new_session(got.session.clone()).await? {
                 None => {
-                    keep_provider_tokens(&got.session.user.id, access, refresh);
+                    let (user, access, refresh) =
+                        (&got.session.user.id, got.provider_token, got.provider_refresh_token);
+                    keep_provider_tokens(user, access, refresh);
                     CONNECTED.with(|c| *c.borrow_mut() = Some(provider));
                     Finished::Connected
                 }
+                // Another account than the one signed in here: named first, like any other.
                 Some(_) => Finished::Named(Box::new(got)),
             });
         }

@@ -321,3 +321,27 @@ async fn connecting_needs_a_recent_second_factor() {
     assert_eq!(b.session_claims().await["aal"], "aal2");
     env.stop().await;
 }
+
+/// An open redirect through `redirect_to`: a link to the API's `/authorize` that names another
+/// site. GoTrue replaces an address off its allow list with the site URL, so the round trip
+/// ends on this app, where nobody is signed in by it (only `{base}/callback` takes tokens).
+#[tokio::test]
+async fn redirect_to_another_site_ends_on_this_app_signed_out() {
+    let (env, provider) = Env::start_with_provider(|_| {}).await;
+    provider.sign_in_as(&profile("lured@example.com", true));
+    let b = env.browser().await;
+    let lure = format!(
+        "{}/auth/v1/authorize?provider=keycloak&redirect_to=https%3A%2F%2Fevil.example%2Fsteal",
+        env.origin
+    );
+    b.goto_url(&lure).await;
+    e2e::eventually("back on this app", || async {
+        b.href().await.starts_with(&env.origin).then_some(())
+    })
+    .await;
+    b.wait_path("/").await;
+    assert!(!b.href().await.contains("evil.example"));
+    assert!(!b.href().await.contains("access_token"), "the tokens left the address bar");
+    assert_eq!(b.stored_session_text().await, None, "nobody signed in");
+    env.stop().await;
+}
