@@ -1,8 +1,8 @@
 //! The passkeys of the user: a card whose list, with the buttons to add, rename and remove
-//! one, is fetched when opened (*Manage passkeys*). What a button opens (`passkey_panel.rs`: the name form, the removal question, and the actions) is
-//! fetched when first pressed, so the section's first show is only the list. Adding and
-//! removing are guarded like factors (GoTrue asks an MFA user for aal2); removal is confirmed
-//! first.
+//! one, is fetched when opened (*Manage passkeys*). What a button opens (`passkey_panel.rs`:
+//! the name form, the removal question, and the actions) is fetched when first pressed, so the
+//! list's first show is only the list. Adding and removing are guarded like factors (GoTrue
+//! asks an MFA user for aal2); removal is confirmed first.
 
 use super::actions::Action;
 use super::factors::passkey_details;
@@ -112,20 +112,20 @@ fn Passkeys(resume: Option<(Action, bool)>) -> impl IntoView {
 
     request_animation_frame(|| focus_id("lsa-passkeys-h"));
     view! {
-            <Show when=move || st.list.with(Vec::is_empty)>
-                <p class="lsa-muted">{s.passkeys_none}</p>
-            </Show>
-            <ul class="lsa-list">
-                {move || st.list.get().into_iter().map(item).collect_view()}
-            </ul>
-            <Show when=move || st.mode.with(|m| *m == Mode::List) fallback=panel>
-                <p><button type="button" class="lsa-button lsa-button-secondary" on:click=move |_| {
-                    st.name.set(s.passkey_name_default.to_owned());
-                    st.status.set(None);
-                    st.show(Mode::Adding, "lsa-passkey-name");
-                }>{s.add_passkey}</button></p>
-            </Show>
-            <Status message=st.status/>
-            <Alert message=st.error/>
+        <Show when=move || st.list.with(Vec::is_empty)>
+            <p class="lsa-muted">{s.passkeys_none}</p>
+        </Show>
+        <ul class="lsa-list">
+            {move || st.list.get().into_iter().map(item).collect_view()}
+        </ul>
+        <Show when=move || st.mode.with(|m| *m == Mode::List) fallback=panel>
+            <p><button type="button" class="lsa-button lsa-button-secondary" on:click=move |_| {
+                st.name.set(s.passkey_name_default.to_owned());
+                st.status.set(None);
+                st.show(Mode::Adding, "lsa-passkey-name");
+            }>{s.add_passkey}</button></p>
+        </Show>
+        <Status message=st.status/>
+        <Alert message=st.error/>
     }
 }

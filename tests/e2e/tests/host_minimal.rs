@@ -2,9 +2,10 @@
 //! --no-default-features --dist dist-minimal` in `examples/host-app`: password sign-in, recovery
 //! and authenticator apps, without the `webauthn`, `phone`, `qr` and `social` features). What is
 //! compiled out is never offered, even where the server, the browser and the user would have
-//! it: the server has security keys, passkeys and a social provider on, the page asks for security keys
-//! (`supabase-mfa-webauthn`), the browser is on `localhost` (WebAuthn works there) and the user
-//! has a phone factor next to the authenticator app. Recovery with the app's code works.
+//! it: the server has security keys, passkeys and a social provider on, the page asks for
+//! security keys (`supabase-mfa-webauthn`), the browser is on `localhost` (WebAuthn works
+//! there) and the user has a phone factor next to the authenticator app. Recovery with the
+//! app's code works.
 //!
 //! `LSA_E2E_HOST_MINIMAL_DIST` points it at another build (the full one makes it fail).
 
