@@ -351,7 +351,7 @@ pub fn ConfirmPage() -> impl IntoView {
 }
 
 /// The email of another account signed in here, which the link's session would replace.
-fn other_account(auth: AuthStore, resp: &TokenResponse) -> Option<String> {
+pub(crate) fn other_account(auth: AuthStore, resp: &TokenResponse) -> Option<String> {
     auth.session_untracked().filter(|s| s.user.id != resp.user.id).map(|s| s.user.email)
 }
 

@@ -8,6 +8,8 @@ pub(crate) mod link;
 mod password_step;
 mod steps;
 
+#[cfg(feature = "social")]
+pub(crate) use confirm::other_account;
 pub use confirm::ConfirmPage;
 
 use crate::components::{Heading, Status};

@@ -29,13 +29,17 @@ pub fn date_of(created_at: &str) -> Option<&str> {
     shape.then_some(d)
 }
 
+/// "Added 3 days ago" (or "Added 23 Nov 2026") for something made at `created_at` (RFC 3339),
+/// seen on `today`; `None` when the time is not readable.
+pub fn added(s: &Strings, created_at: &str, today: &str) -> Option<String> {
+    date_of(created_at).map(|d| s.dated(d, today, s.factor_added_on, s.factor_added_ago))
+}
+
 /// One line under a factor's name, seen on `today`: "Verified · Added 3 days ago".
 pub fn details(s: &Strings, f: &Factor, today: &str) -> String {
     let status = if f.is_verified() { s.factor_verified } else { s.factor_unverified };
-    match date_of(&f.created_at) {
-        Some(d) => {
-            [status, " · ", &s.dated(d, today, s.factor_added_on, s.factor_added_ago)].concat()
-        }
+    match added(s, &f.created_at, today) {
+        Some(added) => [status, " · ", &added].concat(),
         None => status.to_owned(),
     }
 }
@@ -43,8 +47,7 @@ pub fn details(s: &Strings, f: &Factor, today: &str) -> String {
 /// One line under a passkey's name, seen on `today`: "Added 23 Nov 2026 · Last used today".
 #[cfg(feature = "webauthn")]
 pub fn passkey_details(s: &Strings, p: &crate::api::webauthn::Passkey, today: &str) -> String {
-    let added =
-        date_of(&p.created_at).map(|d| s.dated(d, today, s.factor_added_on, s.factor_added_ago));
+    let added = added(s, &p.created_at, today);
     let used = p.last_used_at.as_deref().and_then(date_of);
     let used = used.map(|d| s.dated(d, today, s.passkey_last_used, s.passkey_last_used_ago));
     added.into_iter().chain(used).collect::<Vec<_>>().join(" · ")

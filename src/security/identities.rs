@@ -30,8 +30,7 @@ pub(crate) fn method_name(s: &Strings, provider: &str) -> String {
 
 /// The line under a method: the account's address there and when it was connected.
 pub(crate) fn details(s: &Strings, i: &Identity, today: &str) -> String {
-    let added = super::factors::date_of(&i.created_at)
-        .map(|d| s.dated(d, today, s.factor_added_on, s.factor_added_ago));
+    let added = super::factors::added(s, &i.created_at, today);
     let email = Some(i.email.clone()).filter(|e| !e.is_empty());
     email.into_iter().chain(added).collect::<Vec<_>>().join(" · ")
 }

@@ -91,8 +91,8 @@ impl AuthStore {
     pub(crate) async fn connect_provider(&self, provider: &str) -> Result<(), ApiError> {
         let security = self.config.with_value(|c| AuthRoute::Security.path(&c.base));
         let (challenge, redirect_to) = self.round_trip(&security).await?;
-        let a = self.config.with_value(|c| authorize(c, provider, &redirect_to, None));
-        let a = Authorize { code_challenge: challenge.as_deref(), ..a };
+        let a =
+            self.config.with_value(|c| authorize(c, provider, &redirect_to, challenge.as_deref()));
         let url = self
             .authed(|api, token| async move { api.link_identity_url(&token, &a).await })
             .await?;

@@ -65,10 +65,8 @@ pub(super) fn CallbackPage() -> impl IntoView {
     let account = move || {
         let got = named.get()?;
         let email = got.session.user.email.clone();
-        let other = auth
-            .session_untracked()
-            .filter(|x| x.user.id != got.session.user.id)
-            .map(|x| s.confirm_replaces.replace("{email}", &x.user.email));
+        let other = crate::recovery::other_account(auth, &got.session)
+            .map(|o| s.confirm_replaces.replace("{email}", &o));
         let sign_in = sign_in.clone();
         let go = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
