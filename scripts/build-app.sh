@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Builds the standalone app's wasm, split into lazily loaded chunks: Trunk runs this as its
-# post_build hook (Trunk.toml), so `trunk build [--release]` and `trunk serve` stay the commands.
+# Builds an app's wasm, split into lazily loaded chunks: Trunk runs this as its post_build hook
+# (Trunk.toml), so `trunk build [--release]` and `trunk serve` stay the commands. The standalone
+# app runs it as it is; a host runs it from its own folder with `--bin <its binary>` (the host
+# example: examples/host-app/Trunk.toml), and its binary's package has a `split` feature that
+# turns on `leptos-supabase-auth/split`. Options:
+#   --bin NAME   the binary to build, in the Trunk.toml's folder (default: the standalone app)
+#   --page FILE  act only when Trunk builds this HTML file (a host's other pages build alone)
+#   LSA_CARGO_ARGS (environment): more cargo arguments, e.g. `--no-default-features`.
 # Trunk has no split step of its own, so the Rust half of its pipeline is here:
 #   1. cargo builds the binary with the `split` feature; the final link keeps its relocations
 #      (`--emit-relocs`), which the splitter needs to move code between modules;
@@ -26,18 +32,33 @@ src="$(cd "$(dirname "$0")/.." && pwd)"
 out="${TRUNK_STAGING_DIR:?run by trunk (Trunk.toml hook), or set TRUNK_STAGING_DIR}"
 profile="${TRUNK_PROFILE:-debug}"
 name=leptos-supabase-auth
+app="$src"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) name="$2"; app="$PWD"; shift 2 ;;
+    --page)
+      [ "$(basename "${TRUNK_HTML_FILE:-$2}")" = "$2" ] || exit 0
+      shift 2 ;;
+    *) echo "build-app.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
 TOOLS_DIR="${LSA_TOOLS_DIR:-$HOME/.cache/leptos-supabase-auth-tools}"
-WASM_OPT="${WASM_OPT:-$TOOLS_DIR/node_modules/.bin/wasm-opt}"
-TERSER="${TERSER:-$TOOLS_DIR/node_modules/.bin/terser}"
+# The optimiser and minifier: scripts/setup.sh's, else the ones on PATH (a host's own install:
+# binaryen 132 from npm, not an older distribution package, and terser).
+tool() { local t="$TOOLS_DIR/node_modules/.bin/$1"; [ -x "$t" ] && echo "$t" || echo "$1"; }
+WASM_OPT="${WASM_OPT:-$(tool wasm-opt)}"
+TERSER="${TERSER:-$(tool terser)}"
 
-cd "$src"
-args=(--bin "$name" --features split --target wasm32-unknown-unknown)
+cd "$app"
+# shellcheck disable=SC2206 # LSA_CARGO_ARGS is a list of words
+args=(--bin "$name" --features split --target wasm32-unknown-unknown ${LSA_CARGO_ARGS:-})
 dir=debug
 if [ "$profile" = release ]; then args+=(--release); dir=release; fi
 # `cargo rustc` hands the link flag to this binary's link only, so the library and its
 # dependencies are the same builds as without splitting.
 cargo rustc "${args[@]}" -- -C link-arg=--emit-relocs
-target="${CARGO_TARGET_DIR:-$src/target}"
+target=$(cargo metadata --format-version 1 --no-deps --offline |
+  node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).target_directory)')
 wasm="$target/wasm32-unknown-unknown/$dir/$name.wasm"
 
 work=$(mktemp -d)

@@ -2,15 +2,19 @@
 # Builds the host example from the *packaged* section, outside the repository, as a project that
 # depends on the published crate would: `cargo package` makes the .crate, which is unpacked into
 # DIR; the host example's sources are copied next to it (DIR/host) with its dependency on that
-# copy, its locale files taken from the package, and no stylesheet of the section linked (none
-# is: the section adopts its own). Prints the build's dist/ folder. The e2e layer then runs the
-# host example's style test on it (scripts/test.sh).
+# copy, its locale files taken from the package and no stylesheet of the section linked (none
+# is: the section adopts its own). Prints the build's dist/ folder, on which the e2e layer runs
+# the host example's tests (scripts/test.sh).
+#   - by default Trunk builds the wasm itself (a `rel="rust"` link): nothing to set up;
+#   - with --split, the package's split build does, set up as docs/embedding.md ("A split
+#     build") says, with the hook copied from that page: the page's recipe is what is tested.
 #
-# Usage: scripts/package-host.sh DIR     (DIR is emptied first)
+# Usage: scripts/package-host.sh DIR [--split]     (DIR is emptied first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-out="${1:?usage: scripts/package-host.sh DIR}"
+out="${1:?usage: scripts/package-host.sh DIR [--split]}"
+split="${2:-}"
 rm -rf "$out" && mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 repo="$(pwd)"
@@ -23,16 +27,36 @@ crate="$out/leptos-supabase-auth-$version"
 
 host="$out/host"
 mkdir -p "$host"
-cp -r examples/host-app/src examples/host-app/style examples/host-app/index.html \
+cp -r examples/host-app/src examples/host-app/style examples/host-app/web/index.html \
   examples/host-app/boot.js examples/host-app/Trunk.toml examples/host-app/Cargo.toml \
   examples/host-app/Cargo.lock "$host/"
 rm -rf "$host/src/bin"
+# The plainest host first: Trunk builds its wasm (a `rel="rust"` link, index.html next to
+# Cargo.toml), not the section's split script (the host example's hook, left out here).
 sed -i "s#path = \"../..\"#path = \"$crate\"#" "$host/Cargo.toml"
-sed -i "s#href=\"../../locales\"#href=\"../leptos-supabase-auth-$version/locales\"#" "$host/index.html"
-grep -q "$crate" "$host/Cargo.toml" && grep -q "leptos-supabase-auth-$version/locales" "$host/index.html" ||
+sed -i -e "s#<!-- The wasm is built and split by .*#<link data-trunk rel=\"rust\" data-bin=\"host-app\" data-wasm-opt=\"z\" data-weak-refs>#" \
+  -e "s#href=\"\.\./\(style\|boot\)#href=\"\1#" \
+  -e "s#href=\"../../../locales\"#href=\"../leptos-supabase-auth-$version/locales\"#" "$host/index.html"
+sed -i -e 's#^target = "web/index.html"#target = "index.html"#' -e '/^\[\[hooks\]\]/,/^command_arguments/d' \
+  "$host/Trunk.toml"
+grep -q "$crate" "$host/Cargo.toml" && grep -q "leptos-supabase-auth-$version/locales" "$host/index.html" &&
+  grep -q 'rel="rust"' "$host/index.html" && grep -q 'href="boot.js"' "$host/index.html" &&
+  grep -q '^target = "index.html"' "$host/Trunk.toml" && ! grep -q 'hooks' "$host/Trunk.toml" ||
   { echo "package-host: the host example's paths changed; update this script" >&2; exit 1; }
 if grep -q "lsa.css" "$host/index.html"; then
   echo "package-host: the host example links the section's stylesheet" >&2; exit 1
+fi
+if [ "$split" = --split ]; then
+  # docs/embedding.md's recipe: index.html away from Cargo.toml without a `rel="rust"` link, and
+  # its Trunk.toml hook (for `my-app`, this host's `host-app`), which runs the package's script.
+  mkdir -p "$host/web" && mv "$host/index.html" "$host/web/"
+  sed -i -e '/rel="rust"/d' -e 's#href="\(style\|boot\|\.\./leptos\)#href="../\1#' "$host/web/index.html"
+  sed -i 's#^target = "index.html"#target = "web/index.html"#' "$host/Trunk.toml"
+  { echo; sed -n '/^```toml$/,/^```$/p' docs/embedding.md | awk '/^\[\[hooks\]\]/,/^```$/' |
+    grep -v '^```' | sed 's/--bin my-app/--bin host-app/'; } >> "$host/Trunk.toml"
+  grep -q 'scripts/build-app.sh.* --bin host-app' "$host/Trunk.toml" && ! grep -q 'rel="rust"' "$host/web/index.html" &&
+    grep -q 'href="../../leptos-supabase-auth-' "$host/web/index.html" ||
+    { echo "package-host: docs/embedding.md's split recipe changed; update this script" >&2; exit 1; }
 fi
 # The repository's wasm settings (.cargo/config.toml: stack size, erased component types), and
 # the host example's Cargo output folder, so that its dependencies are not built again.

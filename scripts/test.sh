@@ -114,10 +114,12 @@ browser() {
 
 e2e() {
   trunk build --release || return 1
-  # The host example (its own workspace and target dir, see examples/host-app/.cargo/config.toml).
+  # The host example (its own workspace and target dir, see examples/host-app/.cargo/config.toml),
+  # split by the section's script (its Trunk.toml hook) ...
   (cd examples/host-app && trunk build --release) || return 1
   # ... and with the section's fewest parts (password sign-in, recovery, TOTP): host_minimal.rs.
-  (cd examples/host-app && trunk build --release --no-default-features --dist dist-minimal) || return 1
+  (cd examples/host-app && LSA_CARGO_ARGS=--no-default-features trunk build --release --dist dist-minimal) ||
+    return 1
   # Each test's chromedriver, Chromium profiles and temp files go in here (see tests/e2e/src/scratch.rs).
   local dir="$RUN_TMP/e2e"
   mkdir -p "$dir"
@@ -128,6 +130,11 @@ e2e() {
   packaged=$(bash scripts/package-host.sh "$RUN_TMP/package-host") &&
     LSA_E2E_TMP="$dir" LSA_E2E_HOST_DIST="$packaged" cargo test -p e2e --test host_app \
       the_section_brings_its_styles -- --test-threads=1 || rc=1
+  # ... and split by the package's script, as docs/embedding.md says: the host example's tests.
+  packaged=$(bash scripts/package-host.sh "$RUN_TMP/package-host-split" --split) &&
+    { [ -f "$packaged/__wasm_split.js" ] || { echo "the packaged host was not split" >&2; false; }; } &&
+    LSA_E2E_TMP="$dir" LSA_E2E_HOST_DIST="$packaged" cargo test -p e2e --test host_app \
+      -- --test-threads=1 || rc=1
   leftovers "$dir" strict || rc=1
   return $rc
 }

@@ -1,6 +1,7 @@
 //! The published crates hold what a user needs and nothing else (`cargo package --list`): the
-//! section its code, build script, stylesheet and locale files; the emulator its code. No test
-//! suites, recordings, scripts, examples or figures.
+//! section its code, build script, stylesheet, locale files and the split build a host can run
+//! (`scripts/build-app.sh` and its helpers); the emulator its code. No test suites, recordings,
+//! other scripts, examples or figures.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
@@ -19,11 +20,12 @@ fn packaged(krate: &str) -> Vec<String> {
     String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect()
 }
 
-/// Paths no package may hold: tests, recordings, the e2e crate, scripts, the standalone app's
-/// page, examples, figures.
-fn assert_nothing_extra(krate: &str, files: &[String]) {
+/// Paths no package may hold but those `allowed`: tests, recordings, the e2e crate, scripts,
+/// the standalone app's page, examples, figures.
+fn assert_nothing_extra(krate: &str, files: &[String], allowed: &[String]) {
     let extra: Vec<_> = files
         .iter()
+        .filter(|f| !allowed.contains(f))
         .filter(|f| {
             ["tests/", "emulator/", "scripts/", "web/", "examples/", "target/", "dist", ".ci/"]
                 .iter()
@@ -49,7 +51,25 @@ fn the_section_packages_its_code_stylesheet_and_locales_only() {
     }
     let locales = std::fs::read_dir(root.join("locales")).unwrap().count();
     assert_eq!(files.iter().filter(|f| f.starts_with("locales/")).count(), locales);
-    assert_nothing_extra("leptos-supabase-auth", &files);
+    // The split build: the script and every helper it or a helper runs, no other script.
+    let mut split = vec!["scripts/build-app.sh".to_owned()];
+    let mut i = 0;
+    while let Some(file) = split.get(i).cloned() {
+        let text = std::fs::read_to_string(root.join(&file)).unwrap();
+        for (at, _) in text.match_indices(".mjs") {
+            let start = text[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+            let name = format!("scripts/{}.mjs", &text[start.map_or(0, |s| s + 1)..at]);
+            if root.join(&name).exists() && !split.contains(&name) {
+                split.push(name);
+            }
+        }
+        i += 1;
+    }
+    assert!(split.len() >= 5, "the split build's helpers: {split:?}");
+    for n in &split {
+        assert!(files.contains(n), "the package lacks {n}: {files:?}");
+    }
+    assert_nothing_extra("leptos-supabase-auth", &files, &split);
 }
 
 #[test]
@@ -58,7 +78,7 @@ fn the_emulator_packages_its_code_only() {
     for n in ["Cargo.toml", "README.md", "src/lib.rs", "src/main.rs"] {
         assert!(files.iter().any(|f| f == n), "the package lacks {n}: {files:?}");
     }
-    assert_nothing_extra("gotrue-emulator", &files);
+    assert_nothing_extra("gotrue-emulator", &files, &[]);
 }
 
 /// What a host inherits pins no exact version (`=x.y.z`): the section's dependencies.

@@ -1,6 +1,8 @@
-//! The host example built with the section's fewest parts (`trunk build --release
-//! --no-default-features --dist dist-minimal` in `examples/host-app`: password sign-in, recovery
-//! and authenticator apps, without the `webauthn`, `phone`, `qr` and `social` features). What is
+//! The host example built with the section's fewest parts (`LSA_CARGO_ARGS=--no-default-features
+//! trunk build --release --dist dist-minimal` in `examples/host-app`: password sign-in, recovery
+//! and authenticator apps, without the `webauthn`, `phone`, `qr` and `social` features), split
+//! like the full one by the section's script: the sign-in page fetches no split part, the
+//! recovery page fetches its own. What is
 //! compiled out is never offered, even where the server, the browser and the user would have
 //! it: the server has security keys, passkeys and a social provider on, the page asks for
 //! security keys (`supabase-mfa-webauthn`), the browser is on `localhost` (WebAuthn works
@@ -70,7 +72,7 @@ async fn the_minimal_host_recovers_with_an_authenticator_app_and_offers_no_key_p
         .map_or_else(|| host_app_dir().join("dist-minimal"), PathBuf::from);
     assert!(
         built.join("index.html").exists(),
-        "build it first: (cd examples/host-app && trunk build --release --no-default-features --dist dist-minimal)"
+        "build it first: (cd examples/host-app && LSA_CARGO_ARGS=--no-default-features trunk build --release --dist dist-minimal)"
     );
     let served = std::env::temp_dir().join(format!("lsa-host-minimal-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&served);
@@ -92,11 +94,19 @@ async fn the_minimal_host_recovers_with_an_authenticator_app_and_offers_no_key_p
     b.goto("/account/sign-in").await;
     b.heading("Sign in").await;
     none_shown(&b, "sign-in", &LEFT_OUT).await;
+    let split = |fetched: Vec<String>| -> Vec<String> {
+        fetched.into_iter().filter(|p| p.starts_with("/split_")).collect()
+    };
+    assert_eq!(split(b.fetched().await), Vec::<String>::new(), "sign-in: no split part");
 
     // Recovery: the code, then the authenticator app's code straight away (the phone factor is
     // not offered, so there is nothing to choose), then the new password.
     b.goto("/account/recover").await;
     b.heading("Step 1 of 4").await;
+    assert!(
+        split(b.fetched().await).contains(&"/split_recovery.wasm".to_owned()),
+        "the recovery page fetched its part"
+    );
     b.fill("Email", email).await;
     b.click("Send code").await;
     b.heading("Step 2 of 4").await;
