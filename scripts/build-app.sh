@@ -6,6 +6,8 @@
 # turns on `leptos-supabase-auth/split`. Options:
 #   --bin NAME   the binary to build, in the Trunk.toml's folder (default: the standalone app)
 #   --page FILE  act only when Trunk builds this HTML file (a host's other pages build alone)
+#   --locales    serve the section's locale files (this script's package's locales/) at
+#                /locales, where AuthConfig looks by default: a host copies nothing
 #   LSA_CARGO_ARGS (environment): more cargo arguments, e.g. `--no-default-features`.
 # Trunk has no split step of its own, so the Rust half of its pipeline is here:
 #   1. cargo builds the binary with the `split` feature; the final link keeps its relocations
@@ -33,9 +35,11 @@ out="${TRUNK_STAGING_DIR:?run by trunk (Trunk.toml hook), or set TRUNK_STAGING_D
 profile="${TRUNK_PROFILE:-debug}"
 name=leptos-supabase-auth
 app="$src"
+locales=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) name="$2"; app="$PWD"; shift 2 ;;
+    --locales) locales=1; shift ;;
     --page)
       [ "$(basename "${TRUNK_HTML_FILE:-$2}")" = "$2" ] || exit 0
       shift 2 ;;
@@ -104,6 +108,9 @@ if [ "$profile" = release ]; then
   fi
 fi
 cp "$work"/* "$out/"
+if [ "$locales" = 1 ]; then
+  mkdir -p "$out/locales" && cp "$src"/locales/*.txt "$out/locales/"
+fi
 # The locale files as served, without their header: the reviewer's note and glossary are for
 # translators, not browsers (about 0.6 KB brotli of a language's first load).
 if [ -d "$out/locales" ]; then

@@ -48,14 +48,16 @@ if grep -q "lsa.css" "$host/index.html"; then
 fi
 if [ "$split" = --split ]; then
   # docs/embedding.md's recipe: index.html away from Cargo.toml without a `rel="rust"` link, and
-  # its Trunk.toml hook (for `my-app`, this host's `host-app`), which runs the package's script.
+  # its Trunk.toml hook (for `my-app`, this host's `host-app`), which runs the package's script
+  # and serves the package's locale files (no copy-dir of the host's).
   mkdir -p "$host/web" && mv "$host/index.html" "$host/web/"
-  sed -i -e '/rel="rust"/d' -e 's#href="\(style\|boot\|\.\./leptos\)#href="../\1#' "$host/web/index.html"
+  sed -i -e '/rel="rust"/d' -e '/rel="copy-dir"/d' -e '/locale files, served/d' -e 's#href="\(style\|boot\)#href="../\1#' \
+    "$host/web/index.html"
   sed -i 's#^target = "index.html"#target = "web/index.html"#' "$host/Trunk.toml"
   { echo; sed -n '/^```toml$/,/^```$/p' docs/embedding.md | awk '/^\[\[hooks\]\]/,/^```$/' |
     grep -v '^```' | sed 's/--bin my-app/--bin host-app/'; } >> "$host/Trunk.toml"
-  grep -q 'scripts/build-app.sh.* --bin host-app' "$host/Trunk.toml" && ! grep -q 'rel="rust"' "$host/web/index.html" &&
-    grep -q 'href="../../leptos-supabase-auth-' "$host/web/index.html" ||
+  grep -q 'scripts/build-app.sh.* --bin host-app --locales' "$host/Trunk.toml" &&
+    ! grep -q 'rel="rust"\|rel="copy-dir"' "$host/web/index.html" ||
     { echo "package-host: docs/embedding.md's split recipe changed; update this script" >&2; exit 1; }
 fi
 # The repository's wasm settings (.cargo/config.toml: stack size, erased component types), and

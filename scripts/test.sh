@@ -132,7 +132,8 @@ e2e() {
       the_section_brings_its_styles -- --test-threads=1 || rc=1
   # ... and split by the package's script, as docs/embedding.md says: the host example's tests.
   packaged=$(bash scripts/package-host.sh "$RUN_TMP/package-host-split" --split) &&
-    { [ -f "$packaged/__wasm_split.js" ] || { echo "the packaged host was not split" >&2; false; }; } &&
+    { [ -f "$packaged/__wasm_split.js" ] && [ -f "$packaged/locales/de.txt" ] ||
+      { echo "the packaged host was not split, or has no locale files" >&2; false; }; } &&
     LSA_E2E_TMP="$dir" LSA_E2E_HOST_DIST="$packaged" cargo test -p e2e --test host_app \
       -- --test-threads=1 || rc=1
   leftovers "$dir" strict || rc=1
