@@ -68,11 +68,13 @@ pub struct AuthConfig {
     /// Changes to single texts, applied on top of whichever language is shown.
     pub(crate) texts: Option<fn(&mut Strings)>,
     /// A sign-in code may make an account for an unknown address (`POST /otp` `create_user`).
+    #[cfg(feature = "sign-up")]
     pub(crate) code_sign_up: bool,
     /// An email change is confirmed from both addresses (GoTrue's
     /// `GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED`, on by default).
     pub(crate) secure_email_change: bool,
     /// The profile fields the sign-up page asks for, sent as the user's `data`.
+    #[cfg(feature = "sign-up")]
     pub(crate) sign_up_fields: Vec<ProfileField>,
     /// The social providers' order and options ([`AuthConfig::with_provider`]).
     #[cfg(feature = "social")]
@@ -95,6 +97,7 @@ pub(crate) struct Provider {
 }
 
 /// A profile field of the sign-up page ([`AuthConfig::with_sign_up_field`]).
+#[cfg(feature = "sign-up")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileField {
     /// The key in the user's `data` (`user_metadata`), e.g. `name`.
@@ -127,8 +130,10 @@ impl AuthConfig {
             locale_signal: None,
             locales_url: "/locales".into(),
             texts: None,
+            #[cfg(feature = "sign-up")]
             code_sign_up: false,
             secure_email_change: true,
+            #[cfg(feature = "sign-up")]
             sign_up_fields: Vec::new(),
             #[cfg(feature = "social")]
             providers: Vec::new(),
@@ -200,7 +205,8 @@ impl AuthConfig {
     }
 
     /// Lets "Email me a sign-in code" make an account for an address that has none (off by
-    /// default: the code then only signs in existing users).
+    /// default: the code then only signs in existing users). (Feature `sign-up`.)
+    #[cfg(feature = "sign-up")]
     pub fn with_code_sign_up(mut self, allow: bool) -> Self {
         self.code_sign_up = allow;
         self
@@ -238,7 +244,8 @@ impl AuthConfig {
     }
 
     /// Asks for a profile field on the sign-up page, sent as the user's `data`, e.g.
-    /// `config.with_sign_up_field("name", "Full name", "name")`.
+    /// `config.with_sign_up_field("name", "Full name", "name")`. (Feature `sign-up`.)
+    #[cfg(feature = "sign-up")]
     pub fn with_sign_up_field(
         mut self,
         key: &'static str,

@@ -85,7 +85,9 @@ mod style;
 
 pub use api::{ApiError, AuthError, AuthenticatorError, ErrorCode, Factor, LogoutScope, User};
 pub use api::{FactorStatus, FactorType};
-pub use config::{AuthConfig, FactorTypes, ProfileField};
+#[cfg(feature = "sign-up")]
+pub use config::ProfileField;
+pub use config::{AuthConfig, FactorTypes};
 pub use guards::{use_guarded_action, RequireAal, RequireSignIn};
 pub use password::PasswordPolicy;
 pub use routes::{AuthRoute, AuthRoutes};

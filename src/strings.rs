@@ -173,18 +173,23 @@ strings! {
     storage_blocked = "Your browser blocks storage for this site: you stay signed in only until this tab is closed or reloaded.",
 
     /// Sign-up page heading, and the sign-in page's link to it.
+    #[feature = "sign-up"]
     sign_up_title = "Create an account",
     /// Sign-up button.
+    #[feature = "sign-up"]
     sign_up_button = "Create account",
     /// Sign-up page when the project takes no new accounts.
+    #[feature = "sign-up"]
     sign_up_closed = "New accounts cannot be made here.",
     /// Sign-up page: back to sign-in.
+    #[feature = "sign-up"]
     have_account = "Already have an account? Sign in",
     /// Sign-in page: passwordless sign-in.
     code_sign_in = "Email me a sign-in code",
     /// Code step heading (sign-up, sign-in code, confirming an address).
     check_email_title = "Check your email",
     /// Code step after a sign-up: worded for new and existing accounts alike; `{email}`.
+    #[feature = "sign-up"]
     sign_up_sent = "If {email} can be used for a new account, we sent a code to it. If you already have an account, sign in or reset your password instead.",
     /// Code step after "Email me a sign-in code": the same for any address; `{email}`.
     sign_in_code_sent = "If {email} can sign in here, we sent a sign-in code to it.",
@@ -197,10 +202,12 @@ strings! {
     /// Link page: whose account a sign-in link signs in; `{email}`.
     confirm_sign_in_for = "This link signs you in as {email}.",
     /// Home page: signing in as an anonymous user.
+    #[feature = "sign-up"]
     anonymous_sign_in = "Continue without an account",
     /// Home page of an anonymous user.
     anonymous_home = "You are using the app without an account. Create one to keep what you did.",
     /// Sign-up page of an anonymous user.
+    #[feature = "sign-up"]
     sign_up_keeps = "Everything you did so far stays in your new account.",
     /// Security: the email card's heading.
     email_title = "Email address",

@@ -10,8 +10,10 @@ pub struct Settings {
     /// Passkeys are on (`passkeys_enabled`).
     pub passkeys: bool,
     /// New accounts may be made (not `disable_signup`).
+    #[cfg(feature = "sign-up")]
     pub sign_up: bool,
     /// Anonymous sign-in is on (`external.anonymous_users`).
+    #[cfg(feature = "sign-up")]
     pub anonymous: bool,
     /// The social providers that are on (`external`, but email, phone and anonymous), in the
     /// server's order, space-separated like OAuth scopes. Read once per page load (the store
@@ -29,7 +31,9 @@ impl FromJson for Settings {
         Some(Settings {
             providers,
             passkeys: on(v.get("passkeys_enabled")),
+            #[cfg(feature = "sign-up")]
             sign_up: !on(v.get("disable_signup")),
+            #[cfg(feature = "sign-up")]
             anonymous: on(v.get("external").and_then(|e| e.get("anonymous_users"))),
         })
     }
@@ -57,6 +61,7 @@ fn social_providers(v: &Value) -> &'static str {
 
 /// `POST /signup`'s answer: a session (autoconfirm, or anonymous), or a user to confirm by
 /// email (also the made-up user GoTrue answers for an address that already has an account).
+#[cfg(feature = "sign-up")]
 pub enum SignedUp {
     /// Signed in at once.
     Session(Box<TokenResponse>),
@@ -64,6 +69,7 @@ pub enum SignedUp {
     CheckEmail,
 }
 
+#[cfg(feature = "sign-up")]
 impl FromJson for SignedUp {
     fn from_json(v: &Value) -> Option<Self> {
         match v.get("access_token") {
@@ -114,6 +120,7 @@ impl GoTrue {
     /// `POST /signup` with an address and a password; `data` is the profile (a JSON object's
     /// text) and `redirect_to` where the confirmation link lands. With neither address nor
     /// password (`email` empty) it is an anonymous sign-in.
+    #[cfg(feature = "sign-up")]
     pub async fn sign_up(
         &self,
         email: &str,
@@ -194,14 +201,18 @@ mod tests {
         let s = read::<Settings>(
             r#"{"external":{"anonymous_users":true,"email":true,"github":true,"google":false,"keycloak":true,"phone":true},"disable_signup":false,"passkeys_enabled":true}"#,
         );
-        let providers = "github keycloak";
-        assert_eq!(s, Some(Settings { passkeys: true, sign_up: true, anonymous: true, providers }));
+        let s = s.unwrap();
+        assert!(s.passkeys);
+        #[cfg(feature = "social")]
+        assert_eq!(s.providers, "github keycloak");
+        #[cfg(feature = "sign-up")]
+        assert!(s.sign_up && s.anonymous);
         let s = read::<Settings>(r#"{"disable_signup":true}"#);
-        let none = Settings { passkeys: false, sign_up: false, anonymous: false, providers: "" };
-        assert_eq!(s, Some(none));
+        assert_eq!(s, Some(Settings::default()));
     }
 
     #[test]
+    #[cfg(feature = "sign-up")]
     fn a_sign_up_answers_a_session_or_a_user() {
         assert!(matches!(
             read::<SignedUp>(r#"{"id":"u","email":"a@x"}"#),

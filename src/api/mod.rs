@@ -11,7 +11,9 @@ mod fidelity;
 mod front;
 #[cfg(feature = "social")]
 pub mod identities;
-pub use front::{EmailChange, Settings, SignedUp};
+#[cfg(feature = "sign-up")]
+pub use front::SignedUp;
+pub use front::{EmailChange, Settings};
 mod mfa;
 #[cfg(feature = "social")]
 pub mod oauth;

@@ -98,21 +98,6 @@ fn Home() -> impl IntoView {
     let s = auth.strings();
     let (state, signed_in) = (auth.state(), auth.is_signed_in());
     let anonymous = Signal::derive(move || state.with(crate::AuthState::is_anonymous));
-    // "Continue without an account" when the project allows anonymous users.
-    let may_be_anonymous = RwSignal::new(false);
-    crate::components::task::spawn(async move { auth.settings().await }, move |got| {
-        may_be_anonymous.set(got.is_some_and(|g| g.anonymous));
-    });
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let as_guest = move |_| {
-        let work = async move { auth.sign_in_anonymously().await };
-        crate::components::task::run(pending, work, move |r| {
-            if let Err(e) = r {
-                error.set(Some(s.error(&e)));
-            }
-        });
-    };
     let sign_out = move |_| {
         let work = async move { auth.sign_out(crate::api::LogoutScope::Local).await };
         crate::components::task::spawn(work, drop)
@@ -127,12 +112,7 @@ fn Home() -> impl IntoView {
                         <a href=auth.path(AuthRoute::SignIn)>{s.sign_in_title}</a>
                         <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
                     </nav>
-                    <p hidden=move || !may_be_anonymous.get()>
-                        <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get() on:click=as_guest>
-                            {s.anonymous_sign_in}
-                        </button>
-                    </p>
-                    <crate::components::Alert message=error/>
+                    <Guest/>
                 }
             >
                 <p>{move || if anonymous.get() {
@@ -141,13 +121,55 @@ fn Home() -> impl IntoView {
                     s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())
                 }}</p>
                 <nav class="lsa-links">
-                    <a href=auth.path(AuthRoute::SignUp) hidden=move || !anonymous.get()>{s.sign_up_title}</a>
+                    {sign_up_link(auth, anonymous)}
                     <a href=auth.path(AuthRoute::Security) hidden=move || anonymous.get()>{s.security_link}</a>
                     <button type="button" class="lsa-link-button" on:click=sign_out>{s.sign_out}</button>
                 </nav>
             </Show>
         </section>
     }
+}
+
+/// "Continue without an account", when the project allows anonymous users (feature `sign-up`).
+#[component]
+fn Guest() -> impl IntoView {
+    #[cfg(feature = "sign-up")]
+    {
+        let auth = crate::use_auth();
+        let s = auth.strings();
+        let may_be_anonymous = RwSignal::new(false);
+        crate::components::task::spawn(async move { auth.settings().await }, move |got| {
+            may_be_anonymous.set(got.is_some_and(|g| g.anonymous));
+        });
+        let pending = RwSignal::new(false);
+        let error = RwSignal::new(None::<String>);
+        let as_guest = move |_| {
+            let work = async move { auth.sign_in_anonymously().await };
+            crate::components::task::run(pending, work, move |r| {
+                if let Err(e) = r {
+                    error.set(Some(s.error(&e)));
+                }
+            });
+        };
+        view! {
+            <p hidden=move || !may_be_anonymous.get()>
+                <button type="button" class="lsa-button lsa-button-secondary" disabled=move || pending.get() on:click=as_guest>
+                    {s.anonymous_sign_in}
+                </button>
+            </p>
+            <crate::components::Alert message=error/>
+        }
+    }
+}
+
+/// An anonymous user's way to an account (feature `sign-up`).
+fn sign_up_link(auth: crate::AuthStore, anonymous: Signal<bool>) -> impl IntoView {
+    #[cfg(feature = "sign-up")]
+    return view! {
+        <a href=auth.path(AuthRoute::SignUp) hidden=move || !anonymous.get()>{auth.strings().sign_up_title}</a>
+    };
+    #[cfg(not(feature = "sign-up"))]
+    let _ = (auth, anonymous);
 }
 
 crate::split::points! {

@@ -1,6 +1,6 @@
-//! The front door by email: the sign-up page (`{base}/sign-up`), and the step where an emailed
-//! code is entered (after a sign-up, for "Email me a sign-in code" on the sign-in page, or for
-//! an address that is not confirmed yet). Emailed links land on the
+//! The front door by email: the sign-up page (`{base}/sign-up`, feature `sign-up`), and the
+//! step where an emailed code is entered (after a sign-up, for "Email me a sign-in code" on the
+//! sign-in page, or for an address that is not confirmed yet). Emailed links land on the
 //! confirm page (`crate::recovery`'s `ConfirmPage`, which tells the link types apart).
 //!
 //! Neither is in the sign-in page's first load: each is a split part.
@@ -9,7 +9,16 @@
 //! sign-in code for an unknown one show the same step, in the same words, as for any other.
 
 mod code;
+#[cfg(feature = "sign-up")]
 mod sign_up;
+
+#[cfg(feature = "sign-up")]
+pub(crate) use sign_up::sign_up_page;
+/// Without the `sign-up` feature `{base}/sign-up` shows the sign-in page.
+#[cfg(not(feature = "sign-up"))]
+pub(crate) fn sign_up_page() -> AnyView {
+    crate::AuthRoute::SignIn.page()
+}
 
 use leptos::prelude::*;
 
@@ -17,12 +26,14 @@ use leptos::prelude::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CodeKind {
     /// A sign-up's confirmation, mailed already.
+    #[cfg(feature = "sign-up")]
     SignUp,
     /// A sign-in code, mailed when the step opens.
     SignIn,
     /// Password sign-in answered `email_not_confirmed`: a confirmation is mailed on a press.
     Unconfirmed,
     /// An anonymous user's new address (converting), mailed already.
+    #[cfg(feature = "sign-up")]
     Convert,
 }
 
@@ -34,9 +45,6 @@ pub(crate) fn sign_in_code(email: String, unconfirmed: bool, back: Callback<()>)
 }
 
 crate::split::points! {
-    /// The sign-up page.
-    #[part(sign_up, card)]
-    pub(crate) fn sign_up_page() => view! { <sign_up::SignUpPage/> };
     /// The code step for `email` (`wait`: seconds before another mail may be asked for), shown
     /// by the sign-up page and [`sign_in_code`]; `back` leaves it.
     #[part(email_code)]

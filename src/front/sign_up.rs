@@ -15,11 +15,22 @@ use leptos::prelude::*;
 /// The address a code was mailed to, the seconds before another mail, and what it is for.
 type Mailed = Option<(String, u32, CodeKind)>;
 
+crate::split::points! {
+    /// The sign-up page.
+    #[part(sign_up, card)]
+    pub(crate) fn sign_up_page() => view! { <SignUpPage/> };
+}
+
+/// Whether `address` could be an email address (the server checks it for real).
+fn looks_like_email(address: &str) -> bool {
+    address.len() >= 3 && address.contains('@')
+}
+
 /// The page: the form, then the code step. Once signed in with an account (here or in another
 /// tab) it hands over to the sign-in page, which goes on to `next` or asks for the second
 /// factor; a converted anonymous user's password is set first.
 #[component]
-pub(super) fn SignUpPage() -> impl IntoView {
+fn SignUpPage() -> impl IntoView {
     let auth = crate::use_auth();
     let s = auth.strings();
     let email = RwSignal::new(String::new());
@@ -106,7 +117,7 @@ fn SignUpForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let address = email.get_untracked().trim().to_owned();
-        if !super::code::looks_like_email(&address) {
+        if !looks_like_email(&address) {
             field_error.set(Some(s.err_email_invalid.to_owned()));
             return;
         }
@@ -179,5 +190,17 @@ fn SignUpForm(
         </form>
         {crate::social::offer(providers)}
         <p><a href=sign_in>{s.have_account}</a></p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_email;
+
+    #[test]
+    fn addresses() {
+        assert!(looks_like_email("a@b"));
+        assert!(!looks_like_email("ab"));
+        assert!(!looks_like_email("abc"));
     }
 }

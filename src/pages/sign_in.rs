@@ -126,6 +126,7 @@ fn PasswordStep(
     let providers = RwSignal::new(String::new());
     spawn(async move { auth.settings().await }, move |got| {
         let got = got.unwrap_or_default();
+        #[cfg(feature = "sign-up")]
         sign_up.set(got.sign_up);
         passkeys.set(got.passkeys);
         providers.set(got.providers.to_owned());
@@ -146,9 +147,19 @@ fn PasswordStep(
         </p>
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
-            <a href=auth.path_keeping_next(AuthRoute::SignUp) hidden=move || !sign_up.get()>{s.sign_up_title}</a>
+            {sign_up_link(auth, sign_up)}
         </nav>
     }
+}
+
+/// "Create an account", shown once the server says it takes new accounts (feature `sign-up`).
+fn sign_up_link(auth: crate::AuthStore, shown: RwSignal<bool>) -> impl IntoView {
+    #[cfg(feature = "sign-up")]
+    return view! {
+        <a href=auth.path_keeping_next(AuthRoute::SignUp) hidden=move || !shown.get()>{auth.strings().sign_up_title}</a>
+    };
+    #[cfg(not(feature = "sign-up"))]
+    let _ = (auth, shown);
 }
 
 #[component]

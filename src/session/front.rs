@@ -3,7 +3,7 @@
 //! The mails' links land on the confirm page with the page's `next`.
 
 use super::{AuthEvent, AuthStore};
-use crate::api::{ApiError, ErrorCode, Settings, SignedUp, TokenResponse};
+use crate::api::{ApiError, ErrorCode, Settings, TokenResponse};
 use crate::AuthRoute;
 use leptos::prelude::*;
 
@@ -29,26 +29,12 @@ impl AuthStore {
         [crate::platform::browser::origin(), confirm, "&type=".into(), kind.into()].concat()
     }
 
-    /// Makes an account. `Ok(true)`: signed in at once (the project confirms addresses by
-    /// itself); `Ok(false)`: a code and link were mailed. An address that already has an
-    /// account answers `Ok(false)` too (GoTrue makes up a user and mails nothing), and so does
-    /// a sign-up again within the mail interval: nothing here tells them apart.
-    pub(crate) async fn sign_up(
-        &self,
-        email: &str,
-        password: &str,
-        data: Option<String>,
-    ) -> Result<bool, ApiError> {
-        let (to, challenge) = (self.landing("signup"), self.pkce_challenge().await?);
-        let api = self.api();
-        let call = api.sign_up(email, password, data.as_deref(), Some(&to), challenge.as_deref());
-        match self.request(call).await {
-            Ok(SignedUp::Session(resp)) => {
-                self.adopt_response(*resp, AuthEvent::SignedIn).map(|()| true)
-            }
-            Ok(SignedUp::CheckEmail) => Ok(false),
-            Err(e) => Err(e),
-        }
+    /// Where a sign-in code's mail lets GoTrue make an account ([`AuthConfig::with_code_sign_up`]).
+    fn code_makes_accounts(&self) -> bool {
+        #[cfg(feature = "sign-up")]
+        return self.config.with_value(|c| c.code_sign_up);
+        #[cfg(not(feature = "sign-up"))]
+        false
     }
 
     /// Mails a sign-in code (and link) to `email`. Whether the address has an account is not
@@ -56,7 +42,7 @@ impl AuthStore {
     /// code does.
     pub(crate) async fn send_sign_in_code(&self, email: &str) -> Result<(), ApiError> {
         let (to, challenge) = (self.landing("magiclink"), self.pkce_challenge().await?);
-        let create = self.config.with_value(|c| c.code_sign_up);
+        let create = self.code_makes_accounts();
         let api = self.api();
         let call = api.send_otp(email, create, Some(&to), challenge.as_deref());
         match self.request(call).await {
@@ -84,13 +70,47 @@ impl AuthStore {
         self.adopt_response(resp, AuthEvent::SignedIn)
     }
 
+    /// Signs in with the session of a verified sign-in link (sign-up, magic link, invite),
+    /// once its page has named the account.
+    pub(crate) fn adopt_link(&self, resp: TokenResponse) -> Result<(), ApiError> {
+        self.adopt_response(resp, AuthEvent::SignedIn)
+    }
+}
+
+/// Signing up, and anonymous users (feature `sign-up`).
+#[cfg(feature = "sign-up")]
+impl AuthStore {
+    /// Makes an account. `Ok(true)`: signed in at once (the project confirms addresses by
+    /// itself); `Ok(false)`: a code and link were mailed. An address that already has an
+    /// account answers `Ok(false)` too (GoTrue makes up a user and mails nothing), and so does
+    /// a sign-up again within the mail interval: nothing here tells them apart.
+    pub(crate) async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        data: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let (to, challenge) = (self.landing("signup"), self.pkce_challenge().await?);
+        let api = self.api();
+        let call = api.sign_up(email, password, data.as_deref(), Some(&to), challenge.as_deref());
+        match self.request(call).await {
+            Ok(crate::api::SignedUp::Session(resp)) => {
+                self.adopt_response(*resp, AuthEvent::SignedIn).map(|()| true)
+            }
+            Ok(crate::api::SignedUp::CheckEmail) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Signs in without an account: an anonymous user (when the project allows it:
     /// `GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED`), who can later keep what they did by
     /// signing up, which converts them. [`AuthStore::is_anonymous`] tells.
     pub async fn sign_in_anonymously(&self) -> Result<(), ApiError> {
         match self.request(self.api().sign_up("", "", None, None, None)).await? {
-            SignedUp::Session(resp) => self.adopt_response(*resp, AuthEvent::SignedIn),
-            SignedUp::CheckEmail => Err(ApiError::Decode("no anonymous session".into())),
+            crate::api::SignedUp::Session(resp) => self.adopt_response(*resp, AuthEvent::SignedIn),
+            crate::api::SignedUp::CheckEmail => {
+                Err(ApiError::Decode("no anonymous session".into()))
+            }
         }
     }
 
@@ -124,11 +144,5 @@ impl AuthStore {
     /// address, which an anonymous user has none of: the change is asked for again instead.
     pub(crate) async fn resend_conversion(&self, email: &str) -> Result<(), ApiError> {
         self.convert_anonymous(email, None).await.map(drop)
-    }
-
-    /// Signs in with the session of a verified sign-in link (sign-up, magic link, invite),
-    /// once its page has named the account.
-    pub(crate) fn adopt_link(&self, resp: TokenResponse) -> Result<(), ApiError> {
-        self.adopt_response(resp, AuthEvent::SignedIn)
     }
 }

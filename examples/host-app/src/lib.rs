@@ -26,11 +26,11 @@ pub fn App() -> impl IntoView {
     // Runtime configuration from `<meta>` tags (same origin when absent), like the standalone app.
     match config_from_page() {
         Ok(config) => {
-            let config = config
-                .with_base("/account")
-                .with_after_sign_in("/dashboard")
-                // The sign-up page asks for a name too (the user's `data.name`).
-                .with_sign_up_field("name", "Full name", "name");
+            let config = config.with_base("/account").with_after_sign_in("/dashboard");
+            // The sign-up page asks for a name too (the user's `data.name`); the section's
+            // sign-up comes with this example's `full` feature.
+            #[cfg(feature = "full")]
+            let config = config.with_sign_up_field("name", "Full name", "name");
             view! {
                 <Router>
                     <AuthProvider config>

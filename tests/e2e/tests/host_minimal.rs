@@ -1,9 +1,9 @@
 //! The host example built with the section's fewest parts (`LSA_CARGO_ARGS=--no-default-features
 //! trunk build --release --dist dist-minimal` in `examples/host-app`: password sign-in, recovery
-//! and authenticator apps, without the `webauthn`, `phone`, `qr` and `social` features), split
-//! like the full one by the section's script: the sign-in page fetches no split part, the
-//! recovery page fetches its own. What is
-//! compiled out is never offered, even where the server, the browser and the user would have
+//! and authenticator apps, without the `webauthn`, `phone`, `qr`, `social` and `sign-up`
+//! features), split like the full one by the section's script: the sign-in page fetches no
+//! split part, the recovery page fetches its own. What is compiled out is never offered, even
+//! where the server, the browser and the user would have
 //! it: the server has security keys, passkeys and a social provider on, the page asks for
 //! security keys (`supabase-mfa-webauthn`), the browser is on `localhost` (WebAuthn works
 //! there) and the user has a phone factor next to the authenticator app. Recovery with the
@@ -38,7 +38,7 @@ fn copy_build(from: &Path, to: &Path) {
 }
 
 /// The controls of what the minimal build leaves out.
-const LEFT_OUT: [&str; 10] = [
+const LEFT_OUT: [&str; 11] = [
     "Sign in with a passkey",
     "Use security key",
     "Add a security key",
@@ -49,6 +49,7 @@ const LEFT_OUT: [&str; 10] = [
     "Add a phone (SMS)",
     "Continue with Keycloak",
     "Sign-in methods",
+    "Create an account",
 ];
 
 /// None of `texts` is on the page, for two seconds.
@@ -98,6 +99,10 @@ async fn the_minimal_host_recovers_with_an_authenticator_app_and_offers_no_key_p
         fetched.into_iter().filter(|p| p.starts_with("/split_")).collect()
     };
     assert_eq!(split(b.fetched().await), Vec::<String>::new(), "sign-in: no split part");
+    // No sign-up (the server takes new accounts): its address shows the sign-in page.
+    b.goto("/account/sign-up").await;
+    b.heading("Sign in").await;
+    none_shown(&b, "sign-up", &LEFT_OUT).await;
 
     // Recovery: the code, then the authenticator app's code straight away (the phone factor is
     // not offered, so there is nothing to choose), then the new password.
