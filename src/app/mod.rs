@@ -121,7 +121,8 @@ fn Home() -> impl IntoView {
                     s.signed_in_as.replace("{email}", &auth.email().get().unwrap_or_default())
                 }}</p>
                 <nav class="lsa-links">
-                    {sign_up_link(auth, anonymous)}
+                    // An anonymous user's way to an account.
+                    {crate::front::sign_up_link(auth.path(AuthRoute::SignUp), anonymous)}
                     <a href=auth.path(AuthRoute::Security) hidden=move || anonymous.get()>{s.security_link}</a>
                     <button type="button" class="lsa-link-button" on:click=sign_out>{s.sign_out}</button>
                 </nav>
@@ -160,16 +161,6 @@ fn Guest() -> impl IntoView {
             <crate::components::Alert message=error/>
         }
     }
-}
-
-/// An anonymous user's way to an account (feature `sign-up`).
-fn sign_up_link(auth: crate::AuthStore, anonymous: Signal<bool>) -> impl IntoView {
-    #[cfg(feature = "sign-up")]
-    return view! {
-        <a href=auth.path(AuthRoute::SignUp) hidden=move || !anonymous.get()>{auth.strings().sign_up_title}</a>
-    };
-    #[cfg(not(feature = "sign-up"))]
-    let _ = (auth, anonymous);
 }
 
 crate::split::points! {

@@ -22,6 +22,17 @@ pub(crate) fn sign_up_page() -> AnyView {
 
 use leptos::prelude::*;
 
+/// "Create an account", a link to `href` (the sign-up page) while `shown`; nothing without the
+/// `sign-up` feature.
+pub(crate) fn sign_up_link(href: String, shown: Signal<bool>) -> impl IntoView {
+    #[cfg(feature = "sign-up")]
+    return view! {
+        <a href=href hidden=move || !shown.get()>{crate::use_auth().strings().sign_up_title}</a>
+    };
+    #[cfg(not(feature = "sign-up"))]
+    let _ = (href, shown);
+}
+
 /// What an emailed code is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CodeKind {

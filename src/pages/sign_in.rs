@@ -147,19 +147,9 @@ fn PasswordStep(
         </p>
         <nav class="lsa-links">
             <a href=auth.path(AuthRoute::Recover)>{s.forgot_password}</a>
-            {sign_up_link(auth, sign_up)}
+            {crate::front::sign_up_link(auth.path_keeping_next(AuthRoute::SignUp), sign_up.into())}
         </nav>
     }
-}
-
-/// "Create an account", shown once the server says it takes new accounts (feature `sign-up`).
-fn sign_up_link(auth: crate::AuthStore, shown: RwSignal<bool>) -> impl IntoView {
-    #[cfg(feature = "sign-up")]
-    return view! {
-        <a href=auth.path_keeping_next(AuthRoute::SignUp) hidden=move || !shown.get()>{auth.strings().sign_up_title}</a>
-    };
-    #[cfg(not(feature = "sign-up"))]
-    let _ = (auth, shown);
 }
 
 #[component]
