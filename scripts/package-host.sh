@@ -27,38 +27,43 @@ crate="$out/leptos-supabase-auth-$version"
 
 host="$out/host"
 mkdir -p "$host"
-cp -r examples/host-app/src examples/host-app/style examples/host-app/web/index.html \
+cp -r examples/host-app/src examples/host-app/style examples/host-app/web \
   examples/host-app/boot.js examples/host-app/Trunk.toml examples/host-app/Cargo.toml \
   examples/host-app/Cargo.lock "$host/"
 rm -rf "$host/src/bin"
-# The plainest host first: Trunk builds its wasm (a `rel="rust"` link, index.html next to
-# Cargo.toml), not the section's split script (the host example's hook, left out here).
 sed -i "s#path = \"../..\"#path = \"$crate\"#" "$host/Cargo.toml"
-sed -i -e "s#<!-- The wasm is built and split by .*#<link data-trunk rel=\"rust\" data-bin=\"host-app\" data-wasm-opt=\"z\" data-weak-refs>#" \
-  -e "s#href=\"\.\./\(style\|boot\)#href=\"\1#" \
-  -e "s#href=\"../../../locales\"#href=\"../leptos-supabase-auth-$version/locales\"#" "$host/index.html"
-sed -i -e 's#^target = "web/index.html"#target = "index.html"#' -e '/^\[\[hooks\]\]/,/^command_arguments/d' \
-  "$host/Trunk.toml"
-grep -q "$crate" "$host/Cargo.toml" && grep -q "leptos-supabase-auth-$version/locales" "$host/index.html" &&
-  grep -q 'rel="rust"' "$host/index.html" && grep -q 'href="boot.js"' "$host/index.html" &&
-  grep -q '^target = "index.html"' "$host/Trunk.toml" && ! grep -q 'hooks' "$host/Trunk.toml" ||
-  { echo "package-host: the host example's paths changed; update this script" >&2; exit 1; }
-if grep -q "lsa.css" "$host/index.html"; then
-  echo "package-host: the host example links the section's stylesheet" >&2; exit 1
-fi
+# The host example's hook runs the repository's script: gone, in either build.
+sed -i '/^\[\[hooks\]\]/,/^command_arguments/d' "$host/Trunk.toml"
 if [ "$split" = --split ]; then
-  # docs/embedding.md's recipe: index.html away from Cargo.toml without a `rel="rust"` link, and
-  # its Trunk.toml hook (for `my-app`, this host's `host-app`), which runs the package's script
-  # and serves the package's locale files (no copy-dir of the host's).
-  mkdir -p "$host/web" && mv "$host/index.html" "$host/web/"
-  sed -i -e '/rel="rust"/d' -e '/rel="copy-dir"/d' -e '/locale files, served/d' -e 's#href="\(style\|boot\)#href="../\1#' \
-    "$host/web/index.html"
-  sed -i 's#^target = "index.html"#target = "web/index.html"#' "$host/Trunk.toml"
+  # docs/embedding.md's recipe: web/index.html as the host example has it (no `rel="rust"`
+  # link), without its copy of the locale files, and that page's Trunk.toml hook (for `my-app`,
+  # this host's `host-app`), which runs the package's script and serves the package's locales.
+  sed -i -e '/rel="copy-dir"/d' -e '/locale files, served/d' "$host/web/index.html"
   { echo; sed -n '/^```toml$/,/^```$/p' docs/embedding.md | awk '/^\[\[hooks\]\]/,/^```$/' |
     grep -v '^```' | sed 's/--bin my-app/--bin host-app/'; } >> "$host/Trunk.toml"
   grep -q 'scripts/build-app.sh.* --bin host-app --locales' "$host/Trunk.toml" &&
-    ! grep -q 'rel="rust"\|rel="copy-dir"' "$host/web/index.html" ||
+    grep -q '^target = "web/index.html"' "$host/Trunk.toml" &&
+    ! grep -q 'data-trunk rel="rust"\|rel="copy-dir"' "$host/web/index.html" ||
     { echo "package-host: docs/embedding.md's split recipe changed; update this script" >&2; exit 1; }
+  page="$host/web/index.html"
+else
+  # The plainest host: Trunk builds its wasm (a `rel="rust"` link, index.html next to
+  # Cargo.toml), with the locale files copied from the package.
+  mv "$host/web/index.html" "$host/" && rmdir "$host/web"
+  sed -i -e "s#<!-- The wasm is built and split by .*#<link data-trunk rel=\"rust\" data-bin=\"host-app\" data-wasm-opt=\"z\" data-weak-refs>#" \
+    -e "s#href=\"\.\./\(style\|boot\)#href=\"\1#" \
+    -e "s#href=\"../../../locales\"#href=\"../leptos-supabase-auth-$version/locales\"#" "$host/index.html"
+  sed -i 's#^target = "web/index.html"#target = "index.html"#' "$host/Trunk.toml"
+  grep -q "leptos-supabase-auth-$version/locales" "$host/index.html" &&
+    grep -q 'rel="rust"' "$host/index.html" && grep -q 'href="boot.js"' "$host/index.html" &&
+    grep -q '^target = "index.html"' "$host/Trunk.toml" ||
+    { echo "package-host: the host example's paths changed; update this script" >&2; exit 1; }
+  page="$host/index.html"
+fi
+grep -q "$crate" "$host/Cargo.toml" && ! grep -q 'build-app.sh", "--bin' "$host/Trunk.toml" ||
+  { echo "package-host: the host example's Cargo.toml or hook changed; update this script" >&2; exit 1; }
+if grep -q "lsa.css" "$page"; then
+  echo "package-host: the host example links the section's stylesheet" >&2; exit 1
 fi
 # The repository's wasm settings (.cargo/config.toml: stack size, erased component types), and
 # the host example's Cargo output folder, so that its dependencies are not built again.
